@@ -1,0 +1,127 @@
+// The `thaw` command: local emulators, the local stack, table setup and bundling.
+// Each subcommand lives in its own module and is imported only when used, so `thaw emulator oss`
+// does not pay for loading the Tablestore SDK.
+import { parseArgs } from 'node:util';
+import type { EmulatorFlags, RunningEmulator } from './emulators/shared/emulator';
+
+const USAGE = `usage: thaw <command>
+
+  thaw start                         run the local stack (emulators + functions) with a demo bucket
+  thaw emulator oss|tablestore|sls   run one emulator; prints one line of JSON, serves until SIGINT
+      [--port 0] [--host 127.0.0.1] [--time-scale N] [--access-key-id ID --access-key-secret SECRET]
+      [--region oss-cn-hangzhou] [--instance NAME] [--seed N] [--data-dir DIR]
+  thaw build                         bundle each function into .build/<name>/index.js with esbuild
+`;
+
+export class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`thaw: ${(err as Error).message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'emulator':
+      return runEmulator(rest);
+    case 'start': {
+      const { start } = await import('./local/start');
+      return start(rest);
+    }
+    case 'build': {
+      const { buildFunctions } = await import('./local/build');
+      await buildFunctions();
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+const EMULATORS: Record<string, () => Promise<{ startFromFlags(flags: EmulatorFlags): Promise<RunningEmulator> }>> = {
+  oss: () => import('./emulators/oss/index'),
+  tablestore: () => import('./emulators/tablestore/index'),
+  sls: () => import('./emulators/sls/index'),
+};
+
+async function runEmulator(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  const load = name ? EMULATORS[name] : undefined;
+  if (!load) throw new UsageError(`emulator must be one of ${Object.keys(EMULATORS).join(', ')}`);
+  const flags = parseEmulatorFlags(rest);
+  const emulator = await (await load()).startFromFlags(flags);
+  process.stdout.write(`${JSON.stringify(emulator.describe())}\n`);
+  await untilSignalled();
+  await emulator.close();
+}
+
+export function parseEmulatorFlags(argv: string[]): EmulatorFlags {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'time-scale': { type: 'string', default: '1' },
+      'access-key-id': { type: 'string' },
+      'access-key-secret': { type: 'string' },
+      region: { type: 'string' },
+      instance: { type: 'string' },
+      seed: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const port = integerFlag('--port', values.port, 0, 65535);
+  const timeScale = Number(values['time-scale']);
+  if (!(Number.isFinite(timeScale) && timeScale > 0)) {
+    throw new UsageError(`--time-scale must be a positive number, got "${values['time-scale']}"`);
+  }
+  if ((values['access-key-id'] === undefined) !== (values['access-key-secret'] === undefined)) {
+    throw new UsageError('--access-key-id and --access-key-secret go together');
+  }
+  return {
+    port,
+    host: values.host,
+    timeScale,
+    accessKeyId: values['access-key-id'],
+    accessKeySecret: values['access-key-secret'],
+    region: values.region,
+    instance: values.instance,
+    seed: values.seed === undefined ? undefined : integerFlag('--seed', values.seed, 0, 2 ** 32 - 1),
+    dataDir: values['data-dir'],
+  };
+}
+
+function integerFlag(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** Resolves on the first SIGINT or SIGTERM, so servers can close cleanly. */
+export function untilSignalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,114 @@
+// ObjectStore over ali-oss: HEAD and RestoreObject, with every OSS answer mapped to our words.
+// Branches on HTTP status + OSS Code, never on EC (Alibaba says EC values may change).
+import OSS from 'ali-oss';
+import { AccessDeniedError, MalformedRequestError, TransientError } from '../restore/errors';
+import { describeRef, type ObjectRef } from '../restore/object-ref';
+import type { ObjectHead, ObjectStore, RestoreAnswer } from '../restore/ports';
+import type { ClassRestoreParams } from '../restore/restore-request';
+import { type ArchiveClass, isStorageClass } from '../restore/storage-class';
+import { parseRestoreHeader, UnparsableRestoreHeaderError } from './restore-header';
+
+export interface OssSettings {
+  /** e.g. https://oss-cn-hangzhou-internal.aliyuncs.com, or http://127.0.0.1:PORT for the emulator. */
+  readonly endpoint: string;
+  readonly region?: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+  /** Per-request timeout in ms. */
+  readonly timeoutMs?: number;
+}
+
+/** The fields of an ali-oss error we read (ali-oss attaches them to a plain Error). */
+interface OssError extends Error {
+  status?: number;
+  code?: string;
+  requestId?: string;
+}
+
+export class AliOssObjectStore implements ObjectStore {
+  // ali-oss binds a client to one bucket; useBucket() mutates shared state, so keep one per bucket.
+  private readonly clients = new Map<string, OSS>();
+
+  constructor(private readonly settings: OssSettings) {}
+
+  async head(ref: ObjectRef): Promise<ObjectHead> {
+    let headers: Record<string, string | undefined>;
+    try {
+      const result = await this.client(ref.bucket).head(ref.key, versionOption(ref) as OSS.HeadObjectOptions);
+      headers = (result.res as unknown as { headers: Record<string, string | undefined> }).headers;
+    } catch (err) {
+      const e = err as OssError;
+      if (e.status === 404) return { found: false };
+      throw mapError(e, 'HeadObject', ref);
+    }
+    const storageClass = headers['x-oss-storage-class'] ?? 'Standard';
+    if (!isStorageClass(storageClass)) {
+      throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: unknown x-oss-storage-class "${storageClass}"`);
+    }
+    let restore;
+    try {
+      restore = parseRestoreHeader(headers['x-oss-restore']);
+    } catch (err) {
+      if (err instanceof UnparsableRestoreHeaderError) throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: ${err.message}`);
+      throw err;
+    }
+    return { found: true, storageClass, sizeBytes: Number(headers['content-length'] ?? 0), restore };
+  }
+
+  async restore(ref: ObjectRef, storageClass: ArchiveClass, params: ClassRestoreParams): Promise<RestoreAnswer> {
+    // ali-oss sends JobParameters only when `type` is ColdArchive/DeepColdArchive (and Days
+    // defaults to 2), so we always pass the object's real class and our own Days.
+    const options: Record<string, unknown> = { type: storageClass, Days: params.days, ...versionOption(ref) };
+    if (params.tier) options.JobParameters = params.tier;
+    try {
+      await this.client(ref.bucket).restore(ref.key, options as OSS.RequestOptions);
+      return 'started';
+    } catch (err) {
+      const e = err as OssError;
+      // ali-oss resolves only 202; a 200 ("already restored, period extended") arrives as an error.
+      if (e.status === 200) return 'already-restored';
+      if (e.status === 409 && e.code === 'RestoreAlreadyInProgress') return 'in-progress';
+      if (e.status === 404) return 'not-found';
+      if (e.status === 400 && e.code === 'OperationNotSupported') return 'not-archived';
+      throw mapError(e, 'RestoreObject', ref);
+    }
+  }
+
+  private client(bucket: string): OSS {
+    let client = this.clients.get(bucket);
+    if (!client) {
+      const s = this.settings;
+      client = new OSS({
+        endpoint: s.endpoint,
+        region: s.region,
+        accessKeyId: s.accessKeyId,
+        accessKeySecret: s.accessKeySecret,
+        stsToken: s.securityToken,
+        bucket,
+        timeout: s.timeoutMs ?? 10_000,
+        // We retry with our own backoff and deadline; the SDK must not add hidden retries.
+        retryMax: 0,
+      } as OSS.Options);
+      this.clients.set(bucket, client);
+    }
+    return client;
+  }
+}
+
+function versionOption(ref: ObjectRef): { versionId?: string } {
+  return ref.versionId ? { versionId: ref.versionId } : {};
+}
+
+/** Everything that is not a definite answer: transient, our bug, or a configuration problem. */
+export function mapError(e: OssError, operation: string, ref: ObjectRef): Error {
+  const what = `${operation} ${describeRef(ref)}: ${e.status ?? '?'} ${e.code ?? e.name}${e.requestId ? ` (request ${e.requestId})` : ''}`;
+  const status = e.status ?? 0;
+  // -1 network error, -2 timeout (ali-oss); 5xx; a 5xx or proxy body that is not XML has no code.
+  if (status <= 0 || status >= 500 || status === 429 || e.code === 'RequestError' || e.code === 'ConnectionTimeoutError') {
+    return new TransientError(what, { cause: e });
+  }
+  if (status === 401 || status === 403) return new AccessDeniedError(`${what}: check the credentials and the RAM policy`, { cause: e });
+  // 400 MalformedXML / InvalidArgument and anything else unexpected: we sent something wrong.
+  return new MalformedRequestError(what, { cause: e });
+}

@@ -1,0 +1,502 @@
+// The coordinator: one algorithm for every source of misses.
+//
+//   validate + merge duplicates → batch-read records → decide (pure) → claim (conditional write)
+//   → HEAD → policy → RestoreObject → record the outcome (conditional on the claim's version)
+//
+// Exactly one worker wins a claim, so however many misses arrive, an object gets one
+// RestoreObject per restore cycle. A crash between steps loses nothing: the lease lapses and the
+// next miss or sweep reclaims the record; a repeated RestoreObject answers 409 or 200, never a
+// second billed restore.
+import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../clock';
+import { type Logger, silentLogger } from '../log';
+import { decide, type Decision } from './decide';
+import { AccessDeniedError, describeError, isRetryable, MalformedRequestError } from './errors';
+import { groupMisses, type InvalidMiss, type Miss, type ObjectMisses } from './miss';
+import { describeRef } from './object-ref';
+import { allowAllPolicy, type ObjectHead, type ObjectStore, type RestorePolicy, type StateStore } from './ports';
+import { RestoreState, type RestoreRecord } from './record';
+import { paramsForClass, type RestoreRequest } from './restore-request';
+import { backoffMs, DEFAULT_RETRY, mapWithLimit, realSleep, retrying, type RetryContext, type RetrySettings } from './retry';
+import { type ArchiveClass, isArchiveClass, type Tier, tierRank } from './storage-class';
+import { DEFAULT_TIMING, nextRestoreCheckMs, restoreDurationMs, type Timing } from './timing';
+
+export interface CoordinatorSettings {
+  /** How long a claim holds an object. Work stops retrying before the lease ends. */
+  readonly leaseMs: number;
+  /** Time kept back from the lease (and from the caller's deadline) for the final write. */
+  readonly leaseMarginMs: number;
+  /** Distinct objects worked on at once. */
+  readonly concurrency: number;
+  /** Ids per StateStore.getMany call (Tablestore BatchGetRow takes at most 100). */
+  readonly readBatchSize: number;
+  readonly defaultDays: number;
+  readonly defaultTier: Tier;
+  /** After a NOT_FOUND answer, a new miss re-checks after this long. */
+  readonly notFoundRecheckMs: number;
+  /** After a NOT_ARCHIVED answer (a lifecycle rule may archive the object later). */
+  readonly notArchivedRecheckMs: number;
+  /** Retries of one OSS call inside one invocation. */
+  readonly ossRetry: RetrySettings;
+  /** Delay before a FAILED record is tried again, growing with its attempts. */
+  readonly failedRetry: Pick<RetrySettings, 'baseMs' | 'maxMs'>;
+  /** Identifies this worker in leases (for debugging only; the version is the fence). */
+  readonly workerId: string;
+}
+
+export const DEFAULT_SETTINGS: CoordinatorSettings = {
+  leaseMs: 60_000,
+  leaseMarginMs: 2_000,
+  concurrency: 32,
+  readBatchSize: 100,
+  defaultDays: 1,
+  defaultTier: 'Standard',
+  notFoundRecheckMs: 60_000,
+  notArchivedRecheckMs: 10 * 60_000,
+  ossRetry: DEFAULT_RETRY,
+  failedRetry: { baseMs: 30_000, maxMs: 60 * 60_000 },
+  workerId: `worker-${randomUUID().slice(0, 8)}`,
+};
+
+export interface CoordinatorDeps {
+  readonly store: StateStore;
+  readonly objects: ObjectStore;
+  readonly policy?: RestorePolicy;
+  readonly clock?: Clock;
+  readonly timing?: Timing;
+  readonly log?: Logger;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly settings?: Partial<CoordinatorSettings>;
+}
+
+/** What happened to one distinct object in a batch. Each object lands in exactly one. */
+export type ObjectResult =
+  /** We called RestoreObject and OSS answered 202. */
+  | 'restore-started'
+  /** A restore is already under way (our record, or OSS said so). */
+  | 'restoring'
+  | 'restored'
+  | 'not-archived'
+  | 'not-found'
+  | 'deferred'
+  | 'failed'
+  /** Another worker holds the claim (live lease, or it won the race just now). */
+  | 'in-flight'
+  /** The allow-list excludes it: nothing was written. */
+  | 'out-of-scope'
+  /** The store could not record the outcome; nothing durable happened. */
+  | 'unrecorded'
+  /** Refresh mode only: no record exists, so there was nothing to refresh. */
+  | 'untracked';
+
+export interface ObjectOutcome {
+  readonly id: string;
+  readonly ref: ObjectMisses['ref'];
+  readonly misses: number;
+  readonly result: ObjectResult;
+  /** The record after this batch, when known. */
+  readonly record?: RestoreRecord;
+  /** Whether this batch sent anything to OSS for the object. */
+  readonly calledOss: boolean;
+  readonly error?: string;
+}
+
+export interface BatchSummary {
+  readonly seen: number;
+  readonly invalid: number;
+  readonly distinct: number;
+  readonly restoresIssued: number;
+  /** Valid misses that caused no OSS call: duplicates, live records, lost races. */
+  readonly deduplicated: number;
+  readonly alreadyRestoring: number;
+  readonly alreadyRestored: number;
+  readonly notArchived: number;
+  readonly notFound: number;
+  readonly deferred: number;
+  readonly failed: number;
+  readonly inFlight: number;
+  readonly outOfScope: number;
+  readonly unrecorded: number;
+  readonly durationMs: number;
+}
+
+export interface BatchResult {
+  readonly summary: BatchSummary;
+  readonly outcomes: readonly ObjectOutcome[];
+  readonly invalid: readonly InvalidMiss[];
+}
+
+export interface BatchOptions {
+  /** Epoch ms by which the batch must be done (the platform's timeout minus a margin). */
+  readonly deadlineAtMs?: number;
+  /**
+   * 'restore' (default) starts restores. 'refresh' only looks: it records what HEAD says and
+   * never calls RestoreObject (status reads must not spend money).
+   */
+  readonly mode?: 'restore' | 'refresh';
+}
+
+export class Coordinator {
+  private readonly store: StateStore;
+  private readonly objects: ObjectStore;
+  private readonly policy: RestorePolicy;
+  private readonly clock: Clock;
+  private readonly timing: Timing;
+  private readonly log: Logger;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  readonly settings: CoordinatorSettings;
+
+  constructor(deps: CoordinatorDeps) {
+    this.store = deps.store;
+    this.objects = deps.objects;
+    this.policy = deps.policy ?? allowAllPolicy;
+    this.clock = deps.clock ?? systemClock;
+    this.timing = deps.timing ?? DEFAULT_TIMING;
+    this.log = deps.log ?? silentLogger;
+    this.random = deps.random ?? Math.random;
+    this.sleep = deps.sleep ?? realSleep;
+    this.settings = { ...DEFAULT_SETTINGS, ...deps.settings };
+  }
+
+  async handle(misses: readonly Miss[], options: BatchOptions = {}): Promise<BatchResult> {
+    const startedAtMs = this.clock.nowMs();
+    const { objects, invalid } = groupMisses(misses);
+    for (const bad of invalid) this.log.warn('invalid miss', { index: bad.index, field: bad.field, reason: bad.reason });
+
+    const inScope = objects.filter((o) => this.policy.inScope(o.ref));
+    const outOfScope = objects.filter((o) => !this.policy.inScope(o.ref));
+    const records = await this.readRecords(inScope.map((o) => o.id));
+
+    const outcomes: ObjectOutcome[] = outOfScope.map((o) => ({
+      id: o.id,
+      ref: o.ref,
+      misses: o.count,
+      result: 'out-of-scope',
+      calledOss: false,
+    }));
+    const worked = await mapWithLimit(inScope, this.settings.concurrency, (o) =>
+      this.handleObject(o, records.get(o.id), options),
+    );
+    outcomes.push(...worked);
+
+    const summary = summarise(misses.length, invalid.length, objects, outcomes, this.clock.nowMs() - startedAtMs);
+    this.log.info('batch done', { ...summary });
+    return { summary, outcomes, invalid };
+  }
+
+  private async readRecords(ids: string[]): Promise<Map<string, RestoreRecord>> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += this.settings.readBatchSize) chunks.push(ids.slice(i, i + this.settings.readBatchSize));
+    const maps = await mapWithLimit(chunks, 4, (chunk) => this.store.getMany(chunk));
+    return new Map(maps.flatMap((m) => [...m]));
+  }
+
+  private async handleObject(o: ObjectMisses, existing: RestoreRecord | undefined, options: BatchOptions): Promise<ObjectOutcome> {
+    const base = { id: o.id, ref: o.ref, misses: o.count };
+    const log = this.log.child({ object: describeRef(o.ref), recordId: o.id });
+    const decision = decide(existing, this.clock.nowMs(), o.request);
+    if (decision.action === 'none') {
+      return { ...base, result: heldResult(existing!), record: existing, calledOss: false };
+    }
+    if (options.mode === 'refresh' && !(decision.action === 'reclaim' && decision.reason === 'restore-check-due')) {
+      // A status read only ever checks whether a running restore has finished.
+      return { ...base, result: existing ? heldResult(existing) : 'untracked', record: existing, calledOss: false };
+    }
+
+    let claimed: RestoreRecord;
+    try {
+      const won = await this.claim(o, existing, decision);
+      if (!won) {
+        log.debug('claim lost', { decision: decision.action });
+        return { ...base, result: 'in-flight', calledOss: false };
+      }
+      claimed = won;
+    } catch (err) {
+      log.error('claim failed: store unavailable', { error: describeError(err) });
+      return { ...base, result: 'unrecorded', record: existing, calledOss: false, error: describeError(err) };
+    }
+    log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
+
+    const { changes, result, calledOss } = await this.work(o, claimed, existing, options, log);
+    const finished: RestoreRecord = {
+      ...claimed,
+      leaseUntilMs: undefined,
+      leaseOwner: undefined,
+      ...changes,
+      version: claimed.version + 1,
+      updatedAtMs: this.clock.nowMs(),
+    };
+    try {
+      // Conditional on the claim's version: if our lease lapsed and someone else took over,
+      // their state wins and ours is dropped (they will redo what is needed; OSS dedups restores).
+      const written = await this.store.update(finished);
+      if (!written.ok) {
+        log.warn('lease lost before the outcome was written', { outcome: finished.state });
+        return { ...base, result: 'in-flight', calledOss };
+      }
+    } catch (err) {
+      log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: describeError(err) });
+      return { ...base, result: 'unrecorded', record: claimed, calledOss, error: describeError(err) };
+    }
+    log.info('state', { from: existing?.state ?? null, to: finished.state, source: o.source, misses: o.count });
+    return { ...base, result, record: finished, calledOss };
+  }
+
+  /** One conditional write; returns the claimed record, or undefined when another worker won. */
+  private async claim(o: ObjectMisses, existing: RestoreRecord | undefined, decision: Decision): Promise<RestoreRecord | undefined> {
+    const nowMs = this.clock.nowMs();
+    const lease = { leaseUntilMs: nowMs + this.settings.leaseMs, leaseOwner: this.settings.workerId };
+    if (decision.action === 'claim-new' || !existing) {
+      const record: RestoreRecord = {
+        id: o.id,
+        ...o.ref,
+        state: RestoreState.CLAIMED,
+        version: 1,
+        attempts: 0,
+        firstSeenAtMs: Math.min(o.firstSeenAtMs, nowMs),
+        updatedAtMs: nowMs,
+        lastSource: o.source,
+        ...lease,
+      };
+      // Create-if-absent: of all workers that saw no record, exactly one creates it.
+      const result = await this.store.create(record);
+      return result.ok ? result.record : undefined;
+    }
+    const record: RestoreRecord = {
+      ...existing,
+      state: RestoreState.CLAIMED,
+      version: existing.version + 1,
+      updatedAtMs: nowMs,
+      lastSource: o.source,
+      ...lease,
+    };
+    // Update-if-version: of all workers that read this version, exactly one moves it on.
+    const result = await this.store.update(record);
+    return result.ok ? result.record : undefined;
+  }
+
+  /** HEAD, policy, RestoreObject. Never throws: every failure becomes the FAILED state. */
+  private async work(
+    o: ObjectMisses,
+    claimed: RestoreRecord,
+    previous: RestoreRecord | undefined,
+    options: BatchOptions,
+    log: Logger,
+  ): Promise<{ changes: Partial<RestoreRecord>; result: ObjectResult; calledOss: boolean }> {
+    const deadlineAtMs = Math.min(
+      (options.deadlineAtMs ?? Number.POSITIVE_INFINITY) - this.settings.leaseMarginMs,
+      claimed.leaseUntilMs! - this.settings.leaseMarginMs,
+    );
+    const ctx: RetryContext = { clock: this.clock, deadlineAtMs, random: this.random, sleep: this.sleep };
+    const call = <T>(fn: () => Promise<T>) => retrying(fn, this.settings.ossRetry, ctx);
+    try {
+      const head = await call(() => this.objects.head(o.ref));
+      const known = this.fromHead(head, previous, o.request);
+      if (known) return { ...known, calledOss: true };
+      if (!head.found || !isArchiveClass(head.storageClass)) throw new Error('unreachable: fromHead handles these');
+      const storageClass = head.storageClass;
+
+      if (options.mode === 'refresh') {
+        // Frozen again (restore expired or lost) and we may not spend money: say so and stop.
+        return { changes: { ...this.frozenChanges(storageClass, head.sizeBytes) }, result: 'deferred', calledOss: true };
+      }
+
+      const admission = await this.policy.admit(o.ref, { storageClass, sizeBytes: head.sizeBytes }, o.request, this.clock.nowMs());
+      if (!admission.admitted) {
+        log.info('deferred by policy', { reason: admission.reason });
+        return {
+          changes: { state: RestoreState.DEFERRED, reason: admission.reason, retryAtMs: admission.retryAtMs, storageClass, sizeBytes: head.sizeBytes },
+          result: 'deferred',
+          calledOss: true,
+        };
+      }
+      const params = paramsForClass(storageClass, admission.request, {
+        days: this.settings.defaultDays,
+        tier: this.settings.defaultTier,
+      });
+      const answer = await call(() => this.objects.restore(o.ref, storageClass, params));
+      const nowMs = this.clock.nowMs();
+      const running = previous?.state === RestoreState.RESTORING ? previous : undefined;
+      const restoring = (requestedAtMs: number, tier: Tier | undefined): Partial<RestoreRecord> => {
+        // A raised tier can only bring the ETA forward.
+        const etaAtMs = Math.min(
+          requestedAtMs + restoreDurationMs(this.timing, storageClass, tier),
+          running?.etaAtMs ?? Number.POSITIVE_INFINITY,
+        );
+        return {
+          state: RestoreState.RESTORING,
+          storageClass,
+          sizeBytes: head.sizeBytes,
+          tier,
+          days: params.days,
+          requestedAtMs,
+          etaAtMs,
+          retryAtMs: nextRestoreCheckMs(this.timing, { etaAtMs, storageClass, tier }, nowMs),
+          ...SUCCESS,
+        };
+      };
+      switch (answer) {
+        case 'started':
+          return { changes: restoring(nowMs, params.tier), result: 'restore-started', calledOss: true };
+        case 'in-progress':
+          // Someone (another tool, or us before a crash) started it: keep the earlier start if we know it.
+          return {
+            changes: restoring(running?.requestedAtMs ?? nowMs, running?.tier ?? params.tier),
+            result: 'restoring',
+            calledOss: true,
+          };
+        case 'already-restored': {
+          // 200: restored, and the period was just extended. HEAD again for the real expiry.
+          const after = await call(() => this.objects.head(o.ref)).catch(() => undefined);
+          const expiresAtMs =
+            after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : nowMs + params.days * 86_400_000;
+          return { changes: this.restoredChanges(storageClass, head.sizeBytes, expiresAtMs), result: 'restored', calledOss: true };
+        }
+        case 'not-found':
+          return { changes: this.notFoundChanges(), result: 'not-found', calledOss: true };
+        case 'not-archived':
+          return { changes: this.notArchivedChanges(storageClass, head.sizeBytes), result: 'not-archived', calledOss: true };
+      }
+    } catch (err) {
+      return { changes: this.failedChanges(claimed, err, log), result: 'failed', calledOss: true };
+    }
+  }
+
+  /** The outcomes a HEAD alone settles, or undefined when a restore decision is needed. */
+  private fromHead(
+    head: ObjectHead,
+    previous: RestoreRecord | undefined,
+    request: RestoreRequest,
+  ): { changes: Partial<RestoreRecord>; result: ObjectResult } | undefined {
+    if (!head.found) return { changes: this.notFoundChanges(), result: 'not-found' };
+    const { storageClass, sizeBytes } = head;
+    if (!isArchiveClass(storageClass)) {
+      return { changes: this.notArchivedChanges(storageClass, sizeBytes), result: 'not-archived' };
+    }
+    const nowMs = this.clock.nowMs();
+    if (head.restore.kind === 'restored') {
+      return { changes: this.restoredChanges(storageClass, sizeBytes, head.restore.expiresAtMs), result: 'restored' };
+    }
+    if (head.restore.kind === 'restoring') {
+      const running = previous?.state === RestoreState.RESTORING ? previous : undefined;
+      const raising = request.tier && running?.tier && tierRank(request.tier) < tierRank(running.tier);
+      if (raising) return undefined;
+      // Restoring already (our earlier request, or someone else's): no call, just keep watching.
+      // Without our own start time, assume it started now: the ETA errs late, never early.
+      const requestedAtMs = running?.requestedAtMs ?? nowMs;
+      const tier = running?.tier;
+      const etaAtMs = running?.etaAtMs ?? requestedAtMs + restoreDurationMs(this.timing, storageClass, tier ?? this.settings.defaultTier);
+      return {
+        changes: {
+          state: RestoreState.RESTORING,
+          storageClass,
+          sizeBytes,
+          requestedAtMs,
+          etaAtMs,
+          retryAtMs: nextRestoreCheckMs(this.timing, { etaAtMs, storageClass, tier }, nowMs),
+          ...SUCCESS,
+        },
+        result: 'restoring',
+      };
+    }
+    return undefined;
+  }
+
+  private restoredChanges(storageClass: ArchiveClass, sizeBytes: number, expiresAtMs: number): Partial<RestoreRecord> {
+    return { state: RestoreState.RESTORED, storageClass, sizeBytes, expiresAtMs, retryAtMs: undefined, ...SUCCESS };
+  }
+
+  private notFoundChanges(): Partial<RestoreRecord> {
+    return { state: RestoreState.NOT_FOUND, retryAtMs: this.clock.nowMs() + this.settings.notFoundRecheckMs, ...SUCCESS };
+  }
+
+  private notArchivedChanges(storageClass: RestoreRecord['storageClass'], sizeBytes: number): Partial<RestoreRecord> {
+    return {
+      state: RestoreState.NOT_ARCHIVED,
+      storageClass,
+      sizeBytes,
+      retryAtMs: this.clock.nowMs() + this.settings.notArchivedRecheckMs,
+      ...SUCCESS,
+    };
+  }
+
+  private frozenChanges(storageClass: ArchiveClass, sizeBytes: number): Partial<RestoreRecord> {
+    return {
+      state: RestoreState.DEFERRED,
+      storageClass,
+      sizeBytes,
+      reason: 'frozen-again',
+      retryAtMs: this.clock.nowMs(),
+      expiresAtMs: undefined,
+    };
+  }
+
+  private failedChanges(claimed: RestoreRecord, err: unknown, log: Logger): Partial<RestoreRecord> {
+    const attempts = claimed.attempts + 1;
+    const loud = err instanceof AccessDeniedError || err instanceof MalformedRequestError || !isRetryable(err);
+    // Configuration errors and our own bugs will not fix themselves soon: retry at the slowest pace.
+    const delay = loud ? this.settings.failedRetry.maxMs : backoffMs(this.settings.failedRetry, attempts, this.random);
+    const fields = { attempts, error: describeError(err) };
+    if (loud) log.error('restore failed: needs a human', fields);
+    else log.warn('restore failed: will retry', fields);
+    return {
+      state: RestoreState.FAILED,
+      attempts,
+      lastError: describeError(err).slice(0, 1000),
+      retryAtMs: this.clock.nowMs() + delay,
+    };
+  }
+}
+
+/** Fields a successful step clears. */
+const SUCCESS = { attempts: 0, lastError: undefined, reason: undefined } as const;
+
+function heldResult(record: RestoreRecord): ObjectResult {
+  switch (record.state) {
+    case RestoreState.CLAIMED:
+      return 'in-flight';
+    case RestoreState.RESTORING:
+      return 'restoring';
+    case RestoreState.RESTORED:
+      return 'restored';
+    case RestoreState.NOT_ARCHIVED:
+      return 'not-archived';
+    case RestoreState.NOT_FOUND:
+      return 'not-found';
+    case RestoreState.DEFERRED:
+      return 'deferred';
+    case RestoreState.FAILED:
+      return 'failed';
+  }
+}
+
+function summarise(
+  seen: number,
+  invalid: number,
+  objects: readonly ObjectMisses[],
+  outcomes: readonly ObjectOutcome[],
+  durationMs: number,
+): BatchSummary {
+  const count = (result: ObjectResult) => outcomes.filter((o) => o.result === result).length;
+  const validMisses = objects.reduce((n, o) => n + o.count, 0);
+  const outOfScopeMisses = outcomes.filter((o) => o.result === 'out-of-scope').reduce((n, o) => n + o.misses, 0);
+  return {
+    seen,
+    invalid,
+    distinct: objects.length,
+    restoresIssued: count('restore-started'),
+    deduplicated: validMisses - outOfScopeMisses - outcomes.filter((o) => o.calledOss).length,
+    alreadyRestoring: count('restoring'),
+    alreadyRestored: count('restored'),
+    notArchived: count('not-archived'),
+    notFound: count('not-found'),
+    deferred: count('deferred'),
+    failed: count('failed'),
+    inFlight: count('in-flight'),
+    outOfScope: count('out-of-scope'),
+    unrecorded: count('unrecorded'),
+    durationMs,
+  };
+}

@@ -1,0 +1,90 @@
+// The coordinator's view of the world. Adapters (lib/store, lib/oss, lib/policy) implement these;
+// nothing in lib/restore imports an SDK.
+import type { ObjectRef } from './object-ref';
+import type { RestoreRecord } from './record';
+import type { ClassRestoreParams, RestoreRequest } from './restore-request';
+import type { ArchiveClass, StorageClass } from './storage-class';
+
+// ---- state ----------------------------------------------------------------------------------
+
+export type WriteResult =
+  | { readonly ok: true; readonly record: RestoreRecord }
+  /** The condition failed: someone else wrote first. The caller decides whether to read. */
+  | { readonly ok: false };
+
+export interface StateStore {
+  /** Reads many records by id (adapters batch as their service allows). Missing ids are absent. */
+  getMany(ids: readonly string[]): Promise<Map<string, RestoreRecord>>;
+  /** Writes `record` only if no record with its id exists. `record.version` must be 1. */
+  create(record: RestoreRecord): Promise<WriteResult>;
+  /**
+   * Replaces the record only if the stored one has version `record.version - 1`: a fencing token,
+   * so no write ever overwrites a state it did not read.
+   */
+  update(record: RestoreRecord): Promise<WriteResult>;
+  /** Deletes the record only if the stored one has `expectedVersion`. */
+  delete(id: string, expectedVersion: number): Promise<boolean>;
+  /**
+   * Records whose dueAtMs() is at or before `nowMs`, earliest first, at most `limit`.
+   * Its cost follows the number of due records, not the size of the table.
+   */
+  listDue(nowMs: number, limit: number): Promise<RestoreRecord[]>;
+}
+
+// ---- objects --------------------------------------------------------------------------------
+
+export type ObjectRestoreStatus =
+  | { readonly kind: 'frozen' }
+  | { readonly kind: 'restoring' }
+  | { readonly kind: 'restored'; readonly expiresAtMs: number };
+
+export type ObjectHead =
+  | { readonly found: false }
+  | {
+      readonly found: true;
+      readonly storageClass: StorageClass;
+      readonly sizeBytes: number;
+      readonly restore: ObjectRestoreStatus;
+    };
+
+/** What OSS said to RestoreObject, in our words. */
+export type RestoreAnswer =
+  /** 202: a restore started (or its priority was raised). */
+  | 'started'
+  /** 409 RestoreAlreadyInProgress. */
+  | 'in-progress'
+  /** 200: already restored; the restored period was extended. */
+  | 'already-restored'
+  /** 404 NoSuchKey / NoSuchVersion. */
+  | 'not-found'
+  /** 400 OperationNotSupported: Standard or IA. */
+  | 'not-archived';
+
+export interface ObjectStore {
+  /** HEAD. Throws TransientError when it may succeed later; AccessDeniedError on 403. */
+  head(ref: ObjectRef): Promise<ObjectHead>;
+  /** RestoreObject with the object's own storage class. Same error contract as head(). */
+  restore(ref: ObjectRef, storageClass: ArchiveClass, params: ClassRestoreParams): Promise<RestoreAnswer>;
+}
+
+// ---- policy ---------------------------------------------------------------------------------
+
+export type Admission =
+  | { readonly admitted: true; readonly request: RestoreRequest }
+  | { readonly admitted: false; readonly reason: string; readonly retryAtMs: number };
+
+export interface RestorePolicy {
+  /** Whether oss-thaw may act on this object at all (allow-list). Checked before any write. */
+  inScope(ref: ObjectRef): boolean;
+  /**
+   * Whether to restore now: object size, daily budgets, rate. May narrow the request (e.g. a
+   * tier above what callers may ask for). A refusal becomes a DEFERRED record.
+   */
+  admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, request: RestoreRequest, nowMs: number): Promise<Admission>;
+}
+
+/** Restores everything in scope: the policy for tests and for users who set no limits. */
+export const allowAllPolicy: RestorePolicy = {
+  inScope: () => true,
+  admit: async (_ref, _object, request) => ({ admitted: true, request }),
+};

@@ -1,0 +1,56 @@
+// The in-memory StateStore: the same conditional-write semantics as the Tablestore adapter, for
+// unit tests and single-process tools. Records are copied in and out so callers cannot mutate
+// stored state behind the store's back.
+import type { StateStore, WriteResult } from '../restore/ports';
+import { dueAtMs, type RestoreRecord } from '../restore/record';
+import { assertWritable } from './record-codec';
+
+export class MemoryStateStore implements StateStore {
+  private readonly rows = new Map<string, RestoreRecord>();
+
+  async getMany(ids: readonly string[]): Promise<Map<string, RestoreRecord>> {
+    const found = new Map<string, RestoreRecord>();
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row) found.set(id, { ...row });
+    }
+    return found;
+  }
+
+  async create(record: RestoreRecord): Promise<WriteResult> {
+    assertWritable(record);
+    if (record.version !== 1) throw new RangeError(`create needs version 1, got ${record.version}`);
+    if (this.rows.has(record.id)) return { ok: false };
+    this.rows.set(record.id, { ...record });
+    return { ok: true, record: { ...record } };
+  }
+
+  async update(record: RestoreRecord): Promise<WriteResult> {
+    assertWritable(record);
+    const stored = this.rows.get(record.id);
+    if (!stored || stored.version !== record.version - 1) return { ok: false };
+    this.rows.set(record.id, { ...record });
+    return { ok: true, record: { ...record } };
+  }
+
+  async delete(id: string, expectedVersion: number): Promise<boolean> {
+    const stored = this.rows.get(id);
+    if (!stored || stored.version !== expectedVersion) return false;
+    this.rows.delete(id);
+    return true;
+  }
+
+  async listDue(nowMs: number, limit: number): Promise<RestoreRecord[]> {
+    return [...this.rows.values()]
+      .map((record) => ({ record, due: dueAtMs(record) }))
+      .filter((r): r is { record: RestoreRecord; due: number } => r.due !== undefined && r.due <= nowMs)
+      .sort((a, b) => a.due - b.due || (a.record.id < b.record.id ? -1 : 1))
+      .slice(0, limit)
+      .map((r) => ({ ...r.record }));
+  }
+
+  /** Every record, for tests and the local stack's inspection. */
+  all(): RestoreRecord[] {
+    return [...this.rows.values()].map((r) => ({ ...r }));
+  }
+}

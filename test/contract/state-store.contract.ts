@@ -1,0 +1,178 @@
+// The StateStore contract: every adapter (memory, Tablestore over the emulator) runs these same
+// tests, so "the same semantics" is checked, not assumed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateStore } from '../../lib/restore/ports';
+import type { RestoreRecord } from '../../lib/restore/record';
+import { record, T0 } from '../support/records';
+
+export interface StoreUnderTest {
+  store: StateStore;
+  close(): Promise<void>;
+}
+
+export function describeStateStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`StateStore contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: StateStore;
+    let n = 0;
+    // Each test uses its own keys, so tests share one store without seeing each other's rows.
+    const key = (label: string) => `contract/${name}/${label}/${n++}`;
+
+    beforeAll(async () => {
+      subject = await open();
+      store = subject.store;
+    });
+    afterAll(async () => {
+      await subject?.close();
+    });
+
+    describe('create', () => {
+      it('stores a new record that getMany returns field for field', async () => {
+        const r = record(key('create'), {
+          state: 'RESTORING',
+          storageClass: 'ColdArchive',
+          sizeBytes: 5_368_709_120,
+          tier: 'Expedited',
+          days: 3,
+          requestedAtMs: T0,
+          etaAtMs: T0 + 3_600_000,
+          retryAtMs: T0 + 3_600_000,
+          leaseUntilMs: undefined,
+          leaseOwner: undefined,
+          lastSource: 'access-log',
+        });
+        expect(await store.create(r)).toEqual({ ok: true, record: r });
+        const got = await store.getMany([r.id]);
+        expect(got.get(r.id)).toEqual(r);
+      });
+
+      it('refuses a second create of the same id and keeps the first', async () => {
+        const first = record(key('twice'), { leaseOwner: 'first' });
+        await store.create(first);
+        expect(await store.create({ ...first, leaseOwner: 'second' })).toEqual({ ok: false });
+        expect((await store.getMany([first.id])).get(first.id)?.leaseOwner).toBe('first');
+      });
+
+      it('lets exactly one of 20 concurrent creates win', async () => {
+        const base = record(key('race-create'));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.create({ ...base, leaseOwner: `w${i}` })),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+      });
+
+      it('keeps keys with spaces, +, %, non-ASCII characters and 1023 bytes', async () => {
+        const odd = record(`${key('odd')} a+b%20c/日本語/é`);
+        const long = record('k'.repeat(1023));
+        await store.create(odd);
+        await store.create(long);
+        const got = await store.getMany([odd.id, long.id]);
+        expect(got.get(odd.id)?.key).toBe(odd.key);
+        expect(got.get(long.id)?.key).toHaveLength(1023);
+      });
+    });
+
+    describe('update', () => {
+      it('replaces the record when the stored version is one less', async () => {
+        const r = record(key('update'));
+        await store.create(r);
+        const next: RestoreRecord = {
+          ...r,
+          version: 2,
+          state: 'FAILED',
+          attempts: 1,
+          lastError: 'Transient: 503',
+          retryAtMs: T0 + 30_000,
+          leaseUntilMs: undefined,
+          leaseOwner: undefined,
+        };
+        expect(await store.update(next)).toEqual({ ok: true, record: next });
+        const got = (await store.getMany([r.id])).get(r.id);
+        expect(got).toEqual(next);
+        // Cleared fields are gone, not left behind from the previous version.
+        expect(got?.leaseUntilMs).toBeUndefined();
+        expect(got?.leaseOwner).toBeUndefined();
+      });
+
+      it('refuses a write whose expected version is stale', async () => {
+        const r = record(key('stale'));
+        await store.create(r);
+        await store.update({ ...r, version: 2, state: 'RESTORING' });
+        expect(await store.update({ ...r, version: 2, state: 'FAILED' })).toEqual({ ok: false });
+        expect((await store.getMany([r.id])).get(r.id)?.state).toBe('RESTORING');
+      });
+
+      it('refuses to update a record that does not exist', async () => {
+        expect(await store.update(record(key('missing'), { version: 2 }))).toEqual({ ok: false });
+        const r = record(key('missing-after'));
+        expect((await store.getMany([r.id])).size).toBe(0);
+      });
+
+      it('lets exactly one of 20 concurrent updates from the same version win', async () => {
+        const r = record(key('race-update'));
+        await store.create(r);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.update({ ...r, version: 2, leaseOwner: `w${i}` })),
+        );
+        expect(results.filter((x) => x.ok)).toHaveLength(1);
+        expect((await store.getMany([r.id])).get(r.id)?.version).toBe(2);
+      });
+    });
+
+    describe('delete', () => {
+      it('deletes only at the expected version', async () => {
+        const r = record(key('delete'));
+        await store.create(r);
+        expect(await store.delete(r.id, 2)).toBe(false);
+        expect(await store.delete(r.id, 1)).toBe(true);
+        expect((await store.getMany([r.id])).size).toBe(0);
+        expect(await store.delete(r.id, 1)).toBe(false);
+      });
+    });
+
+    describe('getMany', () => {
+      it('returns the records that exist among 250 ids, more than one batch holds', async () => {
+        const records = Array.from({ length: 250 }, (_, i) => record(key(`many-${i}`)));
+        for (const r of records.filter((_, i) => i % 2 === 0)) await store.create(r);
+        const got = await store.getMany(records.map((r) => r.id));
+        expect(got.size).toBe(125);
+        expect(got.get(records[248]!.id)?.key).toBe(records[248]!.key);
+        expect(got.has(records[249]!.id)).toBe(false);
+      });
+
+      it('returns an empty map for no ids', async () => {
+        expect((await store.getMany([])).size).toBe(0);
+      });
+    });
+
+    describe('listDue', () => {
+      // listDue sees the whole table, so these rows use times far from every other test's.
+      const FAR = T0 + 1_000 * 86_400_000;
+
+      it('lists due records earliest first, up to the limit, and nothing that is not due', async () => {
+        const lapsed = record(key('due-lapsed'), { state: 'CLAIMED', leaseUntilMs: FAR + 3 });
+        const restoring = record(key('due-restoring'), { state: 'RESTORING', etaAtMs: FAR + 1, retryAtMs: FAR + 1, leaseUntilMs: undefined });
+        const failed = record(key('due-failed'), { state: 'FAILED', retryAtMs: FAR + 2, leaseUntilMs: undefined });
+        const deferredLater = record(key('due-later'), { state: 'DEFERRED', retryAtMs: FAR + 100, leaseUntilMs: undefined });
+        const restored = record(key('due-restored'), { state: 'RESTORED', expiresAtMs: FAR - 10, leaseUntilMs: undefined });
+        const notFound = record(key('due-notfound'), { state: 'NOT_FOUND', retryAtMs: FAR - 10, leaseUntilMs: undefined });
+        for (const r of [lapsed, restoring, failed, deferredLater, restored, notFound]) await store.create(r);
+
+        const due = (await store.listDue(FAR + 50, 1000)).filter((r) => r.key.startsWith(`contract/${name}/due-`));
+        expect(due.map((r) => r.id)).toEqual([restoring.id, failed.id, lapsed.id]);
+
+        const limited = await store.listDue(FAR + 50, 2);
+        expect(limited).toHaveLength(2);
+      });
+
+      it('stops listing a record once an update makes it not due', async () => {
+        const far = FAR + 10_000;
+        const r = record(key('due-moves'), { state: 'FAILED', retryAtMs: far, leaseUntilMs: undefined });
+        await store.create(r);
+        expect((await store.listDue(far, 1000)).map((x) => x.id)).toContain(r.id);
+        await store.update({ ...r, version: 2, state: 'RESTORED', retryAtMs: undefined, expiresAtMs: far + 1 });
+        expect((await store.listDue(far, 1000)).map((x) => x.id)).not.toContain(r.id);
+      });
+    });
+  });
+}

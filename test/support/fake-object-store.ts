@@ -1,0 +1,56 @@
+// A scripted ObjectStore for unit tests of the coordinator: it stages faults (transient errors,
+// denied credentials) that are awkward to produce otherwise. The real ali-oss adapter is tested
+// against the OSS emulator.
+import type { ManualClock } from '../../lib/clock';
+import { describeRef, type ObjectRef } from '../../lib/restore/object-ref';
+import type { ObjectHead, ObjectRestoreStatus, ObjectStore, RestoreAnswer } from '../../lib/restore/ports';
+import type { ClassRestoreParams } from '../../lib/restore/restore-request';
+import type { ArchiveClass, StorageClass } from '../../lib/restore/storage-class';
+
+interface FakeObject {
+  storageClass: StorageClass;
+  sizeBytes: number;
+  restore: ObjectRestoreStatus;
+}
+
+export class FakeObjectStore implements ObjectStore {
+  readonly objects = new Map<string, FakeObject>();
+  readonly calls: { op: 'head' | 'restore'; object: string; storageClass?: ArchiveClass; params?: ClassRestoreParams }[] = [];
+  /** Errors to throw, in order, before answering normally. */
+  readonly failures: { head: Error[]; restore: Error[] } = { head: [], restore: [] };
+
+  constructor(private readonly clock: ManualClock) {}
+
+  put(ref: ObjectRef, storageClass: StorageClass, sizeBytes = 100, restore: ObjectRestoreStatus = { kind: 'frozen' }): void {
+    this.objects.set(describeRef(ref), { storageClass, sizeBytes, restore });
+  }
+
+  count(op: 'head' | 'restore'): number {
+    return this.calls.filter((c) => c.op === op).length;
+  }
+
+  async head(ref: ObjectRef): Promise<ObjectHead> {
+    this.calls.push({ op: 'head', object: describeRef(ref) });
+    const failure = this.failures.head.shift();
+    if (failure) throw failure;
+    const o = this.objects.get(describeRef(ref));
+    if (!o) return { found: false };
+    return { found: true, storageClass: o.storageClass, sizeBytes: o.sizeBytes, restore: o.restore };
+  }
+
+  async restore(ref: ObjectRef, storageClass: ArchiveClass, params: ClassRestoreParams): Promise<RestoreAnswer> {
+    this.calls.push({ op: 'restore', object: describeRef(ref), storageClass, params });
+    const failure = this.failures.restore.shift();
+    if (failure) throw failure;
+    const o = this.objects.get(describeRef(ref));
+    if (!o) return 'not-found';
+    if (o.storageClass === 'Standard' || o.storageClass === 'IA') return 'not-archived';
+    if (o.restore.kind === 'restoring') return 'in-progress';
+    if (o.restore.kind === 'restored') {
+      o.restore = { kind: 'restored', expiresAtMs: this.clock.nowMs() + params.days * 86_400_000 };
+      return 'already-restored';
+    }
+    o.restore = { kind: 'restoring' };
+    return 'started';
+  }
+}

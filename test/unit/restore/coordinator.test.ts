@@ -1,0 +1,337 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../lib/clock';
+import { Coordinator, type CoordinatorSettings } from '../../../lib/restore/coordinator';
+import { AccessDeniedError, TransientError } from '../../../lib/restore/errors';
+import type { Miss } from '../../../lib/restore/miss';
+import { recordId } from '../../../lib/restore/object-ref';
+import type { RestorePolicy, StateStore, WriteResult } from '../../../lib/restore/ports';
+import { MemoryStateStore } from '../../../lib/store/memory';
+import { FakeObjectStore } from '../../support/fake-object-store';
+import { ref, T0 } from '../../support/records';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+function miss(key: string, fields: Partial<Miss> = {}): Miss {
+  return { bucket: 'thaw-test', key, source: 'access-log', seenAtMs: T0, ...fields };
+}
+
+describe('Coordinator', () => {
+  let clock: ManualClock;
+  let store: MemoryStateStore;
+  let objects: FakeObjectStore;
+  let coordinator: Coordinator;
+
+  const make = (deps: { store?: StateStore; policy?: RestorePolicy; settings?: Partial<CoordinatorSettings> } = {}) =>
+    new Coordinator({
+      store: deps.store ?? store,
+      objects,
+      clock,
+      policy: deps.policy,
+      random: () => 0.5,
+      // Backoff advances the injected clock instead of sleeping.
+      sleep: async (ms) => clock.advance(ms),
+      settings: { workerId: 'w-test', ...deps.settings },
+    });
+
+  const stored = async (key: string, versionId = '') =>
+    (await store.getMany([recordId(ref(key, 'thaw-test', versionId))])).get(recordId(ref(key, 'thaw-test', versionId)));
+
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    store = new MemoryStateStore();
+    objects = new FakeObjectStore(clock);
+    coordinator = make();
+  });
+
+  describe('duplicates', () => {
+    it('restores an object once for 1,000 misses in one batch', async () => {
+      objects.put(ref('a.parquet'), 'Archive', 4096);
+      const { summary } = await coordinator.handle(Array.from({ length: 1000 }, () => miss('a.parquet')));
+
+      expect(objects.count('restore')).toBe(1);
+      expect(summary).toMatchObject({ seen: 1000, invalid: 0, distinct: 1, restoresIssued: 1, deduplicated: 999 });
+      expect(await stored('a.parquet')).toMatchObject({
+        state: 'RESTORING',
+        version: 2,
+        storageClass: 'Archive',
+        sizeBytes: 4096,
+        days: 1,
+        requestedAtMs: T0,
+        etaAtMs: T0 + 1 * MIN,
+        retryAtMs: T0 + 1 * MIN,
+        attempts: 0,
+      });
+      expect((await stored('a.parquet'))?.leaseUntilMs).toBeUndefined();
+    });
+
+    it('makes no OSS call and no write for an object already RESTORING', async () => {
+      objects.put(ref('a'), 'ColdArchive');
+      await coordinator.handle([miss('a')]);
+      const before = objects.calls.length;
+
+      clock.advance(10 * MIN);
+      const { summary } = await coordinator.handle([miss('a'), miss('a')]);
+
+      expect(objects.calls.length).toBe(before);
+      expect((await stored('a'))?.version).toBe(2);
+      expect(summary).toMatchObject({ restoresIssued: 0, alreadyRestoring: 1, deduplicated: 2 });
+    });
+
+    it('restores each of 100 objects once across 20 concurrent batches', async () => {
+      const keys = Array.from({ length: 100 }, (_, i) => `obj-${i}`);
+      for (const k of keys) objects.put(ref(k), 'Archive');
+      const batches = Array.from({ length: 20 }, () => make().handle(keys.map((k) => miss(k))));
+      const results = await Promise.all(batches);
+
+      expect(objects.count('restore')).toBe(100);
+      expect(results.reduce((n, r) => n + r.summary.restoresIssued, 0)).toBe(100);
+      expect(store.all().map((r) => r.state)).toEqual(Array(100).fill('RESTORING'));
+    });
+
+    it('treats versions of one key as different objects', async () => {
+      objects.put(ref('v', 'thaw-test', 'v1'), 'Archive');
+      objects.put(ref('v', 'thaw-test', 'v2'), 'Archive');
+      await coordinator.handle([miss('v', { versionId: 'v1' }), miss('v', { versionId: 'v2' }), miss('v', { versionId: 'v1' })]);
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual([
+        'thaw-test/v?versionId=v1',
+        'thaw-test/v?versionId=v2',
+      ]);
+    });
+  });
+
+  describe('what HEAD settles without a restore', () => {
+    it.each([
+      ['a Standard object', 'Standard', { kind: 'frozen' }, { state: 'NOT_ARCHIVED', retryAtMs: T0 + 10 * MIN }],
+      ['an IA object', 'IA', { kind: 'frozen' }, { state: 'NOT_ARCHIVED', storageClass: 'IA' }],
+      ['an object restored until T0+1h', 'Archive', { kind: 'restored', expiresAtMs: T0 + HOUR }, { state: 'RESTORED', expiresAtMs: T0 + HOUR }],
+      ['an object restoring by someone else', 'ColdArchive', { kind: 'restoring' }, { state: 'RESTORING', etaAtMs: T0 + 5 * HOUR }],
+    ] as const)('%s', async (_label, storageClass, restore, expected) => {
+      objects.put(ref('x'), storageClass, 10, restore);
+      await coordinator.handle([miss('x')]);
+      expect(objects.count('restore')).toBe(0);
+      expect(await stored('x')).toMatchObject(expected);
+    });
+
+    it('records NOT_FOUND for a missing object and re-checks only after a minute', async () => {
+      await coordinator.handle([miss('ghost')]);
+      expect(await stored('ghost')).toMatchObject({ state: 'NOT_FOUND', retryAtMs: T0 + MIN });
+
+      clock.advance(MIN - 1);
+      await coordinator.handle([miss('ghost')]);
+      expect(objects.count('head')).toBe(1);
+
+      objects.put(ref('ghost'), 'Archive');
+      clock.advance(1);
+      await coordinator.handle([miss('ghost')]);
+      expect(await stored('ghost')).toMatchObject({ state: 'RESTORING' });
+    });
+  });
+
+  describe('restore parameters', () => {
+    it('sends the class, the clamped Days and a tier only where the class takes one', async () => {
+      objects.put(ref('arch'), 'Archive');
+      objects.put(ref('cold'), 'ColdArchive');
+      objects.put(ref('deep'), 'DeepColdArchive');
+      await coordinator.handle([
+        miss('arch', { request: { days: 30, tier: 'Expedited' } }),
+        miss('cold', { request: { days: 30, tier: 'Bulk' } }),
+        miss('deep', { request: { tier: 'Bulk' } }),
+      ]);
+      const restores = objects.calls.filter((c) => c.op === 'restore').map(({ object, storageClass, params }) => ({ object, storageClass, params }));
+      expect(restores).toEqual([
+        { object: 'thaw-test/arch', storageClass: 'Archive', params: { days: 7 } },
+        { object: 'thaw-test/cold', storageClass: 'ColdArchive', params: { days: 30, tier: 'Bulk' } },
+        { object: 'thaw-test/deep', storageClass: 'DeepColdArchive', params: { days: 1, tier: 'Standard' } },
+      ]);
+      expect(await stored('cold')).toMatchObject({ tier: 'Bulk', etaAtMs: T0 + 12 * HOUR });
+      expect(await stored('deep')).toMatchObject({ tier: 'Standard', etaAtMs: T0 + 48 * HOUR });
+    });
+
+    it('raises a running ColdArchive restore to a faster tier, bringing the ETA forward', async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      await coordinator.handle([miss('cold')]);
+      clock.advance(10 * MIN);
+      await coordinator.handle([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
+
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params?.tier)).toEqual(['Standard', 'Expedited']);
+      // The fake answers 409 to the second call (already restoring): the record keeps its start.
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0 });
+    });
+  });
+
+  describe('transient faults', () => {
+    it('retries a HEAD that failed twice and restores', async () => {
+      objects.put(ref('a'), 'Archive');
+      objects.failures.head.push(new TransientError('503'), new TransientError('503'));
+      const { summary } = await coordinator.handle([miss('a')]);
+      expect(summary.restoresIssued).toBe(1);
+      expect(objects.count('head')).toBe(3);
+    });
+
+    it('records FAILED with a retry time once retries run out, and tries again after it', async () => {
+      objects.put(ref('a'), 'Archive');
+      objects.failures.restore.push(...Array.from({ length: 4 }, () => new TransientError('RestoreObject: 503 ServiceUnavailable')));
+      const { summary } = await coordinator.handle([miss('a')]);
+
+      expect(summary).toMatchObject({ failed: 1, restoresIssued: 0 });
+      expect(objects.count('restore')).toBe(4);
+      const failed = await stored('a');
+      // Retries waited 75 + 150 + 300 ms (random 0.5); then 30 s × 2^0 × 0.75 until the next attempt.
+      expect(failed).toMatchObject({ state: 'FAILED', attempts: 1, lastError: 'Transient: RestoreObject: 503 ServiceUnavailable', retryAtMs: T0 + 525 + 22_500 });
+
+      await coordinator.handle([miss('a')]);
+      expect(objects.count('restore')).toBe(4);
+
+      clock.set(failed!.retryAtMs!);
+      await coordinator.handle([miss('a')]);
+      expect(await stored('a')).toMatchObject({ state: 'RESTORING', attempts: 0, lastError: undefined });
+    });
+
+    it('does not retry past the deadline', async () => {
+      objects.put(ref('a'), 'Archive');
+      objects.failures.head.push(new TransientError('timeout'), new TransientError('timeout'));
+      await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 2_050 });
+      // margin 2 s leaves 50 ms: the first backoff (75 ms) does not fit.
+      expect(objects.count('head')).toBe(1);
+      expect(await stored('a')).toMatchObject({ state: 'FAILED', attempts: 1 });
+    });
+
+    it('records a denied credential as FAILED and waits the longest before trying again', async () => {
+      objects.put(ref('a'), 'Archive');
+      objects.failures.head.push(new AccessDeniedError('HeadObject thaw-test/a: 403 InvalidAccessKeyId'));
+      await coordinator.handle([miss('a')]);
+      expect(objects.count('head')).toBe(1);
+      expect(await stored('a')).toMatchObject({ state: 'FAILED', retryAtMs: T0 + HOUR, lastError: 'AccessDenied: HeadObject thaw-test/a: 403 InvalidAccessKeyId' });
+    });
+  });
+
+  describe('crashes and leases', () => {
+    it('takes over a claim whose lease lapsed, without a second billed restore', async () => {
+      objects.put(ref('a'), 'Archive');
+      // A worker claimed, called RestoreObject, and died before recording it.
+      await store.create({
+        id: recordId(ref('a')),
+        ...ref('a'),
+        state: 'CLAIMED',
+        version: 1,
+        attempts: 0,
+        firstSeenAtMs: T0,
+        updatedAtMs: T0,
+        leaseUntilMs: T0 + MIN,
+        leaseOwner: 'dead-worker',
+      });
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'restoring' };
+
+      await coordinator.handle([miss('a')]);
+      expect(objects.count('head')).toBe(0);
+
+      clock.advance(MIN);
+      const { summary } = await coordinator.handle([miss('a')]);
+      expect(objects.count('restore')).toBe(0);
+      expect(summary.alreadyRestoring).toBe(1);
+      expect(await stored('a')).toMatchObject({ state: 'RESTORING', version: 3 });
+    });
+
+    it('drops its outcome when another worker took the record over meanwhile', async () => {
+      objects.put(ref('a'), 'Archive');
+      // A store whose outcome write loses the race, as if our lease had lapsed mid-call.
+      const racing: StateStore = {
+        getMany: (ids) => store.getMany(ids),
+        create: (r) => store.create(r),
+        update: async (r): Promise<WriteResult> => (r.state === 'CLAIMED' ? store.update(r) : { ok: false }),
+        delete: (id, v) => store.delete(id, v),
+        listDue: (now, limit) => store.listDue(now, limit),
+      };
+      const { outcomes } = await make({ store: racing }).handle([miss('a')]);
+      expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
+    });
+
+    it('reports the object unrecorded when the store cannot take the claim', async () => {
+      const down: StateStore = {
+        getMany: async () => new Map(),
+        create: async () => {
+          throw new TransientError('OTSServerBusy');
+        },
+        update: async () => ({ ok: false }),
+        delete: async () => false,
+        listDue: async () => [],
+      };
+      const { summary } = await make({ store: down }).handle([miss('a')]);
+      expect(summary.unrecorded).toBe(1);
+      expect(objects.calls).toEqual([]);
+    });
+  });
+
+  describe('expiry', () => {
+    it('restores again once a restored copy has expired', async () => {
+      objects.put(ref('a'), 'Archive', 10, { kind: 'restored', expiresAtMs: T0 + HOUR });
+      await coordinator.handle([miss('a')]);
+      expect(await stored('a')).toMatchObject({ state: 'RESTORED', expiresAtMs: T0 + HOUR });
+
+      clock.set(T0 + HOUR);
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
+      const { summary } = await coordinator.handle([miss('a')]);
+      expect(summary.restoresIssued).toBe(1);
+    });
+  });
+
+  describe('policy', () => {
+    it('writes nothing for an object out of scope', async () => {
+      const policy: RestorePolicy = { inScope: (r) => r.bucket !== 'thaw-test', admit: async (_r, _o, request) => ({ admitted: true, request }) };
+      const { summary } = await make({ policy }).handle([miss('a'), miss('a')]);
+      expect(summary).toMatchObject({ outOfScope: 1, deduplicated: 0 });
+      expect(store.all()).toEqual([]);
+      expect(objects.calls).toEqual([]);
+    });
+
+    it('records DEFERRED with the reason and retry time the policy gives', async () => {
+      objects.put(ref('big'), 'Archive', 10 * 2 ** 30);
+      const policy: RestorePolicy = {
+        inScope: () => true,
+        admit: async () => ({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR }),
+      };
+      const { summary } = await make({ policy }).handle([miss('big')]);
+      expect(summary.deferred).toBe(1);
+      expect(objects.count('restore')).toBe(0);
+      expect(await stored('big')).toMatchObject({ state: 'DEFERRED', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR });
+    });
+  });
+
+  describe('bad input', () => {
+    it('counts invalid misses and still handles the valid ones in the batch', async () => {
+      objects.put(ref('ok'), 'Archive');
+      const { summary, invalid } = await coordinator.handle([
+        miss('ok'),
+        miss('', {}),
+        { ...miss('x'), bucket: 'Bad_Bucket' },
+        miss('k'.repeat(1024)),
+        miss('y', { versionId: 'not a version' }),
+        miss('z', { request: { days: 0 } }),
+      ]);
+      expect(summary).toMatchObject({ seen: 6, invalid: 5, distinct: 1, restoresIssued: 1 });
+      expect(invalid.map((i) => i.field)).toEqual(['key', 'bucket', 'key', 'versionId', 'days']);
+    });
+  });
+
+  describe('refresh mode', () => {
+    it('only checks a restore past its ETA and never calls RestoreObject', async () => {
+      objects.put(ref('a'), 'Archive');
+      await coordinator.handle([miss('a')]);
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'restored', expiresAtMs: T0 + 25 * HOUR };
+
+      const early = await coordinator.handle([miss('a', { source: 'http' })], { mode: 'refresh' });
+      expect(early.outcomes[0]?.result).toBe('restoring');
+
+      clock.advance(MIN);
+      const late = await coordinator.handle([miss('a', { source: 'http' })], { mode: 'refresh' });
+      expect(late.outcomes[0]?.record).toMatchObject({ state: 'RESTORED', expiresAtMs: T0 + 25 * HOUR });
+      expect(objects.count('restore')).toBe(1);
+
+      const untracked = await coordinator.handle([miss('b', { source: 'http' })], { mode: 'refresh' });
+      expect(untracked.outcomes[0]?.result).toBe('untracked');
+      expect(objects.count('head')).toBe(2);
+    });
+  });
+});
+
