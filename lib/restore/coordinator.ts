@@ -162,7 +162,9 @@ export class Coordinator {
 
   async handle(misses: readonly Miss[], options: BatchOptions = {}): Promise<BatchResult> {
     const startedAtMs = this.clock.nowMs();
-    const { objects, invalid } = groupMisses(misses);
+    const grouped = groupMisses(misses);
+    const invalid = grouped.invalid;
+    const objects = grouped.objects.map((o) => ({ ...o, request: this.policy.clampRequest(o.request) }));
     for (const bad of invalid) this.log.warn('invalid miss', { index: bad.index, field: bad.field, reason: bad.reason });
 
     const inScope = objects.filter((o) => this.policy.inScope(o.ref));

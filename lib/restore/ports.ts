@@ -29,6 +29,16 @@ export interface StateStore {
    * Its cost follows the number of due records, not the size of the table.
    */
   listDue(nowMs: number, limit: number): Promise<RestoreRecord[]>;
+  /**
+   * Adds `deltas` to a named counter atomically (creating it at zero) and returns the totals
+   * after the addition. Budgets use it: add, compare with the limit, subtract back if over.
+   */
+  addToCounter(name: string, deltas: CounterValues): Promise<CounterValues>;
+}
+
+export interface CounterValues {
+  readonly restores: number;
+  readonly bytes: number;
 }
 
 // ---- objects --------------------------------------------------------------------------------
@@ -76,6 +86,8 @@ export type Admission =
 export interface RestorePolicy {
   /** Whether oss-thaw may act on this object at all (allow-list). Checked before any write. */
   inScope(ref: ObjectRef): boolean;
+  /** Lowers what a caller asked for to what callers may ask for (e.g. the fastest tier). Pure. */
+  clampRequest(request: RestoreRequest): RestoreRequest;
   /**
    * Whether to restore now: object size, daily budgets, rate. May narrow the request (e.g. a
    * tier above what callers may ask for). A refusal becomes a DEFERRED record.
@@ -86,5 +98,6 @@ export interface RestorePolicy {
 /** Restores everything in scope: the policy for tests and for users who set no limits. */
 export const allowAllPolicy: RestorePolicy = {
   inScope: () => true,
+  clampRequest: (request) => request,
   admit: async (_ref, _object, request) => ({ admitted: true, request }),
 };

@@ -1,12 +1,13 @@
 // The in-memory StateStore: the same conditional-write semantics as the Tablestore adapter, for
 // unit tests and single-process tools. Records are copied in and out so callers cannot mutate
 // stored state behind the store's back.
-import type { StateStore, WriteResult } from '../restore/ports';
+import type { CounterValues, StateStore, WriteResult } from '../restore/ports';
 import { dueAtMs, type RestoreRecord } from '../restore/record';
 import { assertWritable } from './record-codec';
 
 export class MemoryStateStore implements StateStore {
   private readonly rows = new Map<string, RestoreRecord>();
+  private readonly counters = new Map<string, CounterValues>();
 
   async getMany(ids: readonly string[]): Promise<Map<string, RestoreRecord>> {
     const found = new Map<string, RestoreRecord>();
@@ -47,6 +48,13 @@ export class MemoryStateStore implements StateStore {
       .sort((a, b) => a.due - b.due || (a.record.id < b.record.id ? -1 : 1))
       .slice(0, limit)
       .map((r) => ({ ...r.record }));
+  }
+
+  async addToCounter(name: string, deltas: CounterValues): Promise<CounterValues> {
+    const current = this.counters.get(name) ?? { restores: 0, bytes: 0 };
+    const next = { restores: current.restores + deltas.restores, bytes: current.bytes + deltas.bytes };
+    this.counters.set(name, next);
+    return { ...next };
   }
 
   /** Every record, for tests and the local stack's inspection. */

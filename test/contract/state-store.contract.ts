@@ -145,6 +145,26 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
       });
     });
 
+    describe('addToCounter', () => {
+      it('starts at zero, adds atomically under concurrency, and subtracts', async () => {
+        const name = `budget/${key('counter')}/2026-01-01`;
+        const results = await Promise.all(
+          Array.from({ length: 25 }, () => store.addToCounter(name, { restores: 1, bytes: 3_000_000_000 })),
+        );
+        // Every caller saw a distinct total: no two increments were merged.
+        expect(new Set(results.map((r) => r.restores)).size).toBe(25);
+        expect(await store.addToCounter(name, { restores: 0, bytes: 0 })).toEqual({ restores: 25, bytes: 75_000_000_000 });
+        expect(await store.addToCounter(name, { restores: -1, bytes: -3_000_000_000 })).toEqual({ restores: 24, bytes: 72_000_000_000 });
+      });
+
+      it('keeps counters apart', async () => {
+        const a = `budget/${key('a')}`;
+        const b = `budget/${key('b')}`;
+        await store.addToCounter(a, { restores: 2, bytes: 10 });
+        expect(await store.addToCounter(b, { restores: 1, bytes: 1 })).toEqual({ restores: 1, bytes: 1 });
+      });
+    });
+
     describe('listDue', () => {
       // listDue sees the whole table, so these rows use times far from every other test's.
       const FAR = T0 + 1_000 * 86_400_000;

@@ -242,6 +242,7 @@ describe('Coordinator', () => {
         update: async (r): Promise<WriteResult> => (r.state === 'CLAIMED' ? store.update(r) : { ok: false }),
         delete: (id, v) => store.delete(id, v),
         listDue: (now, limit) => store.listDue(now, limit),
+        addToCounter: (name, deltas) => store.addToCounter(name, deltas),
       };
       const { outcomes } = await make({ store: racing }).handle([miss('a')]);
       expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
@@ -256,6 +257,7 @@ describe('Coordinator', () => {
         update: async () => ({ ok: false }),
         delete: async () => false,
         listDue: async () => [],
+        addToCounter: async () => ({ restores: 0, bytes: 0 }),
       };
       const { summary } = await make({ store: down }).handle([miss('a')]);
       expect(summary.unrecorded).toBe(1);
@@ -278,7 +280,7 @@ describe('Coordinator', () => {
 
   describe('policy', () => {
     it('writes nothing for an object out of scope', async () => {
-      const policy: RestorePolicy = { inScope: (r) => r.bucket !== 'thaw-test', admit: async (_r, _o, request) => ({ admitted: true, request }) };
+      const policy: RestorePolicy = { inScope: (r) => r.bucket !== 'thaw-test', clampRequest: (r) => r, admit: async (_r, _o, request) => ({ admitted: true, request }) };
       const { summary } = await make({ policy }).handle([miss('a'), miss('a')]);
       expect(summary).toMatchObject({ outOfScope: 1, deduplicated: 0 });
       expect(store.all()).toEqual([]);
@@ -289,6 +291,7 @@ describe('Coordinator', () => {
       objects.put(ref('big'), 'Archive', 10 * 2 ** 30);
       const policy: RestorePolicy = {
         inScope: () => true,
+        clampRequest: (r) => r,
         admit: async () => ({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR }),
       };
       const { summary } = await make({ policy }).handle([miss('big')]);

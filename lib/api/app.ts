@@ -1,0 +1,147 @@
+// The HTTP API on Web Request/Response, independent of any platform: functions/http adapts FC's
+// events to it, tests call it directly.
+//
+//   POST /v1/restores/{bucket}/{key}[?versionId=]   body {days?, tier?}   report a miss / ask for a restore
+//   GET  /v1/restores/{bucket}/{key}[?versionId=]                         the record (refreshed past its ETA)
+//   GET  /v1/health
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { Coordinator, ObjectOutcome } from '../restore/coordinator';
+import { InvalidInputError } from '../restore/errors';
+import { objectRef, recordId } from '../restore/object-ref';
+import type { RestorePolicy, StateStore } from '../restore/ports';
+import type { RestoreRecord } from '../restore/record';
+import type { Timing } from '../restore/timing';
+import { type AuthSettings, authenticate } from './auth';
+import { route } from './paths';
+import { ApiProblem, internalErrorResponse, json, problemResponse } from './problem';
+import { statusOf, viewOf } from './representation';
+
+export interface ApiDeps {
+  readonly coordinator: Coordinator;
+  readonly store: StateStore;
+  readonly policy: RestorePolicy;
+  readonly auth: AuthSettings;
+  readonly timing: Timing;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** When the platform will cut the invocation off (FC timeout), so work ends cleanly before. */
+  readonly deadlineAtMs?: () => number | undefined;
+}
+
+export interface RequestContext {
+  /** The path as sent, percent-encoding intact (FC's rawPath); defaults to the URL's. */
+  readonly rawPath?: string;
+  readonly requestId?: string;
+}
+
+const MAX_BODY_BYTES = 4096;
+
+export type ApiHandler = (request: Request, context?: RequestContext) => Promise<Response>;
+
+export function createApi(deps: ApiDeps): ApiHandler {
+  return async (request, context = {}) => {
+    const requestId = context.requestId ?? randomUUID();
+    const log = deps.log.child({ requestId });
+    const started = deps.clock.nowMs();
+    let response: Response;
+    try {
+      response = await dispatch(deps, request, context, log);
+    } catch (err) {
+      if (err instanceof ApiProblem) {
+        response = problemResponse(err, requestId);
+      } else if (err instanceof InvalidInputError) {
+        response = problemResponse(new ApiProblem(400, 'InvalidInput', err.message), requestId);
+      } else {
+        log.error('request failed', { error: err });
+        response = internalErrorResponse(requestId);
+      }
+    }
+    response.headers.set('x-request-id', requestId);
+    log.info('http', { method: request.method, status: response.status, durationMs: deps.clock.nowMs() - started });
+    return response;
+  };
+}
+
+async function dispatch(deps: ApiDeps, request: Request, context: RequestContext, log: Logger): Promise<Response> {
+  const url = new URL(request.url);
+  const target = route(context.rawPath ?? url.pathname);
+  if (target.kind === 'unknown') throw new ApiProblem(404, 'NoSuchRoute', 'Unknown path; see /v1/restores/{bucket}/{key} and /v1/health.');
+  if (target.kind === 'health') {
+    if (request.method !== 'GET') throw methodNotAllowed('GET');
+    return json(200, { status: 'ok' });
+  }
+  authenticate(deps.auth, request.headers.get('authorization'));
+
+  const ref = objectRef({ bucket: target.bucket, key: target.key, versionId: url.searchParams.get('versionId') ?? undefined });
+  if (!deps.policy.inScope(ref)) {
+    throw new ApiProblem(403, 'NotAllowed', `oss-thaw is not allowed to restore objects in ${ref.bucket}/${ref.key} (THAW_ALLOW).`);
+  }
+  const nowMs = deps.clock.nowMs();
+  const miss = { ...ref, source: 'http' as const, seenAtMs: nowMs };
+
+  if (request.method === 'POST') {
+    const body = await readJsonBody(request);
+    const { outcomes } = await deps.coordinator.handle([{ ...miss, request: body }], { deadlineAtMs: deps.deadlineAtMs?.() });
+    return recordResponse(deps, await settled(deps, outcomes[0]!));
+  }
+  if (request.method === 'GET') {
+    // A status read refreshes a RESTORING record past its ETA (HEAD only), never starts a restore.
+    const { outcomes } = await deps.coordinator.handle([miss], { mode: 'refresh', deadlineAtMs: deps.deadlineAtMs?.() });
+    const record = await settled(deps, outcomes[0]!);
+    if (!record) {
+      log.debug('no record', { bucket: ref.bucket });
+      throw new ApiProblem(404, 'NoSuchRestore', 'No restore has been requested for this object; POST to the same path to request one.');
+    }
+    return recordResponse(deps, record);
+  }
+  throw methodNotAllowed('GET, POST');
+}
+
+/** The record after a batch; when another worker won the claim, read what it wrote. */
+async function settled(deps: ApiDeps, outcome: ObjectOutcome): Promise<RestoreRecord | undefined> {
+  if (outcome.record) return outcome.record;
+  if (outcome.result === 'unrecorded') {
+    throw new ApiProblem(503, 'ServiceUnavailable', 'The state store is unavailable; try again shortly.', { 'retry-after': '5' });
+  }
+  return (await deps.store.getMany([recordId(outcome.ref)])).get(outcome.id);
+}
+
+function recordResponse(deps: ApiDeps, record: RestoreRecord | undefined): Response {
+  if (!record) throw new ApiProblem(503, 'ServiceUnavailable', 'The restore record could not be read; try again shortly.', { 'retry-after': '2' });
+  const view = viewOf(record, deps.timing, deps.clock.nowMs());
+  const { status, headers } = statusOf(view);
+  return json(status, view, headers);
+}
+
+async function readJsonBody(request: Request): Promise<{ days?: unknown; tier?: unknown } | undefined> {
+  const text = await readLimited(request, MAX_BODY_BYTES);
+  if (text.trim() === '') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiProblem(400, 'InvalidInput', 'The body must be JSON: {"days"?: number, "tier"?: "Expedited" | "Standard" | "Bulk"}.');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiProblem(400, 'InvalidInput', 'The body must be a JSON object: {"days"?: number, "tier"?: string}.');
+  }
+  const unknown = Object.keys(body).filter((k) => k !== 'days' && k !== 'tier');
+  if (unknown.length) throw new ApiProblem(400, 'InvalidInput', `Unknown field(s) in the body: ${unknown.slice(0, 5).join(', ')}.`);
+  return body as { days?: unknown; tier?: unknown };
+}
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) throw new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${limit} bytes.`);
+  const buf = Buffer.from(await request.arrayBuffer());
+  if (buf.length > limit) throw new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${limit} bytes.`);
+  const text = buf.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(buf)) throw new ApiProblem(400, 'InvalidInput', 'The body must be UTF-8.');
+  return text;
+}
+
+function methodNotAllowed(allow: string): ApiProblem {
+  return new ApiProblem(405, 'MethodNotAllowed', `Use ${allow}.`, { allow });
+}

@@ -1,0 +1,118 @@
+// Configuration is read once from the environment into a typed, frozen object. Every problem
+// names the variable, so a misconfigured deployment fails at cold start with a clear message.
+import { type LogLevel } from './log';
+import { isTier, type Tier } from './restore/storage-class';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ThawConfig {
+  readonly oss: {
+    readonly endpoint: string;
+    readonly region?: string;
+    readonly timeoutMs: number;
+  };
+  readonly tablestore: {
+    readonly endpoint: string;
+    readonly instance: string;
+    readonly table: string;
+  };
+  readonly restore: {
+    readonly defaultDays: number;
+    readonly defaultTier: Tier;
+    readonly leaseMs: number;
+    /** Divides nominal restore durations; only the local stack sets it. */
+    readonly timeScale: number;
+  };
+  readonly logLevel: LogLevel;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env): ThawConfig {
+  const read = reader(env);
+  const config: ThawConfig = {
+    oss: {
+      endpoint: read.string('THAW_OSS_ENDPOINT', { required: true }),
+      region: read.string('THAW_OSS_REGION') || undefined,
+      timeoutMs: read.integer('THAW_OSS_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 }),
+    },
+    tablestore: {
+      endpoint: read.string('THAW_TABLESTORE_ENDPOINT', { required: true }),
+      instance: read.string('THAW_TABLESTORE_INSTANCE', { required: true }),
+      table: read.string('THAW_TABLE', { default: 'thaw_restores', pattern: /^[A-Za-z_][A-Za-z0-9_]{0,254}$/ }),
+    },
+    restore: {
+      defaultDays: read.integer('THAW_DEFAULT_DAYS', { default: 1, min: 1, max: 365 }),
+      defaultTier: read.choice('THAW_DEFAULT_TIER', isTier, 'Expedited, Standard or Bulk', 'Standard'),
+      leaseMs: read.integer('THAW_LEASE_SECONDS', { default: 60, min: 5, max: 3600 }) * 1000,
+      timeScale: read.number('THAW_TIME_SCALE', { default: 1, min: 1, max: 1_000_000 }),
+    },
+    logLevel: read.choice('THAW_LOG_LEVEL', (v): v is LogLevel => ['debug', 'info', 'warn', 'error'].includes(v), 'debug, info, warn or error', 'info'),
+  };
+  return deepFreeze(config);
+}
+
+export function reader(env: Env) {
+  const raw = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  return {
+    string(name: string, opts: { required?: boolean; default?: string; pattern?: RegExp } = {}): string {
+      const v = raw(name) ?? opts.default;
+      if (v === undefined) {
+        if (opts.required) throw new ConfigError(name, 'is required');
+        return '';
+      }
+      if (opts.pattern && !opts.pattern.test(v)) throw new ConfigError(name, `"${v}" does not match ${opts.pattern}`);
+      return v;
+    },
+    number(name: string, opts: { default: number; min: number; max: number }): number {
+      const v = raw(name);
+      if (v === undefined) return opts.default;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < opts.min || n > opts.max) {
+        throw new ConfigError(name, `must be a number from ${opts.min} to ${opts.max}, got "${v}"`);
+      }
+      return n;
+    },
+    integer(name: string, opts: { default: number; min: number; max: number }): number {
+      const v = raw(name);
+      if (v === undefined) return opts.default;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < opts.min || n > opts.max) {
+        throw new ConfigError(name, `must be an integer from ${opts.min} to ${opts.max}, got "${v}"`);
+      }
+      return n;
+    },
+    boolean(name: string, fallback: boolean): boolean {
+      const v = raw(name)?.toLowerCase();
+      if (v === undefined) return fallback;
+      if (v === 'true' || v === '1' || v === 'yes') return true;
+      if (v === 'false' || v === '0' || v === 'no') return false;
+      throw new ConfigError(name, `must be true or false, got "${v}"`);
+    },
+    choice<T extends string>(name: string, is: (v: string) => v is T, expected: string, fallback: T): T {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      if (!is(v)) throw new ConfigError(name, `must be ${expected}, got "${v}"`);
+      return v;
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,33 @@
+// A tiny benchmark harness: each benchmark returns named figures; run.ts prints them as a table
+// (for people) and one JSON line (for tools). Figures, never pass/fail: targets are read by people.
+
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  /** What a good value looks like, as a sentence for the reader (e.g. "must be 1000"). */
+  readonly target?: string;
+}
+
+export interface Benchmark {
+  readonly name: string;
+  readonly description: string;
+  run(): Promise<Figure[]>;
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return { result, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+export function percentile(sortedMs: readonly number[], p: number): number {
+  if (sortedMs.length === 0) return Number.NaN;
+  const index = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
+  return sortedMs[Math.max(0, index)]!;
+}
+
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,113 @@
+// The coordinator with the real ali-oss SDK against the OSS emulator over loopback:
+// RestoreObject is counted by the emulator itself (/-/stats), not by a mock.
+import OSS from 'ali-oss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../lib/clock';
+import { startOssEmulator, type OssEmulator } from '../../lib/emulators/oss';
+import { AliOssObjectStore } from '../../lib/oss/object-store';
+import { Coordinator } from '../../lib/restore/coordinator';
+import type { Miss } from '../../lib/restore/miss';
+import { MemoryStateStore } from '../../lib/store/memory';
+
+const BUCKET = 'thaw-coord';
+
+interface Stats {
+  operations: Record<string, number>;
+  restores: Record<string, number>;
+}
+
+describe('Coordinator over ali-oss and the OSS emulator', () => {
+  let oss: OssEmulator;
+  let objects: AliOssObjectStore;
+  let client: OSS;
+
+  const stats = async (): Promise<Stats> => (await fetch(`${oss.endpoint}/-/stats`)).json() as Promise<Stats>;
+  const miss = (key: string): Miss => ({ bucket: BUCKET, key, source: 'access-log', seenAtMs: Date.now() });
+
+  beforeAll(async () => {
+    oss = await startOssEmulator({ timeScale: 60 });
+    const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string; region: string };
+    client = new OSS({ endpoint: oss.endpoint, accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, bucket: BUCKET });
+    await client.putBucket(BUCKET);
+    objects = new AliOssObjectStore({ endpoint: oss.endpoint, accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret });
+  });
+  afterAll(async () => {
+    await oss?.close();
+  });
+
+  it('issues exactly one RestoreObject for 1,000 duplicate misses in one batch', async () => {
+    await client.put('dup/one.bin', Buffer.from('frozen bytes'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const store = new MemoryStateStore();
+    const { summary } = await new Coordinator({ store, objects }).handle(Array.from({ length: 1000 }, () => miss('dup/one.bin')));
+
+    expect((await stats()).restores[`${BUCKET}/dup/one.bin`]).toBe(1);
+    expect(summary).toMatchObject({ seen: 1000, distinct: 1, restoresIssued: 1, deduplicated: 999 });
+    expect(store.all().map((r) => r.state)).toEqual(['RESTORING']);
+  });
+
+  it('issues exactly one RestoreObject per object for 20 concurrent batches of the same 100 objects', async () => {
+    const keys = Array.from({ length: 100 }, (_, i) => `many/${String(i).padStart(3, '0')} é+%.bin`);
+    for (const key of keys) await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
+    const store = new MemoryStateStore();
+    await Promise.all(Array.from({ length: 20 }, () => new Coordinator({ store, objects }).handle(keys.map(miss))));
+
+    const restores = (await stats()).restores;
+    expect(keys.map((k) => restores[`${BUCKET}/${k}`])).toEqual(Array(100).fill(1));
+    expect(store.all().map((r) => r.state)).toEqual(Array(100).fill('RESTORING'));
+    expect(store.all().every((r) => r.tier === 'Standard' && r.storageClass === 'ColdArchive')).toBe(true);
+  });
+
+  it('records each kind of object the way OSS answers for it', async () => {
+    await client.put('kinds/standard.txt', Buffer.from('s'));
+    await client.put('kinds/deep.bin', Buffer.from('d'), { headers: { 'x-oss-storage-class': 'DeepColdArchive' } });
+    const store = new MemoryStateStore();
+    const { summary } = await new Coordinator({ store, objects }).handle([
+      miss('kinds/standard.txt'),
+      miss('kinds/deep.bin'),
+      miss('kinds/missing.bin'),
+    ]);
+    expect(summary).toMatchObject({ notArchived: 1, restoresIssued: 1, notFound: 1 });
+    const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
+    expect(byKey['kinds/standard.txt']).toMatchObject({ state: 'NOT_ARCHIVED', storageClass: 'Standard' });
+    expect(byKey['kinds/deep.bin']).toMatchObject({ state: 'RESTORING', storageClass: 'DeepColdArchive', tier: 'Standard' });
+    expect(byKey['kinds/missing.bin']).toMatchObject({ state: 'NOT_FOUND' });
+  });
+
+  it('sees a finished restore through HEAD and makes the object readable', async () => {
+    // One clock for the emulator and the coordinator: the restore finishes when we say so.
+    // Whole seconds, because x-oss-restore carries the expiry to the second.
+    const t0 = Math.floor(Date.now() / 1000) * 1000;
+    const clock = new ManualClock(t0);
+    const timed = await startOssEmulator({ clock });
+    try {
+      const creds = timed.describe() as { accessKeyId: string; accessKeySecret: string };
+      const c = new OSS({ endpoint: timed.endpoint, ...creds, bucket: BUCKET });
+      await c.putBucket(BUCKET);
+      await c.put('done/a.bin', Buffer.from('thawed'), { headers: { 'x-oss-storage-class': 'Archive' } });
+      const store = new MemoryStateStore();
+      const coordinator = new Coordinator({ store, objects: new AliOssObjectStore({ endpoint: timed.endpoint, ...creds }), clock });
+      await coordinator.handle([miss('done/a.bin')]);
+      await expect(c.get('done/a.bin')).rejects.toMatchObject({ status: 403, code: 'InvalidObjectState' });
+
+      // An Archive restore takes a minute; Days=1 then keeps it readable for 24 h from completion.
+      clock.advance(60_000);
+      timed.tick();
+      await coordinator.handle([miss('done/a.bin')], { mode: 'refresh' });
+      const [record] = store.all();
+      expect(record).toMatchObject({ state: 'RESTORED', expiresAtMs: t0 + 60_000 + 86_400_000 });
+      expect((await c.get('done/a.bin')).content.toString()).toBe('thawed');
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('maps a wrong secret to a loud FAILED record', async () => {
+    await client.put('auth/a.bin', Buffer.from('x'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const creds = oss.describe() as { accessKeyId: string };
+    const wrong = new AliOssObjectStore({ endpoint: oss.endpoint, accessKeyId: creds.accessKeyId, accessKeySecret: 'wrong' });
+    const store = new MemoryStateStore();
+    await new Coordinator({ store, objects: wrong }).handle([miss('auth/a.bin')]);
+    expect(store.all()[0]).toMatchObject({ state: 'FAILED', attempts: 1 });
+    expect(store.all()[0]?.lastError).toMatch(/^AccessDenied: HeadObject thaw-coord\/auth\/a\.bin: 403 SignatureDoesNotMatch/);
+  });
+});
