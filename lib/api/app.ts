@@ -12,6 +12,7 @@ import { InvalidInputError } from '../restore/errors';
 import { objectRef, recordId } from '../restore/object-ref';
 import type { RestorePolicy, StateStore } from '../restore/ports';
 import type { RestoreRecord } from '../restore/record';
+import { validateRestoreRequest } from '../restore/restore-request';
 import type { Timing } from '../restore/timing';
 import { type AuthSettings, authenticate } from './auth';
 import { route } from './paths';
@@ -82,7 +83,8 @@ async function dispatch(deps: ApiDeps, request: Request, context: RequestContext
   const miss = { ...ref, source: 'http' as const, seenAtMs: nowMs };
 
   if (request.method === 'POST') {
-    const body = await readJsonBody(request);
+    // Validated here so a bad Days or tier is a 400 naming the field before any work starts.
+    const body = validateRestoreRequest(await readJsonBody(request));
     const { outcomes } = await deps.coordinator.handle([{ ...miss, request: body }], { deadlineAtMs: deps.deadlineAtMs?.() });
     return recordResponse(deps, await settled(deps, outcomes[0]!));
   }

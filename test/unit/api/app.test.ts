@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { ref, T0 } from '../../support/records';
+import { apiUnderTest, TOKEN } from '../../support/api';
+
+const HOUR = 3_600_000;
+
+describe('HTTP API', () => {
+  describe('POST /v1/restores/{bucket}/{key}', () => {
+    it('starts a restore and answers 202 with Retry-After and the ETA', async () => {
+      const { call, objects } = apiUnderTest();
+      objects.put(ref('reports/2024.csv'), 'ColdArchive', 1234);
+      const res = await call('POST', '/v1/restores/thaw-test/reports%2F2024.csv', { body: '{"days":3,"tier":"Standard"}' });
+
+      expect(res.status).toBe(202);
+      expect(res.headers.get('retry-after')).toBe(String(5 * 3600));
+      expect(await res.json()).toEqual({
+        bucket: 'thaw-test',
+        key: 'reports/2024.csv',
+        versionId: null,
+        state: 'RESTORING',
+        storageClass: 'ColdArchive',
+        tier: 'Standard',
+        days: 3,
+        requestedAt: '2026-01-01T00:00:00.000Z',
+        etaAt: '2026-01-01T05:00:00.000Z',
+        expiresAt: null,
+        retryAt: null,
+        retryAfterSeconds: 18000,
+        reason: null,
+        attempts: 0,
+      });
+    });
+
+    it('answers 50 concurrent requests with 202 and restores once', async () => {
+      const { call, objects } = apiUnderTest();
+      objects.put(ref('hot.bin'), 'Archive');
+      const responses = await Promise.all(Array.from({ length: 50 }, () => call('POST', '/v1/restores/thaw-test/hot.bin')));
+      expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+      expect(responses.every((r) => Number(r.headers.get('retry-after')) >= 1)).toBe(true);
+      expect(objects.count('restore')).toBe(1);
+    });
+
+    it('lowers a tier above what callers may ask for', async () => {
+      const { call, objects } = apiUnderTest({ limits: { maxTier: 'Standard' } });
+      objects.put(ref('c'), 'ColdArchive');
+      const res = await call('POST', '/v1/restores/thaw-test/c', { body: '{"tier":"Expedited"}' });
+      expect((await res.json()).tier).toBe('Standard');
+      expect(objects.calls.find((c) => c.op === 'restore')?.params).toEqual({ days: 1, tier: 'Standard' });
+    });
+
+    it.each([
+      ['a restored object', 'Archive', { kind: 'restored', expiresAtMs: T0 + HOUR }, 200, undefined],
+      ['a Standard object', 'Standard', { kind: 'frozen' }, 409, 'NotArchived'],
+    ] as const)('answers %s with %s', async (_label, storageClass, restore, status, code) => {
+      const { call, objects } = apiUnderTest();
+      objects.put(ref('x'), storageClass, 1, restore);
+      const res = await call('POST', '/v1/restores/thaw-test/x');
+      expect(res.status).toBe(status);
+      const body = await res.json();
+      if (code) expect(body.error.code).toBe(code);
+      else expect(body.expiresAt).toBe('2026-01-01T01:00:00.000Z');
+    });
+
+    it('answers 404 for a missing object', async () => {
+      const { call } = apiUnderTest();
+      const res = await call('POST', '/v1/restores/thaw-test/nope');
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe('NoSuchKey');
+    });
+
+    it('answers 429 with Retry-After until the next UTC day when the daily budget is spent', async () => {
+      const { call, objects } = apiUnderTest({ limits: { dailyRestores: 1 } });
+      objects.put(ref('a'), 'Archive');
+      objects.put(ref('b'), 'Archive');
+      expect((await call('POST', '/v1/restores/thaw-test/a')).status).toBe(202);
+      const res = await call('POST', '/v1/restores/thaw-test/b');
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe(String(24 * 3600));
+      expect(await res.json()).toMatchObject({ state: 'DEFERRED', reason: 'daily-restore-budget', retryAt: '2026-01-02T00:00:00.000Z' });
+      expect(objects.count('restore')).toBe(1);
+    });
+
+    it('refuses an object larger than the automatic limit with 403', async () => {
+      const { call, objects } = apiUnderTest({ limits: { maxObjectBytes: 10 } });
+      objects.put(ref('huge'), 'Archive', 11);
+      const res = await call('POST', '/v1/restores/thaw-test/huge');
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe('ObjectTooLarge');
+    });
+
+    it('answers 503 with Retry-After when OSS keeps failing', async () => {
+      const { call, objects } = apiUnderTest();
+      objects.put(ref('a'), 'Archive');
+      const { TransientError } = await import('../../../lib/restore/errors');
+      objects.failures.head.push(...Array.from({ length: 4 }, () => new TransientError('503')));
+      const res = await call('POST', '/v1/restores/thaw-test/a');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('23');
+      // The service's message stays in the logs.
+      expect((await res.json()).state).toBe('FAILED');
+    });
+  });
+
+  describe('GET /v1/restores/{bucket}/{key}', () => {
+    it('shows RESTORING, then RESTORED once a HEAD past the ETA finds it done', async () => {
+      const { call, objects, clock } = apiUnderTest();
+      objects.put(ref('a'), 'Archive');
+      await call('POST', '/v1/restores/thaw-test/a');
+      expect((await (await call('GET', '/v1/restores/thaw-test/a')).json()).state).toBe('RESTORING');
+
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'restored', expiresAtMs: T0 + 25 * HOUR };
+      clock.advance(60_000);
+      const res = await call('GET', '/v1/restores/thaw-test/a');
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ state: 'RESTORED', expiresAt: '2026-01-02T01:00:00.000Z' });
+      expect(objects.count('restore')).toBe(1);
+    });
+
+    it('answers 404 NoSuchRestore when nothing was requested, without touching OSS', async () => {
+      const { call, objects } = apiUnderTest();
+      const res = await call('GET', '/v1/restores/thaw-test/never');
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe('NoSuchRestore');
+      expect(objects.calls).toEqual([]);
+    });
+  });
+
+  describe('keys and versions', () => {
+    it.each([
+      ['spaces', 'my report 2024.csv'],
+      ['plus and percent', 'a+b%c.txt'],
+      ['question mark and hash', 'what?#now'],
+      ['non-ASCII', 'données/日本語/émoji-🧊.bin'],
+      ['dot segments', 'a/../b/./c'],
+    ])('round-trips a key with %s', async (_label, key) => {
+      const { call, objects } = apiUnderTest();
+      objects.put(ref(key), 'Archive');
+      const res = await call('POST', `/v1/restores/thaw-test/${encodeURIComponent(key)}`);
+      expect(res.status).toBe(202);
+      expect((await res.json()).key).toBe(key);
+    });
+
+    it('passes versionId through', async () => {
+      const { call, objects } = apiUnderTest();
+      objects.put(ref('v', 'thaw-test', 'CAEQ1'), 'Archive');
+      const res = await call('POST', '/v1/restores/thaw-test/v?versionId=CAEQ1');
+      expect(await res.json()).toMatchObject({ state: 'RESTORING', versionId: 'CAEQ1' });
+    });
+  });
+
+  describe('authentication and scope', () => {
+    it('answers 401 with a challenge without a token', async () => {
+      const { call } = apiUnderTest();
+      const res = await call('POST', '/v1/restores/thaw-test/a', { token: null });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="oss-thaw"');
+      expect((await res.json()).error.code).toBe('Unauthorized');
+    });
+
+    it('answers 401 for a wrong token', async () => {
+      const { call } = apiUnderTest();
+      const res = await call('GET', '/v1/restores/thaw-test/a', { token: `${TOKEN}x` });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('invalid_token');
+    });
+
+    it('allows anonymous callers only when configured, still within the allow-list', async () => {
+      const { call, objects } = apiUnderTest({ auth: { mode: 'anonymous' } });
+      objects.put(ref('a'), 'Archive');
+      expect((await call('POST', '/v1/restores/thaw-test/a', { token: null })).status).toBe(202);
+      expect((await call('POST', '/v1/restores/other-bucket/a', { token: null })).status).toBe(403);
+    });
+
+    it('answers 403 for a bucket outside the allow-list, writing nothing', async () => {
+      const { call, store } = apiUnderTest();
+      const res = await call('POST', '/v1/restores/other-bucket/a');
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe('NotAllowed');
+      expect(store.all()).toEqual([]);
+    });
+
+    it('serves /v1/health without a token', async () => {
+      const { call } = apiUnderTest();
+      const res = await call('GET', '/v1/health', { token: null });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok' });
+    });
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['a bad bucket name', 'POST', '/v1/restores/Bad_Bucket/a', undefined, 400, 'InvalidInput'],
+      ['no key', 'POST', '/v1/restores/thaw-test/', undefined, 400, 'InvalidInput'],
+      ['malformed percent-encoding', 'POST', '/v1/restores/thaw-test/%E0%A4%A', undefined, 400, 'InvalidInput'],
+      ['a key over 1023 bytes', 'POST', `/v1/restores/thaw-test/${'k'.repeat(1024)}`, undefined, 400, 'InvalidInput'],
+      ['a bad version id', 'POST', '/v1/restores/thaw-test/a?versionId=a%20b', undefined, 400, 'InvalidInput'],
+      ['a body that is not JSON', 'POST', '/v1/restores/thaw-test/a', '{days:', 400, 'InvalidInput'],
+      ['a JSON array body', 'POST', '/v1/restores/thaw-test/a', '[1]', 400, 'InvalidInput'],
+      ['an unknown body field', 'POST', '/v1/restores/thaw-test/a', '{"priority":"high"}', 400, 'InvalidInput'],
+      ['days out of range', 'POST', '/v1/restores/thaw-test/a', '{"days":400}', 400, 'InvalidInput'],
+      ['an unknown tier', 'POST', '/v1/restores/thaw-test/a', '{"tier":"Now"}', 400, 'InvalidInput'],
+      ['a body over 4 KiB', 'POST', '/v1/restores/thaw-test/a', `{"days":1,"x":"${'y'.repeat(5000)}"}`, 413, 'BodyTooLarge'],
+      ['an unknown path', 'GET', '/v2/anything', undefined, 404, 'NoSuchRoute'],
+      ['a DELETE', 'DELETE', '/v1/restores/thaw-test/a', undefined, 405, 'MethodNotAllowed'],
+    ])('answers %s with %s %s', async (_label, method, path, body, status, code) => {
+      const { call } = apiUnderTest();
+      const res = await call(method, path, { body });
+      expect(res.status).toBe(status);
+      const json = await res.json();
+      expect(json.error.code).toBe(code);
+      expect(typeof json.error.message).toBe('string');
+    });
+
+    it('names the field in the message', async () => {
+      const { call } = apiUnderTest();
+      const res = await call('POST', '/v1/restores/thaw-test/a', { body: '{"days":0}' });
+      expect((await res.json()).error.message).toMatch(/^days: /);
+    });
+  });
+});
