@@ -1,6 +1,9 @@
 // Configuration is read once from the environment into a typed, frozen object. Every problem
 // names the variable, so a misconfigured deployment fails at cold start with a clear message.
+import type { AuthSettings } from './api/auth';
 import { type LogLevel } from './log';
+import { type AllowList, parseAllowList } from './policy/allow-list';
+import { type CostLimits, DEFAULT_LIMITS } from './policy/cost-policy';
 import { isTier, type Tier } from './restore/storage-class';
 
 export class ConfigError extends Error {
@@ -31,6 +34,8 @@ export interface ThawConfig {
     /** Divides nominal restore durations; only the local stack sets it. */
     readonly timeScale: number;
   };
+  readonly limits: CostLimits;
+  readonly auth: AuthSettings;
   readonly logLevel: LogLevel;
 }
 
@@ -55,6 +60,16 @@ export function loadConfig(env: Env = process.env): ThawConfig {
       leaseMs: read.integer('THAW_LEASE_SECONDS', { default: 60, min: 5, max: 3600 }) * 1000,
       timeScale: read.number('THAW_TIME_SCALE', { default: 1, min: 1, max: 1_000_000 }),
     },
+    limits: {
+      allow: read.allowList('THAW_ALLOW'),
+      maxObjectBytes: read.integer('THAW_MAX_OBJECT_BYTES', { default: DEFAULT_LIMITS.maxObjectBytes, min: 0, max: Number.MAX_SAFE_INTEGER }),
+      dailyRestores: read.integer('THAW_DAILY_RESTORES', { default: DEFAULT_LIMITS.dailyRestores, min: 0, max: 10_000_000 }),
+      dailyBytes: read.integer('THAW_DAILY_BYTES', { default: DEFAULT_LIMITS.dailyBytes, min: 0, max: Number.MAX_SAFE_INTEGER }),
+      maxTier: read.choice('THAW_MAX_TIER', isTier, 'Expedited, Standard or Bulk', DEFAULT_LIMITS.maxTier),
+      // OSS guidance is about 500 restores/s per account and region; stay well below it.
+      restoresPerSecond: read.integer('THAW_RESTORES_PER_SECOND', { default: DEFAULT_LIMITS.restoresPerSecond, min: 1, max: 450 }),
+    },
+    auth: read.auth(),
     logLevel: read.choice('THAW_LOG_LEVEL', (v): v is LogLevel => ['debug', 'info', 'warn', 'error'].includes(v), 'debug, info, warn or error', 'info'),
   };
   return deepFreeze(config);
@@ -99,6 +114,25 @@ export function reader(env: Env) {
       if (v === 'true' || v === '1' || v === 'yes') return true;
       if (v === 'false' || v === '0' || v === 'no') return false;
       throw new ConfigError(name, `must be true or false, got "${v}"`);
+    },
+    allowList(name: string): AllowList {
+      const v = raw(name);
+      if (v === undefined) throw new ConfigError(name, 'is required: a comma-separated list of bucket or bucket/prefix entries, or * for every bucket');
+      try {
+        return parseAllowList(v);
+      } catch (err) {
+        throw new ConfigError(name, (err as Error).message);
+      }
+    },
+    auth(): AuthSettings {
+      const anonymous = this.boolean('THAW_API_ANONYMOUS', false);
+      const hashes = (raw('THAW_API_TOKEN_SHA256') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+      for (const h of hashes) {
+        if (!/^[0-9a-f]{64}$/.test(h)) throw new ConfigError('THAW_API_TOKEN_SHA256', 'must be comma-separated SHA-256 hex digests (64 hex digits each) of the API tokens');
+      }
+      if (anonymous) return { mode: 'anonymous' };
+      if (hashes.length === 0) throw new ConfigError('THAW_API_TOKEN_SHA256', 'is required unless THAW_API_ANONYMOUS=true (printf %s "$TOKEN" | sha256sum)');
+      return { mode: 'tokens', tokenSha256: hashes };
     },
     choice<T extends string>(name: string, is: (v: string) => v is T, expected: string, fallback: T): T {
       const v = raw(name);

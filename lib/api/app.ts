@@ -27,14 +27,14 @@ export interface ApiDeps {
   readonly timing: Timing;
   readonly clock: Clock;
   readonly log: Logger;
-  /** When the platform will cut the invocation off (FC timeout), so work ends cleanly before. */
-  readonly deadlineAtMs?: () => number | undefined;
 }
 
 export interface RequestContext {
   /** The path as sent, percent-encoding intact (FC's rawPath); defaults to the URL's. */
   readonly rawPath?: string;
   readonly requestId?: string;
+  /** When the platform will cut the invocation off (FC timeout), so work ends cleanly before. */
+  readonly deadlineAtMs?: number;
 }
 
 const MAX_BODY_BYTES = 4096;
@@ -85,12 +85,12 @@ async function dispatch(deps: ApiDeps, request: Request, context: RequestContext
   if (request.method === 'POST') {
     // Validated here so a bad Days or tier is a 400 naming the field before any work starts.
     const body = validateRestoreRequest(await readJsonBody(request));
-    const { outcomes } = await deps.coordinator.handle([{ ...miss, request: body }], { deadlineAtMs: deps.deadlineAtMs?.() });
+    const { outcomes } = await deps.coordinator.handle([{ ...miss, request: body }], { deadlineAtMs: context.deadlineAtMs });
     return recordResponse(deps, await settled(deps, outcomes[0]!));
   }
   if (request.method === 'GET') {
     // A status read refreshes a RESTORING record past its ETA (HEAD only), never starts a restore.
-    const { outcomes } = await deps.coordinator.handle([miss], { mode: 'refresh', deadlineAtMs: deps.deadlineAtMs?.() });
+    const { outcomes } = await deps.coordinator.handle([miss], { mode: 'refresh', deadlineAtMs: context.deadlineAtMs });
     const record = await settled(deps, outcomes[0]!);
     if (!record) {
       log.debug('no record', { bucket: ref.bucket });

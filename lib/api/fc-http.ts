@@ -21,7 +21,7 @@ export interface Fc3HttpResult {
   isBase64Encoded: boolean;
 }
 
-export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, requestId?: string): Promise<Fc3HttpResult> {
+export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, requestId?: string, deadlineAtMs?: number): Promise<Fc3HttpResult> {
   let event: Fc3HttpEvent;
   try {
     event = parseFc3Event(rawEvent);
@@ -47,7 +47,7 @@ export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, request
   } catch {
     return toFc3Result(problemResponse(new ApiProblem(400, 'InvalidInput', 'The request URL or method is malformed.'), requestId ?? 'unknown'));
   }
-  const response = await app(request, { rawPath: event.rawPath, requestId: requestId ?? event.requestContext?.requestId });
+  const response = await app(request, { rawPath: event.rawPath, requestId: requestId ?? event.requestContext?.requestId, deadlineAtMs });
   return toFc3Result(response);
 }
 
@@ -83,7 +83,7 @@ export interface Fc2Response {
   send(body: string | Buffer): void;
 }
 
-export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: Fc2Response, requestId?: string): Promise<void> {
+export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: Fc2Response, requestId?: string, deadlineAtMs?: number): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   const headers = new Headers();
@@ -105,6 +105,7 @@ export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: F
   const response = await app(new Request(`http://${headers.get('host') ?? 'localhost'}${req.path}${qs ? `?${qs}` : ''}`, { method, headers, body }), {
     rawPath: req.path,
     requestId,
+    deadlineAtMs,
   });
   resp.setStatusCode(response.status);
   response.headers.forEach((value, name) => resp.setHeader(name, value));

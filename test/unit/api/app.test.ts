@@ -3,6 +3,9 @@ import { ref, T0 } from '../../support/records';
 import { apiUnderTest, TOKEN } from '../../support/api';
 
 const HOUR = 3_600_000;
+// Response bodies are JSON we assert on field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (res: Response): Promise<any> => res.json();
 
 describe('HTTP API', () => {
   describe('POST /v1/restores/{bucket}/{key}', () => {
@@ -13,7 +16,7 @@ describe('HTTP API', () => {
 
       expect(res.status).toBe(202);
       expect(res.headers.get('retry-after')).toBe(String(5 * 3600));
-      expect(await res.json()).toEqual({
+      expect(await json(res)).toEqual({
         bucket: 'thaw-test',
         key: 'reports/2024.csv',
         versionId: null,
@@ -44,7 +47,7 @@ describe('HTTP API', () => {
       const { call, objects } = apiUnderTest({ limits: { maxTier: 'Standard' } });
       objects.put(ref('c'), 'ColdArchive');
       const res = await call('POST', '/v1/restores/thaw-test/c', { body: '{"tier":"Expedited"}' });
-      expect((await res.json()).tier).toBe('Standard');
+      expect((await json(res)).tier).toBe('Standard');
       expect(objects.calls.find((c) => c.op === 'restore')?.params).toEqual({ days: 1, tier: 'Standard' });
     });
 
@@ -56,7 +59,7 @@ describe('HTTP API', () => {
       objects.put(ref('x'), storageClass, 1, restore);
       const res = await call('POST', '/v1/restores/thaw-test/x');
       expect(res.status).toBe(status);
-      const body = await res.json();
+      const body = await json(res);
       if (code) expect(body.error.code).toBe(code);
       else expect(body.expiresAt).toBe('2026-01-01T01:00:00.000Z');
     });
@@ -65,7 +68,7 @@ describe('HTTP API', () => {
       const { call } = apiUnderTest();
       const res = await call('POST', '/v1/restores/thaw-test/nope');
       expect(res.status).toBe(404);
-      expect((await res.json()).error.code).toBe('NoSuchKey');
+      expect((await json(res)).error.code).toBe('NoSuchKey');
     });
 
     it('answers 429 with Retry-After until the next UTC day when the daily budget is spent', async () => {
@@ -76,7 +79,7 @@ describe('HTTP API', () => {
       const res = await call('POST', '/v1/restores/thaw-test/b');
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe(String(24 * 3600));
-      expect(await res.json()).toMatchObject({ state: 'DEFERRED', reason: 'daily-restore-budget', retryAt: '2026-01-02T00:00:00.000Z' });
+      expect(await json(res)).toMatchObject({ state: 'DEFERRED', reason: 'daily-restore-budget', retryAt: '2026-01-02T00:00:00.000Z' });
       expect(objects.count('restore')).toBe(1);
     });
 
@@ -85,7 +88,7 @@ describe('HTTP API', () => {
       objects.put(ref('huge'), 'Archive', 11);
       const res = await call('POST', '/v1/restores/thaw-test/huge');
       expect(res.status).toBe(403);
-      expect((await res.json()).error.code).toBe('ObjectTooLarge');
+      expect((await json(res)).error.code).toBe('ObjectTooLarge');
     });
 
     it('answers 503 with Retry-After when OSS keeps failing', async () => {
@@ -97,7 +100,7 @@ describe('HTTP API', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('23');
       // The service's message stays in the logs.
-      expect((await res.json()).state).toBe('FAILED');
+      expect((await json(res)).state).toBe('FAILED');
     });
   });
 
@@ -106,13 +109,13 @@ describe('HTTP API', () => {
       const { call, objects, clock } = apiUnderTest();
       objects.put(ref('a'), 'Archive');
       await call('POST', '/v1/restores/thaw-test/a');
-      expect((await (await call('GET', '/v1/restores/thaw-test/a')).json()).state).toBe('RESTORING');
+      expect((await json(await call('GET', '/v1/restores/thaw-test/a'))).state).toBe('RESTORING');
 
       objects.objects.get('thaw-test/a')!.restore = { kind: 'restored', expiresAtMs: T0 + 25 * HOUR };
       clock.advance(60_000);
       const res = await call('GET', '/v1/restores/thaw-test/a');
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ state: 'RESTORED', expiresAt: '2026-01-02T01:00:00.000Z' });
+      expect(await json(res)).toMatchObject({ state: 'RESTORED', expiresAt: '2026-01-02T01:00:00.000Z' });
       expect(objects.count('restore')).toBe(1);
     });
 
@@ -120,7 +123,7 @@ describe('HTTP API', () => {
       const { call, objects } = apiUnderTest();
       const res = await call('GET', '/v1/restores/thaw-test/never');
       expect(res.status).toBe(404);
-      expect((await res.json()).error.code).toBe('NoSuchRestore');
+      expect((await json(res)).error.code).toBe('NoSuchRestore');
       expect(objects.calls).toEqual([]);
     });
   });
@@ -137,14 +140,14 @@ describe('HTTP API', () => {
       objects.put(ref(key), 'Archive');
       const res = await call('POST', `/v1/restores/thaw-test/${encodeURIComponent(key)}`);
       expect(res.status).toBe(202);
-      expect((await res.json()).key).toBe(key);
+      expect((await json(res)).key).toBe(key);
     });
 
     it('passes versionId through', async () => {
       const { call, objects } = apiUnderTest();
       objects.put(ref('v', 'thaw-test', 'CAEQ1'), 'Archive');
       const res = await call('POST', '/v1/restores/thaw-test/v?versionId=CAEQ1');
-      expect(await res.json()).toMatchObject({ state: 'RESTORING', versionId: 'CAEQ1' });
+      expect(await json(res)).toMatchObject({ state: 'RESTORING', versionId: 'CAEQ1' });
     });
   });
 
@@ -154,7 +157,7 @@ describe('HTTP API', () => {
       const res = await call('POST', '/v1/restores/thaw-test/a', { token: null });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="oss-thaw"');
-      expect((await res.json()).error.code).toBe('Unauthorized');
+      expect((await json(res)).error.code).toBe('Unauthorized');
     });
 
     it('answers 401 for a wrong token', async () => {
@@ -175,7 +178,7 @@ describe('HTTP API', () => {
       const { call, store } = apiUnderTest();
       const res = await call('POST', '/v1/restores/other-bucket/a');
       expect(res.status).toBe(403);
-      expect((await res.json()).error.code).toBe('NotAllowed');
+      expect((await json(res)).error.code).toBe('NotAllowed');
       expect(store.all()).toEqual([]);
     });
 
@@ -183,7 +186,7 @@ describe('HTTP API', () => {
       const { call } = apiUnderTest();
       const res = await call('GET', '/v1/health', { token: null });
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: 'ok' });
+      expect(await json(res)).toEqual({ status: 'ok' });
     });
   });
 
@@ -206,15 +209,15 @@ describe('HTTP API', () => {
       const { call } = apiUnderTest();
       const res = await call(method, path, { body });
       expect(res.status).toBe(status);
-      const json = await res.json();
-      expect(json.error.code).toBe(code);
-      expect(typeof json.error.message).toBe('string');
+      const answer = await json(res);
+      expect(answer.error.code).toBe(code);
+      expect(typeof answer.error.message).toBe('string');
     });
 
     it('names the field in the message', async () => {
       const { call } = apiUnderTest();
       const res = await call('POST', '/v1/restores/thaw-test/a', { body: '{"days":0}' });
-      expect((await res.json()).error.message).toMatch(/^days: /);
+      expect((await json(res)).error.message).toMatch(/^days: /);
     });
   });
 });

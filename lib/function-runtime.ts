@@ -1,0 +1,24 @@
+// What every function handler shares: configuration read once per instance, services built
+// lazily per credentials, and the invocation's deadline from FC's timeout.
+import { loadConfig, type ThawConfig } from './config';
+import { buildServices, credentialsFrom, type FcContext, type Services, servicesCache } from './wiring';
+
+/** Time kept back from FC's timeout so an invocation ends cleanly, records written. */
+const DEADLINE_RESERVE_MS = 3_000;
+
+export function functionRuntime(build: (config: ThawConfig, credentials: ReturnType<typeof credentialsFrom>) => Services = buildServices) {
+  let cache: ((c: ReturnType<typeof credentialsFrom>) => Services) | undefined;
+  return {
+    services(context: FcContext | undefined): Services {
+      if (!cache) {
+        const config = loadConfig();
+        cache = servicesCache((credentials) => build(config, credentials));
+      }
+      return cache(credentialsFrom(context));
+    },
+    deadline(context: FcContext | undefined, startedAtMs = Date.now()): number | undefined {
+      const seconds = context?.function?.timeout;
+      return typeof seconds === 'number' && seconds > 0 ? startedAtMs + seconds * 1000 - DEADLINE_RESERVE_MS : undefined;
+    },
+  };
+}

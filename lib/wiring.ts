@@ -1,0 +1,94 @@
+// Builds the object graph a function needs from configuration and credentials, once per set of
+// credentials: FC hands out temporary STS credentials that rotate, so a change rebuilds the graph
+// and anything else reuses it across invocations (warm starts).
+import { createApi, type ApiHandler } from './api/app';
+import { type Clock, systemClock } from './clock';
+import type { ThawConfig } from './config';
+import { jsonLogger, type Logger } from './log';
+import { AliOssObjectStore } from './oss/object-store';
+import { CostPolicy } from './policy/cost-policy';
+import { Coordinator } from './restore/coordinator';
+import type { ObjectStore, StateStore } from './restore/ports';
+import { DEFAULT_TIMING, type Timing } from './restore/timing';
+import { TablestoreStateStore } from './store/tablestore';
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+/** The fields of an FC context we read. */
+export interface FcContext {
+  readonly requestId?: string;
+  readonly credentials?: { accessKeyId?: string; accessKeySecret?: string; securityToken?: string };
+  readonly function?: { readonly timeout?: number };
+}
+
+/** Credentials from the FC context (the function's role), else from the environment. */
+export function credentialsFrom(context: FcContext | undefined, env: NodeJS.ProcessEnv = process.env): Credentials {
+  const c = context?.credentials;
+  if (c?.accessKeyId && c.accessKeySecret) {
+    return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken || undefined };
+  }
+  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  if (!accessKeyId || !accessKeySecret) {
+    throw new Error('No credentials: give the function a RAM role, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+  }
+  return { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
+}
+
+export interface Services {
+  readonly config: ThawConfig;
+  readonly store: StateStore;
+  readonly objects: ObjectStore;
+  readonly policy: CostPolicy;
+  readonly coordinator: Coordinator;
+  readonly timing: Timing;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly api: ApiHandler;
+}
+
+export interface ServiceOverrides {
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  readonly store?: StateStore;
+}
+
+export function buildServices(config: ThawConfig, credentials: Credentials, overrides: ServiceOverrides = {}): Services {
+  const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? jsonLogger({ level: config.logLevel });
+  const store =
+    overrides.store ??
+    new TablestoreStateStore({ ...config.tablestore, ...credentials });
+  const objects = new AliOssObjectStore({ ...config.oss, ...credentials });
+  const policy = new CostPolicy(config.limits, store);
+  const timing: Timing = { ...DEFAULT_TIMING, timeScale: config.restore.timeScale };
+  const coordinator = new Coordinator({
+    store,
+    objects,
+    policy,
+    clock,
+    timing,
+    log,
+    settings: { defaultDays: config.restore.defaultDays, defaultTier: config.restore.defaultTier, leaseMs: config.restore.leaseMs },
+  });
+  const api = createApi({ coordinator, store, policy, auth: config.auth, timing, clock, log });
+  return { config, store, objects, policy, coordinator, timing, clock, log, api };
+}
+
+/** Keeps one Services per credentials; rebuilds when FC rotates them. */
+export function servicesCache(build: (credentials: Credentials) => Services): (credentials: Credentials) => Services {
+  let key: string | undefined;
+  let cached: Services | undefined;
+  return (credentials) => {
+    const next = `${credentials.accessKeyId}\n${credentials.securityToken ?? ''}`;
+    if (!cached || key !== next) {
+      cached = build(credentials);
+      key = next;
+    }
+    return cached;
+  };
+}
