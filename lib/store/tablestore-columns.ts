@@ -1,0 +1,92 @@
+// RestoreRecord ⇄ Tablestore attribute columns. Integers are written as Int64 (plain JS numbers
+// would be stored as DOUBLE) and read back from the SDK's Int64 objects.
+import TableStore from 'tablestore';
+import { CorruptRecordError } from '../restore/errors';
+import { RESTORE_STATES, type RestoreRecord } from '../restore/record';
+import { isStorageClass, isTier } from '../restore/storage-class';
+
+export interface Cell {
+  columnName: string;
+  columnValue: unknown;
+  timestamp?: unknown;
+}
+
+const INTEGER_FIELDS = [
+  'version',
+  'sizeBytes',
+  'days',
+  'requestedAtMs',
+  'etaAtMs',
+  'expiresAtMs',
+  'leaseUntilMs',
+  'retryAtMs',
+  'attempts',
+  'firstSeenAtMs',
+  'updatedAtMs',
+] as const;
+
+const STRING_FIELDS = ['bucket', 'key', 'versionId', 'state', 'storageClass', 'tier', 'leaseOwner', 'lastError', 'reason', 'lastSource'] as const;
+
+/** Attribute columns for PutRow; undefined fields are left out, so PutRow removes them. */
+export function columnsOf(record: RestoreRecord, dueAtMs: number | undefined): Record<string, unknown>[] {
+  const columns: Record<string, unknown>[] = [];
+  for (const field of STRING_FIELDS) {
+    const value = record[field];
+    if (value !== undefined) columns.push({ [field]: value });
+  }
+  for (const field of INTEGER_FIELDS) {
+    const value = record[field];
+    if (value !== undefined) columns.push({ [field]: TableStore.Long.fromNumber(value) });
+  }
+  // Only rows with dueAtMs appear in the due index (its primary key needs the column).
+  if (dueAtMs !== undefined) columns.push({ dueAtMs: TableStore.Long.fromNumber(dueAtMs) });
+  return columns;
+}
+
+export function recordOf(id: string, cells: readonly Cell[]): RestoreRecord {
+  const values = new Map(cells.map((c) => [c.columnName, c.columnValue]));
+  const string = (name: string) => {
+    const v = values.get(name);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw new CorruptRecordError(`record ${id}: column ${name} is not a string`);
+    return v;
+  };
+  const integer = (name: string) => {
+    const v = values.get(name);
+    if (v === undefined) return undefined;
+    const n = typeof v === 'number' ? v : typeof (v as { toNumber?: unknown })?.toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw new CorruptRecordError(`record ${id}: column ${name} is not an integer`);
+    return n;
+  };
+  const required = <T>(name: string, v: T | undefined): T => {
+    if (v === undefined) throw new CorruptRecordError(`record ${id}: column ${name} is missing`);
+    return v;
+  };
+  const state = required('state', string('state'));
+  if (!(RESTORE_STATES as readonly string[]).includes(state)) throw new CorruptRecordError(`record ${id}: unknown state "${state}"`);
+  const storageClass = string('storageClass');
+  if (storageClass !== undefined && !isStorageClass(storageClass)) throw new CorruptRecordError(`record ${id}: unknown storage class "${storageClass}"`);
+  const tier = string('tier');
+  if (tier !== undefined && !isTier(tier)) throw new CorruptRecordError(`record ${id}: unknown tier "${tier}"`);
+
+  const record: Record<string, unknown> = {
+    id,
+    bucket: required('bucket', string('bucket')),
+    key: required('key', string('key')),
+    versionId: string('versionId') ?? '',
+    state,
+    version: required('version', integer('version')),
+    attempts: integer('attempts') ?? 0,
+    firstSeenAtMs: required('firstSeenAtMs', integer('firstSeenAtMs')),
+    updatedAtMs: required('updatedAtMs', integer('updatedAtMs')),
+  };
+  for (const field of ['storageClass', 'tier', 'leaseOwner', 'lastError', 'reason', 'lastSource'] as const) {
+    const v = string(field);
+    if (v !== undefined) record[field] = v;
+  }
+  for (const field of ['sizeBytes', 'days', 'requestedAtMs', 'etaAtMs', 'expiresAtMs', 'leaseUntilMs', 'retryAtMs'] as const) {
+    const v = integer(field);
+    if (v !== undefined) record[field] = v;
+  }
+  return record as unknown as RestoreRecord;
+}
