@@ -81,10 +81,11 @@ export class AliOssObjectStore implements ObjectStore {
       const s = this.settings;
       client = new OSS({
         endpoint: s.endpoint,
-        region: s.region,
+        // ali-oss treats an explicit `region: undefined` as a region and fails; omit it instead.
+        ...(s.region ? { region: s.region } : {}),
         accessKeyId: s.accessKeyId,
         accessKeySecret: s.accessKeySecret,
-        stsToken: s.securityToken,
+        ...(s.securityToken ? { stsToken: s.securityToken } : {}),
         bucket,
         timeout: s.timeoutMs ?? 10_000,
         // We retry with our own backoff and deadline; the SDK must not add hidden retries.
@@ -103,7 +104,13 @@ function versionOption(ref: ObjectRef): { versionId?: string } {
 /** Everything that is not a definite answer: transient, our bug, or a configuration problem. */
 export function mapError(e: OssError, operation: string, ref: ObjectRef): Error {
   const what = `${operation} ${describeRef(ref)}: ${e.status ?? '?'} ${e.code ?? e.name}${e.requestId ? ` (request ${e.requestId})` : ''}`;
-  const status = e.status ?? 0;
+  // ali-oss raises a response timeout without a status.
+  if (e.name === 'ResponseTimeoutError' || e.name === 'ConnectionTimeoutError' || e.name === 'RequestError') {
+    return new TransientError(what, { cause: e });
+  }
+  // No status at all: the SDK threw before any exchange (a bug or bad settings on our side).
+  if (e.status === undefined) return new MalformedRequestError(`${what}: ${e.message}`, { cause: e });
+  const status = e.status;
   // -1 network error, -2 timeout (ali-oss); 5xx; a 5xx or proxy body that is not XML has no code.
   if (status <= 0 || status >= 500 || status === 429 || e.code === 'RequestError' || e.code === 'ConnectionTimeoutError') {
     return new TransientError(what, { cause: e });
