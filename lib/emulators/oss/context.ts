@@ -1,0 +1,95 @@
+// What an operation handler receives and returns; no node:http here, so handlers are testable
+// by calling them directly.
+import type { Clock } from '../../clock';
+import type { OssEventName } from './events';
+import type { Bucket, ObjectVersion, OssStore } from './model';
+import { restoreHeader } from './restore';
+import type { QueryParams } from './request';
+import type { HeaderBag, OssCredential } from './signature';
+import { httpDate, xmlDocument } from './xml';
+
+export interface OssConfig {
+  readonly region: string;
+  readonly ownerId: string;
+  readonly timeScale: number;
+  readonly clock: Clock;
+  readonly credentials: readonly OssCredential[];
+}
+
+export interface OssRequest {
+  readonly requestId: string;
+  readonly receivedAtMs: number;
+  readonly method: string;
+  /** As received: URL-encoded path and query. */
+  readonly rawUrl: string;
+  readonly rawPath: string;
+  readonly query: QueryParams;
+  /** Lower-case names, as node:http gives them. */
+  readonly headers: HeaderBag;
+  readonly clientIp: string;
+  readonly body: Buffer;
+}
+
+export interface OssResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+/** Facts a handler learns that the access log wants. */
+export interface LogFacts {
+  objectSize?: number;
+  storageClass?: string;
+  deltaDataSize?: number;
+  restorePriority?: string;
+}
+
+export interface OperationContext {
+  readonly req: OssRequest;
+  readonly nowMs: number;
+  readonly principalId: string;
+  readonly facts: LogFacts;
+  readonly store: OssStore;
+  readonly config: OssConfig;
+  /** Announces an OSS trigger event for a successful operation. */
+  emit(eventName: OssEventName, version: ObjectVersion, deltaSize: number): void;
+}
+
+export function header(req: OssRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+export function emptyResponse(status: number, headers: Record<string, string> = {}): OssResponse {
+  return { status, headers };
+}
+
+export function xmlResponse(root: string, status = 200, headers: Record<string, string> = {}): OssResponse {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/xml', ...headers },
+    body: Buffer.from(`${xmlDocument(root)}\n`, 'utf8'),
+  };
+}
+
+/** x-oss-version-id is sent once a bucket has had versioning switched on. */
+export function versionHeaders(bucket: Bucket, version: ObjectVersion): Record<string, string> {
+  return bucket.versioning === undefined ? {} : { 'x-oss-version-id': version.versionId };
+}
+
+/** Headers GET and HEAD share: ETag, Last-Modified, class, restore state, user metadata. */
+export function objectHeaders(bucket: Bucket, version: ObjectVersion, nowMs: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Content-Type': version.contentType,
+    ETag: `"${version.etag}"`,
+    'Last-Modified': httpDate(version.lastModifiedMs),
+    'Accept-Ranges': 'bytes',
+    'x-oss-object-type': 'Normal',
+    'x-oss-storage-class': version.storageClass,
+    ...versionHeaders(bucket, version),
+  };
+  const restore = restoreHeader(version.restore, nowMs);
+  if (restore !== undefined) headers['x-oss-restore'] = restore;
+  for (const [name, value] of Object.entries(version.userMeta)) headers[`x-oss-meta-${name}`] = value;
+  return headers;
+}

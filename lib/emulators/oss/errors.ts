@@ -1,0 +1,231 @@
+// One factory for every error the emulator answers with, mirroring OSS's codes, messages and XML
+// (as Azurite does for Azure). Handlers throw these; the server renders them.
+//
+// Sources: codes/messages/EC values marked "doc" come from Alibaba Cloud's OSS documentation or
+// from the official SDKs' tests against real OSS; the rest are our best reading. README.md in this
+// folder lists both.
+import { el, escapeXml, xmlDocument } from './xml';
+
+export class OssError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Alibaba's EC: "Branch on status + Code, never on EC". */
+    readonly ec: string,
+    /** Extra elements OSS adds after HostId (Key, BucketName, StringToSign, …), in order. */
+    readonly details: ReadonlyArray<readonly [string, string]> = [],
+  ) {
+    super(message);
+    this.name = `${code}Error`;
+  }
+}
+
+export const ossErrors = {
+  // --- authentication --------------------------------------------------------------------
+  /** doc: "You have no right to access this object because of bucket acl." (anonymous request). */
+  accessDenied(): OssError {
+    return new OssError(403, 'AccessDenied', 'You have no right to access this object because of bucket acl.', '0003-00000001');
+  },
+  /** doc: presigned URL missing one of its three parameters. */
+  queryAuthIncomplete(): OssError {
+    return new OssError(
+      403,
+      'AccessDenied',
+      'Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters',
+      '0002-00000025', // unconfirmed EC
+    );
+  },
+  /** Presigned URL past its Expires. Message as OSS sends it (unconfirmed EC). */
+  requestExpired(expires: string, serverTimeSec: number): OssError {
+    return new OssError(403, 'AccessDenied', 'Request has expired.', '0002-00000069', [
+      ['Expires', expires],
+      ['ServerTime', new Date(serverTimeSec * 1000).toISOString().replace('.000Z', 'Z')],
+    ]);
+  },
+  /** doc: message, OSSAccessKeyId element and EC 0002-00000902 (SDK tests against OSS). */
+  invalidAccessKeyId(accessKeyId: string): OssError {
+    return new OssError(
+      403,
+      'InvalidAccessKeyId',
+      'The OSS Access Key Id you provided does not exist in our records.',
+      '0002-00000902',
+      [['OSSAccessKeyId', accessKeyId]],
+    );
+  },
+  /** unconfirmed: code and message for an STS token that does not match. */
+  invalidSecurityToken(): OssError {
+    return new OssError(403, 'InvalidSecurityToken', 'The security token you provided is invalid.', '0002-00000003');
+  },
+  /** doc: body of "Troubleshoot signature errors", including StringToSignBytes and EC 0002-00000040. */
+  signatureDoesNotMatch(accessKeyId: string, provided: string, stringToSign: string): OssError {
+    const bytes = [...Buffer.from(stringToSign, 'utf8')]
+      .map((b) => b.toString(16).toUpperCase().padStart(2, '0'))
+      .join(' ');
+    return new OssError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      '0002-00000040',
+      [
+        ['OSSAccessKeyId', accessKeyId],
+        ['SignatureProvided', provided],
+        ['StringToSign', stringToSign],
+        ['StringToSignBytes', `${bytes} `],
+      ],
+    );
+  },
+  /** An Authorization header that is not `OSS <id>:<signature>` (V2/V4 are not emulated). */
+  invalidAuthorization(): OssError {
+    return new OssError(400, 'InvalidArgument', 'Authorization header is invalid.', '0002-00000001', [
+      ['ArgumentName', 'Authorization'],
+    ]);
+  },
+
+  // --- buckets -----------------------------------------------------------------------------
+  /** doc: NoSuchBucket, BucketName element, EC 0015-00000101. */
+  noSuchBucket(bucket: string): OssError {
+    return new OssError(404, 'NoSuchBucket', 'The specified bucket does not exist.', '0015-00000101', [['BucketName', bucket]]);
+  },
+  /** doc: BucketAlreadyExists, EC 0015-00000104. */
+  bucketAlreadyExists(bucket: string): OssError {
+    return new OssError(
+      409,
+      'BucketAlreadyExists',
+      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+      '0015-00000104',
+      [['BucketName', bucket]],
+    );
+  },
+  /** doc: "The bucket you tried to delete is not empty", EC 0015-00000301. */
+  bucketNotEmpty(bucket: string): OssError {
+    return new OssError(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty.', '0015-00000301', [['BucketName', bucket]]);
+  },
+  /** doc code; message and EC unconfirmed. */
+  invalidBucketName(bucket: string): OssError {
+    return new OssError(400, 'InvalidBucketName', 'The specified bucket is not valid.', '0015-00000001', [['BucketName', bucket]]);
+  },
+
+  // --- objects -----------------------------------------------------------------------------
+  /** doc: NoSuchKey, Key element, EC 0026-00000001. */
+  noSuchKey(key: string): OssError {
+    return new OssError(404, 'NoSuchKey', 'The specified key does not exist.', '0026-00000001', [['Key', key]]);
+  },
+  /** Code as OSS; message and EC unconfirmed. */
+  noSuchVersion(key: string, versionId: string): OssError {
+    return new OssError(404, 'NoSuchVersion', 'The specified version does not exist.', '0026-00000002', [
+      ['Key', key],
+      ['VersionId', versionId],
+    ]);
+  },
+  /** doc: object names are 1–1023 bytes and do not start with "/" or "\". EC unconfirmed. */
+  invalidObjectName(key: string): OssError {
+    return new OssError(400, 'InvalidObjectName', 'The specified object is not valid.', '0016-00000005', [['ObjectName', key]]);
+  },
+  /** doc (FACTS.md): GET of an archived object that is not restored. EC unconfirmed. */
+  invalidObjectState(key: string): OssError {
+    return new OssError(403, 'InvalidObjectState', "The operation is not valid for the object's state", '0026-00000005', [
+      ['ObjectName', key],
+    ]);
+  },
+  /** S3-style answer for a Range outside the object. Unconfirmed message/EC. */
+  invalidRange(): OssError {
+    return new OssError(416, 'InvalidRange', 'The requested range cannot be satisfied', '0016-00000401');
+  },
+  /** Content-MD5 that does not match the body. Unconfirmed message/EC. */
+  invalidDigest(): OssError {
+    return new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.', '0016-00000102');
+  },
+  /** A version that is a delete marker, read directly. Unconfirmed for OSS (S3 answers 405). */
+  deleteMarkerNotReadable(method: string): OssError {
+    return new OssError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', '0016-00000603', [
+      ['Method', method],
+      ['ResourceType', 'DeleteMarker'],
+    ]);
+  },
+
+  // --- RestoreObject / CleanRestoredObject ---------------------------------------------------
+  /** doc: 409 RestoreAlreadyInProgress, message and EC 0016-00000701 (SDK tests against OSS). */
+  restoreAlreadyInProgress(): OssError {
+    return new OssError(409, 'RestoreAlreadyInProgress', 'The restore operation is in progress.', '0016-00000701');
+  },
+  /** doc: OperationNotSupported with Detail, EC 0016-00000702 (Standard/IA object). */
+  operationNotSupported(detail = 'RestoreObject operation does not support this object storage class'): OssError {
+    return new OssError(400, 'OperationNotSupported', 'The operation is not supported for this resource', '0016-00000702', [
+      ['Detail', detail],
+    ]);
+  },
+  /**
+   * doc: a RestoreObject body that is not well-formed (EC 0016-00000706) or carries a node the
+   * operation does not support (0016-00000709…714) is MalformedXML. The same code is used for
+   * Days out of range (0016-00000704 cold, 0016-00000708 archive), a bad Tier (0016-00000703)
+   * and JobParameters on an Archive object: those ECs are documented, their Code is unconfirmed.
+   */
+  malformedXml(ec = '0016-00000706'): OssError {
+    return new OssError(
+      400,
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+      ec,
+    );
+  },
+  /** doc: 409 ArchiveRestoreNotFinished, message and EC 0016-00000719 (SDK tests against OSS). */
+  archiveRestoreNotFinished(): OssError {
+    return new OssError(409, 'ArchiveRestoreNotFinished', "The archive file's restore is not finished.", '0016-00000719');
+  },
+  /** doc: CleanRestoredObject on an object with no restored copy (EC unconfirmed). */
+  archiveRestoreFileStale(): OssError {
+    return new OssError(409, 'ArchiveRestoreFileStale', 'The archive file or restore info stale', '0016-00000720');
+  },
+
+  // --- requests ----------------------------------------------------------------------------
+  /** Code as OSS; message format follows OSS's InvalidArgument answers (ArgumentName/Value). */
+  invalidArgument(message: string, name: string, value: string, ec = '0016-00000001'): OssError {
+    return new OssError(400, 'InvalidArgument', message, ec, [
+      ['ArgumentName', name],
+      ['ArgumentValue', value],
+    ]);
+  },
+  methodNotAllowed(method: string, resourceType: 'Bucket' | 'Object' | 'Service'): OssError {
+    return new OssError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', '0016-00000603', [
+      ['Method', method],
+      ['ResourceType', resourceType],
+    ]);
+  },
+  /** doc: the answer OSS gives a header or sub-resource it does not implement. */
+  notImplemented(): OssError {
+    return new OssError(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented.', '0005-00000001');
+  },
+  invalidUri(): OssError {
+    return new OssError(400, 'InvalidURI', "Couldn't parse the specified URI.", '0016-00000002');
+  },
+  entityTooLarge(): OssError {
+    return new OssError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.', '0016-00000103');
+  },
+
+  // --- server ------------------------------------------------------------------------------
+  /** Injected transient failure. Code/message of a real OSS 503 unconfirmed. */
+  serviceUnavailable(): OssError {
+    return new OssError(503, 'ServiceUnavailable', 'Please reduce your request rate.', '0004-00000302');
+  },
+  /** Anything unexpected: no internal detail leaves the emulator. */
+  internalError(): OssError {
+    return new OssError(500, 'InternalError', 'We encountered an internal error. Please try again.', '0000-00000001');
+  },
+} as const;
+
+/** The error body OSS sends: two-space indented, extras after HostId, then EC and RecommendDoc. */
+export function renderErrorXml(error: OssError, requestId: string, hostId: string): string {
+  const lines = [
+    '<Error>',
+    `  ${el('Code', error.code)}`,
+    `  ${el('Message', error.message)}`,
+    `  ${el('RequestId', requestId)}`,
+    `  ${el('HostId', hostId)}`,
+    ...error.details.map(([name, value]) => `  <${name}>${escapeXml(value)}</${name}>`),
+    `  ${el('EC', error.ec)}`,
+    `  ${el('RecommendDoc', `https://api.aliyun.com/troubleshoot?q=${error.ec}`)}`,
+    '</Error>',
+  ];
+  return `${xmlDocument(lines.join('\n'))}\n`;
+}

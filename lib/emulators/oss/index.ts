@@ -1,0 +1,141 @@
+// The OSS emulator's public surface: start it, seed it, read its stats, drive its clock.
+import type { Server } from 'node:http';
+import { systemClock, type Clock } from '../../clock';
+import type { StorageClass } from '../../restore/storage-class';
+import {
+  DEFAULT_ACCESS_KEY_ID,
+  DEFAULT_ACCESS_KEY_SECRET,
+  type EmulatorFlags,
+  type RunningEmulator,
+} from '../shared/emulator';
+import { FaultInjector, type FaultPlan } from '../shared/faults';
+import { close, listen } from '../shared/http';
+import type { OssAccessLogRecord } from './access-log';
+import type { OssEventRecord } from './events';
+import { isValidBucketName, isValidObjectKey } from './request';
+import { createOssServer } from './server';
+import { OssService, type OssStats } from './service';
+import type { OssCredential } from './signature';
+
+export type { OssAccessLogRecord } from './access-log';
+export type { OssEventName, OssEventRecord } from './events';
+export type { OssStats } from './service';
+export type { OssCredential } from './signature';
+export { RestorePhase, restoreRequestXml } from './restore';
+
+export const DEFAULT_REGION = 'oss-cn-hangzhou';
+/** A fake 16-digit Alibaba Cloud account id. */
+export const DEFAULT_OWNER_ID = '1000000000000001';
+/** How often the system clock's ticker looks for finished restores and lapsed restored periods. */
+const TICK_INTERVAL_MS = 50;
+
+export interface OssEmulatorOptions {
+  port?: number;
+  host?: string;
+  region?: string;
+  /** Default: one pair, DEFAULT_ACCESS_KEY_ID / DEFAULT_ACCESS_KEY_SECRET. */
+  credentials?: OssCredential[];
+  /** Restore durations and restored periods are divided by this. */
+  timeScale?: number;
+  clock?: Clock;
+  faults?: FaultPlan;
+  ownerId?: string;
+  onAccessLog?: (record: OssAccessLogRecord) => void;
+  onEvent?: (event: OssEventRecord) => void;
+}
+
+export interface OssEmulator extends RunningEmulator {
+  readonly region: string;
+  readonly credentials: readonly OssCredential[];
+  readonly faults: FaultInjector;
+  createBucket(name: string, options?: { versioning?: boolean; storageClass?: StorageClass }): void;
+  /** Writes an object as PutObject would (no event, no stats); returns the version id when versioned. */
+  putObject(
+    bucket: string,
+    key: string,
+    body: Buffer | string,
+    options?: { storageClass?: StorageClass; contentType?: string },
+  ): string | undefined;
+  stats(): OssStats;
+  resetStats(): void;
+  /** Processes due transitions (restore completions, expiries) against the clock. */
+  tick(): void;
+}
+
+export async function startOssEmulator(options: OssEmulatorOptions = {}): Promise<OssEmulator> {
+  const timeScale = options.timeScale ?? 1;
+  if (!(Number.isFinite(timeScale) && timeScale > 0)) throw new TypeError(`timeScale must be a positive number, got ${timeScale}`);
+  const credentials = options.credentials ?? [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }];
+  if (credentials.length === 0) throw new TypeError('the OSS emulator needs at least one credential');
+  const clock = options.clock ?? systemClock;
+  const region = options.region ?? DEFAULT_REGION;
+  const service = new OssService(
+    { region, ownerId: options.ownerId ?? DEFAULT_OWNER_ID, timeScale, clock, credentials },
+    { onAccessLog: options.onAccessLog, onEvent: options.onEvent },
+    new FaultInjector(options.faults),
+  );
+  const server: Server = createOssServer(service);
+  const endpoint = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+
+  // With the real clock, restores finish by themselves; with a ManualClock the test calls tick().
+  const ticker = clock === systemClock ? setInterval(() => service.tick(), TICK_INTERVAL_MS) : undefined;
+  ticker?.unref();
+
+  const first = credentials[0]!;
+  return {
+    endpoint,
+    region,
+    credentials,
+    faults: service.faults,
+    describe: () => ({
+      service: 'oss',
+      endpoint,
+      region,
+      accessKeyId: first.accessKeyId,
+      accessKeySecret: first.accessKeySecret,
+    }),
+    async close() {
+      if (ticker) clearInterval(ticker);
+      await close(server);
+    },
+    createBucket(name, bucketOptions = {}) {
+      if (!isValidBucketName(name)) throw new TypeError(`invalid OSS bucket name "${name}"`);
+      const bucket = service.store.createBucket(name, clock.nowMs(), bucketOptions.storageClass);
+      if (bucketOptions.versioning) bucket.versioning = 'Enabled';
+    },
+    putObject(bucketName, key, body, objectOptions = {}) {
+      if (!isValidObjectKey(key)) throw new TypeError(`invalid OSS object key "${key}"`);
+      const bucket = service.store.bucket(bucketName);
+      const version = service.store.put(
+        bucketName,
+        key,
+        {
+          body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+          storageClass: objectOptions.storageClass ?? bucket.storageClass,
+          contentType: objectOptions.contentType ?? 'application/octet-stream',
+          userMeta: {},
+        },
+        clock.nowMs(),
+      );
+      return bucket.versioning === undefined ? undefined : version.versionId;
+    },
+    stats: () => service.stats(),
+    resetStats: () => service.resetStats(),
+    tick: () => service.tick(),
+  };
+}
+
+/** `thaw emulator oss`: flags → options. lib/cli.ts prints describe() as the one line of JSON. */
+export async function startFromFlags(flags: EmulatorFlags): Promise<RunningEmulator> {
+  return startOssEmulator({
+    port: flags.port,
+    host: flags.host,
+    timeScale: flags.timeScale,
+    region: flags.region,
+    credentials:
+      flags.accessKeyId !== undefined && flags.accessKeySecret !== undefined
+        ? [{ accessKeyId: flags.accessKeyId, accessKeySecret: flags.accessKeySecret }]
+        : undefined,
+    faults: flags.seed === undefined ? undefined : { seed: flags.seed, rules: [] },
+  });
+}
