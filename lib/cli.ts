@@ -6,7 +6,10 @@ import type { EmulatorFlags, RunningEmulator } from './emulators/shared/emulator
 
 const USAGE = `usage: thaw <command>
 
-  thaw start                         run the local stack (emulators + functions) with a demo bucket
+  thaw start [--port 8080] [--time-scale 60]
+                                     run the local stack (emulators + functions) with a demo bucket
+  thaw dev [--port 0] [--json] [--time-scale N]
+                                     the same; --json prints one line of JSON (endpoints, token) only
   thaw emulator oss|tablestore|sls   run one emulator; prints one line of JSON, serves until SIGINT
       [--port 0] [--host 127.0.0.1] [--time-scale N] [--access-key-id ID --access-key-secret SECRET]
       [--region oss-cn-hangzhou] [--instance NAME] [--seed N] [--data-dir DIR]
@@ -35,6 +38,10 @@ async function run(argv: string[]): Promise<void> {
     case 'start': {
       const { start } = await import('./local/start');
       return start(rest);
+    }
+    case 'dev': {
+      const { dev } = await import('./local/start');
+      return dev(rest);
     }
     case 'build': {
       const { buildFunctions } = await import('./local/build');

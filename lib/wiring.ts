@@ -22,7 +22,7 @@ export interface Credentials {
 export interface FcContext {
   readonly requestId?: string;
   readonly credentials?: { accessKeyId?: string; accessKeySecret?: string; securityToken?: string };
-  readonly function?: { readonly timeout?: number };
+  readonly function?: { readonly name?: string; readonly timeout?: number };
 }
 
 /** Credentials from the FC context (the function's role), else from the environment. */
