@@ -1,0 +1,79 @@
+// Issue 4's outside checks, against `thaw dev --json --time-scale 60` in its own process, with
+// objects put into thaw-demo through ali-oss.
+import OSS from 'ali-oss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ThawClient } from '../../lib/client';
+import { type RunningDev, spawnDev } from '../support/dev-stack';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+describe('HTTP API against thaw dev', () => {
+  let dev: RunningDev;
+  let oss: OSS;
+
+  const url = (bucket: string, key: string) => `${dev.info.api}/v1/restores/${bucket}/${encodeURIComponent(key)}`;
+  const call = (method: string, target: string, token: string | null = dev.info.apiToken) =>
+    fetch(target, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const restoresOf = async (bucket: string, key: string) =>
+    ((await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
+
+  beforeAll(async () => {
+    dev = await spawnDev(['--time-scale', '60']);
+    oss = new OSS({ endpoint: dev.info.oss.endpoint, accessKeyId: dev.info.oss.accessKeyId, accessKeySecret: dev.info.oss.accessKeySecret, bucket: 'thaw-demo' });
+  });
+  afterAll(async () => {
+    expect(await dev?.stop()).toBe(0);
+  });
+
+  it('answers 50 concurrent POSTs with 202 + Retry-After, restores once, then reports RESTORED', async () => {
+    await oss.put('e2e/hot.bin', Buffer.from('hot bytes'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const responses = await Promise.all(Array.from({ length: 50 }, () => call('POST', url('thaw-demo', 'e2e/hot.bin'))));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+    expect(responses.every((r) => Number(r.headers.get('retry-after')) >= 1)).toBe(true);
+    expect(await restoresOf('thaw-demo', 'e2e/hot.bin')).toBe(1);
+
+    const during = (await (await call('GET', url('thaw-demo', 'e2e/hot.bin'))).json()) as Json;
+    expect(during.state).toBe('RESTORING');
+
+    // At time-scale 60 an Archive restore takes about one second: wait what Retry-After says.
+    await new Promise((resolve) => setTimeout(resolve, Number(responses[0]!.headers.get('retry-after')) * 1000 + 300));
+    const after = await call('GET', url('thaw-demo', 'e2e/hot.bin'));
+    expect(after.status).toBe(200);
+    const body = (await after.json()) as Json;
+    expect(body.state).toBe('RESTORED');
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+    expect((await oss.get('e2e/hot.bin')).content.toString()).toBe('hot bytes');
+  });
+
+  it.each([
+    ['a Standard object', 'POST', 'thaw-demo', 'standard/readme.txt', true, 409, 'NotArchived'],
+    ['a missing object', 'POST', 'thaw-demo', 'e2e/never-written', true, 404, 'NoSuchKey'],
+    ['a bucket outside the allow-list', 'POST', 'someone-elses-bucket', 'a.bin', true, 403, 'NotAllowed'],
+    ['a request without a token', 'POST', 'thaw-demo', 'archive/report-2023.csv', false, 401, 'Unauthorized'],
+  ])('answers %s with %s', async (_label, method, bucket, key, withToken, status, code) => {
+    const res = await call(method, url(bucket, key), withToken ? dev.info.apiToken : null);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as Json).error.code).toBe(code);
+  });
+
+  it('round-trips a key with spaces, +, % and non-ASCII characters', async () => {
+    const key = 'e2e/a b+c%d/日本語 ünï.txt';
+    await oss.put(key, Buffer.from('odd'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
+    const res = await call('POST', url('thaw-demo', key));
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as Json).key).toBe(key);
+    expect(((await (await call('GET', url('thaw-demo', key))).json()) as Json).key).toBe(key);
+    expect(await restoresOf('thaw-demo', key)).toBe(1);
+  });
+
+  it('lets the caller client read an archived object once it is restored', async () => {
+    await oss.put('e2e/client.csv', Buffer.from('a,b\n1,2\n'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const waits: number[] = [];
+    const client = new ThawClient({ oss, apiUrl: dev.info.api, token: dev.info.apiToken, minWaitMs: 200 });
+    const result = await client.getWithRestore('e2e/client.csv', { signal: AbortSignal.timeout(20_000), onWait: (w) => waits.push(w.waitMs) });
+    expect(result.content.toString()).toBe('a,b\n1,2\n');
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+    expect(waits[0]).toBe(1000);
+  });
+});

@@ -1,0 +1,53 @@
+// Runs `thaw dev --json` as a separate process, exactly as a user (or CI) would, and reads its
+// one line of JSON.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface DevInfo {
+  api: string;
+  apiToken: string;
+  oss: { endpoint: string; region: string; accessKeyId: string; accessKeySecret: string };
+  tablestore: { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
+  sls?: { endpoint: string; project: string; logstore: string; accessKeyId: string; accessKeySecret: string };
+}
+
+export interface RunningDev {
+  info: DevInfo;
+  child: ChildProcess;
+  stderr: () => string;
+  stop(): Promise<number | null>;
+}
+
+export async function spawnDev(args: string[] = [], env: Record<string, string> = {}): Promise<RunningDev> {
+  const child = spawn(process.execPath, ['lib/bin/thaw.mjs', 'dev', '--json', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`thaw dev exited with ${code} before printing its JSON line:\n${stderr}`)));
+  });
+  const extra: string[] = [];
+  lines.on('line', (line) => extra.push(line));
+  return {
+    info: JSON.parse(first) as DevInfo,
+    child,
+    stderr: () => stderr,
+    async stop() {
+      if (extra.length) throw new Error(`thaw dev --json printed more than one line on stdout: ${extra[0]}`);
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
