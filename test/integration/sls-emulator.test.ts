@@ -7,7 +7,8 @@ import zlib from 'node:zlib';
 import protobuf from 'protobufjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock';
-import { startLogTrigger, startSlsEmulator, type SlsEmulator, type WrittenLogGroup } from '../../lib/emulators/sls/index';
+import { accessLogRecord } from '../../lib/emulators/oss/access-log';
+import { startLogTrigger, startSlsEmulator, writeOssAccessLogs, type SlsEmulator, type WrittenLogGroup } from '../../lib/emulators/sls/index';
 import type { LogTriggerEvent } from '../../lib/emulators/sls/log-trigger';
 import { lz4BlockDecompress, lz4BlockStore } from '../../lib/sls/lz4';
 import {
@@ -597,6 +598,51 @@ describe('LogStoreReader against the emulator', () => {
     const reader = new LogStoreReader(readerOptions());
     try {
       await expect(reader.pullPage(0, cursor, { signal: controller.signal })).rejects.toThrow('shutting down');
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('reads back what the OSS emulator logs for a refused GET', async () => {
+    const served = {
+      receivedAtMs: START_MS + 1_500,
+      finishedAtMs: START_MS + 1_502,
+      requestId: '65A1B2C3D4E5F6A7B8C9D0E1',
+      bucket: 'archive-bucket',
+      rawUrl: '/dir/a%2Bb%20c.txt?versionId=v%2B1',
+      method: 'GET',
+      clientIp: '127.0.0.1',
+      host: 'archive-bucket.oss-cn-hangzhou.aliyuncs.com',
+      userAgent: 'aliyun-sdk-js',
+      referer: '',
+      accessKeyId: 'LTAI5tThawLocalDevKey',
+      signType: 'NormalSign',
+      ownerId: '1234567890',
+      region: 'oss-cn-hangzhou',
+      objectSize: 10,
+      requestBodyLength: 0,
+      requestHeaderLength: 200,
+      responseBodyLength: 300,
+      storageClass: 'ColdArchive',
+      deltaDataSize: undefined,
+      restorePriority: undefined,
+    };
+    const refused = accessLogRecord({ ...served, operation: 'GetObject', key: 'dir/a+b c.txt', status: 403, errorCode: 'InvalidObjectState' });
+    const head = accessLogRecord({ ...served, operation: 'HeadObject', key: 'dir/a+b c.txt', status: 200, errorCode: undefined });
+    const written = writeOssAccessLogs(emulator, PROJECT, LOGSTORE, [refused, head], { shardId: 0 });
+    const reader = new LogStoreReader(readerOptions());
+    try {
+      const logs: PulledLog[] = [];
+      for await (const log of reader.pullRange(0, written!.cursor, written!.nextCursor)) logs.push(log);
+      expect(logs.map((l) => [l.topic, l.time])).toEqual([
+        ['oss_access_log', START_S + 1],
+        ['oss_access_log', START_S + 1],
+      ]);
+      await expect(collectAccessLogMisses((async function* () { yield* logs; })())).resolves.toEqual({
+        misses: [{ bucket: 'archive-bucket', key: 'dir/a+b c.txt', versionId: 'v+1', source: 'access-log', seenAtMs: START_MS + 1_000 }],
+        skipped: { 'other-operation': 1 },
+        total: 2,
+      });
     } finally {
       reader.close();
     }

@@ -1,0 +1,73 @@
+// Errors raised by the Log Service client. A flat family: each has a literal `code` to branch on and,
+// where it helps, the HTTP status and request id the service sent.
+
+/** The service answered with an error body `{"errorCode","errorMessage"}` (or a non-200 without one). */
+export class SlsServiceError extends Error {
+  override readonly name = 'SlsServiceError';
+  constructor(
+    /** The service's errorCode, e.g. `InvalidCursor`, `SignatureNotMatch`, `ShardNotExist`. */
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly requestId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${message}`, options);
+  }
+}
+
+/** A 200 answer whose body could not be used: bad compression, wrong size, undecodable protobuf. */
+export class SlsBadResponseError extends Error {
+  override readonly name = 'SlsBadResponseError';
+  readonly code = 'SlsBadResponse' as const;
+  constructor(
+    message: string,
+    readonly requestId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The connection failed, reset or timed out before a full answer arrived. */
+export class SlsNetworkError extends Error {
+  override readonly name = 'SlsNetworkError';
+  readonly code = 'SlsNetworkError' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Every attempt of a retryable call failed; `cause` is the last failure. */
+export class SlsRetriesExhaustedError extends Error {
+  override readonly name = 'SlsRetriesExhaustedError';
+  readonly code = 'SlsRetriesExhausted' as const;
+  constructor(
+    readonly operation: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(`${operation} failed after ${attempts} attempts: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/** Status/code pairs that a later attempt can succeed on: server faults and read/write throttling. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof SlsNetworkError || error instanceof SlsBadResponseError) return true;
+  if (error instanceof SlsServiceError) {
+    if (error.status >= 500 || error.status === 429) return true;
+    return THROTTLING_CODES.has(error.code);
+  }
+  return false;
+}
+
+// Quota errors come back as 403 but clear up by themselves; the SDKs retry them too.
+const THROTTLING_CODES = new Set([
+  'ReadQuotaExceed',
+  'ShardReadQuotaExceed',
+  'WriteQuotaExceed',
+  'ShardWriteQuotaExceed',
+  'ExceedQuota',
+  'ServerBusy',
+  'RequestTimeout',
+]);

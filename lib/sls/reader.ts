@@ -1,0 +1,411 @@
+// Reads a logstore over Log Service's own wire API: ListShards, GetCursor, GetCursorTime and PullLogs.
+// @alicloud/log has no PullLogs and reads every body as UTF-8, so requests are signed and sent here;
+// only the schema (sls.proto) comes from that package.
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { systemClock, type Clock } from '../clock';
+import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
+import {
+  isRetryable,
+  SlsBadResponseError,
+  SlsRetriesExhaustedError,
+  SlsServiceError,
+} from './errors';
+import { checkLogGroupList, logsOfLogGroupList, type DecodedLog } from './log-decoder';
+import { lz4BlockDecompress } from './lz4';
+import { authorizationHeader } from './signature';
+import { nodeTransport, type SlsHttpResponse, type SlsTransport } from './transport';
+
+const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
+
+export interface LogStoreReaderOptions {
+  /** `cn-hangzhou.log.aliyuncs.com`, `https://cn-hangzhou.log.aliyuncs.com`, or `http://127.0.0.1:PORT`. */
+  endpoint: string;
+  project: string;
+  logstore: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** STS token, sent as `x-acs-security-token`. */
+  securityToken?: string;
+  /** LogGroups asked for per PullLogs (`count`, 1–1000). Default 100. */
+  pageSize?: number;
+  /** Deadline for one HTTP exchange. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Attempts per call for 5xx, throttling and network failures. Default 5. */
+  maxAttempts?: number;
+  /** Backoff before attempt n+1 is random in [0, min(backoffMaxMs, backoffBaseMs · 2^(n-1))]. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Replaces node:http (tests, proxies). */
+  transport?: SlsTransport;
+  /** Time for the Date header. */
+  clock?: Clock;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  userAgent?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ShardInfo {
+  shardID: number;
+  status: string;
+  inclusiveBeginKey: string;
+  exclusiveEndKey: string;
+  createTime: number;
+}
+
+/**
+ * One decoded log line: `time` is Unix seconds (`__time__`), `timeNs` its nanosecond part when the writer
+ * sent one; `topic`, `source` and `tags` are those of its LogGroup.
+ */
+export type PulledLog = DecodedLog;
+
+/** One PullLogs answer, checked and decompressed but not yet decoded. */
+export interface RawPage {
+  shardId: number;
+  cursor: string;
+  nextCursor: string;
+  /** LogGroups in this page (`x-log-count`). */
+  logGroupCount: number;
+  /** Uncompressed body size (`x-log-bodyrawsize`). */
+  rawSize: number;
+  /** The serialized LogGroupList, already checked with checkLogGroupList. */
+  raw: Buffer;
+}
+
+export interface PulledPage extends Omit<RawPage, 'raw'> {
+  logs: PulledLog[];
+}
+
+export interface PullOptions extends CallOptions {
+  endCursor?: string;
+  /** LogGroups per request; defaults to the reader's pageSize. */
+  count?: number;
+}
+
+/** Pulls the OSS access-log records between two cursors of one shard. */
+export interface AccessLogSource {
+  pullRange(shardId: number, beginCursor: string, endCursor: string, options?: CallOptions): AsyncIterable<PulledLog>;
+}
+
+type Query = [string, string][];
+
+export class LogStoreReader implements AccessLogSource {
+  readonly project: string;
+  readonly logstore: string;
+  private readonly target: ProjectEndpoint;
+  private readonly send: SlsTransport;
+  private readonly closeTransport: () => void;
+  private readonly settings: Required<
+    Pick<LogStoreReaderOptions, 'pageSize' | 'requestTimeoutMs' | 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'userAgent'>
+  >;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly options: LogStoreReaderOptions) {
+    for (const field of ['endpoint', 'project', 'logstore', 'accessKeyId', 'accessKeySecret'] as const) {
+      if (typeof options[field] !== 'string' || options[field] === '') {
+        throw new TypeError(`LogStoreReader needs a non-empty ${field}`);
+      }
+    }
+    this.project = options.project;
+    this.logstore = options.logstore;
+    this.target = resolveProjectEndpoint(options.endpoint, options.project);
+    if (options.transport) {
+      this.send = options.transport;
+      this.closeTransport = () => {};
+    } else {
+      const transport = nodeTransport();
+      this.send = transport.send;
+      this.closeTransport = transport.close;
+    }
+    this.settings = {
+      pageSize: options.pageSize ?? 100,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      maxAttempts: options.maxAttempts ?? 5,
+      backoffBaseMs: options.backoffBaseMs ?? 100,
+      backoffMaxMs: options.backoffMaxMs ?? 5_000,
+      userAgent: options.userAgent ?? 'oss-thaw-sls-reader',
+    };
+    if (!(Number.isInteger(this.settings.pageSize) && this.settings.pageSize >= 1 && this.settings.pageSize <= 1000)) {
+      throw new TypeError(`pageSize must be an integer from 1 to 1000, got ${String(options.pageSize)}`);
+    }
+    if (!(Number.isInteger(this.settings.maxAttempts) && this.settings.maxAttempts >= 1)) {
+      throw new TypeError(`maxAttempts must be a positive integer, got ${String(options.maxAttempts)}`);
+    }
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? abortableSleep;
+  }
+
+  /** Releases pooled connections. */
+  close(): void {
+    this.closeTransport();
+  }
+
+  async listShards(options: CallOptions = {}): Promise<ShardInfo[]> {
+    const res = await this.call('ListShards', 'GET', `/logstores/${this.logstore}/shards`, [], options.signal);
+    const shards = parseJson(res, 'ListShards');
+    if (!Array.isArray(shards)) throw new SlsBadResponseError('ListShards did not answer a JSON array', requestIdOf(res));
+    return shards as ShardInfo[];
+  }
+
+  /** GetCursor: `begin`, `end`, or the first LogGroup the service received at or after a time. */
+  async getCursor(shardId: number, from: 'begin' | 'end' | number | Date, options: CallOptions = {}): Promise<string> {
+    const fromValue = from instanceof Date ? String(Math.floor(from.getTime() / 1000)) : String(from);
+    const res = await this.call(
+      'GetCursor',
+      'GET',
+      this.shardPath(shardId),
+      [
+        ['type', 'cursor'],
+        ['from', fromValue],
+      ],
+      options.signal,
+    );
+    const body = parseJson(res, 'GetCursor') as { cursor?: unknown };
+    if (typeof body?.cursor !== 'string') throw new SlsBadResponseError('GetCursor answered no cursor', requestIdOf(res));
+    return body.cursor;
+  }
+
+  /** GetCursorTime: the Unix second at which the service received the LogGroup at `cursor`. */
+  async getCursorTime(shardId: number, cursor: string, options: CallOptions = {}): Promise<number> {
+    const res = await this.call(
+      'GetCursorTime',
+      'GET',
+      this.shardPath(shardId),
+      [
+        ['type', 'cursor_time'],
+        ['cursor', cursor],
+      ],
+      options.signal,
+    );
+    const body = parseJson(res, 'GetCursorTime') as { cursor_time?: unknown };
+    const time = Number(body?.cursor_time);
+    if (!Number.isFinite(time)) throw new SlsBadResponseError('GetCursorTime answered no cursor_time', requestIdOf(res));
+    return time;
+  }
+
+  /** One PullLogs call: at most `count` LogGroups from `cursor`, stopping at `endCursor` if given. */
+  async pullPage(shardId: number, cursor: string, options: PullOptions = {}): Promise<PulledPage> {
+    const { raw, ...page } = await this.fetchPage(shardId, cursor, options);
+    return { ...page, logs: [...logsOfLogGroupList(raw, shardId)] };
+  }
+
+  /**
+   * One PullLogs call, answered as checked bytes. Retries cover the whole exchange, decompression and the
+   * structural check, so a page is either complete and well-formed or an error.
+   */
+  async fetchPage(shardId: number, cursor: string, options: PullOptions = {}): Promise<RawPage> {
+    const count = options.count ?? this.settings.pageSize;
+    const query: Query = [
+      ['type', 'log'],
+      ['cursor', cursor],
+      ['count', String(count)],
+    ];
+    if (options.endCursor !== undefined) query.push(['end_cursor', options.endCursor]);
+    const path = this.shardPath(shardId);
+    return this.withRetry('PullLogs', options.signal, async () => {
+      const res = await this.exchange('GET', path, query, options.signal, {
+        accept: 'application/x-protobuf',
+        'accept-encoding': 'deflate',
+      });
+      return readPullAnswer(res, shardId, cursor);
+    });
+  }
+
+  /** Every page in `[beginCursor, endCursor)`, fetched one at a time so only one page is held. */
+  async *rawPages(shardId: number, beginCursor: string, endCursor: string, options: PullOptions = {}): AsyncGenerator<RawPage> {
+    let cursor = beginCursor;
+    while (cursor !== endCursor) {
+      const page = await this.fetchPage(shardId, cursor, { ...options, endCursor });
+      if (page.logGroupCount > 0 || page.raw.length > 0) yield page;
+      // A page with nothing in it, or a cursor that does not move, means the range is exhausted.
+      if (page.logGroupCount === 0 || page.nextCursor === cursor) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  /** Every page in `[beginCursor, endCursor)`, decoded. */
+  async *pages(shardId: number, beginCursor: string, endCursor: string, options: PullOptions = {}): AsyncGenerator<PulledPage> {
+    for await (const { raw, ...page } of this.rawPages(shardId, beginCursor, endCursor, options)) {
+      yield { ...page, logs: [...logsOfLogGroupList(raw, shardId)] };
+    }
+  }
+
+  /**
+   * Every log in `[beginCursor, endCursor)` of one shard, in order. Only the current page's bytes and one
+   * LogGroup's decoded logs are held at a time.
+   */
+  async *pullRange(shardId: number, beginCursor: string, endCursor: string, options: PullOptions = {}): AsyncGenerator<PulledLog> {
+    for await (const page of this.rawPages(shardId, beginCursor, endCursor, options)) {
+      yield* logsOfLogGroupList(page.raw, shardId);
+    }
+  }
+
+  private shardPath(shardId: number): string {
+    if (!(Number.isInteger(shardId) && shardId >= 0)) throw new TypeError(`shardId must be a non-negative integer, got ${shardId}`);
+    return `/logstores/${this.logstore}/shards/${shardId}`;
+  }
+
+  private call(operation: string, method: string, path: string, query: Query, signal?: AbortSignal): Promise<SlsHttpResponse> {
+    return this.withRetry(operation, signal, () => this.exchange(method, path, query, signal, { accept: 'application/json' }));
+  }
+
+  private async withRetry<T>(operation: string, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+    const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.settings;
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        if (!isRetryable(err)) throw err;
+        if (n >= maxAttempts) throw new SlsRetriesExhaustedError(operation, n, err);
+        // Full jitter: spreads retries of many readers hitting the same overloaded shard.
+        const ceiling = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (n - 1));
+        await this.sleep(Math.floor(this.random() * ceiling), signal);
+      }
+    }
+  }
+
+  /** Signs and sends one request; non-200 answers become SlsServiceError. */
+  private async exchange(
+    method: string,
+    path: string,
+    query: Query,
+    signal: AbortSignal | undefined,
+    extraHeaders: Record<string, string>,
+  ): Promise<SlsHttpResponse> {
+    const headers: Record<string, string> = {
+      host: this.target.hostHeader,
+      date: new Date(this.clock.nowMs()).toUTCString(),
+      'x-log-apiversion': '0.6.0',
+      'x-log-signaturemethod': 'hmac-sha1',
+      'x-log-bodyrawsize': '0',
+      'user-agent': this.settings.userAgent,
+      ...extraHeaders,
+    };
+    if (this.options.securityToken) headers['x-acs-security-token'] = this.options.securityToken;
+    headers.authorization = authorizationHeader(this.options.accessKeyId, this.options.accessKeySecret, {
+      method,
+      path,
+      query,
+      headers,
+    });
+    const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    const res = await this.send({
+      protocol: this.target.protocol,
+      connectHost: this.target.connectHost,
+      port: this.target.port,
+      method,
+      path: search ? `${path}?${search}` : path,
+      headers,
+      timeoutMs: this.settings.requestTimeoutMs,
+      signal,
+    });
+    if (res.status !== 200) throw serviceError(res);
+    return res;
+  }
+}
+
+function headerValue(res: SlsHttpResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function requestIdOf(res: SlsHttpResponse): string | undefined {
+  return headerValue(res, 'x-log-requestid');
+}
+
+function serviceError(res: SlsHttpResponse): SlsServiceError {
+  const requestId = requestIdOf(res);
+  try {
+    const body = JSON.parse(res.body.toString('utf8')) as { errorCode?: unknown; errorMessage?: unknown };
+    if (typeof body?.errorCode === 'string') {
+      return new SlsServiceError(body.errorCode, String(body.errorMessage ?? ''), res.status, requestId);
+    }
+  } catch {
+    // Not JSON (a proxy page, an empty 5xx): fall through to a generic error that keeps the status.
+  }
+  const snippet = res.body.subarray(0, 200).toString('utf8');
+  return new SlsServiceError('UnexpectedResponse', `HTTP ${res.status} ${snippet}`.trim(), res.status, requestId);
+}
+
+function parseJson(res: SlsHttpResponse, operation: string): unknown {
+  try {
+    return JSON.parse(res.body.toString('utf8'));
+  } catch (cause) {
+    throw new SlsBadResponseError(`${operation} answered a body that is not JSON`, requestIdOf(res), { cause });
+  }
+}
+
+async function readPullAnswer(res: SlsHttpResponse, shardId: number, cursor: string): Promise<RawPage> {
+  const requestId = requestIdOf(res);
+  const nextCursor = headerValue(res, 'x-log-cursor');
+  if (!nextCursor) throw new SlsBadResponseError('PullLogs answered no x-log-cursor', requestId);
+  const logGroupCount = Number(headerValue(res, 'x-log-count') ?? '0');
+  const rawSizeHeader = headerValue(res, 'x-log-bodyrawsize');
+  const rawSize = rawSizeHeader === undefined ? res.body.length : Number(rawSizeHeader);
+  if (!Number.isSafeInteger(rawSize) || rawSize < 0) {
+    throw new SlsBadResponseError(`PullLogs answered x-log-bodyrawsize "${rawSizeHeader}"`, requestId);
+  }
+  if (rawSize === 0) return { shardId, cursor, nextCursor, logGroupCount, rawSize, raw: Buffer.alloc(0) };
+  const raw = await decompress(res.body, (headerValue(res, 'x-log-compresstype') ?? '').toLowerCase(), rawSize, requestId);
+  try {
+    checkLogGroupList(raw);
+  } catch (cause) {
+    throw new SlsBadResponseError(`PullLogs body is not a LogGroupList: ${(cause as Error).message}`, requestId, { cause });
+  }
+  return { shardId, cursor, nextCursor, logGroupCount, rawSize, raw };
+}
+
+async function decompress(body: Buffer, type: string, rawSize: number, requestId: string | undefined): Promise<Buffer> {
+  let out: Buffer;
+  try {
+    switch (type) {
+      case '':
+        out = body;
+        break;
+      case 'deflate':
+      case 'gzip':
+        // zlib-wrapped deflate is what the service sends; accept a raw stream too rather than fail.
+        out = await inflate(body, { maxOutputLength: rawSize + 1 }).catch(() => inflateRaw(body, { maxOutputLength: rawSize + 1 }));
+        break;
+      case 'lz4':
+        out = lz4BlockDecompress(body, rawSize);
+        break;
+      default:
+        throw new SlsBadResponseError(`PullLogs answered unknown x-log-compresstype "${type}"`, requestId);
+    }
+  } catch (cause) {
+    if (cause instanceof SlsBadResponseError) throw cause;
+    throw new SlsBadResponseError(`PullLogs body does not decompress as ${type}: ${(cause as Error).message}`, requestId, { cause });
+  }
+  if (out.length !== rawSize) {
+    throw new SlsBadResponseError(`PullLogs body is ${out.length} bytes raw, x-log-bodyrawsize says ${rawSize}`, requestId);
+  }
+  return out;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
