@@ -566,6 +566,22 @@ describe('tablestore emulator with the tablestore SDK', () => {
       expect(err.message).toContain('The AccessKeyID does not exist.');
     });
 
+    it('accepts an STS key with its session token and refuses it with another', async () => {
+      const sts = await startTablestoreEmulator({
+        instance: INSTANCE,
+        credentials: [{ accessKeyId: 'STS.test', accessKeySecret: 'sts-secret', securityToken: 'session-1' }],
+      });
+      try {
+        const base = { accessKeyId: 'STS.test', secretAccessKey: 'sts-secret' };
+        await clientFor(sts.endpoint, { ...base, stsToken: 'session-1' }).listTable({});
+        const err = await failure(clientFor(sts.endpoint, { ...base, stsToken: 'session-2' }).listTable({}));
+        expect(err.code).toBe(403);
+        expect(err.message).toContain('OTSAuthFailed');
+      } finally {
+        await sts.close();
+      }
+    });
+
     it('refuses another instance name', async () => {
       const bad = clientFor(emulator.endpoint, { instancename: 'other-instance' });
       const err = await failure(bad.listTable({}));
@@ -593,6 +609,21 @@ describe('tablestore emulator with the tablestore SDK', () => {
       emulator.faults.clear();
       const got = await client.getRow({ tableName: 'records', primaryKey: [{ id: 'faulted' }], maxVersions: 1 });
       expect(got.row).toEqual({});
+    });
+
+    it('drops the connection for an injected reset, which the SDK reports as NetworkingError', async () => {
+      emulator.resetStats();
+      emulator.faults.configure({ seed: 3, rules: [{ operation: 'ListTable', resetRate: 1 }] });
+      const err = await failure(client.listTable({}));
+      expect(err.code).toBe('NetworkingError');
+      expect(emulator.stats().faults).toEqual({ reset: 1 });
+    });
+
+    it('delays answers by the injected latency', async () => {
+      emulator.faults.configure({ rules: [{ operation: 'ListTable', latencyMs: 120 }] });
+      const started = Date.now();
+      await client.listTable({});
+      expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     });
 
     it('injects the same sequence of faults for the same seed', async () => {

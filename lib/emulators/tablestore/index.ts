@@ -1,0 +1,114 @@
+// A wire-level Tablestore emulator: the unmodified `tablestore` SDK talks to it as to the cloud
+// (protobuf + PlainBuffer over signed HTTP). Routes: server.ts. Deliberate differences from the
+// service: secondary indexes are updated synchronously (secondary-index.ts); wordings the
+// service does not document are marked where they are produced.
+import { systemClock, type Clock } from '../../clock';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
+import { FaultInjector, seededRandom, type FaultPlan } from '../shared/faults';
+import { close, listen } from '../shared/http';
+import { Instance } from './instance';
+import { SnapshotFile } from './persistence';
+import { TablestoreStats, createTablestoreServer, type TablestoreStatsJson } from './server';
+import type { Credential } from './signature';
+import { checkInstanceName } from './validation';
+
+export type { Credential } from './signature';
+export type { TablestoreStatsJson } from './server';
+export { OtsError, otsErrors } from './errors';
+
+export interface TablestoreEmulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Instance name clients must send in x-ots-instancename (3–16 letters, digits, hyphens). */
+  readonly instance?: string;
+  /** Accepted keys; the first signs describe(). Defaults to the project's local dev key. */
+  readonly credentials?: readonly Credential[];
+  /** Time for data (cell versions, time_to_live). Defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Wall clock the client's x-ots-date is checked against (15 min). Defaults to the system clock. */
+  readonly wallClock?: Clock;
+  readonly faults?: FaultPlan;
+  /** Seed for fault plans posted without one, and for request ids. */
+  readonly seed?: number;
+  /** When set, state is loaded from and saved to a JSON snapshot in this directory. */
+  readonly dataDir?: string;
+}
+
+export interface RunningTablestoreEmulator extends RunningEmulator {
+  readonly instance: string;
+  readonly faults: FaultInjector;
+  stats(): TablestoreStatsJson;
+  resetStats(): void;
+}
+
+function requestIds(seed: number): () => string {
+  const random = seededRandom(seed ^ 0x5eed);
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+  return () => `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
+}
+
+export async function startTablestoreEmulator(options: TablestoreEmulatorOptions = {}): Promise<RunningTablestoreEmulator> {
+  const instanceName = options.instance ?? 'thaw';
+  try {
+    checkInstanceName(instanceName);
+  } catch {
+    throw new TypeError(`a Tablestore instance name is 3–16 letters, digits or hyphens, starting with a letter: "${instanceName}"`);
+  }
+  const credentials = options.credentials ?? [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }];
+  const first = credentials[0];
+  if (!first) throw new TypeError('the tablestore emulator needs at least one credential');
+  const seed = options.seed ?? options.faults?.seed ?? 1;
+  const faults = new FaultInjector(options.faults ? { seed, ...options.faults } : undefined);
+  const snapshot = options.dataDir ? new SnapshotFile(options.dataDir, instanceName) : undefined;
+  const instance = snapshot?.load() ?? new Instance(instanceName);
+  const stats = new TablestoreStats();
+
+  const server = createTablestoreServer({
+    instance,
+    credentials,
+    clock: options.clock ?? systemClock,
+    wallClock: options.wallClock ?? systemClock,
+    faults,
+    defaultSeed: seed,
+    stats,
+    ...(snapshot ? { snapshot } : {}),
+    nextRequestId: requestIds(seed),
+  });
+  const endpoint = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+
+  let closed = false;
+  return {
+    endpoint,
+    instance: instanceName,
+    faults,
+    describe: () => ({
+      service: 'tablestore',
+      endpoint,
+      instance: instanceName,
+      accessKeyId: first.accessKeyId,
+      accessKeySecret: first.accessKeySecret,
+    }),
+    stats: () => stats.toJSON(),
+    resetStats: () => stats.reset(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await close(server);
+      snapshot?.saveNow(instance);
+    },
+  };
+}
+
+/** `thaw emulator tablestore [--port] [--host] [--instance] [--access-key-id/--access-key-secret] [--seed] [--data-dir]`. */
+export function startFromFlags(flags: EmulatorFlags): Promise<RunningTablestoreEmulator> {
+  return startTablestoreEmulator({
+    port: flags.port,
+    host: flags.host,
+    ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
+    ...(flags.accessKeyId !== undefined && flags.accessKeySecret !== undefined
+      ? { credentials: [{ accessKeyId: flags.accessKeyId, accessKeySecret: flags.accessKeySecret }] }
+      : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+  });
+}

@@ -1,0 +1,212 @@
+// The HTTP face of the emulator. Data plane: POST /<Operation> with a signed protobuf body,
+// answered as the service answers (protobuf body, x-ots-* headers, signed `authorization`).
+// Control plane, unauthenticated, under /-/: GET /-/stats, POST /-/stats/reset,
+// POST /-/faults (a FaultPlan as JSON), DELETE /-/faults.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Clock } from '../../clock';
+import type { FaultInjector, FaultPlan } from '../shared/faults';
+import { BodyTooLargeError, readBody } from '../shared/http';
+import { Counter } from '../shared/stats';
+import { OtsError, otsErrors } from './errors';
+import type { Instance } from './instance';
+import { OPERATIONS, isOperationName } from './operations';
+import type { SnapshotFile } from './persistence';
+import { encodeErrorBody, encodeMessage } from './protocol';
+import { authenticateRequest, contentMd5, responseAuthorization, type Credential } from './signature';
+import { LIMITS } from './validation';
+
+export interface TablestoreStatsJson {
+  readonly operations: Record<string, number>;
+  readonly conditionFailures: number;
+  readonly errors: Record<string, number>;
+  readonly faults: Record<string, number>;
+}
+
+/** Counters behind GET /-/stats: calls by operation, answers by error code, injected faults. */
+export class TablestoreStats {
+  readonly operations = new Counter();
+  readonly errors = new Counter();
+  readonly faults = new Counter();
+  conditionFailures = 0;
+
+  toJSON(): TablestoreStatsJson {
+    return {
+      operations: this.operations.toJSON(),
+      conditionFailures: this.conditionFailures,
+      errors: this.errors.toJSON(),
+      faults: this.faults.toJSON(),
+    };
+  }
+
+  reset(): void {
+    this.operations.reset();
+    this.errors.reset();
+    this.faults.reset();
+    this.conditionFailures = 0;
+  }
+}
+
+export interface ServerContext {
+  readonly instance: Instance;
+  readonly credentials: readonly Credential[];
+  /** Time for data: cell versions, time_to_live, auto-increment. */
+  readonly clock: Clock;
+  /** Time the client's x-ots-date is compared with, and response dates (the client's wall clock). */
+  readonly wallClock: Clock;
+  readonly faults: FaultInjector;
+  /** Seed used when a fault plan posted to /-/faults has none. */
+  readonly defaultSeed: number;
+  readonly stats: TablestoreStats;
+  readonly snapshot?: SnapshotFile;
+  readonly nextRequestId: () => string;
+}
+
+/** "2020-09-16T10:02:55.384181Z": the service's format, microseconds included. */
+function otsDate(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '000Z');
+}
+
+function sendOts(
+  ctx: ServerContext,
+  res: ServerResponse,
+  status: number,
+  body: Buffer,
+  path: string,
+  signer: Credential | undefined,
+  extra: Record<string, string> = {},
+): void {
+  const headers: Record<string, string> = {
+    'x-ots-contentmd5': contentMd5(body),
+    'x-ots-contenttype': 'protocol buffer',
+    'x-ots-date': otsDate(ctx.wallClock.nowMs()),
+    'x-ots-requestid': ctx.nextRequestId(),
+  };
+  if (signer) headers.authorization = responseAuthorization(signer.accessKeyId, signer.accessKeySecret, path, headers);
+  res.writeHead(status, { ...headers, ...extra, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+function sendError(ctx: ServerContext, res: ServerResponse, err: OtsError, path: string, signer: Credential | undefined, extra?: Record<string, string>): void {
+  ctx.stats.errors.add(err.code);
+  // An authentication failure is not signed: the service cannot vouch for a key it rejected.
+  const sign = err.code === 'OTSAuthFailed' ? undefined : signer;
+  sendOts(ctx, res, err.httpStatus, encodeErrorBody(err.code, err.message), path, sign, extra);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = status === 204 ? '' : JSON.stringify(value);
+  res.writeHead(status, status === 204 ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+async function controlPlane(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const route = `${req.method ?? 'GET'} ${path}`;
+  switch (route) {
+    case 'GET /-/stats':
+      return sendJson(res, 200, ctx.stats.toJSON());
+    case 'POST /-/stats/reset':
+      ctx.stats.reset();
+      return sendJson(res, 204, undefined);
+    case 'POST /-/faults': {
+      let plan: FaultPlan;
+      try {
+        plan = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8')) as FaultPlan;
+        if (!plan || !Array.isArray(plan.rules)) throw new TypeError('a fault plan needs a "rules" array');
+        ctx.faults.configure({ seed: plan.seed ?? ctx.defaultSeed, rules: plan.rules });
+      } catch (err) {
+        return sendJson(res, 400, { error: { code: 'InvalidFaultPlan', message: (err as Error).message } });
+      }
+      return sendJson(res, 204, undefined);
+    }
+    case 'DELETE /-/faults':
+      ctx.faults.clear();
+      return sendJson(res, 204, undefined);
+    default:
+      return sendJson(res, 404, { error: { code: 'NotFound', message: `no control route ${route}` } });
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const operation = path.slice(1);
+  // Used to sign error answers when the caller's key is one we know.
+  const knownKey = ctx.credentials.find((c) => c.accessKeyId === headerValue(req, 'x-ots-accesskeyid'));
+  let body: Buffer;
+  try {
+    body = await readBody(req, LIMITS.requestBodyBytes);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      sendError(ctx, res, otsErrors.requestBodyTooLarge(), path, knownKey, { connection: 'close' });
+      return;
+    }
+    throw err;
+  }
+  if (req.method !== 'POST') return sendError(ctx, res, otsErrors.methodNotAllowed(), path, knownKey);
+  const spec = isOperationName(operation) ? OPERATIONS[operation] : undefined;
+  if (!spec) return sendError(ctx, res, otsErrors.unsupportedOperation(operation), path, knownKey);
+
+  ctx.stats.operations.add(operation);
+  const fault = ctx.faults.decide(operation);
+  if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  if (fault.kind === 'reset') {
+    ctx.stats.faults.add('reset');
+    req.socket.destroy();
+    return;
+  }
+  if (fault.kind === 'error') {
+    ctx.stats.faults.add('error');
+    return sendError(ctx, res, otsErrors.serverBusy(), path, knownKey);
+  }
+
+  let signer: Credential | undefined;
+  try {
+    signer = authenticateRequest({
+      path,
+      method: req.method,
+      headers: req.headers,
+      body,
+      instanceName: ctx.instance.name,
+      credentials: ctx.credentials,
+      wallNowMs: ctx.wallClock.nowMs(),
+    });
+    const result = spec.handle(
+      {
+        instance: ctx.instance,
+        nowMs: ctx.clock.nowMs(),
+        onConditionFailure: () => {
+          ctx.stats.conditionFailures += 1;
+        },
+      },
+      body,
+    );
+    if (spec.mutates) ctx.snapshot?.scheduleSave(ctx.instance);
+    sendOts(ctx, res, 200, encodeMessage(spec.response, result), path, signer);
+  } catch (err) {
+    if (err instanceof OtsError) return sendError(ctx, res, err, path, signer ?? knownKey);
+    // Never crash and never leak internals: the client sees the service's generic 500.
+    process.emitWarning(`tablestore emulator: ${operation} failed: ${(err as Error).stack ?? String(err)}`);
+    return sendError(ctx, res, otsErrors.internalServerError(), path, signer ?? knownKey);
+  }
+}
+
+export function createTablestoreServer(ctx: ServerContext): Server {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+    const work = path.startsWith('/-/') ? controlPlane(ctx, req, res, path) : dataPlane(ctx, req, res, path);
+    work.catch((err: unknown) => {
+      process.emitWarning(`tablestore emulator: request failed: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) {
+        res.writeHead(500);
+        res.end();
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  return server;
+}
