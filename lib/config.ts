@@ -34,6 +34,10 @@ export interface ThawConfig {
     /** Divides nominal restore durations; only the local stack sets it. */
     readonly timeScale: number;
   };
+  readonly sweep: {
+    /** Due records re-driven per sweeper run. */
+    readonly limit: number;
+  };
   readonly limits: CostLimits;
   readonly auth: AuthSettings;
   readonly logLevel: LogLevel;
@@ -59,6 +63,9 @@ export function loadConfig(env: Env = process.env): ThawConfig {
       defaultTier: read.choice('THAW_DEFAULT_TIER', isTier, 'Expedited, Standard or Bulk', 'Standard'),
       leaseMs: read.integer('THAW_LEASE_SECONDS', { default: 60, min: 5, max: 3600 }) * 1000,
       timeScale: read.number('THAW_TIME_SCALE', { default: 1, min: 1, max: 1_000_000 }),
+    },
+    sweep: {
+      limit: read.integer('THAW_SWEEP_LIMIT', { default: 500, min: 1, max: 100_000 }),
     },
     limits: {
       allow: read.allowList('THAW_ALLOW'),
@@ -131,7 +138,8 @@ export function reader(env: Env) {
         if (!/^[0-9a-f]{64}$/.test(h)) throw new ConfigError('THAW_API_TOKEN_SHA256', 'must be comma-separated SHA-256 hex digests (64 hex digits each) of the API tokens');
       }
       if (anonymous) return { mode: 'anonymous' };
-      if (hashes.length === 0) throw new ConfigError('THAW_API_TOKEN_SHA256', 'is required unless THAW_API_ANONYMOUS=true (printf %s "$TOKEN" | sha256sum)');
+      // No tokens: the API refuses every call (closed by default); functions without an HTTP
+      // trigger need no tokens at all. createApi logs the missing variable loudly.
       return { mode: 'tokens', tokenSha256: hashes };
     },
     choice<T extends string>(name: string, is: (v: string) => v is T, expected: string, fallback: T): T {

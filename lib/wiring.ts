@@ -75,8 +75,22 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
     log,
     settings: { defaultDays: config.restore.defaultDays, defaultTier: config.restore.defaultTier, leaseMs: config.restore.leaseMs },
   });
-  const api = createApi({ coordinator, store, policy, auth: config.auth, timing, clock, log });
-  return { config, store, objects, policy, coordinator, timing, clock, log, api };
+  // Built on first use: only the HTTP function serves the API (and needs tokens configured).
+  let api: ApiHandler | undefined;
+  return {
+    config,
+    store,
+    objects,
+    policy,
+    coordinator,
+    timing,
+    clock,
+    log,
+    get api() {
+      api ??= createApi({ coordinator, store, policy, auth: config.auth, timing, clock, log });
+      return api;
+    },
+  };
 }
 
 /** Keeps one Services per credentials; rebuilds when FC rotates them. */

@@ -42,6 +42,9 @@ const MAX_BODY_BYTES = 4096;
 export type ApiHandler = (request: Request, context?: RequestContext) => Promise<Response>;
 
 export function createApi(deps: ApiDeps): ApiHandler {
+  if (deps.auth.mode === 'tokens' && deps.auth.tokenSha256.length === 0) {
+    deps.log.error('THAW_API_TOKEN_SHA256 is empty: the API will refuse every call (printf %s "$TOKEN" | sha256sum)');
+  }
   return async (request, context = {}) => {
     const requestId = context.requestId ?? randomUUID();
     const log = deps.log.child({ requestId });

@@ -88,7 +88,9 @@ export type ObjectResult =
   /** The store could not record the outcome; nothing durable happened. */
   | 'unrecorded'
   /** Refresh mode only: no record exists, so there was nothing to refresh. */
-  | 'untracked';
+  | 'untracked'
+  /** The deadline came before this object's turn; nothing was done (a retry of the batch will). */
+  | 'unstarted';
 
 export interface ObjectOutcome {
   readonly id: string;
@@ -118,6 +120,7 @@ export interface BatchSummary {
   readonly inFlight: number;
   readonly outOfScope: number;
   readonly unrecorded: number;
+  readonly unstarted: number;
   readonly durationMs: number;
 }
 
@@ -135,6 +138,11 @@ export interface BatchOptions {
    * never calls RestoreObject (status reads must not spend money).
    */
   readonly mode?: 'restore' | 'refresh';
+  /**
+   * Refresh mode: HEAD a RESTORING record now rather than at its next scheduled check, because an
+   * event (FinishRestore) says the object changed.
+   */
+  readonly checkNow?: boolean;
 }
 
 export class Coordinator {
@@ -198,13 +206,21 @@ export class Coordinator {
   private async handleObject(o: ObjectMisses, existing: RestoreRecord | undefined, options: BatchOptions): Promise<ObjectOutcome> {
     const base = { id: o.id, ref: o.ref, misses: o.count };
     const log = this.log.child({ object: describeRef(o.ref), recordId: o.id });
-    const decision = decide(existing, this.clock.nowMs(), o.request);
+    const nowMs = this.clock.nowMs();
+    if (options.deadlineAtMs !== undefined && nowMs >= options.deadlineAtMs - this.settings.leaseMarginMs) {
+      return { ...base, result: 'unstarted', record: existing, calledOss: false };
+    }
+    let decision = decide(existing, nowMs, o.request);
+    if (options.mode === 'refresh') {
+      // Refresh only ever checks whether a running restore has finished: at its scheduled check,
+      // or at once when an event says so.
+      const due = decision.action === 'reclaim' && decision.reason === 'restore-check-due';
+      const forced = options.checkNow === true && existing?.state === RestoreState.RESTORING;
+      if (!due && !forced) return { ...base, result: existing ? heldResult(existing) : 'untracked', record: existing, calledOss: false };
+      decision = { action: 'reclaim', reason: 'restore-check-due' };
+    }
     if (decision.action === 'none') {
       return { ...base, result: heldResult(existing!), record: existing, calledOss: false };
-    }
-    if (options.mode === 'refresh' && !(decision.action === 'reclaim' && decision.reason === 'restore-check-due')) {
-      // A status read only ever checks whether a running restore has finished.
-      return { ...base, result: existing ? heldResult(existing) : 'untracked', record: existing, calledOss: false };
     }
 
     let claimed: RestoreRecord;
@@ -499,6 +515,7 @@ function summarise(
     inFlight: count('in-flight'),
     outOfScope: count('out-of-scope'),
     unrecorded: count('unrecorded'),
+    unstarted: count('unstarted'),
     durationMs,
   };
 }

@@ -1,0 +1,30 @@
+// Log (SLS) trigger: FC names a range of one shard of the OSS access-log logstore; pull it, turn
+// refused GETs into misses, coordinate. The invocation fails (so FC retries the range) only when
+// the range could not be read or its misses could not be recorded; replaying a range is harmless.
+import { handleAccessLogRange, MalformedTriggerEventError, parseLogTriggerEvent, type RangeResult } from '../../lib/events/log-trigger';
+import { functionRuntime } from '../../lib/function-runtime';
+import { LogStoreReader } from '../../lib/sls';
+import { credentialsFrom, type FcContext } from '../../lib/wiring';
+
+const runtime = functionRuntime();
+
+export async function handler(event: unknown, context: FcContext): Promise<RangeResult | { malformed: string }> {
+  const started = Date.now();
+  const { coordinator, log } = runtime.services(context);
+  let trigger;
+  try {
+    trigger = parseLogTriggerEvent(event);
+  } catch (err) {
+    // Retrying an event that names no range cannot help: log it loudly and finish.
+    if (!(err instanceof MalformedTriggerEventError)) throw err;
+    log.error('malformed Log trigger event', { requestId: context?.requestId, reason: err.message });
+    return { malformed: err.message };
+  }
+  const { endpoint, projectName, logstoreName } = trigger.source;
+  const source = new LogStoreReader({ endpoint, project: projectName, logstore: logstoreName, ...credentialsFrom(context) });
+  try {
+    return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }) }, { deadlineAtMs: runtime.deadline(context, started) });
+  } finally {
+    source.close();
+  }
+}

@@ -1,0 +1,33 @@
+// The sweeper re-drives what no miss or event moves: restores past their ETA (did they finish?),
+// FAILED and DEFERRED records past retryAt, and claims whose lease lapsed (a crashed worker).
+// It reads only due records (StateStore.listDue) and feeds them back through the coordinator as
+// misses, so there is one algorithm and one set of conditions for every path.
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { BatchSummary, Coordinator } from './coordinator';
+import type { Miss } from './miss';
+import type { StateStore } from './ports';
+
+export interface SweepOptions {
+  /** At most this many records per run. */
+  readonly limit: number;
+  /** Work stops before this (FC timeout minus a margin); what is left waits for the next run. */
+  readonly deadlineAtMs?: number;
+}
+
+export interface SweepResult {
+  readonly due: number;
+  readonly summary: BatchSummary;
+}
+
+export async function sweep(
+  deps: { store: StateStore; coordinator: Coordinator; clock: Clock; log: Logger },
+  options: SweepOptions,
+): Promise<SweepResult> {
+  const nowMs = deps.clock.nowMs();
+  const due = await deps.store.listDue(nowMs, options.limit);
+  const misses: Miss[] = due.map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs }));
+  const { summary } = await deps.coordinator.handle(misses, { deadlineAtMs: options.deadlineAtMs });
+  deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary });
+  return { due: due.length, summary };
+}

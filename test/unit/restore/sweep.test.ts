@@ -1,0 +1,74 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../lib/clock';
+import { silentLogger } from '../../../lib/log';
+import { Coordinator } from '../../../lib/restore/coordinator';
+import { recordId } from '../../../lib/restore/object-ref';
+import { sweep } from '../../../lib/restore/sweep';
+import { MemoryStateStore } from '../../../lib/store/memory';
+import { FakeObjectStore } from '../../support/fake-object-store';
+import { record, ref, T0 } from '../../support/records';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe('sweep', () => {
+  let clock: ManualClock;
+  let store: MemoryStateStore;
+  let objects: FakeObjectStore;
+  let coordinator: Coordinator;
+  const run = (limit = 100, deadlineAtMs?: number) => sweep({ store, coordinator, clock, log: silentLogger }, { limit, deadlineAtMs });
+  const stored = async (key: string) => (await store.getMany([recordId(ref(key))])).get(recordId(ref(key)));
+
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    store = new MemoryStateStore();
+    objects = new FakeObjectStore(clock);
+    coordinator = new Coordinator({ store, objects, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms) });
+  });
+
+  it('moves a restore past its ETA to RESTORED once HEAD says so', async () => {
+    objects.put(ref('a'), 'Archive', 10, { kind: 'restored', expiresAtMs: T0 + 25 * HOUR });
+    await store.create(record('a', { state: 'RESTORING', storageClass: 'Archive', etaAtMs: T0 - 1, retryAtMs: T0 - 1, leaseUntilMs: undefined }));
+    const result = await run();
+    expect(result.due).toBe(1);
+    expect(await stored('a')).toMatchObject({ state: 'RESTORED', expiresAtMs: T0 + 25 * HOUR });
+    expect(objects.count('restore')).toBe(0);
+  });
+
+  it('keeps polling a restore that is still running, at the poll interval', async () => {
+    objects.put(ref('a'), 'Archive', 10, { kind: 'restoring' });
+    await store.create(record('a', { state: 'RESTORING', storageClass: 'Archive', requestedAtMs: T0 - 2 * MIN, etaAtMs: T0 - MIN, retryAtMs: T0 - MIN, leaseUntilMs: undefined }));
+    await run();
+    expect(await stored('a')).toMatchObject({ state: 'RESTORING', etaAtMs: T0 - MIN, retryAtMs: T0 + 6_000 });
+  });
+
+  it('takes over a claim whose worker died, and retries a FAILED record that is due', async () => {
+    objects.put(ref('crashed'), 'ColdArchive');
+    objects.put(ref('failed'), 'Archive');
+    await store.create(record('crashed', { state: 'CLAIMED', leaseUntilMs: T0 - 1 }));
+    await store.create(record('failed', { state: 'FAILED', attempts: 2, retryAtMs: T0, leaseUntilMs: undefined }));
+    const { summary } = await run();
+    expect(summary.restoresIssued).toBe(2);
+    expect(await stored('crashed')).toMatchObject({ state: 'RESTORING', tier: 'Standard' });
+    expect(await stored('failed')).toMatchObject({ state: 'RESTORING', attempts: 0 });
+  });
+
+  it('leaves records that are not due alone, and honours the limit', async () => {
+    for (const key of ['x', 'y', 'z']) objects.put(ref(key), 'Archive');
+    await store.create(record('x', { state: 'FAILED', retryAtMs: T0 - 3, leaseUntilMs: undefined }));
+    await store.create(record('y', { state: 'FAILED', retryAtMs: T0 - 2, leaseUntilMs: undefined }));
+    await store.create(record('z', { state: 'FAILED', retryAtMs: T0 + 1, leaseUntilMs: undefined }));
+    const result = await run(1);
+    expect(result.due).toBe(1);
+    expect(objects.calls.map((c) => c.object)).toEqual(['thaw-test/x', 'thaw-test/x']);
+    expect((await stored('z'))?.state).toBe('FAILED');
+  });
+
+  it('starts nothing once the deadline has come', async () => {
+    objects.put(ref('a'), 'Archive');
+    await store.create(record('a', { state: 'FAILED', retryAtMs: T0 - 1, leaseUntilMs: undefined }));
+    const { summary } = await run(100, T0 + 1_000);
+    expect(summary.unstarted).toBe(1);
+    expect(objects.calls).toEqual([]);
+  });
+});
