@@ -1,0 +1,27 @@
+// OSS trigger and EventBridge events: a finished restore is recorded at once; a created, removed
+// or modified object invalidates its record. Unknown event types are logged and ignored.
+import { applyStorageEvents, type EventOutcomes } from '../../lib/events/apply';
+import { MalformedEventError, parseStorageEvents } from '../../lib/events/storage-event';
+import { functionRuntime } from '../../lib/function-runtime';
+import type { FcContext } from '../../lib/wiring';
+
+const runtime = functionRuntime();
+
+export async function handler(event: unknown, context: FcContext): Promise<EventOutcomes | { malformed: string }> {
+  const started = Date.now();
+  const { coordinator, store, log } = runtime.services(context);
+  const requestLog = log.child({ requestId: context?.requestId });
+  let parsed;
+  try {
+    parsed = parseStorageEvents(event);
+  } catch (err) {
+    if (!(err instanceof MalformedEventError)) throw err;
+    requestLog.error('malformed storage event', { reason: err.message });
+    return { malformed: err.message };
+  }
+  for (const ignored of parsed.ignored) requestLog.info('storage event ignored', ignored);
+  for (const invalid of parsed.invalid) requestLog.warn('invalid storage event record', invalid);
+  const outcomes = await applyStorageEvents(parsed.events, { coordinator, store, log: requestLog }, { deadlineAtMs: runtime.deadline(context, started) });
+  requestLog.info('storage events done', { events: parsed.events.length, ignored: parsed.ignored.length, ...outcomes, invalid: outcomes.invalid + parsed.invalid.length });
+  return { ...outcomes, invalid: outcomes.invalid + parsed.invalid.length };
+}

@@ -1,0 +1,75 @@
+// What storage events mean for records:
+//   restore finished  → HEAD now and record RESTORED with its expiry (only for objects we track);
+//   created / removed / modified → the record no longer describes the object (a rewritten object
+//   may not be archived; a deleted one is gone), so it is deleted, conditionally on its version.
+// Duplicate or replayed events are harmless: a second delete finds nothing, a second HEAD finds
+// the record already RESTORED.
+import type { Logger } from '../log';
+import type { Coordinator } from '../restore/coordinator';
+import { describeError } from '../restore/errors';
+import { objectRef, type ObjectRef, recordId } from '../restore/object-ref';
+import type { StateStore } from '../restore/ports';
+import type { StorageEvent } from './storage-event';
+
+export interface EventOutcomes {
+  readonly refreshed: number;
+  readonly invalidated: number;
+  readonly untracked: number;
+  readonly invalid: number;
+}
+
+export async function applyStorageEvents(
+  events: readonly StorageEvent[],
+  deps: { coordinator: Coordinator; store: StateStore; log: Logger },
+  options: { deadlineAtMs?: number } = {},
+): Promise<EventOutcomes> {
+  let refreshed = 0;
+  let invalidated = 0;
+  let untracked = 0;
+  let invalid = 0;
+
+  const finished = events.filter((e) => e.kind === 'restore-finished');
+  if (finished.length > 0) {
+    const misses = finished.map((e) => ({ bucket: e.bucket, key: e.key, versionId: e.versionId, source: 'storage-event' as const, seenAtMs: e.eventTimeMs }));
+    const { outcomes, invalid: bad } = await deps.coordinator.handle(misses, { mode: 'refresh', checkNow: true, deadlineAtMs: options.deadlineAtMs });
+    invalid += bad.length;
+    for (const o of outcomes) {
+      if (o.result === 'untracked') untracked++;
+      else if (o.calledOss) refreshed++;
+    }
+  }
+
+  for (const event of events.filter((e) => e.kind !== 'restore-finished')) {
+    let refs: ObjectRef[];
+    try {
+      // The event changes the current version, and the version it names if any.
+      const current = objectRef({ bucket: event.bucket, key: event.key });
+      refs = event.versionId ? [current, objectRef({ bucket: event.bucket, key: event.key, versionId: event.versionId })] : [current];
+    } catch (err) {
+      deps.log.warn('storage event names no valid object', { event: event.name, reason: describeError(err) });
+      invalid++;
+      continue;
+    }
+    for (const ref of refs) {
+      const removed = await invalidate(deps.store, ref);
+      if (removed) {
+        invalidated++;
+        deps.log.info('record invalidated', { event: event.name, bucket: ref.bucket, key: ref.key, versionId: ref.versionId || undefined });
+      }
+    }
+  }
+  return { refreshed, invalidated, untracked, invalid };
+}
+
+/** Deletes the record if there is one; retries when a concurrent write moved its version. */
+async function invalidate(store: StateStore, ref: ObjectRef): Promise<boolean> {
+  const id = recordId(ref);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const record = (await store.getMany([id])).get(id);
+    if (!record) return false;
+    // Conditional on the version we read: a claim in flight keeps its fence, and its outcome
+    // write will fail (the row is gone), so the next miss starts from a fresh HEAD.
+    if (await store.delete(id, record.version)) return true;
+  }
+  return false;
+}

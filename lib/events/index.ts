@@ -1,0 +1,19 @@
+// Trigger events in, restore-loop work out: OSS trigger / EventBridge storage events and the
+// Log-trigger ranges of the OSS access log.
+export {
+  decodeEventKey,
+  MalformedEventError,
+  parseStorageEvents,
+  type ParsedEvents,
+  type StorageEvent,
+  type StorageEventKind,
+} from './storage-event';
+export { applyStorageEvents, type EventOutcomes } from './apply';
+export {
+  handleAccessLogRange,
+  MalformedTriggerEventError,
+  parseLogTriggerEvent,
+  RangeIncompleteError,
+  type LogTriggerEvent,
+  type RangeResult,
+} from './log-trigger';
