@@ -1,0 +1,63 @@
+// Issue 5's outside check: nobody calls the API. Objects are read through ali-oss, every read
+// fails with 403, and the OSS access log (through Log Service and the Log trigger) starts exactly
+// one restore per object; once the time-scaled restores finish, every object reads back.
+import OSS from 'ali-oss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDev, spawnDev } from '../support/dev-stack';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** Polls `probe` every 50 ms until it returns a value, for at most `timeoutMs`. */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the access-log loop against thaw dev, without the API', () => {
+  let dev: RunningDev;
+  let oss: OSS;
+  const keys = Array.from({ length: 10 }, (_, i) => `loop/object-${i} ü+.bin`);
+
+  const status = async (key: string) => {
+    const res = await fetch(`${dev.info.api}/v1/restores/thaw-demo/${encodeURIComponent(key)}`, { headers: { authorization: `Bearer ${dev.info.apiToken}` } });
+    return res.status === 404 ? undefined : ((await res.json()) as Json);
+  };
+
+  beforeAll(async () => {
+    dev = await spawnDev(['--time-scale', '60']);
+    expect(dev.info.sls).toMatchObject({ project: 'oss-log-1000000000000001-cn-hangzhou', logstore: 'oss-log-store' });
+    oss = new OSS({ endpoint: dev.info.oss.endpoint, accessKeyId: dev.info.oss.accessKeyId, accessKeySecret: dev.info.oss.accessKeySecret, bucket: 'thaw-demo' });
+  });
+  afterAll(async () => {
+    expect(await dev?.stop()).toBe(0);
+  });
+
+  it('restores each of 10 objects read 10 times once, and they read back', async () => {
+    for (const key of keys) await oss.put(key, Buffer.from(`bytes of ${key}`), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const reads = keys.flatMap((key) => Array.from({ length: 10 }, () => oss.get(key).then(() => 200, (err: { status: number; code: string }) => `${err.status} ${err.code}`)));
+    expect(await Promise.all(reads)).toEqual(Array(100).fill('403 InvalidObjectState'));
+
+    // Within a few trigger intervals each object has a RESTORING record (a claim may show first).
+    const seen = await Promise.all(
+      keys.map((key) => eventually(async () => ((await status(key))?.state === 'RESTORING' ? 'RESTORING' : undefined), 15_000, `${key} RESTORING`)),
+    );
+    expect(seen).toEqual(Array(10).fill('RESTORING'));
+
+    const stats = (await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+    expect(keys.map((key) => stats.restores[`thaw-demo/${key}`])).toEqual(Array(10).fill(1));
+
+    // The time-scaled restore takes about a second; then every object reads back its bytes.
+    for (const key of keys) {
+      await eventually(async () => ((await status(key))?.state === 'RESTORED' ? true : undefined), 15_000, `${key} restored`);
+      expect((await oss.get(key)).content.toString()).toBe(`bytes of ${key}`);
+    }
+    const after = (await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+    expect(keys.map((key) => after.restores[`thaw-demo/${key}`])).toEqual(Array(10).fill(1));
+  });
+});
