@@ -13,7 +13,8 @@ export const apiBenchmark: Benchmark = {
   name: 'api',
   description: `${READS} status reads and ${RESTORES} restore requests, ${CONCURRENCY} at a time, against thaw dev over loopback`,
   async run(): Promise<Figure[]> {
-    const dev = await spawnDev(['--log-level', 'warn']);
+    // The rate limit is a cost guard; raised to its ceiling so the figures show the API, not the guard.
+    const dev = await spawnDev(['--log-level', 'warn'], { THAW_RESTORES_PER_SECOND: '450' });
     try {
       const { api, apiToken, oss: o } = dev.info;
       const oss = new OSS({ endpoint: o.endpoint, accessKeyId: o.accessKeyId, accessKeySecret: o.accessKeySecret, bucket: 'thaw-demo' });
@@ -22,14 +23,16 @@ export const apiBenchmark: Benchmark = {
       const url = (i: number) => `${api}/v1/restores/thaw-demo/${encodeURIComponent(`bench/${i}.bin`)}`;
 
       const postLatencies: number[] = [];
+      let deferred = 0;
       await mapWithLimit(
         Array.from({ length: RESTORES }, (_, i) => i),
         CONCURRENCY,
         async (i) => {
           const { result, ms } = await timed(() => fetch(url(i), { method: 'POST', headers }));
-          if (result.status !== 202) throw new Error(`POST answered ${result.status}`);
           await result.arrayBuffer();
-          postLatencies.push(ms);
+          if (result.status === 429) deferred++;
+          else if (result.status !== 202) throw new Error(`POST answered ${result.status}`);
+          else postLatencies.push(ms);
         },
       );
 
@@ -40,7 +43,7 @@ export const apiBenchmark: Benchmark = {
           CONCURRENCY,
           async (i) => {
             const { result, ms } = await timed(() => fetch(url(i), { headers }));
-            if (result.status !== 202) throw new Error(`GET answered ${result.status}`);
+            if (result.status !== 202 && result.status !== 429) throw new Error(`GET answered ${result.status}`);
             await result.arrayBuffer();
             getLatencies.push(ms);
           },
@@ -54,6 +57,7 @@ export const apiBenchmark: Benchmark = {
         { name: 'status read p99', value: round(percentile(getLatencies, 99), 2), unit: 'ms' },
         { name: 'restore request p50 (HEAD + RestoreObject + 2 writes)', value: round(percentile(postLatencies, 50), 2), unit: 'ms' },
         { name: 'restore request p99', value: round(percentile(postLatencies, 99), 2), unit: 'ms' },
+        { name: 'restore requests deferred by the 450/s rate limit', value: deferred, unit: 'requests' },
       ];
     } finally {
       await dev.stop();
