@@ -44,9 +44,12 @@ export type DeferReason = (typeof DeferReason)[keyof typeof DeferReason];
 const DAY_MS = 86_400_000;
 
 export class CostPolicy implements RestorePolicy {
+  private queue: PendingAdmission[] = [];
+  private flushScheduled = false;
+
   constructor(
     private readonly limits: CostLimits,
-    private readonly counters: Pick<StateStore, 'addToCounter'>,
+    private readonly counters: Pick<StateStore, 'addToCounters'>,
   ) {}
 
   inScope(ref: ObjectRef): boolean {
@@ -59,31 +62,107 @@ export class CostPolicy implements RestorePolicy {
     return request;
   }
 
-  async admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, request: RestoreRequest, nowMs: number): Promise<Admission> {
-    const nextDay = startOfUtcDay(nowMs) + DAY_MS;
+  /**
+   * Admissions asked for in the same turn of the event loop (a coordinator works on many objects
+   * at once) are decided together: one counter update for all of them, one refund for the refused.
+   */
+  admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, request: RestoreRequest, nowMs: number): Promise<Admission> {
     if (object.sizeBytes > this.limits.maxObjectBytes) {
-      return refuse(DeferReason.OBJECT_TOO_LARGE, nextDay);
+      return Promise.resolve(refuse(DeferReason.OBJECT_TOO_LARGE, startOfUtcDay(nowMs) + DAY_MS));
     }
-
-    const second = Math.floor(nowMs / 1000);
-    const rate = await this.counters.addToCounter(`rate/${second}`, { restores: 1, bytes: 0 });
-    if (rate.restores > this.limits.restoresPerSecond) {
-      await this.counters.addToCounter(`rate/${second}`, { restores: -1, bytes: 0 });
-      return refuse(DeferReason.RATE, (second + 1) * 1000);
-    }
-
-    const day = new Date(nowMs).toISOString().slice(0, 10);
-    const name = `budget/${ref.bucket}/${day}`;
-    const cost: CounterValues = { restores: 1, bytes: object.sizeBytes };
-    const spent = await this.counters.addToCounter(name, cost);
-    const over =
-      spent.restores > this.limits.dailyRestores ? DeferReason.DAILY_RESTORES : spent.bytes > this.limits.dailyBytes ? DeferReason.DAILY_BYTES : undefined;
-    if (over) {
-      await this.counters.addToCounter(name, { restores: -cost.restores, bytes: -cost.bytes });
-      return refuse(over, nextDay);
-    }
-    return { admitted: true, request: this.clampRequest(request) };
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ref, sizeBytes: object.sizeBytes, request, nowMs, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
   }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.flushScheduled = false;
+    try {
+      const admissions = await this.decide(batch);
+      batch.forEach((item, i) => item.resolve(admissions[i]!));
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+    }
+  }
+
+  private async decide(batch: readonly PendingAdmission[]): Promise<Admission[]> {
+    // Reserve everything asked for, then admit in order while the limits hold.
+    const reserved = new Map<string, CounterValues>();
+    const reserve = (name: string, restores: number, bytes: number) => {
+      const current = reserved.get(name) ?? { restores: 0, bytes: 0 };
+      reserved.set(name, { restores: current.restores + restores, bytes: current.bytes + bytes });
+    };
+    for (const item of batch) {
+      reserve(rateCounter(item.nowMs), 1, 0);
+      reserve(budgetCounter(item.ref.bucket, item.nowMs), 1, item.sizeBytes);
+    }
+    const names = [...reserved.keys()];
+    const totals = await this.counters.addToCounters(names.map((name) => ({ name, deltas: reserved.get(name)! })));
+    // What others had spent before our reservation; grows as we admit.
+    const spent = new Map(
+      names.map((name, i) => [name, { restores: totals[i]!.restores - reserved.get(name)!.restores, bytes: totals[i]!.bytes - reserved.get(name)!.bytes }]),
+    );
+    const refunds = new Map<string, CounterValues>();
+    const refund = (name: string, restores: number, bytes: number) => {
+      const current = refunds.get(name) ?? { restores: 0, bytes: 0 };
+      refunds.set(name, { restores: current.restores - restores, bytes: current.bytes - bytes });
+    };
+
+    const admissions = batch.map((item): Admission => {
+      const rateName = rateCounter(item.nowMs);
+      const budgetName = budgetCounter(item.ref.bucket, item.nowMs);
+      const rate = spent.get(rateName)!;
+      const budget = spent.get(budgetName)!;
+      const over =
+        rate.restores + 1 > this.limits.restoresPerSecond
+          ? DeferReason.RATE
+          : budget.restores + 1 > this.limits.dailyRestores
+            ? DeferReason.DAILY_RESTORES
+            : budget.bytes + item.sizeBytes > this.limits.dailyBytes
+              ? DeferReason.DAILY_BYTES
+              : undefined;
+      if (over) {
+        refund(rateName, 1, 0);
+        refund(budgetName, 1, item.sizeBytes);
+        const retryAtMs = over === DeferReason.RATE ? (Math.floor(item.nowMs / 1000) + 1) * 1000 : startOfUtcDay(item.nowMs) + DAY_MS;
+        return refuse(over, retryAtMs);
+      }
+      rate.restores += 1;
+      budget.restores += 1;
+      budget.bytes += item.sizeBytes;
+      return { admitted: true, request: this.clampRequest(item.request) };
+    });
+
+    if (refunds.size > 0) {
+      // A failed refund leaves the counters high: later callers are refused a little early,
+      // never admitted past a limit. The admissions above stand either way.
+      await this.counters.addToCounters([...refunds].map(([name, deltas]) => ({ name, deltas }))).catch(() => undefined);
+    }
+    return admissions;
+  }
+}
+
+interface PendingAdmission {
+  readonly ref: ObjectRef;
+  readonly sizeBytes: number;
+  readonly request: RestoreRequest;
+  readonly nowMs: number;
+  resolve(admission: Admission): void;
+  reject(error: unknown): void;
+}
+
+function rateCounter(nowMs: number): string {
+  return `rate/${Math.floor(nowMs / 1000)}`;
+}
+
+function budgetCounter(bucket: string, nowMs: number): string {
+  return `budget/${bucket}/${new Date(nowMs).toISOString().slice(0, 10)}`;
 }
 
 function refuse(reason: DeferReason, retryAtMs: number): Admission {

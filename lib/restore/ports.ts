@@ -30,10 +30,16 @@ export interface StateStore {
    */
   listDue(nowMs: number, limit: number): Promise<RestoreRecord[]>;
   /**
-   * Adds `deltas` to a named counter atomically (creating it at zero) and returns the totals
-   * after the addition. Budgets use it: add, compare with the limit, subtract back if over.
+   * Adds each update's deltas to its named counter atomically (a counter starts at zero) and
+   * returns the totals after the addition, in order. Budgets use it: add, compare with the limit,
+   * subtract back what was over. Names must be distinct within one call.
    */
-  addToCounter(name: string, deltas: CounterValues): Promise<CounterValues>;
+  addToCounters(updates: readonly CounterUpdate[]): Promise<CounterValues[]>;
+}
+
+export interface CounterUpdate {
+  readonly name: string;
+  readonly deltas: CounterValues;
 }
 
 export interface CounterValues {

@@ -1,9 +1,9 @@
 // The in-memory StateStore: the same conditional-write semantics as the Tablestore adapter, for
 // unit tests and single-process tools. Records are copied in and out so callers cannot mutate
 // stored state behind the store's back.
-import type { CounterValues, StateStore, WriteResult } from '../restore/ports';
+import type { CounterUpdate, CounterValues, StateStore, WriteResult } from '../restore/ports';
 import { dueAtMs, type RestoreRecord } from '../restore/record';
-import { assertWritable } from './record-codec';
+import { assertDistinctNames, assertWritable } from './record-codec';
 
 export class MemoryStateStore implements StateStore {
   private readonly rows = new Map<string, RestoreRecord>();
@@ -50,11 +50,14 @@ export class MemoryStateStore implements StateStore {
       .map((r) => ({ ...r.record }));
   }
 
-  async addToCounter(name: string, deltas: CounterValues): Promise<CounterValues> {
-    const current = this.counters.get(name) ?? { restores: 0, bytes: 0 };
-    const next = { restores: current.restores + deltas.restores, bytes: current.bytes + deltas.bytes };
-    this.counters.set(name, next);
-    return { ...next };
+  async addToCounters(updates: readonly CounterUpdate[]): Promise<CounterValues[]> {
+    assertDistinctNames(updates);
+    return updates.map(({ name, deltas }) => {
+      const current = this.counters.get(name) ?? { restores: 0, bytes: 0 };
+      const next = { restores: current.restores + deltas.restores, bytes: current.bytes + deltas.bytes };
+      this.counters.set(name, next);
+      return { ...next };
+    });
   }
 
   /** Every record, for tests and the local stack's inspection. */

@@ -1,4 +1,5 @@
 // Checks shared by every StateStore adapter, so a bad record fails the same way everywhere.
+import type { CounterUpdate } from '../restore/ports';
 import { RESTORE_STATES, type RestoreRecord } from '../restore/record';
 
 /** Rejects records no adapter should store: a programming error, so it throws. */
@@ -8,4 +9,10 @@ export function assertWritable(record: RestoreRecord): void {
   if (!Number.isSafeInteger(record.version) || record.version < 1) {
     throw new TypeError(`record version must be a positive integer, got ${record.version}`);
   }
+}
+
+/** One call may name a counter once (Tablestore refuses a row twice in one batch). */
+export function assertDistinctNames(updates: readonly CounterUpdate[]): void {
+  const names = new Set(updates.map((u) => u.name));
+  if (names.size !== updates.length) throw new TypeError('addToCounters: counter names must be distinct within one call');
 }

@@ -10,9 +10,9 @@
 // (passIfMissing false). PutRow replaces the whole row, so a field the record cleared is gone.
 import TableStore from 'tablestore';
 import { AccessDeniedError, CorruptRecordError, MalformedRequestError, TransientError } from '../restore/errors';
-import type { CounterValues, StateStore, WriteResult } from '../restore/ports';
+import type { CounterUpdate, CounterValues, StateStore, WriteResult } from '../restore/ports';
 import { dueAtMs, type RestoreRecord } from '../restore/record';
-import { assertWritable } from './record-codec';
+import { assertDistinctNames, assertWritable } from './record-codec';
 import { columnsOf, recordOf, type Cell } from './tablestore-columns';
 
 export interface TablestoreSettings {
@@ -163,23 +163,49 @@ export class TablestoreStateStore implements StateStore {
       .map((r) => r.record);
   }
 
-  async addToCounter(name: string, deltas: CounterValues): Promise<CounterValues> {
-    // INCREMENT is atomic on the server and returns the totals after it. Not repeated on an
-    // ambiguous failure: a doubled increment would count a restore twice (refusing too much,
-    // the safe direction), but we would rather surface the fault.
-    const data = (await this.call('UpdateRow', () =>
-      this.client.updateRow({
-        tableName: this.countersTable,
-        condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
-        primaryKey: [{ name }],
-        updateOfAttributeColumns: [
-          { INCREMENT: [{ restores: TableStore.Long.fromNumber(deltas.restores) }, { bytes: TableStore.Long.fromNumber(deltas.bytes) }] },
-        ],
-        returnContent: { returnType: TableStore.ReturnType.AfterModify, returnColumns: ['restores', 'bytes'] },
-      } as unknown as TableStore.UpdateRowParams),
-    )) as { row: { attributes?: Cell[] } };
-    const cells = new Map((data.row.attributes ?? []).map((c) => [c.columnName, toNumber(c.columnValue)]));
-    return { restores: cells.get('restores') ?? 0, bytes: cells.get('bytes') ?? 0 };
+  async addToCounters(updates: readonly CounterUpdate[]): Promise<CounterValues[]> {
+    assertDistinctNames(updates);
+    const results = new Array<CounterValues>(updates.length);
+    // INCREMENT is atomic per row and returns the totals after it. One BatchWriteRow carries
+    // every counter of the call; rows the service refused as busy were not applied and are sent
+    // again. A request that failed in flight is not repeated: a doubled increment would count a
+    // restore twice (refusing too much, the safe direction), but we would rather surface it.
+    let pending = updates.map((update, index) => ({ update, index }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const data = (await this.call('BatchWriteRow', () =>
+        this.client.batchWriteRow({
+          tables: [
+            {
+              tableName: this.countersTable,
+              rows: pending.map(({ update }) => ({
+                type: 'UPDATE',
+                condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
+                primaryKey: [{ name: update.name }],
+                attributeColumns: [
+                  { INCREMENT: [{ restores: TableStore.Long.fromNumber(update.deltas.restores) }, { bytes: TableStore.Long.fromNumber(update.deltas.bytes) }] },
+                ],
+                returnContent: { returnType: TableStore.ReturnType.AfterModify, returnColumns: ['restores', 'bytes'] },
+              })),
+            },
+          ],
+        }),
+      )) as { tables: BatchRow[] };
+      const retry: typeof pending = [];
+      data.tables.forEach((row, i) => {
+        const item = pending[i]!;
+        if (row.isOk) {
+          const cells = new Map((row.attributes ?? []).map((c) => [c.columnName, toNumber(c.columnValue)]));
+          results[item.index] = { restores: cells.get('restores') ?? 0, bytes: cells.get('bytes') ?? 0 };
+        } else if (row.errorCode && TRANSIENT_CODES.has(row.errorCode) && attempt < this.busyAttempts) {
+          retry.push(item);
+        } else {
+          throw mapError({ name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError, 'BatchWriteRow', this.countersTable);
+        }
+      });
+      if (retry.length > 0) await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
+      pending = retry;
+    }
+    return results;
   }
 
   /** The SDK client, for table administration (tablestore-schema.ts). */

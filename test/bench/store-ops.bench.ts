@@ -35,7 +35,7 @@ function counting(store: StateStore) {
       return store.delete(id, v);
     },
     listDue: (n, l) => store.listDue(n, l),
-    addToCounter: (n, d) => store.addToCounter(n, d),
+    addToCounters: (updates) => store.addToCounters(updates),
   };
   return { wrapped, counts };
 }

@@ -145,23 +145,45 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
       });
     });
 
-    describe('addToCounter', () => {
+    describe('addToCounters', () => {
+      const add = async (name: string, restores: number, bytes: number) => (await store.addToCounters([{ name, deltas: { restores, bytes } }]))[0];
+
       it('starts at zero, adds atomically under concurrency, and subtracts', async () => {
         const name = `budget/${key('counter')}/2026-01-01`;
-        const results = await Promise.all(
-          Array.from({ length: 25 }, () => store.addToCounter(name, { restores: 1, bytes: 3_000_000_000 })),
-        );
+        const results = await Promise.all(Array.from({ length: 25 }, () => add(name, 1, 3_000_000_000)));
         // Every caller saw a distinct total: no two increments were merged.
-        expect(new Set(results.map((r) => r.restores)).size).toBe(25);
-        expect(await store.addToCounter(name, { restores: 0, bytes: 0 })).toEqual({ restores: 25, bytes: 75_000_000_000 });
-        expect(await store.addToCounter(name, { restores: -1, bytes: -3_000_000_000 })).toEqual({ restores: 24, bytes: 72_000_000_000 });
+        expect(new Set(results.map((r) => r!.restores)).size).toBe(25);
+        expect(await add(name, 0, 0)).toEqual({ restores: 25, bytes: 75_000_000_000 });
+        expect(await add(name, -1, -3_000_000_000)).toEqual({ restores: 24, bytes: 72_000_000_000 });
       });
 
-      it('keeps counters apart', async () => {
+      it('updates several counters in one call and answers in order', async () => {
         const a = `budget/${key('a')}`;
-        const b = `budget/${key('b')}`;
-        await store.addToCounter(a, { restores: 2, bytes: 10 });
-        expect(await store.addToCounter(b, { restores: 1, bytes: 1 })).toEqual({ restores: 1, bytes: 1 });
+        const b = `rate/${key('b')}`;
+        await add(a, 2, 10);
+        expect(
+          await store.addToCounters([
+            { name: b, deltas: { restores: 1, bytes: 0 } },
+            { name: a, deltas: { restores: 3, bytes: 5 } },
+          ]),
+        ).toEqual([
+          { restores: 1, bytes: 0 },
+          { restores: 5, bytes: 15 },
+        ]);
+      });
+
+      it('refuses the same counter twice in one call', async () => {
+        const a = `budget/${key('twice')}`;
+        await expect(
+          store.addToCounters([
+            { name: a, deltas: { restores: 1, bytes: 0 } },
+            { name: a, deltas: { restores: 1, bytes: 0 } },
+          ]),
+        ).rejects.toThrow(/distinct/);
+      });
+
+      it('answers an empty call with an empty list', async () => {
+        expect(await store.addToCounters([])).toEqual([]);
       });
     });
 

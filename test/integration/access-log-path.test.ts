@@ -111,7 +111,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
       update: async () => ({ ok: false }),
       delete: async () => false,
       listDue: async () => [],
-      addToCounter: async () => ({ restores: 0, bytes: 0 }),
+      addToCounters: async (updates) => updates.map(() => ({ restores: 0, bytes: 0 })),
     };
     await expect(run(down, ranges[0]!)).rejects.toBeInstanceOf(RangeIncompleteError);
   });

@@ -24,7 +24,7 @@ function recording(store: StateStore) {
     getMany: (ids) => store.getMany(ids),
     listDue: (now, limit) => store.listDue(now, limit),
     delete: (id, v) => store.delete(id, v),
-    addToCounter: (name, d) => store.addToCounter(name, d),
+    addToCounters: (updates) => store.addToCounters(updates),
     create: async (r) => {
       const result = await store.create(r);
       if (result.ok) writes.push({ id: r.id, version: r.version });

@@ -242,7 +242,7 @@ describe('Coordinator', () => {
         update: async (r): Promise<WriteResult> => (r.state === 'CLAIMED' ? store.update(r) : { ok: false }),
         delete: (id, v) => store.delete(id, v),
         listDue: (now, limit) => store.listDue(now, limit),
-        addToCounter: (name, deltas) => store.addToCounter(name, deltas),
+        addToCounters: (updates) => store.addToCounters(updates),
       };
       const { outcomes } = await make({ store: racing }).handle([miss('a')]);
       expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
@@ -257,7 +257,7 @@ describe('Coordinator', () => {
         update: async () => ({ ok: false }),
         delete: async () => false,
         listDue: async () => [],
-        addToCounter: async () => ({ restores: 0, bytes: 0 }),
+        addToCounters: async (updates) => updates.map(() => ({ restores: 0, bytes: 0 })),
       };
       const { summary } = await make({ store: down }).handle([miss('a')]);
       expect(summary.unrecorded).toBe(1);

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllowList, isAllowed } from '../../../lib/policy/allow-list';
+import { type CostLimits, CostPolicy, DEFAULT_LIMITS } from '../../../lib/policy/cost-policy';
+import { MemoryStateStore } from '../../../lib/store/memory';
+import { ref, T0 } from '../../support/records';
+
+const GIB = 2 ** 30;
+
+function policy(limits: Partial<CostLimits> = {}) {
+  const store = new MemoryStateStore();
+  return { store, policy: new CostPolicy({ ...DEFAULT_LIMITS, allow: '*', ...limits }, store) };
+}
+
+const counter = async (store: MemoryStateStore, name: string) => (await store.addToCounters([{ name, deltas: { restores: 0, bytes: 0 } }]))[0];
+
+describe('CostPolicy', () => {
+  it('admits concurrent requests up to the daily restore budget and refunds the rest', async () => {
+    const { store, policy: p } = policy({ dailyRestores: 3 });
+    const admissions = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, {}, T0)),
+    );
+    expect(admissions.map((a) => a.admitted)).toEqual([true, true, true, false, false]);
+    expect(admissions[3]).toEqual({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30 });
+  });
+
+  it('skips an object that would break the byte budget but admits a smaller one after it', async () => {
+    const { policy: p } = policy({ dailyBytes: 10 * GIB, maxObjectBytes: 100 * GIB });
+    const admissions = await Promise.all([
+      p.admit(ref('a'), { storageClass: 'ColdArchive', sizeBytes: 6 * GIB }, {}, T0),
+      p.admit(ref('b'), { storageClass: 'ColdArchive', sizeBytes: 5 * GIB }, {}, T0),
+      p.admit(ref('c'), { storageClass: 'ColdArchive', sizeBytes: 4 * GIB }, {}, T0),
+    ]);
+    expect(admissions.map((a) => (a.admitted ? 'yes' : a.reason))).toEqual(['yes', 'daily-byte-budget', 'yes']);
+  });
+
+  it('counts what other workers spent before', async () => {
+    const { store, policy: p } = policy({ dailyRestores: 10 });
+    await store.addToCounters([{ name: 'budget/thaw-test/2026-01-01', deltas: { restores: 9, bytes: 0 } }]);
+    const admissions = await Promise.all([p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0), p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0)]);
+    expect(admissions.map((a) => a.admitted)).toEqual([true, false]);
+  });
+
+  it('keeps budgets per bucket and per UTC day', async () => {
+    const { policy: p } = policy({ dailyRestores: 1 });
+    const first = await p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0);
+    const otherBucket = await p.admit(ref('a', 'thaw-other'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0);
+    const sameDay = await p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0 + 86_399_999);
+    const nextDay = await p.admit(ref('c'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0 + 86_400_000);
+    expect([first, otherBucket, sameDay, nextDay].map((a) => a.admitted)).toEqual([true, true, false, true]);
+  });
+
+  it('limits restores per second across workers, retrying at the next second', async () => {
+    const { policy: p } = policy({ restoresPerSecond: 2 });
+    const admissions = await Promise.all(Array.from({ length: 3 }, (_, i) => p.admit(ref(`r${i}`), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0 + 500)));
+    expect(admissions.map((a) => (a.admitted ? 'yes' : `${a.reason} ${a.retryAtMs - T0}`))).toEqual(['yes', 'yes', 'rate-limit 1000']);
+  });
+
+  it('refuses objects over the size limit without touching the counters', async () => {
+    const { store, policy: p } = policy({ maxObjectBytes: 100 });
+    expect(await p.admit(ref('big'), { storageClass: 'Archive', sizeBytes: 101 }, {}, T0)).toEqual({ admitted: false, reason: 'object-too-large', retryAtMs: T0 + 86_400_000 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0 });
+  });
+
+  it('lowers a tier above the fastest one allowed, and keeps slower ones', async () => {
+    const { policy: p } = policy({ maxTier: 'Standard' });
+    expect(p.clampRequest({ tier: 'Expedited', days: 3 })).toEqual({ tier: 'Standard', days: 3 });
+    expect(p.clampRequest({ tier: 'Bulk' })).toEqual({ tier: 'Bulk' });
+    expect(await p.admit(ref('x'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { tier: 'Expedited' }, T0)).toEqual({ admitted: true, request: { tier: 'Standard' } });
+  });
+});
+
+describe('allow-list', () => {
+  it.each([
+    ['thaw-demo', 'thaw-demo', 'any/key', true],
+    ['thaw-demo', 'thaw-other', 'any/key', false],
+    ['thaw-demo/logs/', 'thaw-demo', 'logs/2024.gz', true],
+    ['thaw-demo/logs/', 'thaw-demo', 'data/2024.gz', false],
+    ['thaw-demo/logs/, thaw-other', 'thaw-other', 'x', true],
+    ['*', 'anything-at-all', 'x', true],
+    ['', 'thaw-demo', 'x', false],
+  ])('"%s" allows %s/%s: %s', (text, bucket, key, expected) => {
+    expect(isAllowed(parseAllowList(text), { bucket, key, versionId: '' })).toBe(expected);
+  });
+
+  it('names a bad entry', () => {
+    expect(() => parseAllowList('thaw-demo, Bad_Bucket/x')).toThrow('allow-list entry "Bad_Bucket/x"');
+  });
+});
