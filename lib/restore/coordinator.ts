@@ -30,6 +30,8 @@ export interface CoordinatorSettings {
   readonly concurrency: number;
   /** Ids per StateStore.getMany call (Tablestore BatchGetRow takes at most 100). */
   readonly readBatchSize: number;
+  /** Objects claimed together before their OSS work starts (Tablestore BatchWriteRow takes 200). */
+  readonly claimChunkSize: number;
   readonly defaultDays: number;
   readonly defaultTier: Tier;
   /** After a NOT_FOUND answer, a new miss re-checks after this long. */
@@ -40,7 +42,7 @@ export interface CoordinatorSettings {
   readonly ossRetry: RetrySettings;
   /** Delay before a FAILED record is tried again, growing with its attempts. */
   readonly failedRetry: Pick<RetrySettings, 'baseMs' | 'maxMs'>;
-  /** Identifies this worker in leases (for debugging only; the version is the fence). */
+  /** Prefix of every lease owner this worker writes (for debugging; the version is the fence). */
   readonly workerId: string;
 }
 
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: CoordinatorSettings = {
   leaseMarginMs: 2_000,
   concurrency: 32,
   readBatchSize: 100,
+  claimChunkSize: 200,
   defaultDays: 1,
   defaultTier: 'Standard',
   notFoundRecheckMs: 60_000,
@@ -186,10 +189,16 @@ export class Coordinator {
       result: 'out-of-scope',
       calledOss: false,
     }));
-    const worked = await mapWithLimit(inScope, this.settings.concurrency, (o) =>
-      this.handleObject(o, records.get(o.id), options),
-    );
-    outcomes.push(...worked);
+    // In chunks: claim every object of a chunk at once (a store can batch those writes), then do
+    // the OSS work for the claims won, a few at a time. Chunks keep each lease short of lapsing.
+    for (let i = 0; i < inScope.length; i += this.settings.claimChunkSize) {
+      const chunk = inScope.slice(i, i + this.settings.claimChunkSize);
+      const steps = await Promise.all(chunk.map((o) => this.claimStep(o, records.get(o.id), options)));
+      const worked = await mapWithLimit(steps, this.settings.concurrency, async (step): Promise<ObjectOutcome> =>
+        'outcome' in step ? step.outcome : this.workStep(step, options),
+      );
+      outcomes.push(...worked);
+    }
 
     const summary = summarise(misses.length, invalid.length, objects, outcomes, this.clock.nowMs() - startedAtMs);
     this.log.info('batch done', { ...summary });
@@ -203,12 +212,17 @@ export class Coordinator {
     return new Map(maps.flatMap((m) => [...m]));
   }
 
-  private async handleObject(o: ObjectMisses, existing: RestoreRecord | undefined, options: BatchOptions): Promise<ObjectOutcome> {
+  /** Decide and, if something is to be done, claim. Either a final outcome or a claim to work on. */
+  private async claimStep(
+    o: ObjectMisses,
+    existing: RestoreRecord | undefined,
+    options: BatchOptions,
+  ): Promise<{ outcome: ObjectOutcome } | ClaimedObject> {
     const base = { id: o.id, ref: o.ref, misses: o.count };
     const log = this.log.child({ object: describeRef(o.ref), recordId: o.id });
     const nowMs = this.clock.nowMs();
     if (options.deadlineAtMs !== undefined && nowMs >= options.deadlineAtMs - this.settings.leaseMarginMs) {
-      return { ...base, result: 'unstarted', record: existing, calledOss: false };
+      return { outcome: { ...base, result: 'unstarted', record: existing, calledOss: false } };
     }
     let decision = decide(existing, nowMs, o.request);
     if (options.mode === 'refresh') {
@@ -216,27 +230,29 @@ export class Coordinator {
       // or at once when an event says so.
       const due = decision.action === 'reclaim' && decision.reason === 'restore-check-due';
       const forced = options.checkNow === true && existing?.state === RestoreState.RESTORING;
-      if (!due && !forced) return { ...base, result: existing ? heldResult(existing) : 'untracked', record: existing, calledOss: false };
+      if (!due && !forced) return { outcome: { ...base, result: existing ? heldResult(existing) : 'untracked', record: existing, calledOss: false } };
       decision = { action: 'reclaim', reason: 'restore-check-due' };
     }
     if (decision.action === 'none') {
-      return { ...base, result: heldResult(existing!), record: existing, calledOss: false };
+      return { outcome: { ...base, result: heldResult(existing!), record: existing, calledOss: false } };
     }
-
-    let claimed: RestoreRecord;
     try {
-      const won = await this.claim(o, existing, decision);
-      if (!won) {
+      const claimed = await this.claim(o, existing, decision);
+      if (!claimed) {
         log.debug('claim lost', { decision: decision.action });
-        return { ...base, result: 'in-flight', calledOss: false };
+        return { outcome: { ...base, result: 'in-flight', calledOss: false } };
       }
-      claimed = won;
+      log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
+      return { o, existing, claimed, log };
     } catch (err) {
       log.error('claim failed: store unavailable', { error: describeError(err) });
-      return { ...base, result: 'unrecorded', record: existing, calledOss: false, error: describeError(err) };
+      return { outcome: { ...base, result: 'unrecorded', record: existing, calledOss: false, error: describeError(err) } };
     }
-    log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
+  }
 
+  /** HEAD, policy, RestoreObject, and the outcome written conditionally on the claim. */
+  private async workStep({ o, existing, claimed, log }: ClaimedObject, options: BatchOptions): Promise<ObjectOutcome> {
+    const base = { id: o.id, ref: o.ref, misses: o.count };
     const { changes, result, calledOss } = await this.work(o, claimed, existing, options, log);
     const finished: RestoreRecord = {
       ...claimed,
@@ -265,7 +281,8 @@ export class Coordinator {
   /** One conditional write; returns the claimed record, or undefined when another worker won. */
   private async claim(o: ObjectMisses, existing: RestoreRecord | undefined, decision: Decision): Promise<RestoreRecord | undefined> {
     const nowMs = this.clock.nowMs();
-    const lease = { leaseUntilMs: nowMs + this.settings.leaseMs, leaseOwner: this.settings.workerId };
+    // The owner is unique per claim, so a store can tell its own write from a rival's.
+    const lease = { leaseUntilMs: nowMs + this.settings.leaseMs, leaseOwner: `${this.settings.workerId}/${randomUUID().slice(0, 8)}` };
     if (decision.action === 'claim-new' || !existing) {
       const record: RestoreRecord = {
         id: o.id,
@@ -466,6 +483,13 @@ export class Coordinator {
       retryAtMs: this.clock.nowMs() + delay,
     };
   }
+}
+
+interface ClaimedObject {
+  readonly o: ObjectMisses;
+  readonly existing: RestoreRecord | undefined;
+  readonly claimed: RestoreRecord;
+  readonly log: Logger;
 }
 
 /** Fields a successful step clears. */

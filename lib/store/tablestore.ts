@@ -32,8 +32,16 @@ export interface TablestoreSettings {
   readonly timeoutMs?: number;
 }
 
-/** BatchGetRow takes at most 100 rows per request. */
+/** BatchGetRow takes at most 100 rows per request, BatchWriteRow 200. */
 const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 200;
+
+interface QueuedWrite {
+  readonly record: RestoreRecord;
+  readonly condition: unknown;
+  resolve(result: WriteResult): void;
+  reject(error: unknown): void;
+}
 
 /** The fields of a tablestore SDK error we read: `code` is the HTTP status, `message` the raw body. */
 interface OtsError extends Error {
@@ -47,6 +55,8 @@ export class TablestoreStateStore implements StateStore {
   readonly countersTable: string;
   private readonly maxAttempts: number;
   private readonly busyAttempts: number;
+  private writeQueue: QueuedWrite[] = [];
+  private flushScheduled = false;
 
   constructor(settings: TablestoreSettings) {
     this.table = settings.table;
@@ -213,7 +223,89 @@ export class TablestoreStateStore implements StateStore {
     return this.client;
   }
 
-  private async conditionalPut(record: RestoreRecord, condition: unknown): Promise<WriteResult> {
+  /**
+   * Conditional writes made in the same turn of the event loop (a coordinator claims a chunk of
+   * objects at once) go out as one BatchWriteRow, each row keeping its own condition. A lone
+   * write goes out as a PutRow.
+   */
+  private conditionalPut(record: RestoreRecord, condition: unknown): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      this.writeQueue.push({ record, condition, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => void this.flushWrites());
+  }
+
+  private async flushWrites(): Promise<void> {
+    this.flushScheduled = false;
+    // One row per id per request, at most BATCH_WRITE_LIMIT; the rest wait for the next flush.
+    const batch: QueuedWrite[] = [];
+    const later: QueuedWrite[] = [];
+    const ids = new Set<string>();
+    for (const w of this.writeQueue) {
+      if (ids.has(w.record.id) || batch.length >= BATCH_WRITE_LIMIT) later.push(w);
+      else {
+        ids.add(w.record.id);
+        batch.push(w);
+      }
+    }
+    this.writeQueue = later;
+    if (later.length > 0) this.scheduleFlush();
+    if (batch.length === 1) {
+      const [w] = batch;
+      this.putOne(w!.record, w!.condition, false).then(w!.resolve, w!.reject);
+      return;
+    }
+    let rows: BatchRow[];
+    try {
+      rows = (
+        (await this.client.batchWriteRow({
+          tables: [
+            {
+              tableName: this.table,
+              rows: batch.map((w) => ({
+                type: 'PUT',
+                condition: w.condition,
+                primaryKey: [{ id: w.record.id }],
+                attributeColumns: columnsOf(w.record, dueAtMs(w.record)),
+                returnContent: { returnType: TableStore.ReturnType.Primarykey },
+              })),
+            },
+          ],
+        })) as { tables: BatchRow[] }
+      ).tables;
+    } catch (err) {
+      const mapped = mapError(err as OtsError, 'BatchWriteRow', this.table);
+      if (!(mapped instanceof TransientError)) {
+        for (const w of batch) w.reject(mapped);
+        return;
+      }
+      // Busy means nothing was applied; any other fault in flight may have applied some rows,
+      // so each write goes on alone, told that a condition failure may be its own earlier success.
+      const maybeApplied = !isBusy(err as OtsError);
+      for (const w of batch) this.putOne(w.record, w.condition, maybeApplied).then(w.resolve, w.reject);
+      return;
+    }
+    rows.forEach((row, i) => {
+      const w = batch[i]!;
+      if (row.isOk) w.resolve({ ok: true, record: w.record });
+      else if (row.errorCode === 'OTSConditionCheckFail') w.resolve({ ok: false });
+      else if (row.errorCode && TRANSIENT_CODES.has(row.errorCode)) {
+        const maybeApplied = !BUSY_CODES.has(row.errorCode);
+        this.putOne(w.record, w.condition, maybeApplied).then(w.resolve, w.reject);
+      } else {
+        w.reject(mapError({ name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError, 'BatchWriteRow', this.table));
+      }
+    });
+  }
+
+  /** One conditional PutRow with retries. `maybeApplied`: an earlier attempt may have landed. */
+  private async putOne(record: RestoreRecord, condition: unknown, maybeApplied: boolean): Promise<WriteResult> {
     const params = {
       tableName: this.table,
       condition,
@@ -221,15 +313,27 @@ export class TablestoreStateStore implements StateStore {
       attributeColumns: columnsOf(record, dueAtMs(record)),
       returnContent: { returnType: TableStore.ReturnType.Primarykey },
     } as unknown as TableStore.PutRowParams;
-    let attempted = 0;
+    // Did an attempt fail in a way that may have applied it? (Busy answers never do.)
+    let mayHaveLanded = maybeApplied;
     try {
-      await this.call('PutRow', () => (attempted++, this.client.putRow(params)), { repeatable: true });
+      await this.call(
+        'PutRow',
+        async () => {
+          try {
+            return await this.client.putRow(params);
+          } catch (err) {
+            if (!isBusy(err as OtsError) && !isConditionFailure(err)) mayHaveLanded = true;
+            throw err;
+          }
+        },
+        { repeatable: true },
+      );
       return { ok: true, record };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      // A retried write whose first attempt actually landed fails its own condition. The row
-      // then holds exactly our record (version, lease owner and timestamp included): we won.
-      if (attempted > 1) {
+      // A repeated write whose earlier attempt landed fails its own condition. Then the row holds
+      // exactly our record (each claim carries a unique lease owner): we won.
+      if (mayHaveLanded) {
         const stored = (await this.getMany([record.id])).get(record.id);
         if (stored && sameRecord(stored, record)) return { ok: true, record };
       }
@@ -283,8 +387,15 @@ function toNumber(value: unknown): number {
   return Number(value);
 }
 
+/** Field-for-field equality of two records (absent and undefined fields alike). */
 function sameRecord(a: RestoreRecord, b: RestoreRecord): boolean {
-  return a.version === b.version && a.leaseOwner === b.leaseOwner && a.updatedAtMs === b.updatedAtMs && a.state === b.state;
+  const canonical = (r: RestoreRecord) =>
+    JSON.stringify(
+      Object.entries(r)
+        .filter(([, v]) => v !== undefined)
+        .sort(([x], [y]) => (x < y ? -1 : 1)),
+    );
+  return canonical(a) === canonical(b);
 }
 
 /** The service's message inside an SDK error, without the protobuf framing bytes. */
@@ -306,9 +417,12 @@ export function isConditionFailure(err: unknown): boolean {
   return err instanceof Error && otsCode(err as OtsError) === 'OTSConditionCheckFail';
 }
 
+/** Refused before execution: repeating is always safe. */
+const BUSY_CODES = new Set(['OTSServerBusy', 'OTSNotEnoughCapacityUnit', 'OTSOperationThrottled', 'OTSQuotaExhausted']);
+
 function isBusy(err: OtsError): boolean {
   const code = otsCode(err);
-  return code === 'OTSServerBusy' || code === 'OTSNotEnoughCapacityUnit' || code === 'OTSOperationThrottled' || code === 'OTSQuotaExhausted';
+  return code !== undefined && BUSY_CODES.has(code);
 }
 
 const TRANSIENT_CODES = new Set([
