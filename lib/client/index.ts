@@ -4,6 +4,7 @@
 //   const thaw = new ThawClient({ oss, apiUrl: 'https://…/v1', token });
 //   const { content } = await thaw.getWithRestore('reports/2024.csv', { signal: AbortSignal.timeout(10 * 60_000) });
 import type OSS from 'ali-oss';
+import { sleep } from '../clock';
 
 export interface RestoreStatus {
   readonly state: string;
@@ -123,19 +124,4 @@ export class ThawClient {
     const seconds = status.state === 'RESTORED' ? 0 : (status.retryAfterSeconds ?? 0);
     return Math.min(this.maxWaitMs, Math.max(this.minWaitMs, seconds * 1000));
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -44,7 +44,7 @@ export async function retrying<T>(fn: () => Promise<T>, settings: RetrySettings,
   }
 }
 
-export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep as realSleep } from '../clock';
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping results in input order. */
 export async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -3,7 +3,7 @@
 // only the schema (sls.proto) comes from that package.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { systemClock, type Clock } from '../clock';
+import { sleep, systemClock, type Clock } from '../clock';
 import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
 import {
   isRetryable,
@@ -140,7 +140,7 @@ export class LogStoreReader implements AccessLogSource {
     }
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? abortableSleep;
+    this.sleep = options.sleep ?? sleep;
   }
 
   /** Releases pooled connections. */
@@ -392,20 +392,3 @@ async function decompress(body: Buffer, type: string, rawSize: number, requestId
   return out;
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

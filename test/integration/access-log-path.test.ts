@@ -9,10 +9,10 @@ import { handleAccessLogRange, type LogTriggerEvent, parseLogTriggerEvent, Range
 import { silentLogger } from '../../lib/log';
 import { AliOssObjectStore } from '../../lib/oss/object-store';
 import { Coordinator } from '../../lib/restore/coordinator';
-import { TransientError } from '../../lib/restore/errors';
 import type { StateStore } from '../../lib/restore/ports';
 import { LogStoreReader } from '../../lib/sls';
 import { MemoryStateStore } from '../../lib/store/memory';
+import { downStore } from '../support/down-store';
 
 const BUCKET = 'thaw-logs';
 const PROJECT = 'oss-log-1000000000000001-cn-hangzhou';
@@ -103,17 +103,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
   });
 
   it('fails the invocation when the misses cannot be recorded, so no work is lost', async () => {
-    const down: StateStore = {
-      getMany: async () => new Map(),
-      create: async () => {
-        throw new TransientError('OTSServerBusy');
-      },
-      update: async () => ({ ok: false }),
-      delete: async () => false,
-      listDue: async () => [],
-      addToCounters: async (updates) => updates.map(() => ({ restores: 0, bytes: 0 })),
-    };
-    await expect(run(down, ranges[0]!)).rejects.toBeInstanceOf(RangeIncompleteError);
+    await expect(run(downStore, ranges[0]!)).rejects.toBeInstanceOf(RangeIncompleteError);
   });
 
   it.each([

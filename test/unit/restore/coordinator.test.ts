@@ -6,6 +6,7 @@ import type { Miss } from '../../../lib/restore/miss';
 import { recordId } from '../../../lib/restore/object-ref';
 import type { RestorePolicy, StateStore, WriteResult } from '../../../lib/restore/ports';
 import { MemoryStateStore } from '../../../lib/store/memory';
+import { downStore } from '../../support/down-store';
 import { FakeObjectStore } from '../../support/fake-object-store';
 import { ref, T0 } from '../../support/records';
 
@@ -249,17 +250,7 @@ describe('Coordinator', () => {
     });
 
     it('reports the object unrecorded when the store cannot take the claim', async () => {
-      const down: StateStore = {
-        getMany: async () => new Map(),
-        create: async () => {
-          throw new TransientError('OTSServerBusy');
-        },
-        update: async () => ({ ok: false }),
-        delete: async () => false,
-        listDue: async () => [],
-        addToCounters: async (updates) => updates.map(() => ({ restores: 0, bytes: 0 })),
-      };
-      const { summary } = await make({ store: down }).handle([miss('a')]);
+      const { summary } = await make({ store: downStore }).handle([miss('a')]);
       expect(summary.unrecorded).toBe(1);
       expect(objects.calls).toEqual([]);
     });

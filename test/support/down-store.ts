@@ -1,0 +1,14 @@
+// A state store that is down: every claim fails as Tablestore does when it stays busy.
+import { TransientError } from '../../lib/restore/errors';
+import type { StateStore } from '../../lib/restore/ports';
+
+export const downStore: StateStore = {
+  getMany: async () => new Map(),
+  create: async () => {
+    throw new TransientError('OTSServerBusy');
+  },
+  update: async () => ({ ok: false }),
+  delete: async () => false,
+  listDue: async () => [],
+  addToCounters: async (updates) => updates.map(() => ({ restores: 0, bytes: 0 })),
+};
