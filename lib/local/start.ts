@@ -39,19 +39,58 @@ export async function dev(argv: string[]): Promise<void> {
 
 /** `thaw start` / `npm start`: the stack on port 8080, restores 60× faster, and a guide. */
 export async function start(argv: string[]): Promise<void> {
-  await run(parse(argv, { port: 8080, timeScale: 60 }));
+  await run({ ...parse(argv, { port: 8080, timeScale: 60 }), demo: true });
 }
 
-async function run(options: RunOptions): Promise<void> {
+async function run(options: RunOptions & { demo?: boolean }): Promise<void> {
   const stack = await startStack({ port: options.port, timeScale: options.timeScale, logLevel: options.json ? options.logLevel : 'warn' });
   const info = stack.describe();
   process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : guide(info, options.timeScale));
+  const demo = options.demo ? showTheLoop(info).catch((err: unknown) => process.stdout.write(`demo stopped: ${(err as Error).message}\n`)) : undefined;
   await untilSignalled();
+  await demo;
   await stack.close();
 }
 
+/**
+ * What `npm start` shows first: an application reads an archived object, fails, and with no API
+ * call the access log starts the restore; when it is done the read succeeds.
+ */
+async function showTheLoop(info: StackDescription): Promise<void> {
+  const { default: OSS } = await import('ali-oss');
+  const say = (line: string) => process.stdout.write(`  [${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  const key = DEMO_OBJECTS.find((o) => o.storageClass === 'Archive')!.key;
+  const oss = new OSS({ endpoint: info.oss.endpoint, accessKeyId: info.oss.accessKeyId, accessKeySecret: info.oss.accessKeySecret, bucket: DEMO_BUCKET });
+  process.stdout.write(`\nThe loop, live (no API call): an application reads ${DEMO_BUCKET}/${key}\n`);
+  try {
+    await oss.get(key);
+  } catch (err) {
+    say(`GET → ${(err as { status?: number }).status} ${(err as { code?: string }).code}: the object is archived`);
+  }
+  say('OSS writes the failed GET to its access log → Log Service → Log trigger → access-log function');
+  const url = `${info.api}/v1/restores/${DEMO_BUCKET}/${encodeURIComponent(key)}`;
+  let last = '';
+  for (let i = 0; i < 600; i++) {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${info.apiToken}` } });
+    const body = res.status === 404 ? undefined : ((await res.json()) as { state: string; etaAt: string | null; expiresAt: string | null });
+    const state = body?.state ?? 'no record yet';
+    if (state !== last) {
+      say(`record: ${state}${body?.etaAt ? ` (ETA ${body.etaAt})` : ''}${body?.expiresAt ? ` (readable until ${body.expiresAt})` : ''}`);
+      last = state;
+    }
+    if (state === 'RESTORED') break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const { content } = await oss.get(key);
+  say(`GET → 200, ${content.length} bytes: ${JSON.stringify(content.toString().split('\n')[0])}…`);
+  const stats = (await (await fetch(`${info.oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
+  say(`RestoreObject calls for it, counted by the OSS emulator: ${stats.restores[`${DEMO_BUCKET}/${key}`] ?? 0}`);
+  process.stdout.write('\nEverything keeps running; try the commands above. Ctrl-C stops it.\n');
+}
+
 function guide(info: StackDescription, timeScale: number): string {
-  const archived = DEMO_OBJECTS.find((o) => o.storageClass === 'Archive')!.key;
+  // The live demo reads the first Archive object; the guide suggests the other one.
+  const archived = DEMO_OBJECTS.filter((o) => o.storageClass === 'Archive')[1]!.key;
   const url = (key: string) => `${info.api}/v1/restores/${DEMO_BUCKET}/${encodeURIComponent(key)}`;
   const objects = DEMO_OBJECTS.map((o) => `    ${o.storageClass.padEnd(16)} ${o.key}`).join('\n');
   return `
@@ -62,6 +101,7 @@ oss-thaw is running locally against embedded emulators${timeScale > 1 ? ` (resto
   OSS         ${info.oss.endpoint}   region ${info.oss.region}
               accessKeyId ${info.oss.accessKeyId}   accessKeySecret ${info.oss.accessKeySecret}
   Tablestore  ${info.tablestore.endpoint}   instance ${info.tablestore.instance}
+  Log Service ${info.sls.endpoint}   project ${info.sls.project}   logstore ${info.sls.logstore}
 
 Demo bucket ${DEMO_BUCKET}:
 ${objects}
@@ -75,7 +115,5 @@ Try it:
   curl -s -X POST -H "Authorization: Bearer $TOKEN" '${url('standard/readme.txt')}'
   # what OSS itself saw (RestoreObject calls per object)
   curl -s ${info.oss.endpoint}/-/stats
-
-Ctrl-C stops everything.
 `;
 }
