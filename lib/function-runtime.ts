@@ -9,12 +9,15 @@ const DEADLINE_RESERVE_MS = 3_000;
 export function functionRuntime(build: (config: ThawConfig, credentials: ReturnType<typeof credentialsFrom>) => Services = buildServices) {
   let cache: ((c: ReturnType<typeof credentialsFrom>) => Services) | undefined;
   return {
-    services(context: FcContext | undefined): Services {
+    /** The instance's services for these credentials, with the tables known to exist. */
+    async services(context: FcContext | undefined): Promise<Services> {
       if (!cache) {
         const config = loadConfig();
         cache = servicesCache((credentials) => build(config, credentials));
       }
-      return cache(credentialsFrom(context));
+      const services = cache(credentialsFrom(context));
+      await services.ready();
+      return services;
     },
     deadline(context: FcContext | undefined, startedAtMs = Date.now()): number | undefined {
       const seconds = context?.function?.timeout;

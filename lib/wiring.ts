@@ -11,6 +11,7 @@ import { Coordinator } from './restore/coordinator';
 import type { ObjectStore, StateStore } from './restore/ports';
 import { DEFAULT_TIMING, type Timing } from './restore/timing';
 import { TablestoreStateStore } from './store/tablestore';
+import { ensureTables } from './store/tablestore-schema';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -49,6 +50,8 @@ export interface Services {
   readonly clock: Clock;
   readonly log: Logger;
   readonly api: ApiHandler;
+  /** Resolves once the tables exist (created on first use, idempotently); retried after a failure. */
+  ready(): Promise<void>;
 }
 
 export interface ServiceOverrides {
@@ -60,9 +63,8 @@ export interface ServiceOverrides {
 export function buildServices(config: ThawConfig, credentials: Credentials, overrides: ServiceOverrides = {}): Services {
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? jsonLogger({ level: config.logLevel });
-  const store =
-    overrides.store ??
-    new TablestoreStateStore({ ...config.tablestore, ...credentials });
+  const tablestore = overrides.store ? undefined : new TablestoreStateStore({ ...config.tablestore, ...credentials });
+  const store: StateStore = overrides.store ?? tablestore!;
   const objects = new AliOssObjectStore({ ...config.oss, ...credentials });
   const policy = new CostPolicy(config.limits, store);
   const timing: Timing = { ...DEFAULT_TIMING, timeScale: config.restore.timeScale };
@@ -77,7 +79,21 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
   });
   // Built on first use: only the HTTP function serves the API (and needs tokens configured).
   let api: ApiHandler | undefined;
+  let tablesReady: Promise<void> | undefined;
   return {
+    ready() {
+      if (!tablestore) return Promise.resolve();
+      tablesReady ??= ensureTables(tablestore).then(
+        ({ created }) => {
+          if (created.length > 0) log.info('tables created', { created });
+        },
+        (err: unknown) => {
+          tablesReady = undefined;
+          throw err;
+        },
+      );
+      return tablesReady;
+    },
     config,
     store,
     objects,

@@ -10,7 +10,7 @@ const runtime = functionRuntime();
 
 export async function handler(event: unknown, context: FcContext): Promise<RangeResult | { malformed: string }> {
   const started = Date.now();
-  const { coordinator, log } = runtime.services(context);
+  const { coordinator, log } = await runtime.services(context);
   let trigger;
   try {
     trigger = parseLogTriggerEvent(event);

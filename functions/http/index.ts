@@ -8,12 +8,12 @@ const runtime = functionRuntime();
 
 export async function handler(event: unknown, context: FcContext): Promise<Fc3HttpResult> {
   const started = Date.now();
-  const { api } = runtime.services(context);
+  const { api } = await runtime.services(context);
   return handleFc3Event(api, event, context?.requestId, runtime.deadline(context, started));
 }
 
 export async function fc2Handler(req: Fc2Request, resp: Fc2Response, context: FcContext): Promise<void> {
   const started = Date.now();
-  const { api } = runtime.services(context);
+  const { api } = await runtime.services(context);
   await handleFc2Request(api, req, resp, context?.requestId, runtime.deadline(context, started));
 }

@@ -9,7 +9,7 @@ const runtime = functionRuntime();
 
 export async function handler(event: unknown, context: FcContext): Promise<EventOutcomes | { malformed: string }> {
   const started = Date.now();
-  const { coordinator, store, log } = runtime.services(context);
+  const { coordinator, store, log } = await runtime.services(context);
   const requestLog = log.child({ requestId: context?.requestId });
   let parsed;
   try {

@@ -11,8 +11,6 @@ import { sha256Hex } from '../../lib/api/auth';
 import { startOssEmulator, type OssEmulator } from '../../lib/emulators/oss';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { type BuiltFunction, buildFunctions } from '../../lib/local/build';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
-import { ensureTables } from '../../lib/store/tablestore-schema';
 
 const run = promisify(execFile);
 
@@ -43,8 +41,8 @@ describe('function bundles', () => {
     oss.putObject('thaw-bundle', 'plain.txt', 'x', { storageClass: 'Standard' });
     oss.putObject('thaw-bundle', 'cold.bin', 'x', { storageClass: 'ColdArchive' });
     tablestore = await startTablestoreEmulator();
+    // No tables yet: the first invocation creates them, as on a fresh deployment.
     const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
-    await ensureTables(new TablestoreStateStore({ ...ts, table: 'thaw_bundle' }));
     const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
     env = {
       PATH: process.env.PATH,
@@ -85,6 +83,14 @@ describe('function bundles', () => {
     expect(JSON.parse(plain.body).error.code).toBe('NotArchived');
     expect(cold.statusCode).toBe(202);
     expect(JSON.parse(cold.body)).toMatchObject({ state: 'RESTORING', storageClass: 'ColdArchive', tier: 'Standard' });
+  });
+
+  it('creates the tables with `thaw tables create`, and says so once they exist', async () => {
+    const fresh = { ...env, THAW_TABLE: 'thaw_cli', ALIBABA_CLOUD_ACCESS_KEY_ID: env.KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: env.KEY_SECRET };
+    const first = await run(process.execPath, ['lib/bin/thaw.mjs', 'tables', 'create'], { env: fresh });
+    expect(first.stdout).toBe('created: thaw_cli, thaw_cli_counters\n');
+    const again = await run(process.execPath, ['lib/bin/thaw.mjs', 'tables', 'create'], { env: fresh });
+    expect(again.stdout).toBe('tables already exist: thaw_cli, thaw_cli_counters\n');
   });
 
   it('runs the sweeper bundle (the Tablestore due index) and the storage-event bundle', async () => {

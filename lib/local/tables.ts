@@ -1,0 +1,19 @@
+// `thaw tables create`: creates oss-thaw's Tablestore tables if they are missing (idempotent).
+// The functions also do this on their first invocation; running it at deploy time lets the
+// tables be ready (Tablestore takes a few seconds) before the first miss arrives.
+import { reader } from '../config';
+import { TablestoreStateStore } from '../store/tablestore';
+import { ensureTables } from '../store/tablestore-schema';
+import { credentialsFrom } from '../wiring';
+
+export async function createTables(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const read = reader(env);
+  const store = new TablestoreStateStore({
+    endpoint: read.string('THAW_TABLESTORE_ENDPOINT', { required: true }),
+    instance: read.string('THAW_TABLESTORE_INSTANCE', { required: true }),
+    table: read.string('THAW_TABLE', { default: 'thaw_restores', pattern: /^[A-Za-z_][A-Za-z0-9_]{0,254}$/ }),
+    ...credentialsFrom(undefined, env),
+  });
+  const { created } = await ensureTables(store);
+  process.stdout.write(created.length ? `created: ${created.join(', ')}\n` : `tables already exist: ${store.table}, ${store.countersTable}\n`);
+}
