@@ -88,12 +88,12 @@ async function dispatch(deps: ApiDeps, request: Request, context: RequestContext
   if (request.method === 'POST') {
     // Validated here so a bad Days or tier is a 400 naming the field before any work starts.
     const body = validateRestoreRequest(await readJsonBody(request));
-    const { outcomes } = await deps.coordinator.handle([{ ...miss, request: body }], { deadlineAtMs: context.deadlineAtMs });
+    const { outcomes } = await deps.coordinator.handle([{ ...miss, request: body }], { deadlineAtMs: context.deadlineAtMs, log });
     return recordResponse(deps, await settled(deps, outcomes[0]!));
   }
   if (request.method === 'GET') {
     // A status read refreshes a RESTORING record past its ETA (HEAD only), never starts a restore.
-    const { outcomes } = await deps.coordinator.handle([miss], { mode: 'refresh', deadlineAtMs: context.deadlineAtMs });
+    const { outcomes } = await deps.coordinator.handle([miss], { mode: 'refresh', deadlineAtMs: context.deadlineAtMs, log });
     const record = await settled(deps, outcomes[0]!);
     if (!record) {
       log.debug('no record', { bucket: ref.bucket });

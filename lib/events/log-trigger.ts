@@ -89,7 +89,7 @@ export async function handleAccessLogRange(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    summaries.push((await deps.coordinator.handle(batch, { deadlineAtMs: options.deadlineAtMs })).summary);
+    summaries.push((await deps.coordinator.handle(batch, { deadlineAtMs: options.deadlineAtMs, log: deps.log })).summary);
   };
 
   for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, { signal: options.signal })) {

@@ -146,6 +146,8 @@ export interface BatchOptions {
    * event (FinishRestore) says the object changed.
    */
   readonly checkNow?: boolean;
+  /** Logger for this batch (e.g. carrying the invocation's request id); default the coordinator's. */
+  readonly log?: Logger;
 }
 
 export class Coordinator {
@@ -176,7 +178,8 @@ export class Coordinator {
     const grouped = groupMisses(misses);
     const invalid = grouped.invalid;
     const objects = grouped.objects.map((o) => ({ ...o, request: this.policy.clampRequest(o.request) }));
-    for (const bad of invalid) this.log.warn('invalid miss', { index: bad.index, field: bad.field, reason: bad.reason });
+    const log = options.log ?? this.log;
+    for (const bad of invalid) log.warn('invalid miss', { index: bad.index, field: bad.field, reason: bad.reason });
 
     const inScope = objects.filter((o) => this.policy.inScope(o.ref));
     const outOfScope = objects.filter((o) => !this.policy.inScope(o.ref));
@@ -201,7 +204,7 @@ export class Coordinator {
     }
 
     const summary = summarise(misses.length, invalid.length, objects, outcomes, this.clock.nowMs() - startedAtMs);
-    this.log.info('batch done', { ...summary });
+    log.info('batch done', { ...summary });
     return { summary, outcomes, invalid };
   }
 
@@ -219,7 +222,7 @@ export class Coordinator {
     options: BatchOptions,
   ): Promise<{ outcome: ObjectOutcome } | ClaimedObject> {
     const base = { id: o.id, ref: o.ref, misses: o.count };
-    const log = this.log.child({ object: describeRef(o.ref), recordId: o.id });
+    const log = (options.log ?? this.log).child({ object: describeRef(o.ref), recordId: o.id });
     const nowMs = this.clock.nowMs();
     if (options.deadlineAtMs !== undefined && nowMs >= options.deadlineAtMs - this.settings.leaseMarginMs) {
       return { outcome: { ...base, result: 'unstarted', record: existing, calledOss: false } };
@@ -253,6 +256,7 @@ export class Coordinator {
   /** HEAD, policy, RestoreObject, and the outcome written conditionally on the claim. */
   private async workStep({ o, existing, claimed, log }: ClaimedObject, options: BatchOptions): Promise<ObjectOutcome> {
     const base = { id: o.id, ref: o.ref, misses: o.count };
+    const startedAtMs = this.clock.nowMs();
     const { changes, result, calledOss } = await this.work(o, claimed, existing, options, log);
     const finished: RestoreRecord = {
       ...claimed,
@@ -274,7 +278,7 @@ export class Coordinator {
       log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: describeError(err) });
       return { ...base, result: 'unrecorded', record: claimed, calledOss, error: describeError(err) };
     }
-    log.info('state', { from: existing?.state ?? null, to: finished.state, source: o.source, misses: o.count });
+    log.info('state', { from: existing?.state ?? null, to: finished.state, source: o.source, misses: o.count, durationMs: this.clock.nowMs() - startedAtMs });
     return { ...base, result, record: finished, calledOss };
   }
 

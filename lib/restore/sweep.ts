@@ -27,7 +27,7 @@ export async function sweep(
   const nowMs = deps.clock.nowMs();
   const due = await deps.store.listDue(nowMs, options.limit);
   const misses: Miss[] = due.map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs }));
-  const { summary } = await deps.coordinator.handle(misses, { deadlineAtMs: options.deadlineAtMs });
+  const { summary } = await deps.coordinator.handle(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
   deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary });
   return { due: due.length, summary };
 }
