@@ -79,6 +79,10 @@ export function loadConfig(env: Env = process.env): ThawConfig {
     auth: read.auth(),
     logLevel: read.choice('THAW_LOG_LEVEL', (v): v is LogLevel => ['debug', 'info', 'warn', 'error'].includes(v), 'debug, info, warn or error', 'info'),
   };
+  // A claim must outlast a HEAD and a RestoreObject that each take the whole OSS timeout.
+  if (config.restore.leaseMs < 2 * config.oss.timeoutMs + 2_000) {
+    throw new ConfigError('THAW_LEASE_SECONDS', `must be at least ${Math.ceil((2 * config.oss.timeoutMs + 2_000) / 1000)} with THAW_OSS_TIMEOUT_MS=${config.oss.timeoutMs}`);
+  }
   return deepFreeze(config);
 }
 

@@ -75,7 +75,12 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
     clock,
     timing,
     log,
-    settings: { defaultDays: config.restore.defaultDays, defaultTier: config.restore.defaultTier, leaseMs: config.restore.leaseMs },
+    settings: {
+      defaultDays: config.restore.defaultDays,
+      defaultTier: config.restore.defaultTier,
+      leaseMs: config.restore.leaseMs,
+      ossCallTimeoutMs: config.oss.timeoutMs,
+    },
   });
   // Built on first use: only the HTTP function serves the API (and needs tokens configured).
   let api: ApiHandler | undefined;

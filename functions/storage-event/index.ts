@@ -9,7 +9,7 @@ const runtime = functionRuntime();
 
 export async function handler(event: unknown, context: FcContext): Promise<EventOutcomes | { malformed: string }> {
   const started = Date.now();
-  const { coordinator, store, log } = await runtime.services(context);
+  const { coordinator, store, clock, log } = await runtime.services(context);
   const requestLog = log.child({ requestId: context?.requestId });
   let parsed;
   try {
@@ -21,7 +21,7 @@ export async function handler(event: unknown, context: FcContext): Promise<Event
   }
   for (const ignored of parsed.ignored) requestLog.info('storage event ignored', ignored);
   for (const invalid of parsed.invalid) requestLog.warn('invalid storage event record', invalid);
-  const outcomes = await applyStorageEvents(parsed.events, { coordinator, store, log: requestLog }, { deadlineAtMs: runtime.deadline(context, started) });
+  const outcomes = await applyStorageEvents(parsed.events, { coordinator, store, clock, log: requestLog }, { deadlineAtMs: runtime.deadline(context, started) });
   requestLog.info('storage events done', { events: parsed.events.length, ignored: parsed.ignored.length, ...outcomes, invalid: outcomes.invalid + parsed.invalid.length });
   return { ...outcomes, invalid: outcomes.invalid + parsed.invalid.length };
 }

@@ -8,9 +8,9 @@ const runtime = functionRuntime();
 
 export async function handler(_event: unknown, context: FcContext): Promise<SweepResult> {
   const started = Date.now();
-  const { store, coordinator, clock, log, config } = await runtime.services(context);
+  const { store, coordinator, policy, clock, log, config } = await runtime.services(context);
   return sweep(
-    { store, coordinator, clock, log: log.child({ requestId: context?.requestId }) },
+    { store, coordinator, policy, clock, log: log.child({ requestId: context?.requestId }) },
     { limit: config.sweep.limit, deadlineAtMs: runtime.deadline(context, started) },
   );
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Coordinator, ObjectOutcome } from '../restore/coordinator';
-import { InvalidInputError } from '../restore/errors';
+import { InvalidInputError, isRetryable } from '../restore/errors';
 import { objectRef, recordId } from '../restore/object-ref';
 import type { RestorePolicy, StateStore } from '../restore/ports';
 import type { RestoreRecord } from '../restore/record';
@@ -57,6 +57,10 @@ export function createApi(deps: ApiDeps): ApiHandler {
         response = problemResponse(err, requestId);
       } else if (err instanceof InvalidInputError) {
         response = problemResponse(new ApiProblem(400, 'InvalidInput', err.message), requestId);
+      } else if (isRetryable(err)) {
+        // The state store or OSS is unavailable for now: a caller should come back, not give up.
+        log.warn('request failed transiently', { error: err });
+        response = problemResponse(new ApiProblem(503, 'ServiceUnavailable', 'A dependency is unavailable for now; try again shortly.', { 'retry-after': '5' }), requestId);
       } else {
         log.error('request failed', { error: err });
         response = internalErrorResponse(requestId);
@@ -107,6 +111,7 @@ async function dispatch(deps: ApiDeps, request: Request, context: RequestContext
 /** The record after a batch; when another worker won the claim, read what it wrote. */
 async function settled(deps: ApiDeps, outcome: ObjectOutcome): Promise<RestoreRecord | undefined> {
   if (outcome.record) return outcome.record;
+  if (outcome.result === 'untracked') return undefined;
   if (outcome.result === 'unrecorded') {
     throw new ApiProblem(503, 'ServiceUnavailable', 'The state store is unavailable; try again shortly.', { 'retry-after': '5' });
   }
@@ -116,7 +121,7 @@ async function settled(deps: ApiDeps, outcome: ObjectOutcome): Promise<RestoreRe
 function recordResponse(deps: ApiDeps, record: RestoreRecord | undefined): Response {
   if (!record) throw new ApiProblem(503, 'ServiceUnavailable', 'The restore record could not be read; try again shortly.', { 'retry-after': '2' });
   const view = viewOf(record, deps.timing, deps.clock.nowMs());
-  const { status, headers } = statusOf(view);
+  const { status, headers } = statusOf(view, deps.clock.nowMs());
   return json(status, view, headers);
 }
 

@@ -28,7 +28,7 @@ export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, request
   } catch (err) {
     return toFc3Result(problemResponse(new ApiProblem(400, 'InvalidInput', (err as Error).message), requestId ?? 'unknown'));
   }
-  const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
+  const method = String(event.requestContext?.http?.method ?? 'GET').toUpperCase();
   const headers = new Headers();
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     try {
@@ -39,10 +39,10 @@ export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, request
   }
   const query = new URLSearchParams(event.queryParameters ?? {}).toString();
   const url = `http://${headers.get('host') ?? 'localhost'}${event.rawPath}${query ? `?${query}` : ''}`;
-  const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined && event.body !== '';
-  const body = hasBody ? Buffer.from(event.body!, event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
   let request: Request;
   try {
+    const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined && event.body !== '';
+    const body = hasBody ? Buffer.from(String(event.body), event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
     request = new Request(url, { method, headers, body });
   } catch {
     return toFc3Result(problemResponse(new ApiProblem(400, 'InvalidInput', 'The request URL or method is malformed.'), requestId ?? 'unknown'));
@@ -102,11 +102,13 @@ export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: F
   const method = req.method.toUpperCase();
   const qs = query.toString();
   const body = method !== 'GET' && method !== 'HEAD' && chunks.length ? Buffer.concat(chunks) : undefined;
-  const response = await app(new Request(`http://${headers.get('host') ?? 'localhost'}${req.path}${qs ? `?${qs}` : ''}`, { method, headers, body }), {
-    rawPath: req.path,
-    requestId,
-    deadlineAtMs,
-  });
+  let response: Response;
+  try {
+    const request = new Request(`http://${headers.get('host') ?? 'localhost'}${req.path}${qs ? `?${qs}` : ''}`, { method, headers, body });
+    response = await app(request, { rawPath: req.path, requestId, deadlineAtMs });
+  } catch {
+    response = problemResponse(new ApiProblem(400, 'InvalidInput', 'The request URL or method is malformed.'), requestId ?? 'unknown');
+  }
   resp.setStatusCode(response.status);
   response.headers.forEach((value, name) => resp.setHeader(name, value));
   resp.send(Buffer.from(await response.arrayBuffer()));

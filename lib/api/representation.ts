@@ -1,5 +1,6 @@
 // How a restore record looks to a caller, and which HTTP status says it best.
 import { DeferReason } from '../policy/cost-policy';
+import { FROZEN_AGAIN } from '../restore/coordinator';
 import { RestoreState, type RestoreRecord } from '../restore/record';
 import { retryAfterSeconds, type Timing } from '../restore/timing';
 import { ApiProblem } from './problem';
@@ -44,7 +45,12 @@ export function viewOf(record: RestoreRecord, timing: Timing, nowMs: number): Re
 }
 
 /** The status for a record's state; errors for the states that are a caller's dead end. */
-export function statusOf(view: RestoreView): { status: number; headers: Record<string, string> } {
+export function statusOf(view: RestoreView, nowMs: number): { status: number; headers: Record<string, string> } {
+  // A restored copy that expired, or one a status read found gone: frozen again until asked anew.
+  const expired = view.state === RestoreState.RESTORED && view.expiresAt !== null && Date.parse(view.expiresAt) <= nowMs;
+  if (expired || (view.state === RestoreState.DEFERRED && view.reason === FROZEN_AGAIN)) {
+    throw new ApiProblem(410, 'RestoreExpired', 'The restored copy has expired and the object is frozen again; POST to restore it again.');
+  }
   const retry: Record<string, string> = view.retryAfterSeconds === null ? {} : { 'retry-after': String(view.retryAfterSeconds) };
   switch (view.state) {
     case RestoreState.RESTORED:

@@ -35,7 +35,7 @@ export interface GetWithRestoreOptions {
 export interface ThawClientOptions {
   /** An ali-oss client bound to the bucket to read. */
   readonly oss: OSS;
-  /** Base URL of the oss-thaw HTTP function, e.g. https://thaw-xxx.cn-hangzhou.fcapp.run */
+  /** Base URL of the oss-thaw HTTP function (any path prefix kept), e.g. https://thaw-xxx.cn-hangzhou.fcapp.run */
   readonly apiUrl: string;
   readonly token?: string;
   /** Waits are at least this long (default 1 s) and at most this long (default 15 min). */
@@ -82,6 +82,7 @@ export class ThawClient {
   /** GET the object; on InvalidObjectState, request a restore and retry when told. */
   async getWithRestore(key: string, options: GetWithRestoreOptions = {}): Promise<OSS.GetObjectResult> {
     const { signal } = options;
+    let stillRefused = 0;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       try {
@@ -91,7 +92,10 @@ export class ThawClient {
       }
       // Each POST is idempotent on the service side: it reports the miss and returns the record.
       const status = await this.requestRestore(key, options);
-      const waitMs = this.waitFor(status);
+      // Told RESTORED yet refused: OSS may lag a moment behind, or the record is stale (the
+      // service re-checks it). Back off, doubling, instead of asking every second.
+      stillRefused = status.state === 'RESTORED' ? stillRefused + 1 : 0;
+      const waitMs = this.waitFor(status, stillRefused);
       if (options.deadlineAtMs !== undefined && Date.now() + waitMs > options.deadlineAtMs) throw new RestoreTimeoutError(status);
       options.onWait?.({ attempt, waitMs, status });
       await sleep(waitMs, signal);
@@ -99,7 +103,7 @@ export class ThawClient {
   }
 
   private async requestRestore(key: string, options: GetWithRestoreOptions): Promise<RestoreStatus> {
-    const url = new URL(`/v1/restores/${encodeURIComponent(this.bucket)}/${encodeURIComponent(key)}`, this.options.apiUrl);
+    const url = new URL(`${this.options.apiUrl.replace(/\/+$/, '')}/v1/restores/${encodeURIComponent(this.bucket)}/${encodeURIComponent(key)}`);
     if (options.versionId) url.searchParams.set('versionId', options.versionId);
     const body: Record<string, unknown> = {};
     if (options.days) body.days = options.days;
@@ -119,9 +123,8 @@ export class ThawClient {
     throw new RestoreUnavailableError(payload.error?.message ?? `oss-thaw answered ${res.status}`, res.status, payload.error?.code ?? 'Unknown');
   }
 
-  private waitFor(status: RestoreStatus): number {
-    // RESTORED but the GET still failed: OSS may lag a moment behind HEAD; wait the minimum.
-    const seconds = status.state === 'RESTORED' ? 0 : (status.retryAfterSeconds ?? 0);
-    return Math.min(this.maxWaitMs, Math.max(this.minWaitMs, seconds * 1000));
+  private waitFor(status: RestoreStatus, stillRefused: number): number {
+    const ms = status.state === 'RESTORED' ? this.minWaitMs * 2 ** Math.max(0, stillRefused - 1) : (status.retryAfterSeconds ?? 0) * 1000;
+    return Math.min(this.maxWaitMs, Math.max(this.minWaitMs, ms));
   }
 }

@@ -1,10 +1,12 @@
 // What storage events mean for records:
 //   restore finished  → HEAD now and record RESTORED with its expiry (only for objects we track);
 //   created / removed / modified → the record no longer describes the object (a rewritten object
-//   may not be archived; a deleted one is gone), so it is deleted, conditionally on its version.
-// Duplicate or replayed events are harmless: a second delete finds nothing, a second HEAD finds
-// the record already RESTORED.
+//   may not be archived; a deleted one is gone), so it is invalidated, conditionally on its version.
+// Duplicate or replayed events are harmless: a second invalidation finds it done, a second HEAD
+// finds the record already RESTORED.
+import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { invalidateRecord } from '../restore/invalidate';
 import type { Coordinator } from '../restore/coordinator';
 import { describeError } from '../restore/errors';
 import { objectRef, type ObjectRef, recordId } from '../restore/object-ref';
@@ -20,7 +22,7 @@ export interface EventOutcomes {
 
 export async function applyStorageEvents(
   events: readonly StorageEvent[],
-  deps: { coordinator: Coordinator; store: StateStore; log: Logger },
+  deps: { coordinator: Coordinator; store: StateStore; clock: Clock; log: Logger },
   options: { deadlineAtMs?: number } = {},
 ): Promise<EventOutcomes> {
   let refreshed = 0;
@@ -51,7 +53,7 @@ export async function applyStorageEvents(
       continue;
     }
     for (const ref of refs) {
-      const removed = await invalidate(deps.store, ref);
+      const removed = await invalidateRecord(deps.store, recordId(ref), deps.clock.nowMs());
       if (removed) {
         invalidated++;
         deps.log.info('record invalidated', { event: event.name, bucket: ref.bucket, key: ref.key, versionId: ref.versionId || undefined });
@@ -59,17 +61,4 @@ export async function applyStorageEvents(
     }
   }
   return { refreshed, invalidated, untracked, invalid };
-}
-
-/** Deletes the record if there is one; retries when a concurrent write moved its version. */
-async function invalidate(store: StateStore, ref: ObjectRef): Promise<boolean> {
-  const id = recordId(ref);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const record = (await store.getMany([id])).get(id);
-    if (!record) return false;
-    // Conditional on the version we read: a claim in flight keeps its fence, and its outcome
-    // write will fail (the row is gone), so the next miss starts from a fresh HEAD.
-    if (await store.delete(id, record.version)) return true;
-  }
-  return false;
 }

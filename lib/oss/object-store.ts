@@ -53,7 +53,12 @@ export class AliOssObjectStore implements ObjectStore {
       if (err instanceof UnparsableRestoreHeaderError) throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: ${err.message}`);
       throw err;
     }
-    return { found: true, storageClass, sizeBytes: Number(headers['content-length'] ?? 0), restore };
+    // The size feeds the size limit and the byte budget: an answer without a usable one is refused.
+    const sizeBytes = Number(headers['content-length']);
+    if (headers['content-length'] === undefined || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
+      throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: no usable Content-Length (${JSON.stringify(headers['content-length'] ?? null)})`);
+    }
+    return { found: true, storageClass, sizeBytes, restore };
   }
 
   async restore(ref: ObjectRef, storageClass: ArchiveClass, params: ClassRestoreParams): Promise<RestoreAnswer> {

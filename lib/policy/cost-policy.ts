@@ -7,8 +7,8 @@
 // can never both be admitted past it. Refusing too much is safe; spending too much is not.
 import type { Admission, CounterValues, RestorePolicy, StateStore } from '../restore/ports';
 import type { ObjectRef } from '../restore/object-ref';
-import type { RestoreRequest } from '../restore/restore-request';
-import { type ArchiveClass, type Tier, tierRank } from '../restore/storage-class';
+import type { ClassRestoreParams, RestoreRequest } from '../restore/restore-request';
+import { type ArchiveClass, RESTORE_RULES, type Tier, tierRank } from '../restore/storage-class';
 import { type AllowList, isAllowed } from './allow-list';
 
 export interface CostLimits {
@@ -38,6 +38,7 @@ export const DeferReason = {
   DAILY_RESTORES: 'daily-restore-budget',
   DAILY_BYTES: 'daily-byte-budget',
   RATE: 'rate-limit',
+  TIER_NOT_ALLOWED: 'tier-not-allowed',
 } as const;
 export type DeferReason = (typeof DeferReason)[keyof typeof DeferReason];
 
@@ -66,17 +67,29 @@ export class CostPolicy implements RestorePolicy {
    * Admissions asked for in the same turn of the event loop (a coordinator works on many objects
    * at once) are decided together: one counter update for all of them, one refund for the refused.
    */
-  admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, request: RestoreRequest, nowMs: number): Promise<Admission> {
+  admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, wanted: ClassRestoreParams, nowMs: number): Promise<Admission> {
     if (object.sizeBytes > this.limits.maxObjectBytes) {
       return Promise.resolve(refuse(DeferReason.OBJECT_TOO_LARGE, startOfUtcDay(nowMs) + DAY_MS));
     }
+    const params = this.allowedParams(object.storageClass, wanted);
+    if (!params) return Promise.resolve(refuse(DeferReason.TIER_NOT_ALLOWED, startOfUtcDay(nowMs) + DAY_MS));
     return new Promise((resolve, reject) => {
-      this.queue.push({ ref, sizeBytes: object.sizeBytes, request, nowMs, resolve, reject });
+      this.queue.push({ ref, sizeBytes: object.sizeBytes, params, nowMs, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => void this.flush());
       }
     });
+  }
+
+  /**
+   * The class's parameters with the tier lowered to the fastest one allowed, or undefined when the
+   * class has no tier that slow (DeepColdArchive has no Bulk).
+   */
+  private allowedParams(storageClass: ArchiveClass, wanted: ClassRestoreParams): ClassRestoreParams | undefined {
+    if (!wanted.tier || tierRank(wanted.tier) >= tierRank(this.limits.maxTier)) return wanted;
+    const slower = RESTORE_RULES[storageClass].tiers.find((t) => tierRank(t) >= tierRank(this.limits.maxTier));
+    return slower ? { ...wanted, tier: slower } : undefined;
   }
 
   private async flush(): Promise<void> {
@@ -136,7 +149,7 @@ export class CostPolicy implements RestorePolicy {
       rate.restores += 1;
       budget.restores += 1;
       budget.bytes += item.sizeBytes;
-      return { admitted: true, request: this.clampRequest(item.request) };
+      return { admitted: true, params: item.params };
     });
 
     if (refunds.size > 0) {
@@ -151,7 +164,7 @@ export class CostPolicy implements RestorePolicy {
 interface PendingAdmission {
   readonly ref: ObjectRef;
   readonly sizeBytes: number;
-  readonly request: RestoreRequest;
+  readonly params: ClassRestoreParams;
   readonly nowMs: number;
   resolve(admission: Admission): void;
   reject(error: unknown): void;

@@ -15,7 +15,7 @@ import { AccessDeniedError, describeError, isRetryable, MalformedRequestError } 
 import { groupMisses, type InvalidMiss, type Miss, type ObjectMisses } from './miss';
 import { describeRef } from './object-ref';
 import { allowAllPolicy, type ObjectHead, type ObjectStore, type RestorePolicy, type StateStore } from './ports';
-import { RestoreState, type RestoreRecord } from './record';
+import { isInvalidated, RestoreState, type RestoreRecord } from './record';
 import { paramsForClass, type RestoreRequest } from './restore-request';
 import { backoffMs, DEFAULT_RETRY, mapWithLimit, realSleep, retrying, type RetryContext, type RetrySettings } from './retry';
 import { type ArchiveClass, isArchiveClass, type Tier, tierRank } from './storage-class';
@@ -30,8 +30,13 @@ export interface CoordinatorSettings {
   readonly concurrency: number;
   /** Ids per StateStore.getMany call (Tablestore BatchGetRow takes at most 100). */
   readonly readBatchSize: number;
-  /** Objects claimed together before their OSS work starts (Tablestore BatchWriteRow takes 200). */
+  /**
+   * Objects claimed together before their OSS work starts (a store can batch the writes). As many
+   * as are worked on at once, so no claim waits on others' OSS calls while its lease runs.
+   */
   readonly claimChunkSize: number;
+  /** The longest one OSS call can take (the client's timeout): no call starts later than this before the lease ends. */
+  readonly ossCallTimeoutMs: number;
   readonly defaultDays: number;
   readonly defaultTier: Tier;
   /** After a NOT_FOUND answer, a new miss re-checks after this long. */
@@ -51,7 +56,8 @@ export const DEFAULT_SETTINGS: CoordinatorSettings = {
   leaseMarginMs: 2_000,
   concurrency: 32,
   readBatchSize: 100,
-  claimChunkSize: 200,
+  claimChunkSize: 32,
+  ossCallTimeoutMs: 10_000,
   defaultDays: 1,
   defaultTier: 'Standard',
   notFoundRecheckMs: 60_000,
@@ -170,7 +176,13 @@ export class Coordinator {
     this.log = deps.log ?? silentLogger;
     this.random = deps.random ?? Math.random;
     this.sleep = deps.sleep ?? realSleep;
-    this.settings = { ...DEFAULT_SETTINGS, ...deps.settings };
+    const settings = { ...DEFAULT_SETTINGS, ...deps.settings };
+    this.settings = { ...settings, claimChunkSize: deps.settings?.claimChunkSize ?? settings.concurrency };
+    if (this.settings.leaseMs < 2 * this.settings.ossCallTimeoutMs + this.settings.leaseMarginMs) {
+      throw new RangeError(
+        `a lease of ${this.settings.leaseMs} ms cannot cover a HEAD and a RestoreObject of up to ${this.settings.ossCallTimeoutMs} ms each; lengthen the lease or shorten the OSS timeout`,
+      );
+    }
   }
 
   async handle(misses: readonly Miss[], options: BatchOptions = {}): Promise<BatchResult> {
@@ -224,10 +236,14 @@ export class Coordinator {
     const base = { id: o.id, ref: o.ref, misses: o.count };
     const log = (options.log ?? this.log).child({ object: describeRef(o.ref), recordId: o.id });
     const nowMs = this.clock.nowMs();
-    if (options.deadlineAtMs !== undefined && nowMs >= options.deadlineAtMs - this.settings.leaseMarginMs) {
+    // Not even one OSS call would fit before the invocation ends: leave the object to a retry.
+    if (options.deadlineAtMs !== undefined && nowMs + this.settings.ossCallTimeoutMs >= options.deadlineAtMs - this.settings.leaseMarginMs) {
       return { outcome: { ...base, result: 'unstarted', record: existing, calledOss: false } };
     }
-    let decision = decide(existing, nowMs, o.request);
+    if (existing && isInvalidated(existing) && options.mode === 'refresh') {
+      return { outcome: { ...base, result: 'untracked', calledOss: false } };
+    }
+    let decision = decide(existing, nowMs, o.request, Math.min(o.lastSeenAtMs, nowMs));
     if (options.mode === 'refresh') {
       // Refresh only ever checks whether a running restore has finished: at its scheduled check,
       // or at once when an event says so.
@@ -305,6 +321,7 @@ export class Coordinator {
     }
     const record: RestoreRecord = {
       ...existing,
+      ...(existing.invalidatedAtMs === undefined ? {} : FORGOTTEN),
       state: RestoreState.CLAIMED,
       version: existing.version + 1,
       updatedAtMs: nowMs,
@@ -328,7 +345,10 @@ export class Coordinator {
       (options.deadlineAtMs ?? Number.POSITIVE_INFINITY) - this.settings.leaseMarginMs,
       claimed.leaseUntilMs! - this.settings.leaseMarginMs,
     );
-    const ctx: RetryContext = { clock: this.clock, deadlineAtMs, random: this.random, sleep: this.sleep };
+    // Every attempt must be able to finish (one OSS timeout) inside the lease and the invocation:
+    // past that, another worker may already hold the object, and a second restore call would be
+    // ours to blame.
+    const ctx: RetryContext = { clock: this.clock, deadlineAtMs, attemptMs: this.settings.ossCallTimeoutMs, random: this.random, sleep: this.sleep };
     const call = <T>(fn: () => Promise<T>) => retrying(fn, this.settings.ossRetry, ctx);
     try {
       const head = await call(() => this.objects.head(o.ref));
@@ -342,7 +362,8 @@ export class Coordinator {
         return { changes: { ...this.frozenChanges(storageClass, head.sizeBytes) }, result: 'deferred', calledOss: true };
       }
 
-      const admission = await this.policy.admit(o.ref, { storageClass, sizeBytes: head.sizeBytes }, o.request, this.clock.nowMs());
+      const wanted = paramsForClass(storageClass, o.request, { days: this.settings.defaultDays, tier: this.settings.defaultTier });
+      const admission = await this.policy.admit(o.ref, { storageClass, sizeBytes: head.sizeBytes }, wanted, this.clock.nowMs());
       if (!admission.admitted) {
         log.info('deferred by policy', { reason: admission.reason });
         return {
@@ -351,13 +372,12 @@ export class Coordinator {
           calledOss: true,
         };
       }
-      const params = paramsForClass(storageClass, admission.request, {
-        days: this.settings.defaultDays,
-        tier: this.settings.defaultTier,
-      });
+      const params = admission.params;
       const answer = await call(() => this.objects.restore(o.ref, storageClass, params));
       const nowMs = this.clock.nowMs();
-      const running = previous?.state === RestoreState.RESTORING ? previous : undefined;
+      // Only a restore OSS says is running (a tier raise) keeps its start and ETA; after a frozen
+      // HEAD this is a new restore, whatever the record said before.
+      const running = head.restore.kind === 'restoring' && previous?.state === RestoreState.RESTORING ? previous : undefined;
       const restoring = (requestedAtMs: number, tier: Tier | undefined): Partial<RestoreRecord> => {
         // A raised tier can only bring the ETA forward.
         const etaAtMs = Math.min(
@@ -461,15 +481,12 @@ export class Coordinator {
     };
   }
 
+  /**
+   * Refresh found the object frozen again (its restored copy expired before anyone looked). Not
+   * due for the sweeper: nobody asked again yet, and a restore costs money. The next miss decides.
+   */
   private frozenChanges(storageClass: ArchiveClass, sizeBytes: number): Partial<RestoreRecord> {
-    return {
-      state: RestoreState.DEFERRED,
-      storageClass,
-      sizeBytes,
-      reason: 'frozen-again',
-      retryAtMs: this.clock.nowMs(),
-      expiresAtMs: undefined,
-    };
+    return { state: RestoreState.DEFERRED, storageClass, sizeBytes, reason: FROZEN_AGAIN, retryAtMs: undefined, expiresAtMs: undefined };
   }
 
   private failedChanges(claimed: RestoreRecord, err: unknown, log: Logger): Partial<RestoreRecord> {
@@ -495,6 +512,25 @@ interface ClaimedObject {
   readonly claimed: RestoreRecord;
   readonly log: Logger;
 }
+
+/** DEFERRED reason when a status read finds a restore's copy already expired. */
+export const FROZEN_AGAIN = 'frozen-again';
+
+/** What an invalidated record's claim drops: it describes an older object. */
+const FORGOTTEN = {
+  invalidatedAtMs: undefined,
+  storageClass: undefined,
+  sizeBytes: undefined,
+  tier: undefined,
+  days: undefined,
+  requestedAtMs: undefined,
+  etaAtMs: undefined,
+  expiresAtMs: undefined,
+  retryAtMs: undefined,
+  attempts: 0,
+  lastError: undefined,
+  reason: undefined,
+} as const;
 
 /** Fields a successful step clears. */
 const SUCCESS = { attempts: 0, lastError: undefined, reason: undefined } as const;

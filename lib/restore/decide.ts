@@ -1,6 +1,12 @@
 // The pure heart of the coordinator: given what the store holds for an object and the time,
 // should this miss do anything? No I/O here, so every branch is a table-driven unit test.
-import { RestoreState, type RestoreRecord } from './record';
+import { isInvalidated, RestoreState, type RestoreRecord } from './record';
+
+/**
+ * A miss for an object we believe RESTORED means a read failed anyway (the copy was cleaned up
+ * early, or the object changed and its event was lost). Look again, but at most this often.
+ */
+export const RESTORED_RECHECK_MS = 60_000;
 import type { RestoreRequest } from './restore-request';
 import { tierRank } from './storage-class';
 
@@ -13,6 +19,8 @@ export type Decision =
   | { readonly action: 'none'; readonly reason: HoldReason };
 
 export type ReclaimReason =
+  | 'object-changed'
+  | 'restored-unverified'
   | 'lease-lapsed'
   | 'restore-expired'
   | 'retry-due'
@@ -22,8 +30,14 @@ export type ReclaimReason =
 
 export type HoldReason = 'claimed' | 'restoring' | 'restored' | 'not-archived' | 'not-found' | 'deferred' | 'failed';
 
-export function decide(record: RestoreRecord | undefined, nowMs: number, request: RestoreRequest = {}): Decision {
+/**
+ * @param lastMissAtMs when the latest failed read of this batch happened; a failed read after a
+ *   record said RESTORED is evidence against it (an access log can also replay older reads).
+ */
+export function decide(record: RestoreRecord | undefined, nowMs: number, request: RestoreRequest = {}, lastMissAtMs?: number): Decision {
   if (!record) return { action: 'claim-new' };
+  // The record describes an older object: start over, through the record's own version.
+  if (isInvalidated(record)) return reclaim('object-changed');
   const due = (atMs: number | undefined) => atMs === undefined || nowMs >= atMs;
   switch (record.state) {
     case RestoreState.CLAIMED:
@@ -36,7 +50,9 @@ export function decide(record: RestoreRecord | undefined, nowMs: number, request
       return due(record.retryAtMs ?? record.etaAtMs) ? reclaim('restore-check-due') : hold('restoring');
     case RestoreState.RESTORED:
       // A restored copy expires; a miss after that means it is frozen again.
-      return due(record.expiresAtMs) ? reclaim('restore-expired') : hold('restored');
+      if (due(record.expiresAtMs)) return reclaim('restore-expired');
+      const contradicted = lastMissAtMs !== undefined && lastMissAtMs > record.updatedAtMs;
+      return contradicted && nowMs - record.updatedAtMs >= RESTORED_RECHECK_MS ? reclaim('restored-unverified') : hold('restored');
     case RestoreState.NOT_ARCHIVED:
       // A lifecycle rule can move an object to Archive without any event, so the answer ages.
       return due(record.retryAtMs) ? reclaim('recheck-due') : hold('not-archived');

@@ -24,6 +24,7 @@ export interface ObjectMisses {
   readonly request: RestoreRequest;
   readonly count: number;
   readonly firstSeenAtMs: number;
+  readonly lastSeenAtMs: number;
   readonly source: MissSource;
 }
 
@@ -48,10 +49,11 @@ export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[];
       return;
     }
     const id = recordId(ref);
-    const seenAtMs = Number.isFinite(miss.seenAtMs) ? miss.seenAtMs : Number.POSITIVE_INFINITY;
+    // A miss without a usable time counts as seen now (the coordinator caps times at its clock).
+    const seenAtMs = Number.isFinite(miss.seenAtMs) ? Math.floor(miss.seenAtMs) : Number.POSITIVE_INFINITY;
     const existing = byId.get(id);
     if (!existing) {
-      byId.set(id, { id, ref, request, count: 1, firstSeenAtMs: seenAtMs, source: miss.source });
+      byId.set(id, { id, ref, request, count: 1, firstSeenAtMs: seenAtMs, lastSeenAtMs: seenAtMs, source: miss.source });
       return;
     }
     byId.set(id, {
@@ -59,6 +61,7 @@ export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[];
       request: mergeRestoreRequests(existing.request, request),
       count: existing.count + 1,
       firstSeenAtMs: Math.min(existing.firstSeenAtMs, seenAtMs),
+      lastSeenAtMs: Math.max(existing.lastSeenAtMs, seenAtMs),
     });
   });
   return { objects: [...byId.values()], invalid };

@@ -86,7 +86,8 @@ export interface ObjectStore {
 // ---- policy ---------------------------------------------------------------------------------
 
 export type Admission =
-  | { readonly admitted: true; readonly request: RestoreRequest }
+  /** Restore with these parameters (the policy may have lowered the tier). */
+  | { readonly admitted: true; readonly params: ClassRestoreParams }
   | { readonly admitted: false; readonly reason: string; readonly retryAtMs: number };
 
 export interface RestorePolicy {
@@ -95,15 +96,15 @@ export interface RestorePolicy {
   /** Lowers what a caller asked for to what callers may ask for (e.g. the fastest tier). Pure. */
   clampRequest(request: RestoreRequest): RestoreRequest;
   /**
-   * Whether to restore now: object size, daily budgets, rate. May narrow the request (e.g. a
-   * tier above what callers may ask for). A refusal becomes a DEFERRED record.
+   * Whether to restore now, with the parameters already fitted to the class: object size, daily
+   * budgets, rate, the fastest tier allowed. May lower the tier. A refusal becomes DEFERRED.
    */
-  admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, request: RestoreRequest, nowMs: number): Promise<Admission>;
+  admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, params: ClassRestoreParams, nowMs: number): Promise<Admission>;
 }
 
 /** Restores everything in scope: the policy for tests and for users who set no limits. */
 export const allowAllPolicy: RestorePolicy = {
   inScope: () => true,
   clampRequest: (request) => request,
-  admit: async (_ref, _object, request) => ({ admitted: true, request }),
+  admit: async (_ref, _object, params) => ({ admitted: true, params }),
 };

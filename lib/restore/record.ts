@@ -59,6 +59,16 @@ export interface RestoreRecord extends ObjectRef {
   readonly firstSeenAtMs: number;
   readonly updatedAtMs: number;
   readonly lastSource?: MissSource;
+  /**
+   * Set when the record stopped describing the object (a storage event said it was rewritten or
+   * deleted, or it left the allow-list). Such a record is as good as absent, but it is kept, not
+   * deleted, so its version keeps counting: a fencing token must never be reused.
+   */
+  readonly invalidatedAtMs?: number;
+}
+
+export function isInvalidated(record: RestoreRecord): boolean {
+  return record.invalidatedAtMs !== undefined;
 }
 
 /**
@@ -66,6 +76,7 @@ export interface RestoreRecord extends ObjectRef {
  * Store adapters index this; it is a function of the record so it can never disagree with it.
  */
 export function dueAtMs(record: RestoreRecord): number | undefined {
+  if (isInvalidated(record)) return undefined;
   switch (record.state) {
     case RestoreState.CLAIMED:
       return record.leaseUntilMs;

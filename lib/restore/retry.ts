@@ -1,6 +1,6 @@
 // Bounded retries for transient faults: exponential backoff with jitter, never past a deadline.
 import type { Clock } from '../clock';
-import { isRetryable } from './errors';
+import { isRetryable, TransientError } from './errors';
 
 export interface RetrySettings {
   /** First delay; doubles per attempt. */
@@ -14,8 +14,10 @@ export const DEFAULT_RETRY: RetrySettings = { baseMs: 100, maxMs: 3_000, maxAtte
 
 export interface RetryContext {
   readonly clock: Clock;
-  /** No retry is started if its delay would end after this instant. */
+  /** No attempt starts unless it can end (see attemptMs) by this instant. */
   readonly deadlineAtMs: number;
+  /** How long one attempt can take at most (the client's timeout); 0 when unknown. */
+  readonly attemptMs?: number;
   /** Uniform [0, 1); injected so tests are deterministic. */
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -27,18 +29,26 @@ export interface RetryContext {
  */
 export function backoffMs(settings: Pick<RetrySettings, 'baseMs' | 'maxMs'>, attempt: number, random: () => number): number {
   const ceiling = Math.min(settings.maxMs, settings.baseMs * 2 ** Math.max(0, attempt - 1));
-  return ceiling / 2 + random() * (ceiling / 2);
+  // Whole milliseconds: times are stored as integers.
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
+
+/** The deadline came before an attempt could start; retryable later, by whoever holds the object then. */
+export class DeadlineReachedError extends TransientError {}
 
 /** Calls `fn` until it succeeds, throws a non-retryable error, or attempts/time run out. */
 export async function retrying<T>(fn: () => Promise<T>, settings: RetrySettings, ctx: RetryContext): Promise<T> {
+  const attemptMs = ctx.attemptMs ?? 0;
   for (let attempt = 1; ; attempt++) {
+    if (ctx.clock.nowMs() + attemptMs > ctx.deadlineAtMs) {
+      throw new DeadlineReachedError(`no time left for attempt ${attempt} before the lease or invocation deadline`);
+    }
     try {
       return await fn();
     } catch (err) {
       if (!isRetryable(err) || attempt >= settings.maxAttempts) throw err;
       const delay = backoffMs(settings, attempt, ctx.random);
-      if (ctx.clock.nowMs() + delay > ctx.deadlineAtMs) throw err;
+      if (ctx.clock.nowMs() + delay + attemptMs > ctx.deadlineAtMs) throw err;
       await ctx.sleep(delay);
     }
   }

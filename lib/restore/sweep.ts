@@ -6,7 +6,8 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { BatchSummary, Coordinator } from './coordinator';
 import type { Miss } from './miss';
-import type { StateStore } from './ports';
+import { invalidateRecord } from './invalidate';
+import type { RestorePolicy, StateStore } from './ports';
 
 export interface SweepOptions {
   /** At most this many records per run. */
@@ -17,17 +18,25 @@ export interface SweepOptions {
 
 export interface SweepResult {
   readonly due: number;
+  /** Due records outside the allow-list, taken out of the due index. */
+  readonly outOfScope: number;
   readonly summary: BatchSummary;
 }
 
 export async function sweep(
-  deps: { store: StateStore; coordinator: Coordinator; clock: Clock; log: Logger },
+  deps: { store: StateStore; coordinator: Coordinator; policy: Pick<RestorePolicy, 'inScope'>; clock: Clock; log: Logger },
   options: SweepOptions,
 ): Promise<SweepResult> {
   const nowMs = deps.clock.nowMs();
   const due = await deps.store.listDue(nowMs, options.limit);
-  const misses: Miss[] = due.map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs }));
+  // Records the allow-list no longer covers would stay first in line forever and starve the
+  // rest: take them out of the due index (invalidated, not deleted: see invalidate.ts).
+  const outOfScope = due.filter((r) => !deps.policy.inScope(r));
+  for (const record of outOfScope) await invalidateRecord(deps.store, record.id, nowMs, record);
+  const misses: Miss[] = due
+    .filter((r) => deps.policy.inScope(r))
+    .map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs }));
   const { summary } = await deps.coordinator.handle(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
-  deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary });
-  return { due: due.length, summary };
+  deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary, invalidatedOutOfScope: outOfScope.length });
+  return { due: due.length, outOfScope: outOfScope.length, summary };
 }

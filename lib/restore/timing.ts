@@ -24,7 +24,8 @@ export const DEFAULT_TIMING: Timing = {
 };
 
 export function restoreDurationMs(timing: Timing, storageClass: ArchiveClass, tier: Tier | undefined): number {
-  return nominalRestoreMs(storageClass, tier) / timing.timeScale;
+  // Whole milliseconds: times are stored as integers.
+  return Math.round(nominalRestoreMs(storageClass, tier) / timing.timeScale);
 }
 
 /**
@@ -34,7 +35,7 @@ export function restoreDurationMs(timing: Timing, storageClass: ArchiveClass, ti
 export function pollIntervalMs(timing: Timing, storageClass: ArchiveClass | undefined, tier: Tier | undefined): number {
   const nominal = storageClass ? nominalRestoreMs(storageClass, tier) : timing.maxPollMs;
   const poll = Math.min(timing.maxPollMs, Math.max(timing.minPollMs, nominal / 10));
-  return Math.max(1, poll / timing.timeScale);
+  return Math.max(1, Math.round(poll / timing.timeScale));
 }
 
 /** Next time to HEAD a RESTORING object: its ETA, or one poll interval from now once past it. */

@@ -23,6 +23,7 @@ const INTEGER_FIELDS = [
   'attempts',
   'firstSeenAtMs',
   'updatedAtMs',
+  'invalidatedAtMs',
 ] as const;
 
 const STRING_FIELDS = ['bucket', 'key', 'versionId', 'state', 'storageClass', 'tier', 'leaseOwner', 'lastError', 'reason', 'lastSource'] as const;
@@ -84,7 +85,7 @@ export function recordOf(id: string, cells: readonly Cell[]): RestoreRecord {
     const v = string(field);
     if (v !== undefined) record[field] = v;
   }
-  for (const field of ['sizeBytes', 'days', 'requestedAtMs', 'etaAtMs', 'expiresAtMs', 'leaseUntilMs', 'retryAtMs'] as const) {
+  for (const field of ['sizeBytes', 'days', 'requestedAtMs', 'etaAtMs', 'expiresAtMs', 'leaseUntilMs', 'retryAtMs', 'invalidatedAtMs'] as const) {
     const v = integer(field);
     if (v !== undefined) record[field] = v;
   }

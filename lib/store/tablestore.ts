@@ -104,6 +104,7 @@ export class TablestoreStateStore implements StateStore {
         if (failed.length > 0 && attempt >= this.maxAttempts) {
           throw new TransientError(`BatchGetRow ${this.table}: ${failed.length} row(s) still failing after ${attempt} attempts`);
         }
+        if (failed.length > 0) await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
         pending = failed;
       }
     }
@@ -164,8 +165,9 @@ export class TablestoreStateStore implements StateStore {
       }
       start = page.nextStartPrimaryKey ? page.nextStartPrimaryKey.map((c) => ({ [c.name]: c.value })) : null;
     }
-    // The index is eventually consistent: read the rows themselves and keep those still due.
-    const rows = await this.getMany(ids);
+    // The index is eventually consistent (it can briefly hold an id twice, or a stale due time):
+    // read the rows themselves and keep those still due.
+    const rows = await this.getMany([...new Set(ids)]);
     return [...rows.values()]
       .map((record) => ({ record, due: dueAtMs(record) }))
       .filter((r): r is { record: RestoreRecord; due: number } => r.due !== undefined && r.due <= nowMs)

@@ -23,7 +23,7 @@ describe('storage events over the OSS emulator', () => {
   let store: MemoryStateStore;
   let coordinator: Coordinator;
   const miss = (key: string): Miss => ({ bucket: BUCKET, key, source: 'access-log', seenAtMs: clock.nowMs() });
-  const apply = (payload: unknown) => applyStorageEvents(parseStorageEvents(payload).events, { coordinator, store, log: silentLogger });
+  const apply = (payload: unknown) => applyStorageEvents(parseStorageEvents(payload).events, { coordinator, store, clock, log: silentLogger });
   const byKey = (key: string) => store.all().find((r) => r.key === key);
 
   beforeAll(async () => {
@@ -71,15 +71,18 @@ describe('storage events over the OSS emulator', () => {
     const payload = { events: [...events] };
     expect(payload.events.map((e) => e.eventName)).toEqual(['ObjectCreated:PutObject', 'ObjectRemoved:DeleteObject']);
     expect(await apply(payload)).toMatchObject({ invalidated: 2 });
-    expect(byKey('rewritten.bin')).toBeUndefined();
-    expect(byKey('deleted.bin')).toBeUndefined();
+    // Invalidated, not deleted: the version keeps counting, and nothing is due.
+    expect(byKey('rewritten.bin')).toMatchObject({ invalidatedAtMs: clock.nowMs(), version: 3 });
+    expect(byKey('deleted.bin')).toMatchObject({ invalidatedAtMs: clock.nowMs(), version: 3 });
+    expect(await store.listDue(clock.nowMs() + 365 * 86_400_000, 100)).toEqual([]);
 
     // Duplicates find nothing to invalidate.
     expect(await apply(payload)).toMatchObject({ invalidated: 0 });
 
     // The next miss starts from a fresh HEAD: the rewritten object is Standard now.
     await coordinator.handle([miss('rewritten.bin')]);
-    expect(byKey('rewritten.bin')?.state).toBe('NOT_ARCHIVED');
+    expect(byKey('rewritten.bin')).toMatchObject({ state: 'NOT_ARCHIVED', storageClass: 'Standard', version: 5 });
+    expect(byKey('rewritten.bin')?.invalidatedAtMs).toBeUndefined();
   });
 
   it('ignores FinishRestore for an object nobody asked oss-thaw to restore', async () => {

@@ -128,6 +128,55 @@ describe('HTTP API', () => {
     });
   });
 
+  describe('when things have changed or are down', () => {
+    it('answers 410 RestoreExpired for a restored copy past its expiry, and a POST restores again', async () => {
+      const { call, objects, clock } = apiUnderTest();
+      objects.put(ref('a'), 'Archive', 1, { kind: 'restored', expiresAtMs: T0 + HOUR });
+      expect((await call('POST', '/v1/restores/thaw-test/a')).status).toBe(200);
+      clock.set(T0 + HOUR);
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
+      const res = await call('GET', '/v1/restores/thaw-test/a');
+      expect(res.status).toBe(410);
+      expect((await json(res)).error.code).toBe('RestoreExpired');
+      expect((await call('POST', '/v1/restores/thaw-test/a')).status).toBe(202);
+    });
+
+    it('answers 503 with Retry-After when the state store is down, not 500', async () => {
+      const { downStore } = await import('../../support/down-store');
+      const { createApi } = await import('../../../lib/api/app');
+      const { Coordinator } = await import('../../../lib/restore/coordinator');
+      const { silentLogger } = await import('../../../lib/log');
+      const { DEFAULT_TIMING } = await import('../../../lib/restore/timing');
+      const failingReads = { ...downStore, getMany: async () => Promise.reject(new (await import('../../../lib/restore/errors')).TransientError('OTSServerBusy')) };
+      const { objects, clock } = apiUnderTest();
+      const app = createApi({
+        coordinator: new Coordinator({ store: failingReads, objects, clock }),
+        store: failingReads,
+        policy: { inScope: () => true, clampRequest: (r) => r, admit: async (_r, _o, params) => ({ admitted: true, params }) },
+        auth: { mode: 'anonymous' },
+        timing: DEFAULT_TIMING,
+        clock,
+        log: silentLogger,
+      });
+      const res = await app(new Request('http://thaw.local/v1/restores/thaw-test/a', { method: 'POST' }), { rawPath: '/v1/restores/thaw-test/a' });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect((await json(res)).error.code).toBe('ServiceUnavailable');
+    });
+
+    it('forgets an invalidated record: GET says nothing was requested, POST starts afresh', async () => {
+      const { call, objects, store, clock } = apiUnderTest();
+      objects.put(ref('a'), 'Archive');
+      await call('POST', '/v1/restores/thaw-test/a');
+      const { invalidateRecord } = await import('../../../lib/restore/invalidate');
+      const { recordId } = await import('../../../lib/restore/object-ref');
+      expect(await invalidateRecord(store, recordId(ref('a')), clock.nowMs())).toBe(true);
+      objects.put(ref('a'), 'Standard');
+      expect((await json(await call('GET', '/v1/restores/thaw-test/a'))).error.code).toBe('NoSuchRestore');
+      expect((await call('POST', '/v1/restores/thaw-test/a')).status).toBe(409);
+    });
+  });
+
   describe('keys and versions', () => {
     it.each([
       ['spaces', 'my report 2024.csv'],

@@ -5,6 +5,7 @@ import { MemoryStateStore } from '../../../lib/store/memory';
 import { ref, T0 } from '../../support/records';
 
 const GIB = 2 ** 30;
+const ONE_DAY = { days: 1 } as const;
 
 function policy(limits: Partial<CostLimits> = {}) {
   const store = new MemoryStateStore();
@@ -17,7 +18,7 @@ describe('CostPolicy', () => {
   it('admits concurrent requests up to the daily restore budget and refunds the rest', async () => {
     const { store, policy: p } = policy({ dailyRestores: 3 });
     const admissions = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, {}, T0)),
+      Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, ONE_DAY, T0)),
     );
     expect(admissions.map((a) => a.admitted)).toEqual([true, true, true, false, false]);
     expect(admissions[3]).toEqual({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 });
@@ -27,9 +28,9 @@ describe('CostPolicy', () => {
   it('skips an object that would break the byte budget but admits a smaller one after it', async () => {
     const { policy: p } = policy({ dailyBytes: 10 * GIB, maxObjectBytes: 100 * GIB });
     const admissions = await Promise.all([
-      p.admit(ref('a'), { storageClass: 'ColdArchive', sizeBytes: 6 * GIB }, {}, T0),
-      p.admit(ref('b'), { storageClass: 'ColdArchive', sizeBytes: 5 * GIB }, {}, T0),
-      p.admit(ref('c'), { storageClass: 'ColdArchive', sizeBytes: 4 * GIB }, {}, T0),
+      p.admit(ref('a'), { storageClass: 'ColdArchive', sizeBytes: 6 * GIB }, ONE_DAY, T0),
+      p.admit(ref('b'), { storageClass: 'ColdArchive', sizeBytes: 5 * GIB }, ONE_DAY, T0),
+      p.admit(ref('c'), { storageClass: 'ColdArchive', sizeBytes: 4 * GIB }, ONE_DAY, T0),
     ]);
     expect(admissions.map((a) => (a.admitted ? 'yes' : a.reason))).toEqual(['yes', 'daily-byte-budget', 'yes']);
   });
@@ -37,28 +38,28 @@ describe('CostPolicy', () => {
   it('counts what other workers spent before', async () => {
     const { store, policy: p } = policy({ dailyRestores: 10 });
     await store.addToCounters([{ name: 'budget/thaw-test/2026-01-01', deltas: { restores: 9, bytes: 0 } }]);
-    const admissions = await Promise.all([p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0), p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0)]);
+    const admissions = await Promise.all([p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0), p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0)]);
     expect(admissions.map((a) => a.admitted)).toEqual([true, false]);
   });
 
   it('keeps budgets per bucket and per UTC day', async () => {
     const { policy: p } = policy({ dailyRestores: 1 });
-    const first = await p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0);
-    const otherBucket = await p.admit(ref('a', 'thaw-other'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0);
-    const sameDay = await p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0 + 86_399_999);
-    const nextDay = await p.admit(ref('c'), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0 + 86_400_000);
+    const first = await p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0);
+    const otherBucket = await p.admit(ref('a', 'thaw-other'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0);
+    const sameDay = await p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0 + 86_399_999);
+    const nextDay = await p.admit(ref('c'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0 + 86_400_000);
     expect([first, otherBucket, sameDay, nextDay].map((a) => a.admitted)).toEqual([true, true, false, true]);
   });
 
   it('limits restores per second across workers, retrying at the next second', async () => {
     const { policy: p } = policy({ restoresPerSecond: 2 });
-    const admissions = await Promise.all(Array.from({ length: 3 }, (_, i) => p.admit(ref(`r${i}`), { storageClass: 'Archive', sizeBytes: 1 }, {}, T0 + 500)));
+    const admissions = await Promise.all(Array.from({ length: 3 }, (_, i) => p.admit(ref(`r${i}`), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0 + 500)));
     expect(admissions.map((a) => (a.admitted ? 'yes' : `${a.reason} ${a.retryAtMs - T0}`))).toEqual(['yes', 'yes', 'rate-limit 1000']);
   });
 
   it('refuses objects over the size limit without touching the counters', async () => {
     const { store, policy: p } = policy({ maxObjectBytes: 100 });
-    expect(await p.admit(ref('big'), { storageClass: 'Archive', sizeBytes: 101 }, {}, T0)).toEqual({ admitted: false, reason: 'object-too-large', retryAtMs: T0 + 86_400_000 });
+    expect(await p.admit(ref('big'), { storageClass: 'Archive', sizeBytes: 101 }, ONE_DAY, T0)).toEqual({ admitted: false, reason: 'object-too-large', retryAtMs: T0 + 86_400_000 });
     expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0 });
   });
 
@@ -66,7 +67,17 @@ describe('CostPolicy', () => {
     const { policy: p } = policy({ maxTier: 'Standard' });
     expect(p.clampRequest({ tier: 'Expedited', days: 3 })).toEqual({ tier: 'Standard', days: 3 });
     expect(p.clampRequest({ tier: 'Bulk' })).toEqual({ tier: 'Bulk' });
-    expect(await p.admit(ref('x'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { tier: 'Expedited' }, T0)).toEqual({ admitted: true, request: { tier: 'Standard' } });
+    expect(await p.admit(ref('x'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { days: 2, tier: 'Expedited' }, T0)).toEqual({ admitted: true, params: { days: 2, tier: 'Standard' } });
+  });
+
+  it.each([
+    ['ColdArchive', 'Standard', { admitted: true, params: { days: 1, tier: 'Bulk' } }],
+    ['ColdArchive', 'Bulk', { admitted: true, params: { days: 1, tier: 'Bulk' } }],
+    ['DeepColdArchive', 'Standard', { admitted: false, reason: 'tier-not-allowed', retryAtMs: T0 + 86_400_000 }],
+    ['Archive', undefined, { admitted: true, params: { days: 1 } }],
+  ] as const)('with only Bulk allowed, %s at %s → %j', async (storageClass, tier, expected) => {
+    const { policy: p } = policy({ maxTier: 'Bulk' });
+    expect(await p.admit(ref(`t-${storageClass}`), { storageClass, sizeBytes: 1 }, tier ? { days: 1, tier } : { days: 1 }, T0)).toEqual(expected);
   });
 });
 

@@ -192,10 +192,37 @@ describe('Coordinator', () => {
     it('does not retry past the deadline', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new TransientError('timeout'), new TransientError('timeout'));
-      await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 2_050 });
-      // margin 2 s leaves 50 ms: the first backoff (75 ms) does not fit.
+      await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 12_050 });
+      // Margin 2 s and a 10 s call leave 50 ms: the first backoff (75 ms) does not fit.
       expect(objects.count('head')).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'FAILED', attempts: 1 });
+    });
+
+    it('starts nothing when not even one OSS call fits before the deadline', async () => {
+      objects.put(ref('a'), 'Archive');
+      const { summary } = await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 12_000 });
+      expect(summary.unstarted).toBe(1);
+      expect(objects.calls).toEqual([]);
+      expect(await stored('a')).toBeUndefined();
+    });
+
+    it('stops before RestoreObject when the lease could lapse during the call', async () => {
+      objects.put(ref('a'), 'Archive');
+      // The HEAD takes most of the lease (as a slow network would): 60 s lease, 2 s margin, 10 s calls.
+      const slow = new Coordinator({
+        store,
+        objects: { head: async (r) => (clock.advance(49_000), objects.head(r)), restore: (r, c, p) => objects.restore(r, c, p) },
+        clock,
+        random: () => 0.5,
+        sleep: async (ms) => clock.advance(ms),
+      });
+      await slow.handle([miss('a')]);
+      expect(objects.count('restore')).toBe(0);
+      expect(await stored('a')).toMatchObject({ state: 'FAILED', lastError: expect.stringMatching(/^Transient: no time left/) });
+    });
+
+    it('refuses a lease too short for a HEAD and a RestoreObject', () => {
+      expect(() => make({ settings: { leaseMs: 15_000, ossCallTimeoutMs: 10_000 } })).toThrow(/cannot cover/);
     });
 
     it('records a denied credential as FAILED and waits the longest before trying again', async () => {
@@ -256,6 +283,42 @@ describe('Coordinator', () => {
     });
   });
 
+  describe('a restore that must start again', () => {
+    it('takes a fresh ETA when the HEAD past the old one finds the object frozen', async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      // Our record says a Standard restore was due an hour ago; OSS says frozen (the copy expired unseen).
+      await store.create({
+        ...(await import('../../support/records')).record('cold', {
+          state: 'RESTORING',
+          storageClass: 'ColdArchive',
+          tier: 'Standard',
+          requestedAtMs: T0 - 6 * HOUR,
+          etaAtMs: T0 - HOUR,
+          retryAtMs: T0 - HOUR,
+          leaseUntilMs: undefined,
+        }),
+      });
+      await coordinator.handle([miss('cold')]);
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0, etaAtMs: T0 + 5 * HOUR, retryAtMs: T0 + 5 * HOUR });
+    });
+
+    it('looks again at a RESTORED record when a read failed after it, at most once a minute', async () => {
+      objects.put(ref('r'), 'Archive', 1, { kind: 'restored', expiresAtMs: T0 + 24 * HOUR });
+      await coordinator.handle([miss('r')]);
+      // Someone cleaned the restored copy up early; reads fail again.
+      objects.objects.get('thaw-test/r')!.restore = { kind: 'frozen' };
+      clock.advance(30_000);
+      await coordinator.handle([miss('r', { seenAtMs: clock.nowMs() })]);
+      expect(objects.count('head')).toBe(1);
+      clock.advance(30_000);
+      // An access log replaying a read from before the record: no evidence, no HEAD.
+      await coordinator.handle([miss('r', { seenAtMs: T0 - 1 })]);
+      expect(objects.count('head')).toBe(1);
+      const { summary } = await coordinator.handle([miss('r', { seenAtMs: clock.nowMs() })]);
+      expect(summary.restoresIssued).toBe(1);
+    });
+  });
+
   describe('expiry', () => {
     it('restores again once a restored copy has expired', async () => {
       objects.put(ref('a'), 'Archive', 10, { kind: 'restored', expiresAtMs: T0 + HOUR });
@@ -271,7 +334,7 @@ describe('Coordinator', () => {
 
   describe('policy', () => {
     it('writes nothing for an object out of scope', async () => {
-      const policy: RestorePolicy = { inScope: (r) => r.bucket !== 'thaw-test', clampRequest: (r) => r, admit: async (_r, _o, request) => ({ admitted: true, request }) };
+      const policy: RestorePolicy = { inScope: (r) => r.bucket !== 'thaw-test', clampRequest: (r) => r, admit: async (_r, _o, params) => ({ admitted: true, params }) };
       const { summary } = await make({ policy }).handle([miss('a'), miss('a')]);
       expect(summary).toMatchObject({ outOfScope: 1, deduplicated: 0 });
       expect(store.all()).toEqual([]);

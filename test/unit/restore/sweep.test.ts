@@ -16,7 +16,7 @@ describe('sweep', () => {
   let store: MemoryStateStore;
   let objects: FakeObjectStore;
   let coordinator: Coordinator;
-  const run = (limit = 100, deadlineAtMs?: number) => sweep({ store, coordinator, clock, log: silentLogger }, { limit, deadlineAtMs });
+  const run = (limit = 100, deadlineAtMs?: number) => sweep({ store, coordinator, policy: { inScope: (r) => r.bucket === 'thaw-test' }, clock, log: silentLogger }, { limit, deadlineAtMs });
   const stored = async (key: string) => (await store.getMany([recordId(ref(key))])).get(recordId(ref(key)));
 
   beforeEach(() => {
@@ -70,5 +70,26 @@ describe('sweep', () => {
     const { summary } = await run(100, T0 + 1_000);
     expect(summary.unstarted).toBe(1);
     expect(objects.calls).toEqual([]);
+  });
+});
+
+describe('sweep and the allow-list', () => {
+  it('takes due records outside the allow-list out of the index, so they cannot starve the rest', async () => {
+    const clock = new ManualClock(T0);
+    const store = new MemoryStateStore();
+    const objects = new FakeObjectStore(clock);
+    const coordinator = new Coordinator({ store, objects, clock });
+    objects.put(ref('mine'), 'Archive');
+    // Two old FAILED records of a bucket since removed from the allow-list, due first.
+    await store.create(record('old-1', { bucket: 'thaw-gone', state: 'FAILED', retryAtMs: T0 - 100, leaseUntilMs: undefined }));
+    await store.create(record('old-2', { bucket: 'thaw-gone', state: 'FAILED', retryAtMs: T0 - 99, leaseUntilMs: undefined }));
+    await store.create(record('mine', { state: 'FAILED', retryAtMs: T0 - 1, leaseUntilMs: undefined }));
+    const deps = { store, coordinator, policy: { inScope: (r: { bucket: string }) => r.bucket === 'thaw-test' }, clock, log: silentLogger };
+
+    expect(await sweep(deps, { limit: 2 })).toMatchObject({ due: 2, outOfScope: 2 });
+    expect(objects.calls).toEqual([]);
+    const second = await sweep(deps, { limit: 2 });
+    expect(second).toMatchObject({ due: 1, outOfScope: 0 });
+    expect(second.summary.restoresIssued).toBe(1);
   });
 });
