@@ -276,6 +276,40 @@ describe('Coordinator', () => {
       expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
     });
 
+    it('drops a slow worker\'s outcome after the object changed and a new claim took over (no fencing-token reuse)', async () => {
+      objects.put(ref('a'), 'Archive');
+      // Worker A claims and starts a HEAD that does not answer yet (it sees the old Archive object).
+      let releaseA!: () => void;
+      const aHeadStarted = new Promise<void>((started) => {
+        const slowObjects = {
+          head: async (r: typeof ref extends (...a: never[]) => infer R ? R : never) => {
+            const answer = await objects.head(r);
+            started();
+            await new Promise<void>((release) => (releaseA = release));
+            return answer;
+          },
+          restore: objects.restore.bind(objects),
+        };
+        void new Coordinator({ store, objects: slowObjects, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms), settings: { workerId: 'A' } })
+          .handle([miss('a')])
+          .then((r) => (resultA = r));
+      });
+      let resultA: Awaited<ReturnType<Coordinator['handle']>> | undefined;
+      await aHeadStarted;
+
+      // The object is rewritten as Standard; the event invalidates the record; worker B handles a new miss.
+      objects.put(ref('a'), 'Standard');
+      const { invalidateRecord } = await import('../../../lib/restore/invalidate');
+      expect(await invalidateRecord(store, recordId(ref('a')), clock.nowMs())).toBe(true);
+      await make({ settings: { workerId: 'B' } }).handle([miss('a')]);
+      expect(await stored('a')).toMatchObject({ state: 'NOT_ARCHIVED', version: 4 });
+
+      releaseA();
+      for (let turns = 0; resultA === undefined && turns < 100; turns++) await new Promise((resolve) => setImmediate(resolve));
+      expect(resultA?.outcomes[0]).toMatchObject({ result: 'in-flight' });
+      expect(await stored('a')).toMatchObject({ state: 'NOT_ARCHIVED', version: 4 });
+    });
+
     it('reports the object unrecorded when the store cannot take the claim', async () => {
       const { summary } = await make({ store: downStore }).handle([miss('a')]);
       expect(summary.unrecorded).toBe(1);
