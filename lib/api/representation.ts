@@ -62,6 +62,9 @@ export function statusOf(view: RestoreView, nowMs: number): { status: number; he
       if (view.reason === DeferReason.OBJECT_TOO_LARGE) {
         throw new ApiProblem(403, 'ObjectTooLarge', 'The object is larger than oss-thaw may restore automatically (THAW_MAX_OBJECT_BYTES).');
       }
+      if (view.reason === DeferReason.TIER_NOT_ALLOWED) {
+        throw new ApiProblem(403, 'TierNotAllowed', `A ${view.storageClass} object has no restore tier as slow as oss-thaw may use (THAW_MAX_TIER).`);
+      }
       return { status: 429, headers: retry };
     case RestoreState.FAILED:
       return { status: 503, headers: retry };

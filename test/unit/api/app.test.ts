@@ -91,6 +91,15 @@ describe('HTTP API', () => {
       expect((await json(res)).error.code).toBe('ObjectTooLarge');
     });
 
+    it('refuses with 403 TierNotAllowed when the class has no tier as slow as the cap', async () => {
+      const { call, objects } = apiUnderTest({ limits: { maxTier: 'Bulk' } });
+      objects.put(ref('deep'), 'DeepColdArchive');
+      const res = await call('POST', '/v1/restores/thaw-test/deep');
+      expect(res.status).toBe(403);
+      expect((await json(res)).error).toMatchObject({ code: 'TierNotAllowed', message: 'A DeepColdArchive object has no restore tier as slow as oss-thaw may use (THAW_MAX_TIER).' });
+      expect(objects.count('restore')).toBe(0);
+    });
+
     it('answers 503 with Retry-After when OSS keeps failing', async () => {
       const { call, objects } = apiUnderTest();
       objects.put(ref('a'), 'Archive');
