@@ -67,6 +67,22 @@ export interface RestoreRecord extends ObjectRef {
   readonly invalidatedAtMs?: number;
 }
 
+/** The fields that hold whole numbers (stores keep them as integers, never as doubles). */
+export const INTEGER_FIELDS = [
+  'version',
+  'sizeBytes',
+  'days',
+  'requestedAtMs',
+  'etaAtMs',
+  'expiresAtMs',
+  'leaseUntilMs',
+  'retryAtMs',
+  'attempts',
+  'firstSeenAtMs',
+  'updatedAtMs',
+  'invalidatedAtMs',
+] as const satisfies readonly (keyof RestoreRecord)[];
+
 export function isInvalidated(record: RestoreRecord): boolean {
   return record.invalidatedAtMs !== undefined;
 }

@@ -1,20 +1,7 @@
 // Checks shared by every StateStore adapter, so a bad record fails the same way everywhere.
 import type { CounterUpdate } from '../restore/ports';
-import { RESTORE_STATES, type RestoreRecord } from '../restore/record';
+import { INTEGER_FIELDS, RESTORE_STATES, type RestoreRecord } from '../restore/record';
 
-const INTEGER_FIELDS = [
-  'sizeBytes',
-  'days',
-  'requestedAtMs',
-  'etaAtMs',
-  'expiresAtMs',
-  'leaseUntilMs',
-  'retryAtMs',
-  'attempts',
-  'firstSeenAtMs',
-  'updatedAtMs',
-  'invalidatedAtMs',
-] as const;
 
 /** Rejects records no adapter should store: a programming error, so it throws. */
 export function assertWritable(record: RestoreRecord): void {

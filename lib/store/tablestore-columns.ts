@@ -2,7 +2,7 @@
 // would be stored as DOUBLE) and read back from the SDK's Int64 objects.
 import TableStore from 'tablestore';
 import { CorruptRecordError } from '../restore/errors';
-import { RESTORE_STATES, type RestoreRecord } from '../restore/record';
+import { INTEGER_FIELDS, RESTORE_STATES, type RestoreRecord } from '../restore/record';
 import { isStorageClass, isTier } from '../restore/storage-class';
 
 export interface Cell {
@@ -11,20 +11,6 @@ export interface Cell {
   timestamp?: unknown;
 }
 
-const INTEGER_FIELDS = [
-  'version',
-  'sizeBytes',
-  'days',
-  'requestedAtMs',
-  'etaAtMs',
-  'expiresAtMs',
-  'leaseUntilMs',
-  'retryAtMs',
-  'attempts',
-  'firstSeenAtMs',
-  'updatedAtMs',
-  'invalidatedAtMs',
-] as const;
 
 const STRING_FIELDS = ['bucket', 'key', 'versionId', 'state', 'storageClass', 'tier', 'leaseOwner', 'lastError', 'reason', 'lastSource'] as const;
 
@@ -85,7 +71,7 @@ export function recordOf(id: string, cells: readonly Cell[]): RestoreRecord {
     const v = string(field);
     if (v !== undefined) record[field] = v;
   }
-  for (const field of ['sizeBytes', 'days', 'requestedAtMs', 'etaAtMs', 'expiresAtMs', 'leaseUntilMs', 'retryAtMs', 'invalidatedAtMs'] as const) {
+  for (const field of INTEGER_FIELDS.filter((f) => f !== 'version' && f !== 'attempts' && f !== 'firstSeenAtMs' && f !== 'updatedAtMs')) {
     const v = integer(field);
     if (v !== undefined) record[field] = v;
   }
