@@ -48,16 +48,7 @@ export function listBuckets(ctx: OperationContext): OssResponse {
   const page = listPage(names, { prefix, after: marker, delimiter: '', maxKeys });
   const region = ctx.config.region;
   const buckets = page.keys.map((name) => {
-    const bucket = ctx.store.bucket(name);
-    return el('Bucket', [
-      el('CreationDate', isoDate(bucket.createdAtMs)),
-      el('ExtranetEndpoint', `${region}.aliyuncs.com`),
-      el('IntranetEndpoint', `${region}-internal.aliyuncs.com`),
-      el('Location', region),
-      el('Name', bucket.name),
-      el('Region', region.replace(/^oss-/, '')),
-      el('StorageClass', bucket.storageClass),
-    ]);
+    return el('Bucket', bucketFacts(ctx.store.bucket(name), region));
   });
   const paging = ctx.req.query.has('prefix') || ctx.req.query.has('marker') || ctx.req.query.has('max-keys');
   return xmlResponse(
@@ -300,17 +291,24 @@ export function getBucketInfo(ctx: OperationContext, bucketName: string): OssRes
   return xmlResponse(
     el('BucketInfo', [
       el('Bucket', [
-        el('CreationDate', isoDate(bucket.createdAtMs)),
-        el('ExtranetEndpoint', `${region}.aliyuncs.com`),
-        el('IntranetEndpoint', `${region}-internal.aliyuncs.com`),
-        el('Location', region),
-        el('Name', bucket.name),
-        el('Region', region.replace(/^oss-/, '')),
-        el('StorageClass', bucket.storageClass),
+        ...bucketFacts(bucket, region),
         el('Versioning', bucket.versioning ?? ''),
         owner(ctx),
         el('AccessControlList', [el('Grant', 'private')]),
       ]),
     ]),
   );
+}
+
+/** The elements ListBuckets and GetBucketInfo both give for a bucket. */
+function bucketFacts(bucket: { createdAtMs: number; name: string; storageClass: string }, region: string): string[] {
+  return [
+    el('CreationDate', isoDate(bucket.createdAtMs)),
+    el('ExtranetEndpoint', `${region}.aliyuncs.com`),
+    el('IntranetEndpoint', `${region}-internal.aliyuncs.com`),
+    el('Location', region),
+    el('Name', bucket.name),
+    el('Region', region.replace(/^oss-/, '')),
+    el('StorageClass', bucket.storageClass),
+  ];
 }

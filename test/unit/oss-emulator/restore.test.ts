@@ -11,6 +11,7 @@ import {
   type RestoreState,
 } from '../../../lib/emulators/oss/restore';
 import type { StorageClass, Tier } from '../../../lib/restore/storage-class';
+import { codeOf } from '../../support/errors';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -19,15 +20,6 @@ const T0 = Date.UTC(2026, 0, 1);
 
 function body(days?: number, tier?: Tier): RestoreRequest {
   return { days: days === undefined ? undefined : String(days), hasJobParameters: tier !== undefined, tier };
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
 }
 
 describe('restorePhase and the x-oss-restore header', () => {

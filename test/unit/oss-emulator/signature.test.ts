@@ -9,6 +9,7 @@ import {
   stringToSign,
   type SignableRequest,
 } from '../../../lib/emulators/oss/signature';
+import { codeOf } from '../../support/errors';
 
 // ali-oss's own signer: an independent implementation to check ours against.
 const require = createRequire(import.meta.url);
@@ -104,15 +105,6 @@ describe('authenticate', () => {
     const base = request({ method: 'GET', headers: { 'x-oss-date': DATE, ...headers }, bucket: 'b', key: 'k' });
     const signature = signV1(secret, stringToSign(base, DATE));
     return { ...base, headers: { ...base.headers, authorization: `OSS ${accessKeyId}:${signature}` } };
-  }
-
-  function codeOf(fn: () => unknown): string | undefined {
-    try {
-      fn();
-      return undefined;
-    } catch (err) {
-      return (err as { code?: string }).code;
-    }
   }
 
   it('accepts a correct signature and names the key', () => {
