@@ -14,6 +14,8 @@ const USAGE = `usage: thaw <command>
       [--port 0] [--host 127.0.0.1] [--time-scale N] [--access-key-id ID --access-key-secret SECRET]
       [--region oss-cn-hangzhou] [--instance NAME] [--seed N] [--data-dir DIR]
   thaw build                         bundle each function into .build/<name>/index.js with esbuild
+  thaw invoke <function> [--event JSON] [--endpoint URL --account-id ID --region R --service S] [--async]
+                                     invoke a function through the FC API (@alicloud/fc2): local or deployed
   thaw tables create                 create the Tablestore tables if missing (THAW_TABLESTORE_ENDPOINT,
                                      THAW_TABLESTORE_INSTANCE, THAW_TABLE, ALIBABA_CLOUD_ACCESS_KEY_*)
 `;
@@ -44,6 +46,10 @@ async function run(argv: string[]): Promise<void> {
     case 'dev': {
       const { dev } = await import('./local/start');
       return dev(rest);
+    }
+    case 'invoke': {
+      const { invoke } = await import('./local/invoke');
+      return invoke(rest);
     }
     case 'tables': {
       if (rest[0] !== 'create') throw new UsageError('usage: thaw tables create');

@@ -13,6 +13,7 @@ import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { TablestoreStateStore } from '../store/tablestore';
 import { ensureTables } from '../store/tablestore-schema';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
+import { fcApiServer } from './fc-api';
 import { httpTriggerServer, loadFunction, type LocalFunction } from './runtime';
 import { readTemplate } from './template';
 
@@ -37,6 +38,8 @@ export interface StackDescription {
   readonly oss: { endpoint: string; region: string; accessKeyId: string; accessKeySecret: string };
   readonly tablestore: { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
   readonly sls: { endpoint: string; project: string; logstore: string; accessKeyId: string; accessKeySecret: string };
+  /** The local FC API, for @alicloud/fc2 (`new FC(accountId, { endpoint, region, accessKeyID, accessKeySecret })`). */
+  readonly fc: { endpoint: string; accountId: string; region: string; service: string; accessKeyId: string; accessKeySecret: string };
 }
 
 export interface Stack {
@@ -145,6 +148,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
 
+  const service = specs[0]?.service ?? 'oss-thaw';
+  const fcServer = fcApiServer({ service, functions, credentials, log });
+  const fcEndpoint = await listen(fcServer, 0);
+  servers.push(fcServer);
+  const fcInfo: StackDescription['fc'] = { endpoint: fcEndpoint, accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', service, ...credentials };
+
   return {
     functions,
     describe: () => ({
@@ -153,6 +162,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       oss: pick(ossInfo, ['endpoint', 'region', 'accessKeyId', 'accessKeySecret']),
       tablestore: pick(tsInfo, ['endpoint', 'instance', 'accessKeyId', 'accessKeySecret']),
       sls: slsInfo,
+      fc: fcInfo,
     }),
     async close() {
       for (const timer of timers) clearInterval(timer);
