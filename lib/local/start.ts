@@ -115,5 +115,8 @@ Try it:
   curl -s -X POST -H "Authorization: Bearer $TOKEN" '${url('standard/readme.txt')}'
   # what OSS itself saw (RestoreObject calls per object)
   curl -s ${info.oss.endpoint}/-/stats
+  # run the sweeper now, through the FC API with the real FC client
+  ALIBABA_CLOUD_ACCESS_KEY_ID=${info.fc.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${info.fc.accessKeySecret} \\
+    npx thaw invoke sweeper --endpoint ${info.fc.endpoint} --account-id ${info.fc.accountId}
 `;
 }
