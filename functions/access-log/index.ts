@@ -23,7 +23,14 @@ export async function handler(event: unknown, context: FcContext): Promise<Range
   const { endpoint, projectName, logstoreName } = trigger.source;
   // Ten LogGroups per PullLogs keeps a page small however large OSS made its groups (memory
   // stays flat: see the access-log benchmark); a range of many groups just takes more requests.
-  const source = new LogStoreReader({ endpoint, project: projectName, logstore: logstoreName, ...credentialsFrom(context), pageSize: 10 });
+  let source: LogStoreReader;
+  try {
+    source = new LogStoreReader({ endpoint, project: projectName, logstore: logstoreName, ...credentialsFrom(context), pageSize: 10 });
+  } catch (err) {
+    // An endpoint or project no reader accepts will not improve on retry either.
+    log.error('malformed Log trigger event', { requestId: context?.requestId, reason: (err as Error).message });
+    return { malformed: (err as Error).message };
+  }
   try {
     return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }) }, { deadlineAtMs: runtime.deadline(context, started) });
   } finally {

@@ -1,19 +1,31 @@
-// HTTP trigger: the restore API. FC 3.0 calls `handler(event, context)`; FC 2.0 HTTP functions
-// call `fc2Handler(req, resp, context)`. Both only convert and delegate to lib/api.
+// HTTP trigger: the restore API. FC 2.0 (what template.yml deploys) calls
+// `fc2Handler(req, resp, context)`; FC 3.0 calls `handler(event, context)`. Both only convert and
+// delegate to lib/api. If the services cannot be built (state store unreachable at cold start,
+// no credentials), callers get 503 + Retry-After rather than a platform 502.
+import type { ApiHandler } from '../../lib/api/app';
 import { type Fc2Request, type Fc2Response, handleFc2Request, handleFc3Event, type Fc3HttpResult } from '../../lib/api/fc-http';
+import { unavailable } from '../../lib/api/problem';
 import { functionRuntime } from '../../lib/function-runtime';
+import { jsonLogger } from '../../lib/log';
 import type { FcContext } from '../../lib/wiring';
 
 const runtime = functionRuntime();
 
+async function api(context: FcContext): Promise<ApiHandler> {
+  try {
+    return (await runtime.services(context)).api;
+  } catch (err) {
+    jsonLogger().error('the API could not start', { requestId: context?.requestId, error: err });
+    return async () => unavailable(context?.requestId ?? 'unknown');
+  }
+}
+
 export async function handler(event: unknown, context: FcContext): Promise<Fc3HttpResult> {
   const started = Date.now();
-  const { api } = await runtime.services(context);
-  return handleFc3Event(api, event, context?.requestId, runtime.deadline(context, started));
+  return handleFc3Event(await api(context), event, context?.requestId, runtime.deadline(context, started));
 }
 
 export async function fc2Handler(req: Fc2Request, resp: Fc2Response, context: FcContext): Promise<void> {
   const started = Date.now();
-  const { api } = await runtime.services(context);
-  await handleFc2Request(api, req, resp, context?.requestId, runtime.deadline(context, started));
+  await handleFc2Request(await api(context), req, resp, context?.requestId, runtime.deadline(context, started));
 }

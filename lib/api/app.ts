@@ -16,7 +16,7 @@ import { validateRestoreRequest } from '../restore/restore-request';
 import type { Timing } from '../restore/timing';
 import { type AuthSettings, authenticate } from './auth';
 import { route } from './paths';
-import { ApiProblem, internalErrorResponse, json, problemResponse } from './problem';
+import { ApiProblem, internalErrorResponse, json, problemResponse, unavailable } from './problem';
 import { statusOf, viewOf } from './representation';
 
 export interface ApiDeps {
@@ -60,7 +60,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
       } else if (isRetryable(err)) {
         // The state store or OSS is unavailable for now: a caller should come back, not give up.
         log.warn('request failed transiently', { error: err });
-        response = problemResponse(new ApiProblem(503, 'ServiceUnavailable', 'A dependency is unavailable for now; try again shortly.', { 'retry-after': '5' }), requestId);
+        response = unavailable(requestId);
       } else {
         log.error('request failed', { error: err });
         response = internalErrorResponse(requestId);

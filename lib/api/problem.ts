@@ -24,6 +24,11 @@ export function problemResponse(problem: ApiProblem, requestId: string): Respons
   return json(problem.status, { error: { code: problem.code, message: problem.message, requestId } }, problem.headers);
 }
 
+/** A dependency is down for now: come back, do not give up. */
+export function unavailable(requestId: string): Response {
+  return problemResponse(new ApiProblem(503, 'ServiceUnavailable', 'A dependency is unavailable for now; try again shortly.', { 'retry-after': '5' }), requestId);
+}
+
 export function internalErrorResponse(requestId: string): Response {
   return json(500, { error: { code: 'InternalError', message: 'Something went wrong on our side; the request id identifies it in the logs.', requestId } });
 }

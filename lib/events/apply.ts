@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { invalidateRecord } from '../restore/invalidate';
 import type { Coordinator } from '../restore/coordinator';
-import { describeError } from '../restore/errors';
+import { describeError, TransientError } from '../restore/errors';
 import { objectRef, type ObjectRef, recordId } from '../restore/object-ref';
 import type { StateStore } from '../restore/ports';
 import type { StorageEvent } from './storage-event';
@@ -33,11 +33,15 @@ export async function applyStorageEvents(
   const finished = events.filter((e) => e.kind === 'restore-finished');
   if (finished.length > 0) {
     const misses = finished.map((e) => ({ bucket: e.bucket, key: e.key, versionId: e.versionId, source: 'storage-event' as const, seenAtMs: e.eventTimeMs }));
-    const { outcomes, invalid: bad } = await deps.coordinator.handle(misses, { mode: 'refresh', checkNow: true, deadlineAtMs: options.deadlineAtMs, log: deps.log });
+    const { outcomes, invalid: bad, summary } = await deps.coordinator.handle(misses, { mode: 'refresh', checkNow: true, deadlineAtMs: options.deadlineAtMs, log: deps.log });
     invalid += bad.length;
     for (const o of outcomes) {
       if (o.result === 'untracked') untracked++;
       else if (o.calledOss) refreshed++;
+    }
+    // Nothing durable happened for these: fail, so FC delivers the events again.
+    if (summary.unrecorded > 0 || summary.unstarted > 0) {
+      throw new TransientError(`${summary.unrecorded + summary.unstarted} finished restore(s) could not be recorded; retry the events`);
     }
   }
 
@@ -53,7 +57,7 @@ export async function applyStorageEvents(
       continue;
     }
     for (const ref of refs) {
-      const removed = await invalidateRecord(deps.store, recordId(ref), deps.clock.nowMs());
+      const removed = await invalidateRecord(deps.store, recordId(ref), deps.clock.nowMs(), { changedAtMs: event.eventTimeMs });
       if (removed) {
         invalidated++;
         deps.log.info('record invalidated', { event: event.name, bucket: ref.bucket, key: ref.key, versionId: ref.versionId || undefined });

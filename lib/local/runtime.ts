@@ -13,39 +13,47 @@ export type Handler = (event: Buffer, context: FcContext) => Promise<unknown>;
 
 export interface LocalFunction {
   readonly spec: FunctionSpec;
-  /** Invokes the handler with `event` serialised to a Buffer, as FC 3.0 delivers it. */
+  /** Invokes an event handler `(event, context)` with `event` serialised to a Buffer, as FC delivers it. */
   invoke(event: unknown): Promise<unknown>;
+  /** Invokes an HTTP handler `(req, resp, context)` (FC 2.0). */
+  invokeHttp(req: unknown, resp: unknown): Promise<void>;
 }
 
 export async function loadFunction(root: string, spec: FunctionSpec, credentials: Credentials, log: Logger): Promise<LocalFunction> {
   const module = (await import(pathToFileURL(join(root, 'functions', spec.name, 'index.ts')).href)) as Record<string, unknown>;
   const handler = module[spec.exportName];
   if (typeof handler !== 'function') throw new Error(`functions/${spec.name}/index.ts has no export "${spec.exportName}" (template.yml Handler)`);
+  const context = (): FcContext & Record<string, unknown> => ({
+    requestId: randomUUID(),
+    credentials: { ...credentials },
+    function: { name: spec.name, timeout: spec.timeoutSeconds },
+    service: { name: spec.service },
+    region: 'cn-hangzhou',
+  });
+  const timed = async <T>(call: (ctx: FcContext) => Promise<T>): Promise<T> => {
+    const ctx = context();
+    const started = Date.now();
+    try {
+      return await call(ctx);
+    } catch (err) {
+      log.warn('invocation failed', { function: spec.name, requestId: ctx.requestId, error: err });
+      throw err;
+    } finally {
+      log.debug('invoked', { function: spec.name, requestId: ctx.requestId, durationMs: Date.now() - started });
+    }
+  };
   return {
     spec,
-    async invoke(event) {
-      const requestId = randomUUID();
-      const context: FcContext & Record<string, unknown> = {
-        requestId,
-        credentials: { ...credentials },
-        function: { name: spec.name, timeout: spec.timeoutSeconds },
-        service: { name: spec.service },
-        region: 'cn-hangzhou',
-      };
-      const started = Date.now();
-      try {
-        return await (handler as Handler)(Buffer.from(JSON.stringify(event)), context);
-      } catch (err) {
-        log.warn('invocation failed', { function: spec.name, requestId, error: err });
-        throw err;
-      } finally {
-        log.debug('invoked', { function: spec.name, requestId, durationMs: Date.now() - started });
-      }
-    },
+    invoke: (event) => timed((ctx) => (handler as Handler)(Buffer.from(JSON.stringify(event)), ctx)),
+    invokeHttp: (req, resp) => timed(async (ctx) => void (await (handler as (...a: unknown[]) => Promise<unknown>)(req, resp, ctx))),
   };
 }
 
-/** Serves a function with an HTTP trigger: node:http request → FC 3.0 HTTP event → result. */
+/**
+ * Serves a function with an HTTP trigger the way FC 2.0 (what template.yml deploys) calls it:
+ * `handler(req, resp, context)`, req a readable stream with method, path (as sent), headers,
+ * queries and clientIP; resp with setStatusCode / setHeader / send.
+ */
 export function httpTriggerServer(fn: LocalFunction): Server {
   return createServer((req, res) => {
     void serve(fn, req, res);
@@ -53,31 +61,30 @@ export function httpTriggerServer(fn: LocalFunction): Server {
 }
 
 async function serve(fn: LocalFunction, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const queries: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1))) {
+    const seen = queries[name];
+    queries[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  const fcReq = Object.assign(req, { path: q === -1 ? rawUrl : rawUrl.slice(0, q), queries, clientIP: req.socket.remoteAddress ?? '' });
+  let sent = false;
+  const resp = {
+    setStatusCode: (code: number) => {
+      res.statusCode = code;
+    },
+    setHeader: (name: string, value: string) => res.setHeader(name, value),
+    send: (body: string | Buffer) => {
+      sent = true;
+      res.end(body);
+    },
+  };
   try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
-    const queryParameters = Object.fromEntries(new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)));
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    const body = Buffer.concat(chunks);
-    const event = {
-      version: 'v1',
-      rawPath,
-      headers,
-      queryParameters,
-      body: body.toString('base64'),
-      isBase64Encoded: true,
-      requestContext: { requestId: randomUUID(), http: { method: req.method ?? 'GET', path: rawPath, sourceIp: req.socket.remoteAddress ?? '' } },
-    };
-    const result = (await fn.invoke(event)) as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
-    res.writeHead(result.statusCode ?? 200, result.headers ?? {});
-    res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+    await fn.invokeHttp(fcReq, resp);
+    if (!sent) res.end();
   } catch {
+    if (res.headersSent) return void res.destroy();
     // What FC answers when the function itself throws.
     res.writeHead(502, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'FunctionFailed', message: 'The function raised an error; see its logs.' } }));

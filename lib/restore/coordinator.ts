@@ -303,6 +303,8 @@ export class Coordinator {
     const nowMs = this.clock.nowMs();
     // The owner is unique per claim, so a store can tell its own write from a rival's.
     const lease = { leaseUntilMs: nowMs + this.settings.leaseMs, leaseOwner: `${this.settings.workerId}/${randomUUID().slice(0, 8)}` };
+    // What the caller asked for, kept until a restore is sent: retries (sweeper) ask the same.
+    const asked = { ...(o.request.days ? { days: o.request.days } : {}), ...(o.request.tier ? { tier: o.request.tier } : {}) };
     if (decision.action === 'claim-new' || !existing) {
       const record: RestoreRecord = {
         id: o.id,
@@ -313,6 +315,7 @@ export class Coordinator {
         firstSeenAtMs: Math.min(o.firstSeenAtMs, nowMs),
         updatedAtMs: nowMs,
         lastSource: o.source,
+        ...asked,
         ...lease,
       };
       // Create-if-absent: of all workers that saw no record, exactly one creates it.
@@ -326,6 +329,7 @@ export class Coordinator {
       version: existing.version + 1,
       updatedAtMs: nowMs,
       lastSource: o.source,
+      ...asked,
       ...lease,
     };
     // Update-if-version: of all workers that read this version, exactly one moves it on.
@@ -367,7 +371,8 @@ export class Coordinator {
       if (!admission.admitted) {
         log.info('deferred by policy', { reason: admission.reason });
         return {
-          changes: { state: RestoreState.DEFERRED, reason: admission.reason, retryAtMs: admission.retryAtMs, storageClass, sizeBytes: head.sizeBytes },
+          // Keep what was asked for, so the sweeper's retry restores with the same Days and tier.
+          changes: { state: RestoreState.DEFERRED, reason: admission.reason, retryAtMs: admission.retryAtMs, storageClass, sizeBytes: head.sizeBytes, days: wanted.days, tier: wanted.tier },
           result: 'deferred',
           calledOss: true,
         };

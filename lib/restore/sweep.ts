@@ -32,10 +32,11 @@ export async function sweep(
   // Records the allow-list no longer covers would stay first in line forever and starve the
   // rest: take them out of the due index (invalidated, not deleted: see invalidate.ts).
   const outOfScope = due.filter((r) => !deps.policy.inScope(r));
-  for (const record of outOfScope) await invalidateRecord(deps.store, record.id, nowMs, record);
+  for (const record of outOfScope) await invalidateRecord(deps.store, record.id, nowMs, { known: record });
   const misses: Miss[] = due
     .filter((r) => deps.policy.inScope(r))
-    .map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs }));
+    // What was asked for travels with the record, so a retry restores as the caller asked.
+    .map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs, request: { days: r.days, tier: r.tier } }));
   const { summary } = await deps.coordinator.handle(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
   deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary, invalidatedOutOfScope: outOfScope.length });
   return { due: due.length, outOfScope: outOfScope.length, summary };

@@ -85,6 +85,15 @@ describe('function bundles', () => {
     expect(JSON.parse(cold.body)).toMatchObject({ state: 'RESTORING', storageClass: 'ColdArchive', tier: 'Standard' });
   });
 
+  it('answers 503 + Retry-After, not a crash, when the state store is unreachable at cold start', async () => {
+    const http = built.find((b) => b.name === 'http')!;
+    const event = JSON.stringify({ version: 'v1', rawPath: '/v1/health', headers: {}, queryParameters: {}, body: '', isBase64Encoded: false, requestContext: { http: { method: 'GET' } } });
+    const { stdout } = await run(process.execPath, ['-e', INVOKE, http.outfile, event], { env: { ...env, THAW_TABLESTORE_ENDPOINT: 'http://127.0.0.1:9' } });
+    const result = JSON.parse(stdout);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers['retry-after']).toBe('5');
+  });
+
   it('creates the tables with `thaw tables create`, and says so once they exist', async () => {
     const fresh = { ...env, THAW_TABLE: 'thaw_cli', ALIBABA_CLOUD_ACCESS_KEY_ID: env.KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: env.KEY_SECRET };
     const first = await run(process.execPath, ['lib/bin/thaw.mjs', 'tables', 'create'], { env: fresh });

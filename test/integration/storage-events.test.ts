@@ -66,6 +66,8 @@ describe('storage events over the OSS emulator', () => {
     expect(byKey('rewritten.bin')?.state).toBe('RESTORING');
     events.length = 0;
 
+    // A second later the object is rewritten and another one deleted.
+    clock.advance(1000);
     await client.put('rewritten.bin', Buffer.from('now standard'));
     await client.delete('deleted.bin');
     const payload = { events: [...events] };
@@ -80,9 +82,14 @@ describe('storage events over the OSS emulator', () => {
     expect(await apply(payload)).toMatchObject({ invalidated: 0 });
 
     // The next miss starts from a fresh HEAD: the rewritten object is Standard now.
+    clock.advance(1000);
     await coordinator.handle([miss('rewritten.bin')]);
     expect(byKey('rewritten.bin')).toMatchObject({ state: 'NOT_ARCHIVED', storageClass: 'Standard', version: 5 });
     expect(byKey('rewritten.bin')?.invalidatedAtMs).toBeUndefined();
+
+    // The same events delivered late, after the new record: its HEAD already saw the change.
+    expect(await apply(payload)).toMatchObject({ invalidated: 0 });
+    expect(byKey('rewritten.bin')).toMatchObject({ state: 'NOT_ARCHIVED', version: 5 });
   });
 
   it('ignores FinishRestore for an object nobody asked oss-thaw to restore', async () => {

@@ -93,3 +93,29 @@ describe('sweep and the allow-list', () => {
     expect(second.summary.restoresIssued).toBe(1);
   });
 });
+
+describe('sweep keeps what was asked for', () => {
+  it('retries a deferred request with the Days and tier the caller asked for', async () => {
+    const clock = new ManualClock(T0);
+    const store = new MemoryStateStore();
+    const objects = new FakeObjectStore(clock);
+    objects.put(ref('cold'), 'ColdArchive');
+    // The caller asked for 7 days at Bulk; a budget deferred it until now.
+    const coordinator = new Coordinator({
+      store,
+      objects,
+      clock,
+      policy: {
+        inScope: () => true,
+        clampRequest: (r) => r,
+        admit: async (_r, _o, params, nowMs) => (nowMs < T0 + 1000 ? { admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 1000 } : { admitted: true, params }),
+      },
+    });
+    await coordinator.handle([{ bucket: 'thaw-test', key: 'cold', source: 'http', seenAtMs: T0, request: { days: 7, tier: 'Bulk' } }]);
+    expect((await store.getMany([recordId(ref('cold'))])).get(recordId(ref('cold')))).toMatchObject({ state: 'DEFERRED', days: 7, tier: 'Bulk' });
+
+    clock.set(T0 + 1000);
+    await sweep({ store, coordinator, policy: { inScope: () => true }, clock, log: silentLogger }, { limit: 10 });
+    expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params)).toEqual([{ days: 7, tier: 'Bulk' }]);
+  });
+});
