@@ -26,9 +26,15 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await run(argv);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (err instanceof UsageError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`thaw: ${(err as Error).message}\n\n${USAGE}`);
       process.exit(2);
+    }
+    // Configuration and environment problems get one line, not a stack trace.
+    const code = (err as { code?: string }).code;
+    if ((err as Error).name === 'ConfigError' || code === 'EADDRINUSE' || /^No credentials/.test((err as Error).message)) {
+      process.stderr.write(`thaw: ${(err as Error).message}\n`);
+      process.exit(1);
     }
     throw err;
   }
@@ -83,8 +89,10 @@ async function runEmulator(argv: string[]): Promise<void> {
   if (!load) throw new UsageError(`emulator must be one of ${Object.keys(EMULATORS).join(', ')}`);
   const flags = parseEmulatorFlags(rest);
   const emulator = await (await load()).startFromFlags(flags);
+  // Listen before announcing: a SIGTERM right after the line must still close cleanly.
+  const signalled = untilSignalled();
   process.stdout.write(`${JSON.stringify(emulator.describe())}\n`);
-  await untilSignalled();
+  await signalled;
   await emulator.close();
 }
 

@@ -42,6 +42,8 @@ export interface ThawClientOptions {
   readonly minWaitMs?: number;
   readonly maxWaitMs?: number;
   readonly fetch?: typeof fetch;
+  /** Replaces the real wait (tests). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** The restore cannot lead to a readable object (not archived yet unreadable, budget refused, …). */
@@ -98,7 +100,7 @@ export class ThawClient {
       const waitMs = this.waitFor(status, stillRefused);
       if (options.deadlineAtMs !== undefined && Date.now() + waitMs > options.deadlineAtMs) throw new RestoreTimeoutError(status);
       options.onWait?.({ attempt, waitMs, status });
-      await sleep(waitMs, signal);
+      await (this.options.sleep ?? sleep)(waitMs, signal);
     }
   }
 

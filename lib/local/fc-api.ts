@@ -5,7 +5,7 @@
 // "METHOD\nContent-MD5\nContent-Type\nDate\n<sorted x-fc-* headers>/2016-08-15/<path>" (fc2's helper.js).
 // `x-fc-invocation-type: Async` answers 202 at once. A function that throws answers 200 with
 // `x-fc-error-type: UnhandledInvocationError`, as FC does.
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readBody } from '../emulators/shared/http';
 import type { Logger } from '../log';
@@ -29,21 +29,47 @@ export function fcApiServer(options: FcApiOptions): Server {
   });
 }
 
+/** FC's synchronous invocation payload limit. */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** How far a request's Date may be from our clock, as FC allows. */
+const MAX_SKEW_MS = 15 * 60_000;
+
 async function handle(options: FcApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readBody(req, 6 * 1024 * 1024);
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_PAYLOAD_BYTES);
+  } catch {
+    return fail(res, 413, 'EntityTooLarge', `the payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+  }
   const path = (req.url ?? '/').split('?')[0]!;
   const signed = verify(options.credentials, req, path);
   if (signed !== 'ok') return fail(res, 403, signed.code, signed.message);
+  const date = Date.parse(String(req.headers.date ?? ''));
+  if (!Number.isFinite(date) || Math.abs(Date.now() - date) > MAX_SKEW_MS) {
+    return fail(res, 403, 'RequestTimeTooSkewed', 'the Date header is missing or more than 15 minutes from the server time');
+  }
+  // The signature covers Content-MD5, so the body must match it.
+  const md5 = req.headers['content-md5'];
+  if (body.length > 0 && md5 !== Buffer.from(createHash('md5').update(body).digest('hex')).toString('base64')) {
+    return fail(res, 400, 'InvalidArgument', 'Content-MD5 does not match the body');
+  }
 
   const match = /^\/2016-08-15\/services\/([^/]+)\/functions\/([^/]+)\/invocations$/.exec(path);
   if (!match || req.method !== 'POST') return fail(res, 404, 'PathNotSupported', `${req.method} ${path} is not served by the local FC API (only invocations are)`);
-  const [service, functionName] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
+  let service: string;
+  let functionName: string;
+  try {
+    [service, functionName] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
+  } catch {
+    return fail(res, 400, 'InvalidArgument', 'malformed percent-encoding in the path');
+  }
   if (service.split('.')[0] !== options.service) return fail(res, 404, 'ServiceNotFound', `service '${service}' does not exist`);
   const fn = options.functions.get(functionName);
   if (!fn) return fail(res, 404, 'FunctionNotFound', `function '${functionName}' does not exist in service '${service}'`);
 
   const requestId = randomUUID();
-  const event = body.length ? JSON.parse(body.toString('utf8')) : {};
+  // FC hands the payload to the function as it came; our handlers parse JSON themselves.
+  const event: unknown = body;
   if (String(req.headers['x-fc-invocation-type'] ?? '').toLowerCase() === 'async') {
     void fn.invoke(event).catch(() => undefined);
     res.writeHead(202, { 'x-fc-request-id': requestId, 'content-length': '0' });

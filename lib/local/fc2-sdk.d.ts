@@ -15,5 +15,6 @@ declare module '@alicloud/fc2' {
   export default class FC {
     constructor(accountId: string, config: FcConfig);
     invokeFunction(service: string, functionName: string, event: string | Buffer, headers?: Record<string, string>): Promise<FcResponse>;
+    static getSignature(accessKeyId: string, accessKeySecret: string, method: string, path: string, headers: Record<string, string>): string;
   }
 }

@@ -13,7 +13,7 @@ export type Handler = (event: Buffer, context: FcContext) => Promise<unknown>;
 
 export interface LocalFunction {
   readonly spec: FunctionSpec;
-  /** Invokes an event handler `(event, context)` with `event` serialised to a Buffer, as FC delivers it. */
+  /** Invokes an event handler `(event, context)` with `event` as a Buffer (JSON-serialised unless it is one), as FC delivers it. */
   invoke(event: unknown): Promise<unknown>;
   /** Invokes an HTTP handler `(req, resp, context)` (FC 2.0). */
   invokeHttp(req: unknown, resp: unknown): Promise<void>;
@@ -44,7 +44,7 @@ export async function loadFunction(root: string, spec: FunctionSpec, credentials
   };
   return {
     spec,
-    invoke: (event) => timed((ctx) => (handler as Handler)(Buffer.from(JSON.stringify(event)), ctx)),
+    invoke: (event) => timed((ctx) => (handler as Handler)(Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event)), ctx)),
     invokeHttp: (req, resp) => timed(async (ctx) => void (await (handler as (...a: unknown[]) => Promise<unknown>)(req, resp, ctx))),
   };
 }

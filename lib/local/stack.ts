@@ -49,17 +49,32 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  // Whatever started before a failure is closed again, so a failed start leaves no servers behind.
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    return await assemble(options, started);
+  } catch (err) {
+    for (const part of started.reverse()) await part.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function assemble(options: StackOptions, started: { close(): Promise<void> }[]): Promise<Stack> {
   const timeScale = options.timeScale ?? 1;
   const log: Logger = jsonLogger({ level: options.logLevel ?? 'info', fields: { component: 'local-stack' } });
   const sls = await startSlsEmulator();
+  started.push(sls);
   // Named as OSS real-time logging names it: oss-log-<uid>-<region>, logstore oss-log-store.
   const logProject = `oss-log-${DEFAULT_OWNER_ID}-cn-hangzhou`;
   sls.createProject(logProject);
   sls.createLogstore(logProject, OSS_LOG_STORE, { shardCount: 2 });
   const accessLog = new AccessLogShipper((records) => writeOssAccessLogs(sls, logProject, OSS_LOG_STORE, records));
   const events = new EventQueue();
+  started.push({ close: async () => accessLog.stop() });
   const oss = await startOssEmulator({ timeScale, onAccessLog: (r) => accessLog.add(r), onEvent: (e) => events.add(e) });
+  started.push(oss);
   const tablestore = await startTablestoreEmulator();
+  started.push(tablestore);
   const ossInfo = oss.describe() as unknown as StackDescription['oss'];
   const tsInfo = tablestore.describe() as unknown as StackDescription['tablestore'];
   const slsCredential = sls.credentials[0]!;
@@ -79,6 +94,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const environment: Record<string, string> = {
     THAW_ALLOW: options.allow ?? process.env.THAW_ALLOW ?? DEMO_BUCKET,
     THAW_API_TOKEN_SHA256: sha256Hex(apiToken),
+    // Whatever the shell says, the local API asks for the token it prints.
+    THAW_API_ANONYMOUS: 'false',
     THAW_OSS_ENDPOINT: oss.endpoint,
     THAW_OSS_REGION: ossInfo.region,
     THAW_TABLESTORE_ENDPOINT: tablestore.endpoint,
@@ -107,7 +124,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       switch (trigger.type) {
         case 'HTTP': {
           const server = httpTriggerServer(fn);
-          api = await listen(server, options.port ?? 0);
+          started.push({ close: () => close(server) });
+          api = await listen(server, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
+            if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
+            throw err;
+          });
           servers.push(server);
           break;
         }

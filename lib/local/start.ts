@@ -1,6 +1,7 @@
 // `thaw start` (npm start) and `thaw dev`: run the local stack and say how to use it.
 import { parseArgs } from 'node:util';
 import { untilSignalled, UsageError } from '../cli';
+import { sleep } from '../clock';
 import type { LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { type StackDescription, startStack } from './stack';
@@ -45,9 +46,17 @@ export async function start(argv: string[]): Promise<void> {
 async function run(options: RunOptions & { demo?: boolean }): Promise<void> {
   const stack = await startStack({ port: options.port, timeScale: options.timeScale, logLevel: options.json ? options.logLevel : 'warn' });
   const info = stack.describe();
+  // Listen before announcing: a SIGTERM right after the line must still close cleanly.
+  const signalled = untilSignalled();
   process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : guide(info, options.timeScale));
-  const demo = options.demo ? showTheLoop(info).catch((err: unknown) => process.stdout.write(`demo stopped: ${(err as Error).message}\n`)) : undefined;
-  await untilSignalled();
+  const stopDemo = new AbortController();
+  const demo = options.demo
+    ? showTheLoop(info, stopDemo.signal).catch((err: unknown) => {
+        if (!stopDemo.signal.aborted) process.stdout.write(`demo stopped: ${(err as Error).message}\n`);
+      })
+    : undefined;
+  await signalled;
+  stopDemo.abort();
   await demo;
   await stack.close();
 }
@@ -56,7 +65,7 @@ async function run(options: RunOptions & { demo?: boolean }): Promise<void> {
  * What `npm start` shows first: an application reads an archived object, fails, and with no API
  * call the access log starts the restore; when it is done the read succeeds.
  */
-async function showTheLoop(info: StackDescription): Promise<void> {
+async function showTheLoop(info: StackDescription, signal: AbortSignal): Promise<void> {
   const { default: OSS } = await import('ali-oss');
   const say = (line: string) => process.stdout.write(`  [${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   const key = DEMO_OBJECTS.find((o) => o.storageClass === 'Archive')!.key;
@@ -71,7 +80,7 @@ async function showTheLoop(info: StackDescription): Promise<void> {
   const url = `${info.api}/v1/restores/${DEMO_BUCKET}/${encodeURIComponent(key)}`;
   let last = '';
   for (let i = 0; i < 600; i++) {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${info.apiToken}` } });
+    const res = await fetch(url, { headers: { authorization: `Bearer ${info.apiToken}` }, signal });
     const body = res.status === 404 ? undefined : ((await res.json()) as { state: string; etaAt: string | null; expiresAt: string | null });
     const state = body?.state ?? 'no record yet';
     if (state !== last) {
@@ -79,7 +88,7 @@ async function showTheLoop(info: StackDescription): Promise<void> {
       last = state;
     }
     if (state === 'RESTORED') break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200, signal);
   }
   const { content } = await oss.get(key);
   say(`GET → 200, ${content.length} bytes: ${JSON.stringify(content.toString().split('\n')[0])}…`);

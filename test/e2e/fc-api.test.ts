@@ -1,6 +1,7 @@
 // The real Function Compute client (@alicloud/fc2) invoking the local stack's functions through
 // its FC API, and `thaw invoke` doing the same from the command line.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import FC from '@alicloud/fc2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,24 @@ describe('the local FC API', () => {
     ['a wrong secret', () => client('wrong-secret').invokeFunction(fc.service, 'sweeper', '{}'), 'SignatureNotMatch'],
   ])('refuses %s with %s', async (_label, call, code) => {
     await expect(call()).rejects.toMatchObject({ code });
+  });
+
+  it.each([
+    ['a body that is not the one signed', '{"events":[]}', new Date().toUTCString(), 400, 'InvalidArgument'],
+    ['a replayed request dated 2001', '{}', new Date(Date.UTC(2001, 0, 1)).toUTCString(), 403, 'RequestTimeTooSkewed'],
+  ])('refuses %s', async (_label, sentBody, date, status, code) => {
+    const path = `/2016-08-15/services/${fc.service}/functions/sweeper/invocations`;
+    const signedBody = '{}';
+    const headers: Record<string, string> = {
+      date,
+      'content-type': 'application/octet-stream',
+      'content-md5': Buffer.from(createHash('md5').update(signedBody).digest('hex')).toString('base64'),
+      'x-fc-account-id': fc.accountId,
+    };
+    headers.authorization = FC.getSignature(fc.accessKeyId, fc.accessKeySecret, 'POST', path, headers);
+    const res = await fetch(`${fc.endpoint}${path}`, { method: 'POST', headers, body: sentBody });
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { ErrorCode: string }).ErrorCode).toBe(code);
   });
 
   it('is what `thaw invoke` talks to', async () => {

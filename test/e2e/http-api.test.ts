@@ -34,11 +34,14 @@ describe('HTTP API against thaw dev', () => {
     expect(await restoresOf('thaw-demo', 'e2e/hot.bin')).toBe(1);
 
     const during = (await (await call('GET', url('thaw-demo', 'e2e/hot.bin'))).json()) as Json;
-    expect(during.state).toBe('RESTORING');
+    expect(['RESTORING', 'RESTORED']).toContain(during.state);
 
-    // At time-scale 60 an Archive restore takes about one second: wait what Retry-After says.
-    await new Promise((resolve) => setTimeout(resolve, Number(responses[0]!.headers.get('retry-after')) * 1000 + 300));
-    const after = await call('GET', url('thaw-demo', 'e2e/hot.bin'));
+    // At time-scale 60 an Archive restore takes about one second; ask again until it is done.
+    let after = await call('GET', url('thaw-demo', 'e2e/hot.bin'));
+    for (const until = Date.now() + 15_000; after.status !== 200 && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await call('GET', url('thaw-demo', 'e2e/hot.bin'));
+    }
     expect(after.status).toBe(200);
     const body = (await after.json()) as Json;
     expect(body.state).toBe('RESTORED');

@@ -43,11 +43,14 @@ export async function spawnDev(args: string[] = [], env: Record<string, string> 
     child,
     stderr: () => stderr,
     async stop() {
+      let code = child.exitCode;
+      if (code === null) {
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+        child.kill('SIGTERM');
+        code = await exited;
+      }
       if (extra.length) throw new Error(`thaw dev --json printed more than one line on stdout: ${extra[0]}`);
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      return exited;
+      return code;
     },
   };
 }

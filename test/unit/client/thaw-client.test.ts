@@ -29,24 +29,25 @@ describe('ThawClient.getWithRestore', () => {
   it('waits as Retry-After says, then reads; keeps the API path prefix and encodes the key', async () => {
     const urls: string[] = [];
     const waits: WaitInfo[] = [];
+    const slept: number[] = [];
     const client = new ThawClient({
       oss: scriptedOss(2),
       apiUrl: 'https://gateway.example/thaw/',
       token: 't',
-      minWaitMs: 1,
-      maxWaitMs: 5,
-      fetch: answering([{ status: 202, body: restoring, retryAfter: '3' }], urls),
+      fetch: answering([{ status: 202, body: restoring, retryAfter: '3' }, { status: 202, body: restoring, retryAfter: '7200' }], urls),
+      sleep: async (ms) => void slept.push(ms),
     });
     const result = await client.getWithRestore('a b/ü.csv', { onWait: (w) => waits.push(w) });
     expect(result.content.toString()).toBe('bytes');
     expect(urls).toEqual(Array(2).fill('https://gateway.example/thaw/v1/restores/thaw-test/a%20b%2F%C3%BC.csv'));
-    // 3 s asked for, capped at maxWaitMs = 5 ms here.
-    expect(waits.map((w) => w.waitMs)).toEqual([5, 5]);
+    // Exactly what Retry-After says, then capped at the 15-minute default maximum.
+    expect(waits.map((w) => w.waitMs)).toEqual([3000, 900_000]);
+    expect(slept).toEqual([3000, 900_000]);
   });
 
   it('backs off, doubling, while told RESTORED but still refused', async () => {
     const waits: number[] = [];
-    const client = new ThawClient({ oss: scriptedOss(4), apiUrl: 'http://api', minWaitMs: 1, maxWaitMs: 1000, fetch: answering([{ status: 200, body: restored }], []) });
+    const client = new ThawClient({ oss: scriptedOss(4), apiUrl: 'http://api', minWaitMs: 1, maxWaitMs: 1000, fetch: answering([{ status: 200, body: restored }], []), sleep: async () => {} });
     await client.getWithRestore('k', { onWait: (w) => waits.push(w.waitMs) });
     expect(waits).toEqual([1, 2, 4, 8]);
   });
