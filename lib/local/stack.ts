@@ -114,6 +114,13 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const functions = new Map<string, LocalFunction>();
   for (const spec of specs) functions.set(spec.name, await loadFunction(ROOT, spec, credentials, log));
 
+  // Invocations started by events and timers, so close() can let them finish first.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (invocation: Promise<unknown>) => {
+    inFlight.add(invocation);
+    void invocation.finally(() => inFlight.delete(invocation));
+  };
+
   // Wire each trigger of template.yml to its local source, as FC would.
   const servers: Server[] = [];
   const logTriggers: LogTrigger[] = [];
@@ -149,14 +156,16 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
           break;
         case 'OSS':
           events.subscribe(eventPatterns(trigger.properties), (record) =>
-            fn.invoke({ events: [record] }).catch((error: unknown) => log.warn('storage event invocation failed', { function: fn.spec.name, error })),
+            track(fn.invoke({ events: [record] }).catch((error: unknown) => log.warn('storage event invocation failed', { function: fn.spec.name, error }))),
           );
           break;
         case 'Timer': {
           const everyMs = parseEvery(String(trigger.properties.CronExpression ?? '@every 1m'));
           const timer = setInterval(() => {
-            fn.invoke({ triggerTime: new Date().toISOString(), triggerName: trigger.name, payload: '' }).catch((error: unknown) =>
-              log.warn('timer invocation failed', { function: fn.spec.name, error }),
+            track(
+              fn.invoke({ triggerTime: new Date().toISOString(), triggerName: trigger.name, payload: '' }).catch((error: unknown) =>
+                log.warn('timer invocation failed', { function: fn.spec.name, error }),
+              ),
             );
           }, Math.max(250, everyMs / timeScale));
           timer.unref();
@@ -188,6 +197,7 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
     async close() {
       for (const timer of timers) clearInterval(timer);
       for (const trigger of logTriggers) await trigger.stop();
+      await Promise.allSettled([...inFlight]);
       accessLog.stop();
       for (const server of servers) await close(server);
       await oss.close();
