@@ -211,7 +211,7 @@ export class TablestoreStateStore implements StateStore {
         } else if (row.errorCode && TRANSIENT_CODES.has(row.errorCode) && attempt < this.busyAttempts) {
           retry.push(item);
         } else {
-          throw mapError({ name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError, 'BatchWriteRow', this.countersTable);
+          throw rowError(row, this.countersTable);
         }
       });
       if (retry.length > 0) await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
@@ -301,7 +301,7 @@ export class TablestoreStateStore implements StateStore {
         const maybeApplied = !BUSY_CODES.has(row.errorCode);
         this.putOne(w.record, w.condition, maybeApplied).then(w.resolve, w.reject);
       } else {
-        w.reject(mapError({ name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError, 'BatchWriteRow', this.table));
+        w.reject(rowError(row, this.table));
       }
     });
   }
@@ -376,6 +376,11 @@ interface BatchRow {
   errorMessage?: string | null;
   primaryKey: { name: string; value: unknown }[] | null;
   attributes: Cell[] | null;
+}
+
+/** The error of one failed row of a BatchWriteRow, mapped like a whole request's. */
+function rowError(row: BatchRow, table: string): Error {
+  return mapError({ name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError, 'BatchWriteRow', table);
 }
 
 function backoff(attempt: number): number {
