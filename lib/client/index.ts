@@ -44,6 +44,8 @@ export interface ThawClientOptions {
   readonly fetch?: typeof fetch;
   /** Replaces the real wait (tests). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Epoch ms now, for `deadlineAtMs`; default Date.now (tests inject a fixed clock). */
+  readonly now?: () => number;
 }
 
 /** The restore cannot lead to a readable object (not archived yet unreadable, budget refused, …). */
@@ -98,7 +100,7 @@ export class ThawClient {
       // service re-checks it). Back off, doubling, instead of asking every second.
       stillRefused = status.state === 'RESTORED' ? stillRefused + 1 : 0;
       const waitMs = this.waitFor(status, stillRefused);
-      if (options.deadlineAtMs !== undefined && Date.now() + waitMs > options.deadlineAtMs) throw new RestoreTimeoutError(status);
+      if (options.deadlineAtMs !== undefined && (this.options.now ?? Date.now)() + waitMs > options.deadlineAtMs) throw new RestoreTimeoutError(status);
       options.onWait?.({ attempt, waitMs, status });
       await (this.options.sleep ?? sleep)(waitMs, signal);
     }

@@ -9,6 +9,7 @@
 // Writes: create is PutRow EXPECT_NOT_EXIST; update is PutRow EXPECT_EXIST with version == n-1
 // (passIfMissing false). PutRow replaces the whole row, so a field the record cleared is gone.
 import TableStore from 'tablestore';
+import { sleep } from '../clock';
 import { AccessDeniedError, CorruptRecordError, MalformedRequestError, TransientError } from '../restore/errors';
 import type { CounterUpdate, CounterValues, StateStore, WriteResult } from '../restore/ports';
 import { dueAtMs, type RestoreRecord } from '../restore/record';
@@ -30,6 +31,10 @@ export interface TablestoreSettings {
    */
   readonly busyAttempts?: number;
   readonly timeoutMs?: number;
+  /** Waits between retries; injected so tests of busy faults do not spend real seconds. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Uniform [0, 1) for the retry jitter. */
+  readonly random?: () => number;
 }
 
 /** BatchGetRow takes at most 100 rows per request, BatchWriteRow 200. */
@@ -55,6 +60,8 @@ export class TablestoreStateStore implements StateStore {
   readonly countersTable: string;
   private readonly maxAttempts: number;
   private readonly busyAttempts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
   private writeQueue: QueuedWrite[] = [];
   private flushScheduled = false;
 
@@ -64,6 +71,8 @@ export class TablestoreStateStore implements StateStore {
     this.countersTable = `${settings.table}_counters`;
     this.maxAttempts = settings.maxAttempts ?? 4;
     this.busyAttempts = settings.busyAttempts ?? 10;
+    this.sleep = settings.sleep ?? sleep;
+    this.random = settings.random ?? Math.random;
     this.client = new TableStore.Client({
       endpoint: settings.endpoint,
       instancename: settings.instance,
@@ -104,7 +113,7 @@ export class TablestoreStateStore implements StateStore {
         if (failed.length > 0 && attempt >= this.maxAttempts) {
           throw new TransientError(`BatchGetRow ${this.table}: ${failed.length} row(s) still failing after ${attempt} attempts`);
         }
-        if (failed.length > 0) await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
+        if (failed.length > 0) await this.sleep(backoff(attempt, this.random));
         pending = failed;
       }
     }
@@ -214,7 +223,7 @@ export class TablestoreStateStore implements StateStore {
           throw rowError(row, this.countersTable);
         }
       });
-      if (retry.length > 0) await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
+      if (retry.length > 0) await this.sleep(backoff(attempt, this.random));
       pending = retry;
     }
     return results;
@@ -364,7 +373,7 @@ export class TablestoreStateStore implements StateStore {
         // Busy/throttled is refused before execution, so it is safe to repeat any call.
         const safe = mapped instanceof TransientError && (repeatable || busy);
         if (!safe || attempt >= (busy ? this.busyAttempts : this.maxAttempts)) throw mapped;
-        await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
+        await this.sleep(backoff(attempt, this.random));
       }
     }
   }
@@ -383,9 +392,9 @@ function rowError(row: BatchRow, table: string): Error {
   return mapError({ name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError, 'BatchWriteRow', table);
 }
 
-function backoff(attempt: number): number {
+function backoff(attempt: number, random: () => number): number {
   const ceiling = Math.min(2000, 50 * 2 ** attempt);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return ceiling / 2 + random() * (ceiling / 2);
 }
 
 function toNumber(value: unknown): number {

@@ -11,6 +11,9 @@ import { sha256Hex } from '../../lib/api/auth';
 import { startOssEmulator, type OssEmulator } from '../../lib/emulators/oss';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { type BuiltFunction, buildFunctions } from '../../lib/local/build';
+import { objectRef, recordId } from '../../lib/restore/object-ref';
+import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { childEnv } from '../support/child-env';
 
 const run = promisify(execFile);
 
@@ -40,12 +43,13 @@ describe('function bundles', () => {
     oss.createBucket('thaw-bundle');
     oss.putObject('thaw-bundle', 'plain.txt', 'x', { storageClass: 'Standard' });
     oss.putObject('thaw-bundle', 'cold.bin', 'x', { storageClass: 'ColdArchive' });
+    oss.putObject('thaw-bundle', 'rewritten.bin', 'x', { storageClass: 'Archive' });
     tablestore = await startTablestoreEmulator();
     // No tables yet: the first invocation creates them, as on a fresh deployment.
     const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
     const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
-    env = {
-      PATH: process.env.PATH,
+    // Extends the parent's environment: under faketime the bundles must share the emulators' clock.
+    env = childEnv({
       KEY_ID: creds.accessKeyId,
       KEY_SECRET: creds.accessKeySecret,
       THAW_ALLOW: 'thaw-bundle',
@@ -55,7 +59,7 @@ describe('function bundles', () => {
       THAW_TABLESTORE_INSTANCE: ts.instance,
       THAW_TABLE: 'thaw_bundle',
       THAW_LOG_LEVEL: 'error',
-    };
+    });
   });
   afterAll(async () => {
     await oss?.close();
@@ -103,13 +107,30 @@ describe('function bundles', () => {
   });
 
   it('runs the sweeper bundle (the Tablestore due index) and the storage-event bundle', async () => {
+    const http = built.find((b) => b.name === 'http')!;
     const sweeper = built.find((b) => b.name === 'sweeper')!;
     const events = built.find((b) => b.name === 'storage-event')!;
     const swept = await run(process.execPath, ['-e', INVOKE, sweeper.outfile, '{}'], { env });
     expect(JSON.parse(swept.stdout)).toMatchObject({ due: 0 });
-    const payload = JSON.stringify({ events: [{ eventName: 'ObjectCreated:PutObject', eventSource: 'acs:oss', eventTime: '2026-11-24T10:00:00.000Z', region: 'cn-hangzhou', oss: { bucket: { name: 'thaw-bundle' }, object: { key: 'cold.bin', size: 1 } } }] });
-    const applied = await run(process.execPath, ['-e', INVOKE, events.outfile, payload], { env });
-    // The ColdArchive record written by the http bundle above is invalidated by the rewrite.
+
+    // A record of its own, written by the http bundle on the clock every process here shares.
+    const post = JSON.stringify({ version: 'v1', rawPath: '/v1/restores/thaw-bundle/rewritten.bin', headers: { authorization: 'Bearer bundle-token' }, queryParameters: {}, body: '', isBase64Encoded: false, requestContext: { http: { method: 'POST' } } });
+    const posted = await run(process.execPath, ['-e', INVOKE, http.outfile, post], { env });
+    expect(JSON.parse(posted.stdout)).toMatchObject({ statusCode: 202 });
+    const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
+    const id = recordId(objectRef({ bucket: 'thaw-bundle', key: 'rewritten.bin' }));
+    const store = new TablestoreStateStore({ ...ts, table: 'thaw_bundle' });
+    const written = (await store.getMany([id])).get(id)!;
+    expect(written).toMatchObject({ state: 'RESTORING' });
+
+    // The object is rewritten a second after the record was written: the record no longer describes it.
+    const rewrite = (atMs: number) =>
+      JSON.stringify({ events: [{ eventName: 'ObjectCreated:PutObject', eventSource: 'acs:oss', eventTime: new Date(atMs).toISOString(), region: 'cn-hangzhou', oss: { bucket: { name: 'thaw-bundle' }, object: { key: 'rewritten.bin', size: 1 } } }] });
+    const late = await run(process.execPath, ['-e', INVOKE, events.outfile, rewrite(written.updatedAtMs - 1000)], { env });
+    // An event from before the record's write is old news: its HEAD already saw that object.
+    expect(JSON.parse(late.stdout)).toMatchObject({ invalidated: 0 });
+    const applied = await run(process.execPath, ['-e', INVOKE, events.outfile, rewrite(written.updatedAtMs + 1000)], { env });
     expect(JSON.parse(applied.stdout)).toMatchObject({ invalidated: 1 });
+    expect((await store.getMany([id])).get(id)).toMatchObject({ version: written.version + 1, invalidatedAtMs: expect.any(Number) });
   });
 });

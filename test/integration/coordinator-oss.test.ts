@@ -10,6 +10,9 @@ import type { Miss } from '../../lib/restore/miss';
 import { MemoryStateStore } from '../../lib/store/memory';
 
 const BUCKET = 'thaw-coord';
+// A fixed start, whole seconds (x-oss-restore carries the expiry to the second): nothing here
+// depends on today's date.
+const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
 
 interface Stats {
   operations: Record<string, number>;
@@ -20,12 +23,14 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
   let oss: OssEmulator;
   let objects: AliOssObjectStore;
   let client: OSS;
+  // One clock for the emulator and every coordinator: restores finish when a test says so.
+  const clock = new ManualClock(T0);
 
   const stats = async (): Promise<Stats> => (await fetch(`${oss.endpoint}/-/stats`)).json() as Promise<Stats>;
-  const miss = (key: string): Miss => ({ bucket: BUCKET, key, source: 'access-log', seenAtMs: Date.now() });
+  const miss = (key: string, at: ManualClock = clock): Miss => ({ bucket: BUCKET, key, source: 'access-log', seenAtMs: at.nowMs() });
 
   beforeAll(async () => {
-    oss = await startOssEmulator({ timeScale: 60 });
+    oss = await startOssEmulator({ clock });
     const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string; region: string };
     client = new OSS({ endpoint: oss.endpoint, accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, bucket: BUCKET });
     await client.putBucket(BUCKET);
@@ -38,7 +43,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
   it('issues exactly one RestoreObject for 1,000 duplicate misses in one batch', async () => {
     await client.put('dup/one.bin', Buffer.from('frozen bytes'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const store = new MemoryStateStore();
-    const { summary } = await new Coordinator({ store, objects }).handle(Array.from({ length: 1000 }, () => miss('dup/one.bin')));
+    const { summary } = await new Coordinator({ store, objects, clock }).handle(Array.from({ length: 1000 }, () => miss('dup/one.bin')));
 
     expect((await stats()).restores[`${BUCKET}/dup/one.bin`]).toBe(1);
     expect(summary).toMatchObject({ seen: 1000, distinct: 1, restoresIssued: 1, deduplicated: 999 });
@@ -49,7 +54,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const keys = Array.from({ length: 100 }, (_, i) => `many/${String(i).padStart(3, '0')} é+%.bin`);
     for (const key of keys) await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     const store = new MemoryStateStore();
-    await Promise.all(Array.from({ length: 20 }, () => new Coordinator({ store, objects }).handle(keys.map(miss))));
+    await Promise.all(Array.from({ length: 20 }, () => new Coordinator({ store, objects, clock }).handle(keys.map((k) => miss(k)))));
 
     const restores = (await stats()).restores;
     expect(keys.map((k) => restores[`${BUCKET}/${k}`])).toEqual(Array(100).fill(1));
@@ -61,7 +66,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     await client.put('kinds/standard.txt', Buffer.from('s'));
     await client.put('kinds/deep.bin', Buffer.from('d'), { headers: { 'x-oss-storage-class': 'DeepColdArchive' } });
     const store = new MemoryStateStore();
-    const { summary } = await new Coordinator({ store, objects }).handle([
+    const { summary } = await new Coordinator({ store, objects, clock }).handle([
       miss('kinds/standard.txt'),
       miss('kinds/deep.bin'),
       miss('kinds/missing.bin'),
@@ -76,23 +81,23 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
   it('sees a finished restore through HEAD and makes the object readable', async () => {
     // One clock for the emulator and the coordinator: the restore finishes when we say so.
     // Whole seconds, because x-oss-restore carries the expiry to the second.
-    const t0 = Math.floor(Date.now() / 1000) * 1000;
-    const clock = new ManualClock(t0);
-    const timed = await startOssEmulator({ clock });
+    const t0 = T0;
+    const own = new ManualClock(t0);
+    const timed = await startOssEmulator({ clock: own });
     try {
       const creds = timed.describe() as { accessKeyId: string; accessKeySecret: string };
       const c = new OSS({ endpoint: timed.endpoint, ...creds, bucket: BUCKET });
       await c.putBucket(BUCKET);
       await c.put('done/a.bin', Buffer.from('thawed'), { headers: { 'x-oss-storage-class': 'Archive' } });
       const store = new MemoryStateStore();
-      const coordinator = new Coordinator({ store, objects: new AliOssObjectStore({ endpoint: timed.endpoint, ...creds }), clock });
-      await coordinator.handle([miss('done/a.bin')]);
+      const coordinator = new Coordinator({ store, objects: new AliOssObjectStore({ endpoint: timed.endpoint, ...creds }), clock: own });
+      await coordinator.handle([miss('done/a.bin', own)]);
       await expect(c.get('done/a.bin')).rejects.toMatchObject({ status: 403, code: 'InvalidObjectState' });
 
       // An Archive restore takes a minute; Days=1 then keeps it readable for 24 h from completion.
-      clock.advance(60_000);
+      own.advance(60_000);
       timed.tick();
-      await coordinator.handle([miss('done/a.bin')], { mode: 'refresh' });
+      await coordinator.handle([miss('done/a.bin', own)], { mode: 'refresh' });
       const [record] = store.all();
       expect(record).toMatchObject({ state: 'RESTORED', expiresAtMs: t0 + 60_000 + 86_400_000 });
       expect((await c.get('done/a.bin')).content.toString()).toBe('thawed');
@@ -106,7 +111,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const creds = oss.describe() as { accessKeyId: string };
     const wrong = new AliOssObjectStore({ endpoint: oss.endpoint, accessKeyId: creds.accessKeyId, accessKeySecret: 'wrong' });
     const store = new MemoryStateStore();
-    await new Coordinator({ store, objects: wrong }).handle([miss('auth/a.bin')]);
+    await new Coordinator({ store, objects: wrong, clock }).handle([miss('auth/a.bin')]);
     expect(store.all()[0]).toMatchObject({ state: 'FAILED', attempts: 1 });
     expect(store.all()[0]?.lastError).toMatch(/^AccessDenied: HeadObject thaw-coord\/auth\/a\.bin: 403 SignatureDoesNotMatch/);
   });

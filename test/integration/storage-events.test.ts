@@ -15,8 +15,9 @@ import { MemoryStateStore } from '../../lib/store/memory';
 const BUCKET = 'thaw-events';
 
 describe('storage events over the OSS emulator', () => {
-  const t0 = Math.floor(Date.now() / 1000) * 1000;
-  const clock = new ManualClock(t0);
+  // A fixed start, whole seconds (x-oss-restore carries the expiry to the second). Each test reads
+  // its own start from the clock, so none depends on what an earlier one advanced it by.
+  const clock = new ManualClock(Date.UTC(2026, 0, 1, 8, 0, 0));
   const events: OssEventRecord[] = [];
   let oss: OssEmulator;
   let client: OSS;
@@ -39,6 +40,7 @@ describe('storage events over the OSS emulator', () => {
   });
 
   it('records a ColdArchive restore as RESTORED when FinishRestore arrives, before its ETA', async () => {
+    const t0 = clock.nowMs();
     await client.put('cold.bin', Buffer.from('c'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     await coordinator.handle([miss('cold.bin')]);
     expect(byKey('cold.bin')).toMatchObject({ state: 'RESTORING', tier: 'Standard', etaAtMs: t0 + 5 * 3_600_000 });

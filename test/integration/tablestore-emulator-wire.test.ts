@@ -76,7 +76,8 @@ describe('tablestore emulator on the wire', () => {
     it('carries content MD5, content type, a microsecond date, a request id and a signed authorization', async () => {
       const answer = await call(endpoint, 'ListTable', pb.ListTableRequest.encode({}).finish());
       expect(answer.status).toBe(200);
-      expect(pb.ListTableResponse.decode(answer.body).tableNames).toEqual(['wire']);
+      // Other tests of this file may have created tables of their own by now.
+      expect(pb.ListTableResponse.decode(answer.body).tableNames).toContain('wire');
       const h = answer.headers;
       expect(h.get('x-ots-contentmd5')).toBe(createHash('md5').update(answer.body).digest('base64'));
       expect(h.get('x-ots-contenttype')).toBe('protocol buffer');
@@ -306,6 +307,7 @@ describe('tablestore emulator on the wire', () => {
   describe('versions and time to live', () => {
     it('keeps max_versions versions stamped with the data clock, newest first', async () => {
       const client = clientFor(endpoint);
+      const start = clock.nowMs();
       await client.createTable(tableOf('versions', { timeToLive: -1, maxVersions: 2 }));
       for (const v of ['v1', 'v2', 'v3']) {
         clock.advance(1000);
@@ -313,8 +315,8 @@ describe('tablestore emulator on the wire', () => {
       }
       const got = await client.getRow({ tableName: 'versions', primaryKey: [{ id: 'r' }], maxVersions: 5 });
       expect(got.row.attributes.map((a: any) => [a.columnValue, a.timestamp.toNumber()])).toEqual([
-        ['v3', Date.UTC(2026, 0, 1) + 3000],
-        ['v2', Date.UTC(2026, 0, 1) + 2000],
+        ['v3', start + 3000],
+        ['v2', start + 2000],
       ]);
     });
 

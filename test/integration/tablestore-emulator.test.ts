@@ -133,12 +133,19 @@ describe('tablestore emulator with the tablestore SDK', () => {
   });
 
   describe('rows', () => {
-    beforeAll(async () => {
+    /** Puts a row as a test's starting point, unconditionally. */
+    const seed = (id: string, columns: Record<string, unknown>[]) =>
+      client.putRow({ tableName: 'records', condition: ignore(), primaryKey: [{ id }], attributeColumns: columns });
+
+    // Every test starts from the same table: one claimed row, claim-1 at version 1.
+    beforeEach(async () => {
+      if ((await client.listTable({})).tableNames.includes('records')) await client.deleteTable({ tableName: 'records' });
       await client.createTable({
         tableMeta: { tableName: 'records', primaryKey: [{ name: 'id', type: 'STRING' }] },
         reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
         tableOptions: { timeToLive: -1, maxVersions: 1 },
       });
+      await seed('claim-1', [{ state: 'CLAIMED' }, { version: Long.fromNumber(1) }]);
     });
 
     it('puts with EXPECT_NOT_EXIST once; the identical second put fails OTSConditionCheckFail (403)', async () => {
@@ -146,7 +153,7 @@ describe('tablestore emulator with the tablestore SDK', () => {
         client.putRow({
           tableName: 'records',
           condition: expectNotExist(),
-          primaryKey: [{ id: 'claim-1' }],
+          primaryKey: [{ id: 'claim-new' }],
           attributeColumns: [{ state: 'CLAIMED' }, { version: Long.fromNumber(1) }],
         });
       const first = await put();
@@ -196,7 +203,8 @@ describe('tablestore emulator with the tablestore SDK', () => {
           primaryKey: [{ id: 'claim-1' }],
           condition: new TableStore.Condition(
             TableStore.RowExistenceExpectation.IGNORE,
-            new TableStore.SingleColumnCondition('version', 2, TableStore.ComparatorType.EQUAL),
+            // claim-1's version is the INTEGER 1; the JS number 1 goes out as a DOUBLE.
+            new TableStore.SingleColumnCondition('version', 1, TableStore.ComparatorType.EQUAL),
           ),
           updateOfAttributeColumns: [{ PUT: [{ note: 'x' }] }],
         }),
@@ -222,6 +230,7 @@ describe('tablestore emulator with the tablestore SDK', () => {
     });
 
     it('evaluates composite AND/OR/NOT conditions', async () => {
+      await seed('claim-1', [{ state: 'RESTORING' }, { version: Long.fromNumber(2) }]);
       const { SingleColumnCondition, CompositeCondition, ComparatorType, LogicalOperator } = TableStore;
       const and = new CompositeCondition(LogicalOperator.AND);
       and.addSubCondition(new SingleColumnCondition('state', 'RESTORING', ComparatorType.EQUAL, false));
@@ -290,6 +299,7 @@ describe('tablestore emulator with the tablestore SDK', () => {
     });
 
     it('deletes columns with DELETE_ALL and returns only the key for RT_PK', async () => {
+      await seed('claim-1', [{ state: 'CLAIMED' }, { version: Long.fromNumber(1) }, { touched: true }, { composite: 'ok' }, { note: 'x' }]);
       const out = await client.updateRow({
         tableName: 'records',
         primaryKey: [{ id: 'claim-1' }],
@@ -345,11 +355,13 @@ describe('tablestore emulator with the tablestore SDK', () => {
         [true, null],
         [false, 'OTSConditionCheckFail'],
       ]);
+      // The failed row left claim-1 as it was.
       const got = await client.getRow({ tableName: 'records', primaryKey: [{ id: 'claim-1' }], maxVersions: 1 });
-      expect(attrs(got.row).state).toBe('RESTORING');
+      expect(attrs(got.row).state).toBe('CLAIMED');
     });
 
     it('deletes a row, conditionally', async () => {
+      await seed('b-1', [{ state: 'CLAIMED' }]);
       await client.deleteRow({ tableName: 'records', condition: expectExist(), primaryKey: [{ id: 'b-1' }] });
       const err = await failure(client.deleteRow({ tableName: 'records', condition: expectExist(), primaryKey: [{ id: 'b-1' }] }));
       expect(err.message).toContain('OTSConditionCheckFail');
@@ -376,7 +388,9 @@ describe('tablestore emulator with the tablestore SDK', () => {
   });
 
   describe('ranges and secondary indexes', () => {
-    beforeAll(async () => {
+    // Every test starts from the same five rows (c has no dueAtMs, so it is not in the index).
+    beforeEach(async () => {
+      if ((await client.listTable({})).tableNames.includes('restores')) await client.deleteTable({ tableName: 'restores' });
       await client.createTable({
         tableMeta: {
           tableName: 'restores',
@@ -524,8 +538,10 @@ describe('tablestore emulator with the tablestore SDK', () => {
         maxVersions: 1,
       });
       expect(rows.rows.map(keyOf)).toEqual([
-        ['int:500', 'b'],
         ['int:300', 'a'],
+        ['int:200', 'd'],
+        ['int:100', 'e'],
+        ['int:100', 'b'],
       ]);
       await client.dropIndex({ mainTableName: 'restores', indexName: 'restores_by_state' });
       const err = await failure(
@@ -599,6 +615,13 @@ describe('tablestore emulator with the tablestore SDK', () => {
     });
 
     it('answers an injected error with OTSServerBusy (503) without applying the write', async () => {
+      if (!(await client.listTable({})).tableNames.includes('records')) {
+        await client.createTable({
+          tableMeta: { tableName: 'records', primaryKey: [{ name: 'id', type: 'STRING' }] },
+          reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+          tableOptions: { timeToLive: -1, maxVersions: 1 },
+        });
+      }
       emulator.faults.configure({ seed: 7, rules: [{ operation: 'PutRow', errorRate: 1 }] });
       const err = await failure(
         client.putRow({ tableName: 'records', condition: ignore(), primaryKey: [{ id: 'faulted' }], attributeColumns: [{ a: 'b' }] }),

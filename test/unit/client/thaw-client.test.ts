@@ -53,8 +53,19 @@ describe('ThawClient.getWithRestore', () => {
   });
 
   it('fails at once when the wait would overrun the deadline', async () => {
-    const client = new ThawClient({ oss: scriptedOss(1), apiUrl: 'http://api', fetch: answering([{ status: 202, body: restoring, retryAfter: '3600' }], []) });
-    await expect(client.getWithRestore('k', { deadlineAtMs: Date.now() + 60_000 })).rejects.toBeInstanceOf(RestoreTimeoutError);
+    const now = Date.UTC(2026, 0, 1);
+    const client = new ThawClient({ oss: scriptedOss(1), apiUrl: 'http://api', now: () => now, fetch: answering([{ status: 202, body: restoring, retryAfter: '3600' }], []) });
+    await expect(client.getWithRestore('k', { deadlineAtMs: now + 60_000 })).rejects.toBeInstanceOf(RestoreTimeoutError);
+  });
+
+  it('waits when the wait ends before the deadline, on the clock it was given', async () => {
+    const now = Date.UTC(2026, 0, 1);
+    const slept: number[] = [];
+    const client = new ThawClient({ oss: scriptedOss(1), apiUrl: 'http://api', now: () => now, sleep: async (ms) => void slept.push(ms), fetch: answering([{ status: 202, body: restoring, retryAfter: '3600' }], []) });
+    // The wait is capped at 15 minutes, which ends before a deadline 20 minutes from `now`.
+    const result = await client.getWithRestore('k', { deadlineAtMs: now + 20 * 60_000 });
+    expect(result.content.toString()).toBe('bytes');
+    expect(slept).toEqual([15 * 60_000]);
   });
 
   it('throws the service error for answers that cannot lead to a read', async () => {
