@@ -1,7 +1,7 @@
 // Configuration is read once from the environment into a typed, frozen object. Every problem
 // names the variable, so a misconfigured deployment fails at cold start with a clear message.
 import type { AuthSettings } from './api/auth';
-import { type LogLevel } from './log';
+import type { LogLevel } from './log';
 import { type AllowList, parseAllowList } from './policy/allow-list';
 import { type CostLimits, DEFAULT_LIMITS } from './policy/cost-policy';
 import { isTier, type Tier } from './restore/storage-class';
@@ -81,7 +81,10 @@ export function loadConfig(env: Env = process.env): ThawConfig {
   };
   // A claim must outlast a HEAD and a RestoreObject that each take the whole OSS timeout.
   if (config.restore.leaseMs < 2 * config.oss.timeoutMs + 2_000) {
-    throw new ConfigError('THAW_LEASE_SECONDS', `must be at least ${Math.ceil((2 * config.oss.timeoutMs + 2_000) / 1000)} with THAW_OSS_TIMEOUT_MS=${config.oss.timeoutMs}`);
+    throw new ConfigError(
+      'THAW_LEASE_SECONDS',
+      `must be at least ${Math.ceil((2 * config.oss.timeoutMs + 2_000) / 1000)} with THAW_OSS_TIMEOUT_MS=${config.oss.timeoutMs}`,
+    );
   }
   return deepFreeze(config);
 }
@@ -137,9 +140,13 @@ export function reader(env: Env) {
     },
     auth(): AuthSettings {
       const anonymous = this.boolean('THAW_API_ANONYMOUS', false);
-      const hashes = (raw('THAW_API_TOKEN_SHA256') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+      const hashes = (raw('THAW_API_TOKEN_SHA256') ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean);
       for (const h of hashes) {
-        if (!/^[0-9a-f]{64}$/.test(h)) throw new ConfigError('THAW_API_TOKEN_SHA256', 'must be comma-separated SHA-256 hex digests (64 hex digits each) of the API tokens');
+        if (!/^[0-9a-f]{64}$/.test(h))
+          throw new ConfigError('THAW_API_TOKEN_SHA256', 'must be comma-separated SHA-256 hex digests (64 hex digits each) of the API tokens');
       }
       if (anonymous) return { mode: 'anonymous' };
       // No tokens: the API refuses every call (closed by default); functions without an HTTP

@@ -14,9 +14,7 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function jsonLogger(
-  options: { level?: LogLevel; write?: (line: string) => void; fields?: LogFields; now?: () => number } = {},
-): Logger {
+export function jsonLogger(options: { level?: LogLevel; write?: (line: string) => void; fields?: LogFields; now?: () => number } = {}): Logger {
   const min = RANK[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const now = options.now ?? Date.now;

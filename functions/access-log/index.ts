@@ -1,7 +1,7 @@
 // Log (SLS) trigger: FC names a range of one shard of the OSS access-log logstore; pull it, turn
 // refused GETs into misses, coordinate. The invocation fails (so FC retries the range) only when
 // the range could not be read or its misses could not be recorded; replaying a range is harmless.
-import { handleAccessLogRange, MalformedTriggerEventError, parseLogTriggerEvent, type RangeResult } from '../../lib/events/log-trigger';
+import { handleAccessLogRange, type LogTriggerEvent, MalformedTriggerEventError, parseLogTriggerEvent, type RangeResult } from '../../lib/events/log-trigger';
 import { functionRuntime } from '../../lib/function-runtime';
 import { LogStoreReader } from '../../lib/sls';
 import { credentialsFrom, type FcContext } from '../../lib/wiring';
@@ -11,7 +11,7 @@ const runtime = functionRuntime();
 export async function handler(event: unknown, context: FcContext): Promise<RangeResult | { malformed: string }> {
   const started = Date.now();
   const { coordinator, log } = await runtime.services(context);
-  let trigger;
+  let trigger: LogTriggerEvent;
   try {
     trigger = parseLogTriggerEvent(event);
   } catch (err) {
@@ -32,7 +32,11 @@ export async function handler(event: unknown, context: FcContext): Promise<Range
     return { malformed: (err as Error).message };
   }
   try {
-    return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }) }, { deadlineAtMs: runtime.deadline(context, started) });
+    return await handleAccessLogRange(
+      trigger,
+      { source, coordinator, log: log.child({ requestId: context?.requestId }) },
+      { deadlineAtMs: runtime.deadline(context, started) },
+    );
   } finally {
     source.close();
   }

@@ -1,7 +1,7 @@
 // OSS trigger and EventBridge events: a finished restore is recorded at once; a created, removed
 // or modified object invalidates its record. Unknown event types are logged and ignored.
 import { applyStorageEvents, type EventOutcomes } from '../../lib/events/apply';
-import { MalformedEventError, parseStorageEvents } from '../../lib/events/storage-event';
+import { MalformedEventError, type ParsedEvents, parseStorageEvents } from '../../lib/events/storage-event';
 import { functionRuntime } from '../../lib/function-runtime';
 import type { FcContext } from '../../lib/wiring';
 
@@ -11,7 +11,7 @@ export async function handler(event: unknown, context: FcContext): Promise<Event
   const started = Date.now();
   const { coordinator, store, clock, log } = await runtime.services(context);
   const requestLog = log.child({ requestId: context?.requestId });
-  let parsed;
+  let parsed: ParsedEvents;
   try {
     parsed = parseStorageEvents(event);
   } catch (err) {
@@ -21,7 +21,16 @@ export async function handler(event: unknown, context: FcContext): Promise<Event
   }
   for (const ignored of parsed.ignored) requestLog.info('storage event ignored', ignored);
   for (const invalid of parsed.invalid) requestLog.warn('invalid storage event record', invalid);
-  const outcomes = await applyStorageEvents(parsed.events, { coordinator, store, clock, log: requestLog }, { deadlineAtMs: runtime.deadline(context, started) });
-  requestLog.info('storage events done', { events: parsed.events.length, ignored: parsed.ignored.length, ...outcomes, invalid: outcomes.invalid + parsed.invalid.length });
+  const outcomes = await applyStorageEvents(
+    parsed.events,
+    { coordinator, store, clock, log: requestLog },
+    { deadlineAtMs: runtime.deadline(context, started) },
+  );
+  requestLog.info('storage events done', {
+    events: parsed.events.length,
+    ignored: parsed.ignored.length,
+    ...outcomes,
+    invalid: outcomes.invalid + parsed.invalid.length,
+  });
   return { ...outcomes, invalid: outcomes.invalid + parsed.invalid.length };
 }

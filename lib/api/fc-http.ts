@@ -110,6 +110,6 @@ export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: F
     response = problemResponse(new ApiProblem(400, 'InvalidInput', 'The request URL or method is malformed.'), requestId ?? 'unknown');
   }
   resp.setStatusCode(response.status);
-  response.headers.forEach((value, name) => resp.setHeader(name, value));
+  for (const [name, value] of response.headers) resp.setHeader(name, value);
   resp.send(Buffer.from(await response.arrayBuffer()));
 }

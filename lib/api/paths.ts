@@ -3,10 +3,7 @@
 // We read the raw path because URL parsing would fold "." and ".." segments that OSS keys may hold.
 import { ApiProblem } from './problem';
 
-export type Route =
-  | { readonly kind: 'restore'; readonly bucket: string; readonly key: string }
-  | { readonly kind: 'health' }
-  | { readonly kind: 'unknown' };
+export type Route = { readonly kind: 'restore'; readonly bucket: string; readonly key: string } | { readonly kind: 'health' } | { readonly kind: 'unknown' };
 
 const PREFIX = '/v1/restores/';
 

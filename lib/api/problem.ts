@@ -26,7 +26,10 @@ export function problemResponse(problem: ApiProblem, requestId: string): Respons
 
 /** A dependency is down for now: come back, do not give up. */
 export function unavailable(requestId: string): Response {
-  return problemResponse(new ApiProblem(503, 'ServiceUnavailable', 'A dependency is unavailable for now; try again shortly.', { 'retry-after': '5' }), requestId);
+  return problemResponse(
+    new ApiProblem(503, 'ServiceUnavailable', 'A dependency is unavailable for now; try again shortly.', { 'retry-after': '5' }),
+    requestId,
+  );
 }
 
 export function internalErrorResponse(requestId: string): Response {

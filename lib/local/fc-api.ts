@@ -55,7 +55,8 @@ async function handle(options: FcApiOptions, req: IncomingMessage, res: ServerRe
   }
 
   const match = /^\/2016-08-15\/services\/([^/]+)\/functions\/([^/]+)\/invocations$/.exec(path);
-  if (!match || req.method !== 'POST') return fail(res, 404, 'PathNotSupported', `${req.method} ${path} is not served by the local FC API (only invocations are)`);
+  if (!match || req.method !== 'POST')
+    return fail(res, 404, 'PathNotSupported', `${req.method} ${path} is not served by the local FC API (only invocations are)`);
   let service: string;
   let functionName: string;
   try {

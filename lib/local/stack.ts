@@ -161,13 +161,16 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
           break;
         case 'Timer': {
           const everyMs = parseEvery(String(trigger.properties.CronExpression ?? '@every 1m'));
-          const timer = setInterval(() => {
-            track(
-              fn.invoke({ triggerTime: new Date().toISOString(), triggerName: trigger.name, payload: '' }).catch((error: unknown) =>
-                log.warn('timer invocation failed', { function: fn.spec.name, error }),
-              ),
-            );
-          }, Math.max(250, everyMs / timeScale));
+          const timer = setInterval(
+            () => {
+              track(
+                fn
+                  .invoke({ triggerTime: new Date().toISOString(), triggerName: trigger.name, payload: '' })
+                  .catch((error: unknown) => log.warn('timer invocation failed', { function: fn.spec.name, error })),
+              );
+            },
+            Math.max(250, everyMs / timeScale),
+          );
           timer.unref();
           timers.push(timer);
           break;
@@ -252,7 +255,14 @@ class EventQueue {
 /** 'oss:ObjectCreated:*' → /^oss:ObjectCreated:.*$/ */
 function eventPatterns(properties: Record<string, unknown>): RegExp[] {
   const events = Array.isArray(properties.Events) ? (properties.Events as unknown[]) : [];
-  return events.map((e) => new RegExp(`^${String(e).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+  return events.map(
+    (e) =>
+      new RegExp(
+        `^${String(e)
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}$`,
+      ),
+  );
 }
 
 /** FC timer expressions of the form '@every 1m', '@every 30s', '@every 1h'. */

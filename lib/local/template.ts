@@ -39,7 +39,11 @@ export function functionsOf(doc: { Resources?: Record<string, Record<string, unk
   for (const [serviceName, service] of Object.entries(doc.Resources ?? {})) {
     if (service.Type !== 'Aliyun::Serverless::Service') continue;
     for (const [name, resource] of Object.entries(service)) {
-      const fn = resource as { Type?: string; Properties?: Record<string, unknown>; Events?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+      const fn = resource as {
+        Type?: string;
+        Properties?: Record<string, unknown>;
+        Events?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+      };
       if (fn?.Type !== 'Aliyun::Serverless::Function') continue;
       const props = fn.Properties ?? {};
       const handler = String(props.Handler ?? 'index.handler');

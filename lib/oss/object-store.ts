@@ -3,7 +3,7 @@
 import OSS from 'ali-oss';
 import { AccessDeniedError, MalformedRequestError, TransientError } from '../restore/errors';
 import { describeRef, type ObjectRef } from '../restore/object-ref';
-import type { ObjectHead, ObjectStore, RestoreAnswer } from '../restore/ports';
+import type { ObjectHead, ObjectRestoreStatus, ObjectStore, RestoreAnswer } from '../restore/ports';
 import type { ClassRestoreParams } from '../restore/restore-request';
 import { type ArchiveClass, isStorageClass } from '../restore/storage-class';
 import { parseRestoreHeader, UnparsableRestoreHeaderError } from './restore-header';
@@ -46,7 +46,7 @@ export class AliOssObjectStore implements ObjectStore {
     if (!isStorageClass(storageClass)) {
       throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: unknown x-oss-storage-class "${storageClass}"`);
     }
-    let restore;
+    let restore: ObjectRestoreStatus;
     try {
       restore = parseRestoreHeader(headers['x-oss-restore']);
     } catch (err) {

@@ -98,7 +98,7 @@ export class CostPolicy implements RestorePolicy {
     this.flushScheduled = false;
     try {
       const admissions = await this.decide(batch);
-      batch.forEach((item, i) => item.resolve(admissions[i]!));
+      for (const [i, item] of batch.entries()) item.resolve(admissions[i]!);
     } catch (err) {
       for (const item of batch) item.reject(err);
     }

@@ -209,8 +209,10 @@ export class Coordinator {
     for (let i = 0; i < inScope.length; i += this.settings.claimChunkSize) {
       const chunk = inScope.slice(i, i + this.settings.claimChunkSize);
       const steps = await Promise.all(chunk.map((o) => this.claimStep(o, records.get(o.id), options)));
-      const worked = await mapWithLimit(steps, this.settings.concurrency, async (step): Promise<ObjectOutcome> =>
-        'outcome' in step ? step.outcome : this.workStep(step, options),
+      const worked = await mapWithLimit(
+        steps,
+        this.settings.concurrency,
+        async (step): Promise<ObjectOutcome> => ('outcome' in step ? step.outcome : this.workStep(step, options)),
       );
       outcomes.push(...worked);
     }
@@ -228,11 +230,7 @@ export class Coordinator {
   }
 
   /** Decide and, if something is to be done, claim. Either a final outcome or a claim to work on. */
-  private async claimStep(
-    o: ObjectMisses,
-    existing: RestoreRecord | undefined,
-    options: BatchOptions,
-  ): Promise<{ outcome: ObjectOutcome } | ClaimedObject> {
+  private async claimStep(o: ObjectMisses, existing: RestoreRecord | undefined, options: BatchOptions): Promise<{ outcome: ObjectOutcome } | ClaimedObject> {
     const base = { id: o.id, ref: o.ref, misses: o.count };
     const log = (options.log ?? this.log).child({ object: describeRef(o.ref), recordId: o.id });
     const nowMs = this.clock.nowMs();
@@ -372,7 +370,15 @@ export class Coordinator {
         log.info('deferred by policy', { reason: admission.reason });
         return {
           // Keep what was asked for, so the sweeper's retry restores with the same Days and tier.
-          changes: { state: RestoreState.DEFERRED, reason: admission.reason, retryAtMs: admission.retryAtMs, storageClass, sizeBytes: head.sizeBytes, days: wanted.days, tier: wanted.tier },
+          changes: {
+            state: RestoreState.DEFERRED,
+            reason: admission.reason,
+            retryAtMs: admission.retryAtMs,
+            storageClass,
+            sizeBytes: head.sizeBytes,
+            days: wanted.days,
+            tier: wanted.tier,
+          },
           result: 'deferred',
           calledOss: true,
         };
@@ -385,10 +391,7 @@ export class Coordinator {
       const running = head.restore.kind === 'restoring' && previous?.state === RestoreState.RESTORING ? previous : undefined;
       const restoring = (requestedAtMs: number, tier: Tier | undefined): Partial<RestoreRecord> => {
         // A raised tier can only bring the ETA forward.
-        const etaAtMs = Math.min(
-          requestedAtMs + restoreDurationMs(this.timing, storageClass, tier),
-          running?.etaAtMs ?? Number.POSITIVE_INFINITY,
-        );
+        const etaAtMs = Math.min(requestedAtMs + restoreDurationMs(this.timing, storageClass, tier), running?.etaAtMs ?? Number.POSITIVE_INFINITY);
         return {
           state: RestoreState.RESTORING,
           storageClass,
@@ -414,8 +417,7 @@ export class Coordinator {
         case 'already-restored': {
           // 200: restored, and the period was just extended. HEAD again for the real expiry.
           const after = await call(() => this.objects.head(o.ref)).catch(() => undefined);
-          const expiresAtMs =
-            after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : nowMs + params.days * 86_400_000;
+          const expiresAtMs = after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : nowMs + params.days * 86_400_000;
           return { changes: this.restoredChanges(storageClass, head.sizeBytes, expiresAtMs), result: 'restored', calledOss: true };
         }
         case 'not-found':
@@ -559,13 +561,7 @@ function heldResult(record: RestoreRecord): ObjectResult {
   }
 }
 
-function summarise(
-  seen: number,
-  invalid: number,
-  objects: readonly ObjectMisses[],
-  outcomes: readonly ObjectOutcome[],
-  durationMs: number,
-): BatchSummary {
+function summarise(seen: number, invalid: number, objects: readonly ObjectMisses[], outcomes: readonly ObjectOutcome[], durationMs: number): BatchSummary {
   const count = (result: ObjectResult) => outcomes.filter((o) => o.result === result).length;
   const validMisses = objects.reduce((n, o) => n + o.count, 0);
   const outOfScopeMisses = outcomes.filter((o) => o.result === 'out-of-scope').reduce((n, o) => n + o.misses, 0);

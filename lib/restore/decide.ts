@@ -48,11 +48,12 @@ export function decide(record: RestoreRecord | undefined, nowMs: number, request
       // Past the ETA a miss may look (HEAD) whether it finished; the restore itself is not repeated
       // unless OSS says the object is frozen again.
       return due(record.retryAtMs ?? record.etaAtMs) ? reclaim('restore-check-due') : hold('restoring');
-    case RestoreState.RESTORED:
+    case RestoreState.RESTORED: {
       // A restored copy expires; a miss after that means it is frozen again.
       if (due(record.expiresAtMs)) return reclaim('restore-expired');
       const contradicted = lastMissAtMs !== undefined && lastMissAtMs > record.updatedAtMs;
       return contradicted && nowMs - record.updatedAtMs >= RESTORED_RECHECK_MS ? reclaim('restored-unverified') : hold('restored');
+    }
     case RestoreState.NOT_ARCHIVED:
       // A lifecycle rule can move an object to Archive without any event, so the answer ages.
       return due(record.retryAtMs) ? reclaim('recheck-due') : hold('not-archived');

@@ -68,7 +68,10 @@ export function objectRef(input: { bucket: unknown; key: unknown; versionId?: un
  */
 export function recordId(ref: ObjectRef): string {
   // JSON keeps the three parts apart whatever characters a key holds.
-  return createHash('sha256').update(JSON.stringify([ref.bucket, ref.key, ref.versionId])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([ref.bucket, ref.key, ref.versionId]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function describeRef(ref: ObjectRef): string {

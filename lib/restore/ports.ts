@@ -49,10 +49,7 @@ export interface CounterValues {
 
 // ---- objects --------------------------------------------------------------------------------
 
-export type ObjectRestoreStatus =
-  | { readonly kind: 'frozen' }
-  | { readonly kind: 'restoring' }
-  | { readonly kind: 'restored'; readonly expiresAtMs: number };
+export type ObjectRestoreStatus = { readonly kind: 'frozen' } | { readonly kind: 'restoring' } | { readonly kind: 'restored'; readonly expiresAtMs: number };
 
 export type ObjectHead =
   | { readonly found: false }
@@ -87,8 +84,7 @@ export interface ObjectStore {
 
 export type Admission =
   /** Restore with these parameters (the policy may have lowered the tier). */
-  | { readonly admitted: true; readonly params: ClassRestoreParams }
-  | { readonly admitted: false; readonly reason: string; readonly retryAtMs: number };
+  { readonly admitted: true; readonly params: ClassRestoreParams } | { readonly admitted: false; readonly reason: string; readonly retryAtMs: number };
 
 export interface RestorePolicy {
   /** Whether oss-thaw may act on this object at all (allow-list). Checked before any write. */

@@ -48,11 +48,7 @@ export interface ClassRestoreParams {
  * Fits a request to what the class accepts: Days clamped into the class's range, the tier dropped
  * for Archive, and a tier the class lacks (Bulk for DeepColdArchive) replaced by the class default.
  */
-export function paramsForClass(
-  storageClass: ArchiveClass,
-  request: RestoreRequest,
-  defaults: { days: number; tier: Tier },
-): ClassRestoreParams {
+export function paramsForClass(storageClass: ArchiveClass, request: RestoreRequest, defaults: { days: number; tier: Tier }): ClassRestoreParams {
   const rules = RESTORE_RULES[storageClass];
   const days = Math.min(rules.maxDays, Math.max(rules.minDays, request.days ?? defaults.days));
   if (rules.tiers.length === 0) return { days };

@@ -39,11 +39,7 @@ export function pollIntervalMs(timing: Timing, storageClass: ArchiveClass | unde
 }
 
 /** Next time to HEAD a RESTORING object: its ETA, or one poll interval from now once past it. */
-export function nextRestoreCheckMs(
-  timing: Timing,
-  record: Pick<RestoreRecord, 'etaAtMs' | 'storageClass' | 'tier'>,
-  nowMs: number,
-): number {
+export function nextRestoreCheckMs(timing: Timing, record: Pick<RestoreRecord, 'etaAtMs' | 'storageClass' | 'tier'>, nowMs: number): number {
   if (record.etaAtMs !== undefined && record.etaAtMs > nowMs) return record.etaAtMs;
   const storageClass = record.storageClass as ArchiveClass | undefined;
   return nowMs + pollIntervalMs(timing, storageClass, record.tier);
@@ -54,8 +50,7 @@ export function nextRestoreCheckMs(
  * for (restored, not archived, not found). Never less than 1.
  */
 export function retryAfterSeconds(timing: Timing, record: RestoreRecord, nowMs: number): number | undefined {
-  const until = (atMs: number | undefined) =>
-    atMs === undefined ? undefined : Math.max(1, Math.ceil((atMs - nowMs) / SECOND_MS));
+  const until = (atMs: number | undefined) => (atMs === undefined ? undefined : Math.max(1, Math.ceil((atMs - nowMs) / SECOND_MS)));
   switch (record.state) {
     case RestoreState.CLAIMED:
       return timing.claimedRetryAfterSeconds;

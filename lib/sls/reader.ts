@@ -5,12 +5,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { sleep, systemClock, type Clock } from '../clock';
 import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
-import {
-  isRetryable,
-  SlsBadResponseError,
-  SlsRetriesExhaustedError,
-  SlsServiceError,
-} from './errors';
+import { isRetryable, SlsBadResponseError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
 import { checkLogGroupList, logsOfLogGroupList, type DecodedLog } from './log-decoder';
 import { lz4BlockDecompress } from './lz4';
 import { authorizationHeader } from './signature';
@@ -391,4 +386,3 @@ async function decompress(body: Buffer, type: string, rawSize: number, requestId
   }
   return out;
 }
-

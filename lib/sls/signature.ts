@@ -35,7 +35,7 @@ export function canonicalHeaders(headers: Readonly<Record<string, string | undef
 export function stringToSign(request: SignableRequest): string {
   const h = request.headers;
   return (
-    `${request.method.toUpperCase()}\n${h['content-md5'] ?? ''}\n${h['content-type'] ?? ''}\n${h['date'] ?? ''}\n` +
+    `${request.method.toUpperCase()}\n${h['content-md5'] ?? ''}\n${h['content-type'] ?? ''}\n${h.date ?? ''}\n` +
     canonicalHeaders(h) +
     canonicalResource(request.path, request.query)
   );

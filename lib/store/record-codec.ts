@@ -2,7 +2,6 @@
 import type { CounterUpdate } from '../restore/ports';
 import { INTEGER_FIELDS, RESTORE_STATES, type RestoreRecord } from '../restore/record';
 
-
 /** Rejects records no adapter should store: a programming error, so it throws. */
 export function assertWritable(record: RestoreRecord): void {
   if (!/^[0-9a-f]{32}$/.test(record.id)) throw new TypeError(`record id must be 32 hex digits, got "${record.id}"`);

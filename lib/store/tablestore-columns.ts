@@ -11,7 +11,6 @@ export interface Cell {
   timestamp?: unknown;
 }
 
-
 const STRING_FIELDS = ['bucket', 'key', 'versionId', 'state', 'storageClass', 'tier', 'leaseOwner', 'lastError', 'reason', 'lastSource'] as const;
 
 /** Attribute columns for PutRow; undefined fields are left out, so PutRow removes them. */

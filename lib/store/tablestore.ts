@@ -389,7 +389,11 @@ interface BatchRow {
 
 /** The error of one failed row of a BatchWriteRow, mapped like a whole request's. */
 function rowError(row: BatchRow, table: string): Error {
-  return mapError({ name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError, 'BatchWriteRow', table);
+  return mapError(
+    { name: 'OTSError', code: row.errorCode ?? 'OTSError', message: `${row.errorCode ?? ''} ${row.errorMessage ?? ''}` } as OtsError,
+    'BatchWriteRow',
+    table,
+  );
 }
 
 function backoff(attempt: number, random: () => number): number {

@@ -92,7 +92,12 @@ export const accessLogBenchmark: Benchmark = {
       const built = await buildFunctions({ outDir, quiet: true });
       const bundle = built.find((b) => b.name === 'access-log')!;
 
-      const event = { source: { endpoint: sls.endpoint, projectName: PROJECT, logstoreName: OSS_LOG_STORE, shardId: 0, beginCursor, endCursor }, jobName: 'bench', taskId: 'bench', cursorTime: seconds };
+      const event = {
+        source: { endpoint: sls.endpoint, projectName: PROJECT, logstoreName: OSS_LOG_STORE, shardId: 0, beginCursor, endCursor },
+        jobName: 'bench',
+        taskId: 'bench',
+        cursorTime: seconds,
+      };
       const child = spawn(process.execPath, [...(process.env.THAW_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '-e', WORKER], {
         env: {
           ...process.env,
@@ -113,7 +118,12 @@ export const accessLogBenchmark: Benchmark = {
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       if (code !== 0) throw new Error(`the access-log worker exited with ${code}`);
-      const { ms, result, maxRssKb, cpuMs } = JSON.parse(out) as { ms: number; result: { records: number; misses: number; summary: { restoresIssued: number; deferred: number } }; maxRssKb: number; cpuMs: number };
+      const { ms, result, maxRssKb, cpuMs } = JSON.parse(out) as {
+        ms: number;
+        result: { records: number; misses: number; summary: { restoresIssued: number; deferred: number } };
+        maxRssKb: number;
+        cpuMs: number;
+      };
       const restores = oss.stats().operations.RestoreObject ?? 0;
       return [
         { name: 'records/s (pull + decode + coordinate)', value: round(result.records / (ms / 1000)), unit: 'records/s', target: 'goal ≥ 5000' },

@@ -54,7 +54,12 @@ export const storeOpsBenchmark: Benchmark = {
       await ensureTables(store);
       const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
       const objects = new AliOssObjectStore({ endpoint: oss.endpoint, ...creds });
-      const misses: Miss[] = Array.from({ length: MISSES }, (_, i) => ({ bucket: 'thaw-bench', key: `k/${i % OBJECTS}`, source: 'access-log', seenAtMs: Date.now() }));
+      const misses: Miss[] = Array.from({ length: MISSES }, (_, i) => ({
+        bucket: 'thaw-bench',
+        key: `k/${i % OBJECTS}`,
+        source: 'access-log',
+        seenAtMs: Date.now(),
+      }));
 
       const first = counting(store);
       const { ms: firstMs } = await timed(() => new Coordinator({ store: first.wrapped, objects }).handle(misses));

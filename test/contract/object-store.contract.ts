@@ -28,10 +28,13 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
       expect(await subject.objects.head(ref('missing'))).toEqual({ found: false });
     });
 
-    it.each(['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const)('HEADs a %s object with its class and size, frozen', async (storageClass) => {
-      await subject.put(ref(`head-${storageClass}`), storageClass, 'twelve bytes');
-      expect(await subject.objects.head(ref(`head-${storageClass}`))).toEqual({ found: true, storageClass, sizeBytes: 12, restore: { kind: 'frozen' } });
-    });
+    it.each(['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const)(
+      'HEADs a %s object with its class and size, frozen',
+      async (storageClass) => {
+        await subject.put(ref(`head-${storageClass}`), storageClass, 'twelve bytes');
+        expect(await subject.objects.head(ref(`head-${storageClass}`))).toEqual({ found: true, storageClass, sizeBytes: 12, restore: { kind: 'frozen' } });
+      },
+    );
 
     it('answers a restore, a second restore and a HEAD in between as OSS does', async () => {
       await subject.put(ref('cold'), 'ColdArchive', 'x');

@@ -55,9 +55,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
 
       it('lets exactly one of 20 concurrent creates win', async () => {
         const base = record(key('race-create'));
-        const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => store.create({ ...base, leaseOwner: `w${i}` })),
-        );
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.create({ ...base, leaseOwner: `w${i}` })));
         expect(results.filter((r) => r.ok)).toHaveLength(1);
       });
 
@@ -111,9 +109,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
       it('lets exactly one of 20 concurrent updates from the same version win', async () => {
         const r = record(key('race-update'));
         await store.create(r);
-        const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => store.update({ ...r, version: 2, leaseOwner: `w${i}` })),
-        );
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.update({ ...r, version: 2, leaseOwner: `w${i}` })));
         expect(results.filter((x) => x.ok)).toHaveLength(1);
         expect((await store.getMany([r.id])).get(r.id)?.version).toBe(2);
       });

@@ -8,7 +8,13 @@ import { describeStateStoreContract } from './state-store.contract';
 describeStateStoreContract('tablestore', async () => {
   const emulator = await startTablestoreEmulator();
   const { endpoint, instance, accessKeyId, accessKeySecret } = emulator.describe() as Record<string, string>;
-  const store = new TablestoreStateStore({ endpoint: endpoint!, instance: instance!, table: 'thaw_contract', accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret! });
+  const store = new TablestoreStateStore({
+    endpoint: endpoint!,
+    instance: instance!,
+    table: 'thaw_contract',
+    accessKeyId: accessKeyId!,
+    accessKeySecret: accessKeySecret!,
+  });
   await ensureTables(store);
   return { store, close: () => emulator.close() };
 });

@@ -34,7 +34,12 @@ describe('the access-log loop against thaw dev, without the API', () => {
   beforeAll(async () => {
     dev = await spawnDev(['--time-scale', '60']);
     expect(dev.info.sls).toMatchObject({ project: 'oss-log-1000000000000001-cn-hangzhou', logstore: 'oss-log-store' });
-    oss = new OSS({ endpoint: dev.info.oss.endpoint, accessKeyId: dev.info.oss.accessKeyId, accessKeySecret: dev.info.oss.accessKeySecret, bucket: 'thaw-demo' });
+    oss = new OSS({
+      endpoint: dev.info.oss.endpoint,
+      accessKeyId: dev.info.oss.accessKeyId,
+      accessKeySecret: dev.info.oss.accessKeySecret,
+      bucket: 'thaw-demo',
+    });
   });
   afterAll(async () => {
     expect(await dev?.stop()).toBe(0);
@@ -42,7 +47,14 @@ describe('the access-log loop against thaw dev, without the API', () => {
 
   it('restores each of 10 objects read 10 times once, and they read back', async () => {
     for (const key of keys) await oss.put(key, Buffer.from(`bytes of ${key}`), { headers: { 'x-oss-storage-class': 'Archive' } });
-    const reads = keys.flatMap((key) => Array.from({ length: 10 }, () => oss.get(key).then(() => 200, (err: { status: number; code: string }) => `${err.status} ${err.code}`)));
+    const reads = keys.flatMap((key) =>
+      Array.from({ length: 10 }, () =>
+        oss.get(key).then(
+          () => 200,
+          (err: { status: number; code: string }) => `${err.status} ${err.code}`,
+        ),
+      ),
+    );
     expect(await Promise.all(reads)).toEqual(Array(100).fill('403 InvalidObjectState'));
 
     // Watch the records in Tablestore directly: an API GET would itself refresh them.
@@ -57,14 +69,26 @@ describe('the access-log loop against thaw dev, without the API', () => {
 
     // The time-scaled restore takes about a second; every object then reads back its bytes.
     for (const key of keys) {
-      const content = await eventually(() => oss.get(key).then((r) => r.content.toString(), () => undefined), 15_000, `${key} readable`);
+      const content = await eventually(
+        () =>
+          oss.get(key).then(
+            (r) => r.content.toString(),
+            () => undefined,
+          ),
+        15_000,
+        `${key} readable`,
+      );
       expect(content).toBe(`bytes of ${key}`);
     }
     // And with nobody asking, the sweeper or the FinishRestore event recorded it.
-    const done = await eventually(async () => {
-      const all = await states();
-      return all.every((r) => r.state === 'RESTORED') ? all : undefined;
-    }, 15_000, 'records RESTORED in the background');
+    const done = await eventually(
+      async () => {
+        const all = await states();
+        return all.every((r) => r.state === 'RESTORED') ? all : undefined;
+      },
+      15_000,
+      'records RESTORED in the background',
+    );
     expect(done.map((r) => ['sweeper', 'storage-event'].includes(r.lastSource ?? ''))).toEqual(Array(10).fill(true));
     expect((await status(keys[0]!))?.state).toBe('RESTORED');
 

@@ -75,13 +75,31 @@ describe('function bundles', () => {
   it('serves the API from the http bundle through the FC 3.0 convention', async () => {
     const http = built.find((b) => b.name === 'http')!;
     const event = (method: string, rawPath: string) =>
-      JSON.stringify({ version: 'v1', rawPath, headers: { authorization: 'Bearer bundle-token' }, queryParameters: {}, body: '', isBase64Encoded: false, requestContext: { http: { method } } });
+      JSON.stringify({
+        version: 'v1',
+        rawPath,
+        headers: { authorization: 'Bearer bundle-token' },
+        queryParameters: {},
+        body: '',
+        isBase64Encoded: false,
+        requestContext: { http: { method } },
+      });
     const { stdout } = await run(
       process.execPath,
-      ['-e', INVOKE, http.outfile, event('GET', '/v1/health'), event('POST', '/v1/restores/thaw-bundle/plain.txt'), event('POST', '/v1/restores/thaw-bundle/cold.bin')],
+      [
+        '-e',
+        INVOKE,
+        http.outfile,
+        event('GET', '/v1/health'),
+        event('POST', '/v1/restores/thaw-bundle/plain.txt'),
+        event('POST', '/v1/restores/thaw-bundle/cold.bin'),
+      ],
       { env },
     );
-    const [health, plain, cold] = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const [health, plain, cold] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(health).toMatchObject({ statusCode: 200 });
     expect(plain.statusCode).toBe(409);
     expect(JSON.parse(plain.body).error.code).toBe('NotArchived');
@@ -91,7 +109,15 @@ describe('function bundles', () => {
 
   it('answers 503 + Retry-After, not a crash, when the state store is unreachable at cold start', async () => {
     const http = built.find((b) => b.name === 'http')!;
-    const event = JSON.stringify({ version: 'v1', rawPath: '/v1/health', headers: {}, queryParameters: {}, body: '', isBase64Encoded: false, requestContext: { http: { method: 'GET' } } });
+    const event = JSON.stringify({
+      version: 'v1',
+      rawPath: '/v1/health',
+      headers: {},
+      queryParameters: {},
+      body: '',
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'GET' } },
+    });
     const { stdout } = await run(process.execPath, ['-e', INVOKE, http.outfile, event], { env: { ...env, THAW_TABLESTORE_ENDPOINT: 'http://127.0.0.1:9' } });
     const result = JSON.parse(stdout);
     expect(result.statusCode).toBe(503);
@@ -114,7 +140,15 @@ describe('function bundles', () => {
     expect(JSON.parse(swept.stdout)).toMatchObject({ due: 0 });
 
     // A record of its own, written by the http bundle on the clock every process here shares.
-    const post = JSON.stringify({ version: 'v1', rawPath: '/v1/restores/thaw-bundle/rewritten.bin', headers: { authorization: 'Bearer bundle-token' }, queryParameters: {}, body: '', isBase64Encoded: false, requestContext: { http: { method: 'POST' } } });
+    const post = JSON.stringify({
+      version: 'v1',
+      rawPath: '/v1/restores/thaw-bundle/rewritten.bin',
+      headers: { authorization: 'Bearer bundle-token' },
+      queryParameters: {},
+      body: '',
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST' } },
+    });
     const posted = await run(process.execPath, ['-e', INVOKE, http.outfile, post], { env });
     expect(JSON.parse(posted.stdout)).toMatchObject({ statusCode: 202 });
     const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
@@ -125,7 +159,17 @@ describe('function bundles', () => {
 
     // The object is rewritten a second after the record was written: the record no longer describes it.
     const rewrite = (atMs: number) =>
-      JSON.stringify({ events: [{ eventName: 'ObjectCreated:PutObject', eventSource: 'acs:oss', eventTime: new Date(atMs).toISOString(), region: 'cn-hangzhou', oss: { bucket: { name: 'thaw-bundle' }, object: { key: 'rewritten.bin', size: 1 } } }] });
+      JSON.stringify({
+        events: [
+          {
+            eventName: 'ObjectCreated:PutObject',
+            eventSource: 'acs:oss',
+            eventTime: new Date(atMs).toISOString(),
+            region: 'cn-hangzhou',
+            oss: { bucket: { name: 'thaw-bundle' }, object: { key: 'rewritten.bin', size: 1 } },
+          },
+        ],
+      });
     const late = await run(process.execPath, ['-e', INVOKE, events.outfile, rewrite(written.updatedAtMs - 1000)], { env });
     // An event from before the record's write is old news: its HEAD already saw that object.
     expect(JSON.parse(late.stdout)).toMatchObject({ invalidated: 0 });

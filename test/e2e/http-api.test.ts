@@ -20,7 +20,12 @@ describe('HTTP API against thaw dev', () => {
 
   beforeAll(async () => {
     dev = await spawnDev(['--time-scale', '60']);
-    oss = new OSS({ endpoint: dev.info.oss.endpoint, accessKeyId: dev.info.oss.accessKeyId, accessKeySecret: dev.info.oss.accessKeySecret, bucket: 'thaw-demo' });
+    oss = new OSS({
+      endpoint: dev.info.oss.endpoint,
+      accessKeyId: dev.info.oss.accessKeyId,
+      accessKeySecret: dev.info.oss.accessKeySecret,
+      bucket: 'thaw-demo',
+    });
   });
   afterAll(async () => {
     expect(await dev?.stop()).toBe(0);

@@ -28,7 +28,8 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
   // The coordinator's own HEAD/RestoreObject calls are logged too; only these went to Log Service.
   let shipped = 0;
 
-  const restores = async () => ((await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations.RestoreObject ?? 0;
+  const restores = async () =>
+    ((await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations.RestoreObject ?? 0;
   const run = (store: StateStore, range: LogTriggerEvent) =>
     handleAccessLogRange(range, { source: reader, coordinator: new Coordinator({ store, objects }), log: silentLogger });
 
@@ -39,7 +40,15 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     oss = await startOssEmulator({ onAccessLog: (r) => logged.push(r) });
     const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
     objects = new AliOssObjectStore({ endpoint: oss.endpoint, ...creds });
-    reader = new LogStoreReader({ endpoint: sls.endpoint, project: PROJECT, logstore: LOGSTORE, ...sls.credentials[0]!, maxAttempts: 2, backoffBaseMs: 1, backoffMaxMs: 2 });
+    reader = new LogStoreReader({
+      endpoint: sls.endpoint,
+      project: PROJECT,
+      logstore: LOGSTORE,
+      ...sls.credentials[0]!,
+      maxAttempts: 2,
+      backoffBaseMs: 1,
+      backoffMaxMs: 2,
+    });
 
     const client = new OSS({ endpoint: oss.endpoint, ...creds, bucket: BUCKET });
     await client.putBucket(BUCKET);
@@ -61,7 +70,14 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     const end = await Promise.all([0, 1].map((shard) => reader.getCursor(shard, 'end')));
     ranges = [0, 1].map((shard) =>
       parseLogTriggerEvent(
-        Buffer.from(JSON.stringify({ source: { endpoint: sls.endpoint, projectName: PROJECT, logstoreName: LOGSTORE, shardId: shard, beginCursor: begin[shard], endCursor: end[shard] }, jobName: 'j', taskId: 't', cursorTime: 0 })),
+        Buffer.from(
+          JSON.stringify({
+            source: { endpoint: sls.endpoint, projectName: PROJECT, logstoreName: LOGSTORE, shardId: shard, beginCursor: begin[shard], endCursor: end[shard] },
+            jobName: 'j',
+            taskId: 't',
+            cursorTime: 0,
+          }),
+        ),
       ),
     );
   });
@@ -82,7 +98,12 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     for (const r of results) for (const [reason, n] of Object.entries(r.skipped)) skipped[reason] = (skipped[reason] ?? 0) + (n ?? 0);
     expect(skipped).toEqual({ 'other-operation': 8, 'other-status': 2 });
     expect(store.all().map((r) => r.state)).toEqual(Array(5).fill('RESTORING'));
-    expect(store.all().map((r) => r.key).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `frozen/${i} ü.csv`));
+    expect(
+      store
+        .all()
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4].map((i) => `frozen/${i} ü.csv`));
 
     // Replay: FC retried the ranges. No OSS call, no write.
     const before = await restores();

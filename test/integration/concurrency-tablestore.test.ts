@@ -2,7 +2,6 @@
 // the Tablestore emulator, with real ali-oss against the OSS emulator. RestoreObject calls are
 // counted by the OSS emulator; every successful store write is logged to show that no write
 // ever replaced a version it had not read (each id's versions form one chain 1, 2, 3, …).
-import OSS from 'ali-oss';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock';

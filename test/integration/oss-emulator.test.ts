@@ -515,10 +515,25 @@ describe('bad input', () => {
     ['an existing bucket', () => signedRequest('PUT', undefined, { pathStyle: true }), 409, 'BucketAlreadyExists'],
     ['a missing bucket', () => signedRequest('GET', 'k', { bucket: 'no-such-bucket', pathStyle: true }), 404, 'NoSuchBucket'],
     ['a key over 1023 bytes', () => signedRequest('PUT', 'k'.repeat(1024), { body: 'x', headers: { 'content-type': 'text/plain' } }), 400, 'InvalidObjectName'],
-    ['an unknown storage class', () => signedRequest('PUT', 'k', { body: 'x', headers: { 'x-oss-storage-class': 'Glacier', 'content-type': 'text/plain' } }), 400, 'InvalidArgument'],
+    [
+      'an unknown storage class',
+      () => signedRequest('PUT', 'k', { body: 'x', headers: { 'x-oss-storage-class': 'Glacier', 'content-type': 'text/plain' } }),
+      400,
+      'InvalidArgument',
+    ],
     ['PATCH on an object', () => signedRequest('PATCH', 'k', { pathStyle: true }), 405, 'MethodNotAllowed'],
     ['a bad max-keys', () => signedRequest('GET', undefined, { query: { 'max-keys': 'lots' }, pathStyle: true }), 400, 'InvalidArgument'],
-    ['bad versioning XML', () => signedRequest('PUT', undefined, { subres: { versioning: '' }, body: '<VersioningConfiguration><Status>On</Status></VersioningConfiguration>', pathStyle: true }), 400, 'MalformedXML'],
+    [
+      'bad versioning XML',
+      () =>
+        signedRequest('PUT', undefined, {
+          subres: { versioning: '' },
+          body: '<VersioningConfiguration><Status>On</Status></VersioningConfiguration>',
+          pathStyle: true,
+        }),
+      400,
+      'MalformedXML',
+    ],
   ])('answers %s as OSS does', async (_label, send, status, code) => {
     const res = await send();
     expect(res.status).toBe(status);
@@ -558,7 +573,12 @@ describe('control plane', () => {
       expect(posted.status).toBe(204);
       const statuses: number[] = [];
       for (let i = 0; i < 12; i += 1) {
-        statuses.push(await client.get('k').then((r) => r.res.status, (e: OssFailure) => e.status));
+        statuses.push(
+          await client.get('k').then(
+            (r) => r.res.status,
+            (e: OssFailure) => e.status,
+          ),
+        );
       }
       return statuses;
     };

@@ -94,15 +94,12 @@ function raw(req: RawRequest): Promise<RawAnswer> {
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
   return new Promise((resolve, reject) => {
-    const r = http.request(
-      { host: '127.0.0.1', port: port(), method, path: search ? `${req.path}?${search}` : req.path, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
+    const r = http.request({ host: '127.0.0.1', port: port(), method, path: search ? `${req.path}?${search}` : req.path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
     r.on('error', reject);
     r.end(req.body);
   });
@@ -179,8 +176,20 @@ describe('SLS emulator: ListShards and GetCursor', () => {
     const answer = await raw({ path: `/logstores/${LOGSTORE}/shards` });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body.toString('utf8'))).toEqual([
-      { shardID: 0, status: 'readwrite', inclusiveBeginKey: '00000000000000000000000000000000', exclusiveEndKey: '80000000000000000000000000000000', createTime: START_S },
-      { shardID: 1, status: 'readwrite', inclusiveBeginKey: '80000000000000000000000000000000', exclusiveEndKey: 'ffffffffffffffffffffffffffffffff', createTime: START_S },
+      {
+        shardID: 0,
+        status: 'readwrite',
+        inclusiveBeginKey: '00000000000000000000000000000000',
+        exclusiveEndKey: '80000000000000000000000000000000',
+        createTime: START_S,
+      },
+      {
+        shardID: 1,
+        status: 'readwrite',
+        inclusiveBeginKey: '80000000000000000000000000000000',
+        exclusiveEndKey: 'ffffffffffffffffffffffffffffffff',
+        createTime: START_S,
+      },
     ]);
   });
 
@@ -398,7 +407,13 @@ describe('SLS emulator: PutLogs', () => {
       await sdk.postLogStoreLogs(
         'sdk-project',
         'sdk-store',
-        { logs: [{ timestamp: START_S, content: accessLog(1) }, { timestamp: START_S + 1, content: { operation: 'HeadObject' } }], topic: 'oss_access_log' },
+        {
+          logs: [
+            { timestamp: START_S, content: accessLog(1) },
+            { timestamp: START_S + 1, content: { operation: 'HeadObject' } },
+          ],
+          topic: 'oss_access_log',
+        },
         { agent },
       );
       await expect(sdk.getProject('sdk-project', { agent })).resolves.toMatchObject({ projectName: 'sdk-project', description: 'from the SDK' });
@@ -439,7 +454,12 @@ describe('SLS emulator: PutLogs', () => {
     ['a body that is not deflate', () => Buffer.from('nope'), { 'x-log-compresstype': 'deflate', 'x-log-bodyrawsize': '10' }, 'PostBodyUncompressError'],
     ['a body that is not lz4', () => Buffer.from([0xf0]), { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': '100' }, 'PostBodyUncompressError'],
     ['zstd', () => Buffer.from('x'), { 'x-log-compresstype': 'zstd', 'x-log-bodyrawsize': '1' }, 'InvalidCompressType'],
-    ['a compressed body without its raw size', () => zlib.deflateSync(logGroupBytes(1)), { 'x-log-compresstype': 'deflate', 'x-log-bodyrawsize': '' }, 'MissingBodyRawSize'],
+    [
+      'a compressed body without its raw size',
+      () => zlib.deflateSync(logGroupBytes(1)),
+      { 'x-log-compresstype': 'deflate', 'x-log-bodyrawsize': '' },
+      'MissingBodyRawSize',
+    ],
     ['a raw size that does not match', () => logGroupBytes(1), { 'x-log-bodyrawsize': '3' }, 'InvalidBodyRawSize'],
     ['a JSON content type', () => logGroupBytes(1), { 'content-type': 'application/json' }, 'InvalidContentType'],
   ])('refuses %s and keeps serving', async (_label, makeBody, headers, code) => {
@@ -536,14 +556,10 @@ describe('LogStoreReader against the emulator', () => {
   });
 
   it('retries through injected 5xx and resets, with backoff', async () => {
-    const groups = Array.from({ length: 12 }, (_, g) =>
-      emulator.writeLogs(PROJECT, LOGSTORE, [{ time: START_S, contents: { g: String(g) } }], { shardId: 1 }),
-    );
+    const groups = Array.from({ length: 12 }, (_, g) => emulator.writeLogs(PROJECT, LOGSTORE, [{ time: START_S, contents: { g: String(g) } }], { shardId: 1 }));
     emulator.faults.configure({ seed: 3, rules: [{ operation: 'PullLogs', errorRate: 0.4, resetRate: 0.2 }] });
     const delays: number[] = [];
-    const reader = new LogStoreReader(
-      readerOptions({ pageSize: 2, maxAttempts: 20, random: () => 0.5, sleep: async (ms) => void delays.push(ms) }),
-    );
+    const reader = new LogStoreReader(readerOptions({ pageSize: 2, maxAttempts: 20, random: () => 0.5, sleep: async (ms) => void delays.push(ms) }));
     try {
       const got: string[] = [];
       for await (const log of reader.pullRange(1, groups[0]!.cursor, groups[11]!.nextCursor)) got.push(log.contents.g!);
@@ -638,7 +654,13 @@ describe('LogStoreReader against the emulator', () => {
         ['oss_access_log', START_S + 1],
         ['oss_access_log', START_S + 1],
       ]);
-      await expect(collectAccessLogMisses((async function* () { yield* logs; })())).resolves.toEqual({
+      await expect(
+        collectAccessLogMisses(
+          (async function* () {
+            yield* logs;
+          })(),
+        ),
+      ).resolves.toEqual({
         misses: [{ bucket: 'archive-bucket', key: 'dir/a+b c.txt', versionId: 'v+1', source: 'access-log', seenAtMs: START_MS + 1_000 }],
         skipped: { 'other-operation': 1 },
         total: 2,
@@ -697,7 +719,12 @@ describe('Log trigger', () => {
   }
 
   function write(shardId: number, ...ids: string[]): WrittenLogGroup {
-    return emulator.writeLogs(PROJECT, LOGSTORE, ids.map((id) => ({ time: START_S, contents: { id } })), { shardId });
+    return emulator.writeLogs(
+      PROJECT,
+      LOGSTORE,
+      ids.map((id) => ({ time: START_S, contents: { id } })),
+      { shardId },
+    );
   }
 
   it('delivers each range once, in the FC event shape', async () => {

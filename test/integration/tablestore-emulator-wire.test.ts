@@ -117,7 +117,18 @@ describe('tablestore emulator on the wire', () => {
 
     it('survives random bodies on every operation, answering each below 500', async () => {
       const random = seededRandom(2024);
-      const operations = ['CreateTable', 'DescribeTable', 'GetRow', 'PutRow', 'UpdateRow', 'DeleteRow', 'BatchGetRow', 'BatchWriteRow', 'GetRange', 'CreateIndex'];
+      const operations = [
+        'CreateTable',
+        'DescribeTable',
+        'GetRow',
+        'PutRow',
+        'UpdateRow',
+        'DeleteRow',
+        'BatchGetRow',
+        'BatchWriteRow',
+        'GetRange',
+        'CreateIndex',
+      ];
       for (let i = 0; i < 150; i++) {
         const body = Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
         const answer = await call(endpoint, operations[i % operations.length] as string, body);
@@ -155,12 +166,38 @@ describe('tablestore emulator on the wire', () => {
       const condition = () => ({ rowExistence: Math.floor(random() * 4) });
       const table = () => pick(['wire', 'wire', 'wire', 'missing', '']);
       const requests: [string, () => Uint8Array][] = [
-        ['PutRow', () => pb.PutRowRequest.encode({ tableName: table(), row: row(), condition: condition(), returnContent: { returnType: Math.floor(random() * 4) } }).finish()],
+        [
+          'PutRow',
+          () =>
+            pb.PutRowRequest.encode({
+              tableName: table(),
+              row: row(),
+              condition: condition(),
+              returnContent: { returnType: Math.floor(random() * 4) },
+            }).finish(),
+        ],
         ['UpdateRow', () => pb.UpdateRowRequest.encode({ tableName: table(), rowChange: row(), condition: condition() }).finish()],
         ['DeleteRow', () => pb.DeleteRowRequest.encode({ tableName: table(), primaryKey: row(), condition: condition() }).finish()],
         ['GetRow', () => pb.GetRowRequest.encode({ tableName: table(), primaryKey: row(), maxVersions: Math.floor(random() * 3) }).finish()],
-        ['GetRange', () => pb.GetRangeRequest.encode({ tableName: table(), direction: Math.floor(random() * 3), inclusiveStartPrimaryKey: row(), exclusiveEndPrimaryKey: row(), maxVersions: 1, limit: Math.floor(random() * 3) }).finish()],
-        ['BatchWriteRow', () => pb.BatchWriteRowRequest.encode({ tables: [{ tableName: table(), rows: [{ type: Math.floor(random() * 5), rowChange: row(), condition: condition() }] }] }).finish()],
+        [
+          'GetRange',
+          () =>
+            pb.GetRangeRequest.encode({
+              tableName: table(),
+              direction: Math.floor(random() * 3),
+              inclusiveStartPrimaryKey: row(),
+              exclusiveEndPrimaryKey: row(),
+              maxVersions: 1,
+              limit: Math.floor(random() * 3),
+            }).finish(),
+        ],
+        [
+          'BatchWriteRow',
+          () =>
+            pb.BatchWriteRowRequest.encode({
+              tables: [{ tableName: table(), rows: [{ type: Math.floor(random() * 5), rowChange: row(), condition: condition() }] }],
+            }).finish(),
+        ],
         ['BatchGetRow', () => pb.BatchGetRowRequest.encode({ tables: [{ tableName: table(), primaryKey: [row(), row()], maxVersions: 1 }] }).finish()],
       ];
       const answers = new Set<string>();
@@ -200,8 +237,21 @@ describe('tablestore emulator on the wire', () => {
             pb.CreateTableRequest.encode({
               tableMeta: {
                 tableName: pick(names),
-                primaryKey: pick([[], [{ name: 'id', type: pick([1, 2, 2, 3, 4]) }], [{ name: 'id', type: 2 }, { name: 'n', type: 1, option: pick([1, 2]) }]]),
-                definedColumn: pick([[], [{ name: 'due', type: pick([1, 1, 2, 4, 9]) }, { name: 'flag', type: 3 }]]),
+                primaryKey: pick([
+                  [],
+                  [{ name: 'id', type: pick([1, 2, 2, 3, 4]) }],
+                  [
+                    { name: 'id', type: 2 },
+                    { name: 'n', type: 1, option: pick([1, 2]) },
+                  ],
+                ]),
+                definedColumn: pick([
+                  [],
+                  [
+                    { name: 'due', type: pick([1, 1, 2, 4, 9]) },
+                    { name: 'flag', type: 3 },
+                  ],
+                ]),
               },
               reservedThroughput: { capacityUnit: { read: maybe(() => pick([0, -1, 5])), write: maybe(() => 0) } },
               tableOptions:
@@ -211,12 +261,32 @@ describe('tablestore emulator on the wire', () => {
               indexMetas: pick([[], [indexMeta()], [indexMeta(), indexMeta()]]),
             }).finish(),
         ],
-        ['UpdateTable', () => pb.UpdateTableRequest.encode({ tableName: pick(names), tableOptions: maybe(options), reservedThroughput: maybe(() => ({ capacityUnit: {} })) }).finish()],
-        ['CreateIndex', () => pb.CreateIndexRequest.encode({ mainTableName: pick(names), indexMeta: indexMeta(), includeBaseData: maybe(() => random() < 0.5) }).finish()],
+        [
+          'UpdateTable',
+          () =>
+            pb.UpdateTableRequest.encode({
+              tableName: pick(names),
+              tableOptions: maybe(options),
+              reservedThroughput: maybe(() => ({ capacityUnit: {} })),
+            }).finish(),
+        ],
+        [
+          'CreateIndex',
+          () => pb.CreateIndexRequest.encode({ mainTableName: pick(names), indexMeta: indexMeta(), includeBaseData: maybe(() => random() < 0.5) }).finish(),
+        ],
         ['DropIndex', () => pb.DropIndexRequest.encode({ mainTableName: pick(names), indexName: pick(['fz_idx', 'fz_idx2', 'x']) }).finish()],
         ['DescribeTable', () => pb.DescribeTableRequest.encode({ tableName: pick(names) }).finish()],
         ['DeleteTable', () => pb.DeleteTableRequest.encode({ tableName: pick(names) }).finish()],
-        ['GetRow', () => pb.GetRowRequest.encode({ tableName: 'wire', primaryKey: TableStore.PlainBufferBuilder.serializePrimaryKey([{ id: 'a' }]), maxVersions: maybe(() => 1), timeRange: maybe(() => ({ startTime: maybe(() => 0), endTime: maybe(() => 5), specificTime: maybe(() => 1) })) }).finish()],
+        [
+          'GetRow',
+          () =>
+            pb.GetRowRequest.encode({
+              tableName: 'wire',
+              primaryKey: TableStore.PlainBufferBuilder.serializePrimaryKey([{ id: 'a' }]),
+              maxVersions: maybe(() => 1),
+              timeRange: maybe(() => ({ startTime: maybe(() => 0), endTime: maybe(() => 5), specificTime: maybe(() => 1) })),
+            }).finish(),
+        ],
       ];
       const answers = new Set<string>();
       for (let i = 0; i < 700; i++) {
@@ -358,10 +428,19 @@ describe('tablestore emulator persistence', () => {
     const c1 = clientFor(first.endpoint);
     await c1.createTable({
       ...tableOf('kept', { timeToLive: -1, maxVersions: 1 }),
-      tableMeta: { tableName: 'kept', primaryKey: [{ name: 'id', type: 'STRING' }], definedColumn: [{ name: 'due', type: TableStore.DefinedColumnType.DCT_INTEGER }] },
+      tableMeta: {
+        tableName: 'kept',
+        primaryKey: [{ name: 'id', type: 'STRING' }],
+        definedColumn: [{ name: 'due', type: TableStore.DefinedColumnType.DCT_INTEGER }],
+      },
       indexMetas: [{ name: 'kept_by_due', primaryKey: ['due'], definedColumn: [] }],
     });
-    await c1.putRow({ tableName: 'kept', condition: ignore(), primaryKey: [{ id: 'a' }], attributeColumns: [{ due: Long.fromNumber(5) }, { bin: Buffer.from([7]) }] });
+    await c1.putRow({
+      tableName: 'kept',
+      condition: ignore(),
+      primaryKey: [{ id: 'a' }],
+      attributeColumns: [{ due: Long.fromNumber(5) }, { bin: Buffer.from([7]) }],
+    });
     await first.close();
 
     const second = await startTablestoreEmulator(options);

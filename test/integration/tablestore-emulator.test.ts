@@ -53,9 +53,8 @@ function clientFor(endpoint: string, overrides: Record<string, unknown> = {}): S
 function attrs(row: SdkRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of row.attributes ?? []) {
-    out[a.columnName] = typeof a.columnValue === 'object' && a.columnValue !== null && 'toNumber' in a.columnValue
-      ? `int:${(a.columnValue as Int64).toString()}`
-      : a.columnValue;
+    out[a.columnName] =
+      typeof a.columnValue === 'object' && a.columnValue !== null && 'toNumber' in a.columnValue ? `int:${(a.columnValue as Int64).toString()}` : a.columnValue;
   }
   return out;
 }
@@ -95,7 +94,13 @@ describe('tablestore emulator with the tablestore SDK', () => {
   describe('tables', () => {
     it('creates, lists, describes and deletes a table', async () => {
       await client.createTable({
-        tableMeta: { tableName: 'plain', primaryKey: [{ name: 'pk', type: 'STRING' }, { name: 'n', type: 'INTEGER' }] },
+        tableMeta: {
+          tableName: 'plain',
+          primaryKey: [
+            { name: 'pk', type: 'STRING' },
+            { name: 'n', type: 'INTEGER' },
+          ],
+        },
         reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
         tableOptions: { timeToLive: -1, maxVersions: 3 },
       });
@@ -420,9 +425,7 @@ describe('tablestore emulator with the tablestore SDK', () => {
 
     it('describes the index it was created with', async () => {
       const described = await client.describeTable({ tableName: 'restores' });
-      expect(described.indexMetas.map((m: { name: string; primaryKey: string[] }) => [m.name, m.primaryKey])).toEqual([
-        ['restores_by_due', ['dueAtMs', 'id']],
-      ]);
+      expect(described.indexMetas.map((m: { name: string; primaryKey: string[] }) => [m.name, m.primaryKey])).toEqual([['restores_by_due', ['dueAtMs', 'id']]]);
     });
 
     it('walks the table forward and backward between INF_MIN and INF_MAX', async () => {
@@ -560,9 +563,7 @@ describe('tablestore emulator with the tablestore SDK', () => {
       await client.deleteTable({ tableName: 'restores' });
       const err = await failure(client.describeTable({ tableName: 'restores' }));
       expect(err.message).toContain('OTSObjectNotExist');
-      const idx = await failure(
-        client.getRow({ tableName: 'restores_by_due', primaryKey: [{ dueAtMs: Long.fromNumber(300) }, { id: 'a' }] }),
-      );
+      const idx = await failure(client.getRow({ tableName: 'restores_by_due', primaryKey: [{ dueAtMs: Long.fromNumber(300) }, { id: 'a' }] }));
       expect(idx.message).toContain('OTSObjectNotExist');
     });
   });
@@ -623,9 +624,7 @@ describe('tablestore emulator with the tablestore SDK', () => {
         });
       }
       emulator.faults.configure({ seed: 7, rules: [{ operation: 'PutRow', errorRate: 1 }] });
-      const err = await failure(
-        client.putRow({ tableName: 'records', condition: ignore(), primaryKey: [{ id: 'faulted' }], attributeColumns: [{ a: 'b' }] }),
-      );
+      const err = await failure(client.putRow({ tableName: 'records', condition: ignore(), primaryKey: [{ id: 'faulted' }], attributeColumns: [{ a: 'b' }] }));
       expect(err.code).toBe(503);
       expect(err.message).toContain('OTSServerBusy');
       expect(err.message).toContain('Server is busy.');

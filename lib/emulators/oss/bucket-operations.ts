@@ -53,9 +53,7 @@ export function listBuckets(ctx: OperationContext): OssResponse {
   const paging = ctx.req.query.has('prefix') || ctx.req.query.has('marker') || ctx.req.query.has('max-keys');
   return xmlResponse(
     el('ListAllMyBucketsResult', [
-      ...(paging
-        ? [el('Prefix', prefix), el('Marker', marker), el('MaxKeys', maxKeys), el('IsTruncated', page.truncated)]
-        : []),
+      ...(paging ? [el('Prefix', prefix), el('Marker', marker), el('MaxKeys', maxKeys), el('IsTruncated', page.truncated)] : []),
       ...(page.next !== undefined ? [el('NextMarker', page.next)] : []),
       owner(ctx),
       el('Buckets', buckets),
@@ -255,9 +253,7 @@ export function listObjectVersions(ctx: OperationContext, bucketName: string): O
       el('Delimiter', encode(delimiter)),
       ...(q.has('encoding-type') ? [el('EncodingType', 'url')] : []),
       el('IsTruncated', truncated),
-      ...(truncated && nextKeyMarker !== undefined
-        ? [el('NextKeyMarker', encode(nextKeyMarker)), el('NextVersionIdMarker', nextVersionIdMarker ?? '')]
-        : []),
+      ...(truncated && nextKeyMarker !== undefined ? [el('NextKeyMarker', encode(nextKeyMarker)), el('NextVersionIdMarker', nextVersionIdMarker ?? '')] : []),
       ...entries,
       ...prefixes.map((p) => el('CommonPrefixes', [el('Prefix', encode(p))])),
     ]),
@@ -290,12 +286,7 @@ export function getBucketInfo(ctx: OperationContext, bucketName: string): OssRes
   const region = ctx.config.region;
   return xmlResponse(
     el('BucketInfo', [
-      el('Bucket', [
-        ...bucketFacts(bucket, region),
-        el('Versioning', bucket.versioning ?? ''),
-        owner(ctx),
-        el('AccessControlList', [el('Grant', 'private')]),
-      ]),
+      el('Bucket', [...bucketFacts(bucket, region), el('Versioning', bucket.versioning ?? ''), owner(ctx), el('AccessControlList', [el('Grant', 'private')])]),
     ]),
   );
 }

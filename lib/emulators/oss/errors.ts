@@ -45,13 +45,9 @@ export const ossErrors = {
   },
   /** doc: message, OSSAccessKeyId element and EC 0002-00000902 (SDK tests against OSS). */
   invalidAccessKeyId(accessKeyId: string): OssError {
-    return new OssError(
-      403,
-      'InvalidAccessKeyId',
-      'The OSS Access Key Id you provided does not exist in our records.',
-      '0002-00000902',
-      [['OSSAccessKeyId', accessKeyId]],
-    );
+    return new OssError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', '0002-00000902', [
+      ['OSSAccessKeyId', accessKeyId],
+    ]);
   },
   /** unconfirmed: code and message for an STS token that does not match. */
   invalidSecurityToken(): OssError {
@@ -59,9 +55,7 @@ export const ossErrors = {
   },
   /** doc: body of "Troubleshoot signature errors", including StringToSignBytes and EC 0002-00000040. */
   signatureDoesNotMatch(accessKeyId: string, provided: string, stringToSign: string): OssError {
-    const bytes = [...Buffer.from(stringToSign, 'utf8')]
-      .map((b) => b.toString(16).toUpperCase().padStart(2, '0'))
-      .join(' ');
+    const bytes = [...Buffer.from(stringToSign, 'utf8')].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
     return new OssError(
       403,
       'SignatureDoesNotMatch',
@@ -77,9 +71,7 @@ export const ossErrors = {
   },
   /** An Authorization header that is not `OSS <id>:<signature>` (V2/V4 are not emulated). */
   invalidAuthorization(): OssError {
-    return new OssError(400, 'InvalidArgument', 'Authorization header is invalid.', '0002-00000001', [
-      ['ArgumentName', 'Authorization'],
-    ]);
+    return new OssError(400, 'InvalidArgument', 'Authorization header is invalid.', '0002-00000001', [['ArgumentName', 'Authorization']]);
   },
 
   // --- buckets -----------------------------------------------------------------------------
@@ -124,9 +116,7 @@ export const ossErrors = {
   },
   /** doc (FACTS.md): GET of an archived object that is not restored. EC unconfirmed. */
   invalidObjectState(key: string): OssError {
-    return new OssError(403, 'InvalidObjectState', "The operation is not valid for the object's state", '0026-00000005', [
-      ['ObjectName', key],
-    ]);
+    return new OssError(403, 'InvalidObjectState', "The operation is not valid for the object's state", '0026-00000005', [['ObjectName', key]]);
   },
   /** S3-style answer for a Range outside the object. Unconfirmed message/EC. */
   invalidRange(): OssError {
@@ -151,9 +141,7 @@ export const ossErrors = {
   },
   /** doc: OperationNotSupported with Detail, EC 0016-00000702 (Standard/IA object). */
   operationNotSupported(detail = 'RestoreObject operation does not support this object storage class'): OssError {
-    return new OssError(400, 'OperationNotSupported', 'The operation is not supported for this resource', '0016-00000702', [
-      ['Detail', detail],
-    ]);
+    return new OssError(400, 'OperationNotSupported', 'The operation is not supported for this resource', '0016-00000702', [['Detail', detail]]);
   },
   /**
    * doc: a RestoreObject body that is not well-formed (EC 0016-00000706) or carries a node the
@@ -162,12 +150,7 @@ export const ossErrors = {
    * and JobParameters on an Archive object: those ECs are documented, their Code is unconfirmed.
    */
   malformedXml(ec = '0016-00000706'): OssError {
-    return new OssError(
-      400,
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema.',
-      ec,
-    );
+    return new OssError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.', ec);
   },
   /** doc: 409 ArchiveRestoreNotFinished, message and EC 0016-00000719 (SDK tests against OSS). */
   archiveRestoreNotFinished(): OssError {

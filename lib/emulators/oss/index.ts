@@ -2,12 +2,7 @@
 import type { Server } from 'node:http';
 import { systemClock, type Clock } from '../../clock';
 import type { StorageClass } from '../../restore/storage-class';
-import {
-  DEFAULT_ACCESS_KEY_ID,
-  DEFAULT_ACCESS_KEY_SECRET,
-  type EmulatorFlags,
-  type RunningEmulator,
-} from '../shared/emulator';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, type FaultPlan } from '../shared/faults';
 import { close, listen } from '../shared/http';
 import type { OssAccessLogRecord } from './access-log';
@@ -50,12 +45,7 @@ export interface OssEmulator extends RunningEmulator {
   readonly faults: FaultInjector;
   createBucket(name: string, options?: { versioning?: boolean; storageClass?: StorageClass }): void;
   /** Writes an object as PutObject would (no event, no stats); returns the version id when versioned. */
-  putObject(
-    bucket: string,
-    key: string,
-    body: Buffer | string,
-    options?: { storageClass?: StorageClass; contentType?: string },
-  ): string | undefined;
+  putObject(bucket: string, key: string, body: Buffer | string, options?: { storageClass?: StorageClass; contentType?: string }): string | undefined;
   stats(): OssStats;
   resetStats(): void;
   /** Processes due transitions (restore completions, expiries) against the clock. */

@@ -110,7 +110,9 @@ export class OssStore {
   }
 
   version(bucketName: string, key: string, versionId: string): ObjectVersion | undefined {
-    return this.bucket(bucketName).versions.get(key)?.find((v) => v.versionId === versionId);
+    return this.bucket(bucketName)
+      .versions.get(key)
+      ?.find((v) => v.versionId === versionId);
   }
 
   /**

@@ -2,15 +2,7 @@
 // CleanRestoredObject, answering as OSS does (FACTS.md for the archive rules).
 import { createHash } from 'node:crypto';
 import { isArchiveClass, isStorageClass, type StorageClass } from '../../restore/storage-class';
-import {
-  emptyResponse,
-  header,
-  objectHeaders,
-  versionHeaders,
-  xmlResponse,
-  type OperationContext,
-  type OssResponse,
-} from './context';
+import { emptyResponse, header, objectHeaders, versionHeaders, xmlResponse, type OperationContext, type OssResponse } from './context';
 import { ossErrors } from './errors';
 import type { Bucket, ObjectVersion } from './model';
 import { isValidObjectKey } from './request';
@@ -91,8 +83,7 @@ function parseCopySource(raw: string): { bucket: string; key: string; versionId:
   const [pathPart = '', queryPart] = raw.split('?', 2);
   const path = pathPart.startsWith('/') ? pathPart.slice(1) : pathPart;
   const slash = path.indexOf('/');
-  const invalid = () =>
-    ossErrors.invalidArgument('Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.', 'x-oss-copy-source', raw);
+  const invalid = () => ossErrors.invalidArgument('Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.', 'x-oss-copy-source', raw);
   if (slash <= 0 || slash === path.length - 1) throw invalid();
   let bucket: string;
   let key: string;
@@ -143,11 +134,7 @@ export function copyObject(ctx: OperationContext, bucketName: string, key: strin
   ctx.emit('ObjectCreated:CopyObject', version, delta);
   const headers: Record<string, string> = { ...versionHeaders(bucket, version) };
   if (sourceBucket.versioning !== undefined) headers['x-oss-copy-source-version-id'] = from.versionId;
-  return xmlResponse(
-    el('CopyObjectResult', [el('ETag', `"${version.etag}"`), el('LastModified', isoDate(version.lastModifiedMs))]),
-    200,
-    headers,
-  );
+  return xmlResponse(el('CopyObjectResult', [el('ETag', `"${version.etag}"`), el('LastModified', isoDate(version.lastModifiedMs))]), 200, headers);
 }
 
 const RESPONSE_OVERRIDES: ReadonlyArray<readonly [string, string]> = [

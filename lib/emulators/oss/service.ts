@@ -106,9 +106,7 @@ export interface OssStats {
 }
 
 /** What the server must do with the connection. */
-export type ServiceAnswer =
-  | { kind: 'respond'; response: OssResponse; latencyMs: number }
-  | { kind: 'reset'; latencyMs: number };
+export type ServiceAnswer = { kind: 'respond'; response: OssResponse; latencyMs: number } | { kind: 'reset'; latencyMs: number };
 
 export interface ServiceHooks {
   onAccessLog?: (record: OssAccessLogRecord) => void;

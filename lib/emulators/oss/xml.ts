@@ -4,12 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** One element; `children` are already-rendered elements, a string is escaped text. */

@@ -17,10 +17,7 @@ export interface FaultPlan {
   rules: FaultRule[];
 }
 
-export type FaultDecision =
-  | { kind: 'none'; latencyMs: number }
-  | { kind: 'error'; latencyMs: number }
-  | { kind: 'reset'; latencyMs: number };
+export type FaultDecision = { kind: 'none'; latencyMs: number } | { kind: 'error'; latencyMs: number } | { kind: 'reset'; latencyMs: number };
 
 /** mulberry32: tiny, fast, and good enough to spread faults evenly. */
 export function seededRandom(seed: number): () => number {

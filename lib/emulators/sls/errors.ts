@@ -24,11 +24,9 @@ export const slsErrors = {
   missingDate: () => new SlsError(400, 'MissingDate', 'Date does not exist in http header.'),
   missingApiVersion: () => new SlsError(400, 'MissingAPIVersion', 'x-log-apiversion does not exist in http header.'),
   invalidApiVersion: (v: string) => new SlsError(400, 'InvalidAPIVersion', `x-log-apiversion ${v} is unsupported.`),
-  missingContentType: () =>
-    new SlsError(400, 'MissingContentType', 'Content-Type does not exist in http header when body is not empty.'),
+  missingContentType: () => new SlsError(400, 'MissingContentType', 'Content-Type does not exist in http header when body is not empty.'),
   invalidContentType: (t: string) => new SlsError(415, 'InvalidContentType', `Content-Type ${t} is unsupported.`),
-  missingBodyRawSize: () =>
-    new SlsError(400, 'MissingBodyRawSize', 'x-log-bodyrawsize does not exist in header when it is necessary.'),
+  missingBodyRawSize: () => new SlsError(400, 'MissingBodyRawSize', 'x-log-bodyrawsize does not exist in header when it is necessary.'),
   invalidBodyRawSize: () => new SlsError(400, 'InvalidBodyRawSize', 'x-log-bodyrawsize is invalid.'),
   invalidCompressType: (t: string) => new SlsError(400, 'InvalidCompressType', `x-log-compresstype ${t} is unsupported.`),
   // Authentication. SignatureNotMatch's message is the one the live service sends ("signature … not match").
@@ -48,10 +46,8 @@ export const slsErrors = {
   invalidCursor: (c: string) => new SlsError(400, 'InvalidCursor', `Cursor ${c} is invalid`),
   // PutLogs.
   postBodyInvalid: () => new SlsError(400, 'PostBodyInvalid', 'Protobuffer content cannot be parsed.'),
-  postBodyTooLarge: (limit: number) =>
-    new SlsError(400, 'PostBodyTooLarge', `Logs must be less than ${Math.floor(limit / 1024 / 1024)}MB.`),
-  postBodyUncompressError: () =>
-    new SlsError(400, 'PostBodyUncompressError', 'Compressed protobuffer content cannot be uncompressed.'),
+  postBodyTooLarge: (limit: number) => new SlsError(400, 'PostBodyTooLarge', `Logs must be less than ${Math.floor(limit / 1024 / 1024)}MB.`),
+  postBodyUncompressError: () => new SlsError(400, 'PostBodyUncompressError', 'Compressed protobuffer content cannot be uncompressed.'),
   // Server side: what an injected 'error' fault answers.
   internalServerError: () => new SlsError(500, 'InternalServerError', 'Internal server error'),
   serverBusy: () => new SlsError(503, 'ServerBusy', 'The server is busy, please try again later.'),

@@ -10,12 +10,7 @@ import { systemClock, type Clock } from '../../clock';
 import { isLocalHost } from '../../sls/endpoint';
 import { lz4BlockDecompress, lz4BlockStore } from '../../sls/lz4';
 import { decodeLogGroup, encodeLogGroup, type LogGroupMessage } from '../../sls/proto';
-import {
-  DEFAULT_ACCESS_KEY_ID,
-  DEFAULT_ACCESS_KEY_SECRET,
-  type EmulatorFlags,
-  type RunningEmulator,
-} from '../shared/emulator';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, type FaultPlan } from '../shared/faults';
 import { BodyTooLargeError, close, listen, readBody } from '../shared/http';
 import { Counter } from '../shared/stats';
@@ -134,9 +129,9 @@ interface Route {
 export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promise<SlsEmulator> {
   const clock = options.clock ?? systemClock;
   const region = options.region ?? 'cn-hangzhou';
-  const credentials: SlsCredential[] = (
-    options.credentials ?? [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }]
-  ).map((c) => ({ ...c }));
+  const credentials: SlsCredential[] = (options.credentials ?? [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }]).map(
+    (c) => ({ ...c }),
+  );
   if (credentials.length === 0) throw new TypeError('the SLS emulator needs at least one credential');
   const state = new SlsState(clock);
   const faults = new FaultInjector(options.faults);
@@ -146,13 +141,10 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
 
   const requireProject = (project: string | undefined, host: string | undefined): string => {
     if (project) return project;
-    throw slsErrors.parameterInvalid(
-      `Host "${host ?? ''}" names no project; send Host: <project>.<endpoint>, e.g. Host: my-project.127.0.0.1`,
-    );
+    throw slsErrors.parameterInvalid(`Host "${host ?? ''}" names no project; send Host: <project>.<endpoint>, e.g. Host: my-project.127.0.0.1`);
   };
 
-  const logstoreOf = (ctx: RequestContext, name: string): Logstore =>
-    state.project(requireProject(ctx.project, ctx.headers.host)).logstore(name);
+  const logstoreOf = (ctx: RequestContext, name: string): Logstore => state.project(requireProject(ctx.project, ctx.headers.host)).logstore(name);
 
   const shardOf = (ctx: RequestContext, logstore: string, rawId: string): Shard => {
     const store = logstoreOf(ctx, logstore);
@@ -180,14 +172,27 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
       const type = query.get('type');
       if (type === 'log' || type === 'histogram') {
         // GetLogs/GetHistograms need an index; the emulator has none, as a logstore without one answers.
-        return { operation: 'GetLogs', run: (ctx) => { logstoreOf(ctx, logstore); throw slsErrors.indexConfigNotExist(); } };
+        return {
+          operation: 'GetLogs',
+          run: (ctx) => {
+            logstoreOf(ctx, logstore);
+            throw slsErrors.indexConfigNotExist();
+          },
+        };
       }
       return { operation: 'GetLogStore', run: (ctx) => json(200, logstoreOf(ctx, logstore).describe()) };
     }
     if (third !== 'shards') return undefined;
     if (shardId === undefined) {
       if (method !== 'GET') return undefined;
-      return { operation: 'ListShards', run: (ctx) => json(200, logstoreOf(ctx, logstore).shards.map((s) => s.describe())) };
+      return {
+        operation: 'ListShards',
+        run: (ctx) =>
+          json(
+            200,
+            logstoreOf(ctx, logstore).shards.map((s) => s.describe()),
+          ),
+      };
     }
     if (method === 'POST' && shardId === 'lb') return { operation: 'PutLogs', run: (ctx) => putLogs(ctx, logstore, undefined) };
     if (method === 'POST' && shardId === 'route') {
@@ -304,7 +309,9 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
     const contentType = (ctx.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (ctx.body.length > 0 && contentType === '') throw slsErrors.missingContentType();
     if (contentType !== '' && contentType !== 'application/x-protobuf') throw slsErrors.invalidContentType(contentType);
-    const compressType = String(ctx.headers['x-log-compresstype'] ?? '').trim().toLowerCase();
+    const compressType = String(ctx.headers['x-log-compresstype'] ?? '')
+      .trim()
+      .toLowerCase();
     const rawSizeText = ctx.headers['x-log-bodyrawsize'];
     let rawSize: number | undefined;
     if (rawSizeText !== undefined) {
@@ -598,7 +605,8 @@ export function projectFromHost(hostHeader: string): string | undefined {
   let host = hostHeader.trim().toLowerCase();
   const bracket = host.indexOf('[');
   if (bracket === 0) return undefined; // a bare IPv6 literal
-  if (bracket > 0) host = host.slice(0, bracket); // `project.[::1]:port`
+  if (bracket > 0)
+    host = host.slice(0, bracket); // `project.[::1]:port`
   else host = host.replace(/:\d*$/, '');
   host = host.replace(/\.$/, '');
   if (host === '' || isLocalHost(host)) return undefined;
@@ -657,9 +665,7 @@ function parseQuery(raw: string): Query {
 
 /** lz4 when asked for, else deflate (`gzip` answered as deflate, as the Python SDK expects), else none. */
 function chooseEncoding(header: string | string[] | undefined): 'lz4' | 'deflate' | 'none' {
-  const tokens = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((t) => t.split(';')[0]!.trim().toLowerCase());
+  const tokens = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
   if (tokens.includes('lz4')) return 'lz4';
   if (tokens.includes('deflate') || tokens.includes('gzip')) return 'deflate';
   return 'none';

@@ -11,7 +11,7 @@ import { otsErrors, OtsError } from './errors';
 import { PlainBufferError, decodeVariant } from './plainbuffer';
 import { decodeMessage, has, ROW_EXISTENCE } from './protocol';
 import type { CellVersion } from './table';
-import { compareSameType, isCellValue, type CellValue } from './values';
+import { compareSameType, isCellValue, type CellValue, type Variant } from './values';
 
 export type Comparator = 'EQUAL' | 'NOT_EQUAL' | 'GREATER_THAN' | 'GREATER_EQUAL' | 'LESS_THAN' | 'LESS_EQUAL';
 
@@ -80,7 +80,7 @@ export function parseFilter(bytes: Uint8Array, allowPagination: boolean): Column
         const s = decodeOr<PbSingle>('filter.proto.SingleColumnValueFilter', f.filter, 'Deserialize relation filter failed.');
         const comparator = COMPARATORS[s.comparator];
         if (!comparator) throw otsErrors.parameterInvalid(`Invalid relation operator: ${s.comparator}.`);
-        let value;
+        let value: Variant;
         try {
           value = decodeVariant(Buffer.from(s.columnValue));
         } catch (err) {
@@ -175,9 +175,7 @@ export interface WriteCondition {
 }
 
 export function parseCondition(pb: { rowExistence: number; columnCondition?: Uint8Array }): WriteCondition {
-  const rowExistence = (['IGNORE', 'EXPECT_EXIST', 'EXPECT_NOT_EXIST'] as const).find(
-    (name) => ROW_EXISTENCE[name] === pb.rowExistence,
-  );
+  const rowExistence = (['IGNORE', 'EXPECT_EXIST', 'EXPECT_NOT_EXIST'] as const).find((name) => ROW_EXISTENCE[name] === pb.rowExistence);
   if (!rowExistence) throw otsErrors.parameterInvalid(`Invalid row-existence expectation: ${pb.rowExistence}.`);
   if (has(pb, 'columnCondition') && pb.columnCondition && pb.columnCondition.length > 0) {
     return { rowExistence, columnCondition: parseFilter(pb.columnCondition, false) };
@@ -189,10 +187,7 @@ export function parseCondition(pb: { rowExistence: number; columnCondition?: Uin
  * Checks a write's condition against the row as it stands (undefined when absent).
  * Throws OTSConditionCheckFail when it does not hold.
  */
-export function checkCondition(
-  condition: WriteCondition,
-  current: { readonly columns: ReadonlyMap<string, readonly CellVersion[]> } | undefined,
-): void {
+export function checkCondition(condition: WriteCondition, current: { readonly columns: ReadonlyMap<string, readonly CellVersion[]> } | undefined): void {
   if (condition.rowExistence === 'EXPECT_EXIST' && !current) throw otsErrors.conditionCheckFail();
   if (condition.rowExistence === 'EXPECT_NOT_EXIST' && current) throw otsErrors.conditionCheckFail();
   if (condition.columnCondition && !evaluateFilter(condition.columnCondition, current?.columns ?? new Map())) {

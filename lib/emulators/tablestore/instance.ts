@@ -36,6 +36,9 @@ export class Instance {
   }
 
   dataTableNames(): string[] {
-    return [...this.tables.values()].filter((t) => !t.isIndex).map((t) => t.name).sort();
+    return [...this.tables.values()]
+      .filter((t) => !t.isIndex)
+      .map((t) => t.name)
+      .sort();
   }
 }

@@ -394,12 +394,7 @@ function batchWriteRow(ctx: OperationContext, pb: PbBatchWriteRowRequest): objec
 
 // ---- registry -----------------------------------------------------------------------------------
 
-function spec<Req>(
-  request: string,
-  response: string,
-  mutates: boolean,
-  handler: (ctx: OperationContext, req: Req) => object,
-): OperationSpec {
+function spec<Req>(request: string, response: string, mutates: boolean, handler: (ctx: OperationContext, req: Req) => object): OperationSpec {
   return {
     request: `main.proto.${request}`,
     response: `main.proto.${response}`,
@@ -426,13 +421,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   DeleteRow: spec<PbDeleteRowRequest>('DeleteRowRequest', 'DeleteRowResponse', true, (ctx, req) =>
     singleWrite(ctx, parseRowWrite('DELETE', req.tableName, req.primaryKey, req.condition, req.returnContent)),
   ),
-  BatchGetRow: spec<PbBatchGetRowRequest>('BatchGetRowRequest', 'BatchGetRowResponse', false, (ctx, req) =>
-    batchGetRow(ctx.instance, ctx.nowMs, req),
-  ),
+  BatchGetRow: spec<PbBatchGetRowRequest>('BatchGetRowRequest', 'BatchGetRowResponse', false, (ctx, req) => batchGetRow(ctx.instance, ctx.nowMs, req)),
   BatchWriteRow: spec<PbBatchWriteRowRequest>('BatchWriteRowRequest', 'BatchWriteRowResponse', true, batchWriteRow),
   GetRange: spec<PbGetRangeRequest>('GetRangeRequest', 'GetRangeResponse', false, (ctx, req) => getRange(ctx.instance, ctx.nowMs, req)),
 };
 
 export function isOperationName(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(OPERATIONS, name);
+  return Object.hasOwn(OPERATIONS, name);
 }

@@ -94,26 +94,12 @@ export function instanceFromSnapshot(snapshot: Snapshot): Instance {
   if (snapshot.format !== FORMAT) throw new Error(`unknown tablestore snapshot format: ${String(snapshot.format)}`);
   const instance = new Instance(snapshot.instance);
   for (const j of snapshot.tables) {
-    const table = new Table(
-      j.name,
-      j.primaryKey,
-      j.definedColumns,
-      j.options,
-      j.reservedThroughput,
-      j.createdAtMs,
-      [...j.indexes],
-      j.index,
-    );
+    const table = new Table(j.name, j.primaryKey, j.definedColumns, j.options, j.reservedThroughput, j.createdAtMs, [...j.indexes], j.index);
     table.autoIncrementLast = BigInt(j.autoIncrementLast);
     for (const row of j.rows) {
       const stored: StoredRow = {
         key: row.key.map((v) => fromJson(v) as KeyValue),
-        columns: new Map(
-          row.columns.map(([name, versions]): [string, CellVersion[]] => [
-            name,
-            versions.map(([ts, v]) => ({ ts, value: fromJson(v) })),
-          ]),
-        ),
+        columns: new Map(row.columns.map(([name, versions]): [string, CellVersion[]] => [name, versions.map(([ts, v]) => ({ ts, value: fromJson(v) }))])),
       };
       table.rows.set(stored);
     }

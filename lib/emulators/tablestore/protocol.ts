@@ -44,7 +44,7 @@ export function encodeErrorBody(code: string, message: string): Buffer {
  * (and an absent message field reads as null), so presence is an own property.
  */
 export function has(message: object | null | undefined, field: string): boolean {
-  return message !== null && message !== undefined && Object.prototype.hasOwnProperty.call(message, field);
+  return message !== null && message !== undefined && Object.hasOwn(message, field);
 }
 
 /** int64 fields decode to Long; the values the service uses (ms, seconds) fit a JS number. */

@@ -5,15 +5,7 @@ import { OtsError, otsErrors } from './errors';
 import type { Instance } from './instance';
 import { decodePlainRow, capacity, type Consumed } from './rows';
 import { encodeRow, encodeRows, type PlainCell, type PlainRow } from './plainbuffer';
-import {
-  DIRECTION,
-  has,
-  int64ToNumber,
-  type PbBatchGetRowRequest,
-  type PbGetRangeRequest,
-  type PbGetRowRequest,
-  type PbReadOptions,
-} from './protocol';
+import { DIRECTION, has, int64ToNumber, type PbBatchGetRowRequest, type PbGetRangeRequest, type PbGetRowRequest, type PbReadOptions } from './protocol';
 import type { CellVersion, StoredRow, Table } from './table';
 import { LIMITS, checkColumnsToGet, checkKeyCells, checkTableName, keyValues, matchKey } from './validation';
 import { compareKeys, valueSize, type KeyValue, type Variant } from './values';

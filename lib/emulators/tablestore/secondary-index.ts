@@ -8,7 +8,7 @@
 // indexes (IUM_SYNC_INDEX) are synchronous in the service.
 import { otsErrors } from './errors';
 import { INDEX_TYPE } from './protocol';
-import { Table, type CellVersion, type IndexDefinition, type PrimaryKeyColumn, type StoredRow } from './table';
+import type { Table, CellVersion, IndexDefinition, PrimaryKeyColumn, StoredRow } from './table';
 import type { KeyValue } from './values';
 
 /** The index table's key schema, or OTSParameterInvalid when the definition does not fit the table. */
@@ -74,12 +74,7 @@ export function indexRowFor(main: Table, index: Table, row: StoredRow | undefine
 }
 
 /** Moves every index of `main` from the row's old image to its new one. */
-export function maintainIndexes(
-  main: Table,
-  indexTables: readonly Table[],
-  before: StoredRow | undefined,
-  after: StoredRow | undefined,
-): void {
+export function maintainIndexes(main: Table, indexTables: readonly Table[], before: StoredRow | undefined, after: StoredRow | undefined): void {
   for (const index of indexTables) {
     const old = indexRowFor(main, index, before);
     const next = indexRowFor(main, index, after);

@@ -35,13 +35,7 @@ export function signRequest(secret: string, path: string, method: string, header
   return hmacSha1Base64(secret, requestStringToSign(path, method, headers));
 }
 
-export function verifyRequestSignature(
-  secret: string,
-  path: string,
-  method: string,
-  headers: HeaderBag,
-  presented: string,
-): boolean {
+export function verifyRequestSignature(secret: string, path: string, method: string, headers: HeaderBag, presented: string): boolean {
   const expected = Buffer.from(signRequest(secret, path, method, headers));
   const given = Buffer.from(presented);
   return expected.length === given.length && timingSafeEqual(expected, given);
@@ -64,14 +58,7 @@ export interface Credential {
   readonly securityToken?: string;
 }
 
-const REQUIRED_HEADERS = [
-  'x-ots-date',
-  'x-ots-apiversion',
-  'x-ots-accesskeyid',
-  'x-ots-instancename',
-  'x-ots-contentmd5',
-  'x-ots-signature',
-] as const;
+const REQUIRED_HEADERS = ['x-ots-date', 'x-ots-apiversion', 'x-ots-accesskeyid', 'x-ots-instancename', 'x-ots-contentmd5', 'x-ots-signature'] as const;
 
 /** How far the client's x-ots-date may be from the server's wall clock (unconfirmed; 15 minutes as the SDKs allow). */
 export const MAX_DATE_SKEW_MS = 15 * 60 * 1000;

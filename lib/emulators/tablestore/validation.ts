@@ -72,9 +72,7 @@ export function checkKeyCells(cells: readonly PlainCell[], options: KeyCheckOpti
     if (cell.timestamp !== undefined) throw otsErrors.parameterInvalid(`Timestamp cannot be given for primary key name:${cell.name}.`);
     const v = cell.value;
     const ok =
-      isKeyValue(v) ||
-      (options.allowInfinity && (v.type === 'INF_MIN' || v.type === 'INF_MAX')) ||
-      (options.allowAutoIncrement && v.type === 'AUTO_INCREMENT');
+      isKeyValue(v) || (options.allowInfinity && (v.type === 'INF_MIN' || v.type === 'INF_MAX')) || (options.allowAutoIncrement && v.type === 'AUTO_INCREMENT');
     if (!ok) {
       if (v.type === 'DOUBLE') throw otsErrors.parameterInvalid('double can not be used as primary key.');
       throw otsErrors.invalidPkType(typeWord(v));

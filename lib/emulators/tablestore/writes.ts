@@ -10,16 +10,7 @@ import { keyCells } from './reads';
 import { capacity, capacityUnits, decodePlainRow, type Consumed } from './rows';
 import { indexedColumns, maintainIndexes } from './secondary-index';
 import { trimVersions, type CellVersion, type StoredRow, type Table } from './table';
-import {
-  LIMITS,
-  cellsSize,
-  checkAttributeCells,
-  checkKeyCells,
-  checkPutCells,
-  checkTableName,
-  checkUpdateCells,
-  matchKey,
-} from './validation';
+import { LIMITS, cellsSize, checkAttributeCells, checkKeyCells, checkPutCells, checkTableName, checkUpdateCells, matchKey } from './validation';
 import { INT64_MAX, INT64_MIN, isCellValue, type CellValue, type KeyValue, type Variant } from './values';
 
 export type WriteKind = 'PUT' | 'UPDATE' | 'DELETE';
@@ -123,9 +114,7 @@ function checkIndexedTypes(table: Table, cells: readonly PlainCell[]): void {
     const value = cell.value;
     if (declared && value && isCellValue(value) && value.type !== declared) {
       // The service rejects such writes with OTSParameterInvalid; this wording is the emulator's.
-      throw otsErrors.parameterInvalid(
-        `The type of column: ${cell.name} does not match its predefined type: ${declared}, actual: ${value.type}.`,
-      );
+      throw otsErrors.parameterInvalid(`The type of column: ${cell.name} does not match its predefined type: ${declared}, actual: ${value.type}.`);
     }
   }
 }
@@ -212,8 +201,7 @@ export function executeRowWrite(instance: Instance, nowMs: number, w: RowWrite):
   else table.rows.delete(key);
   maintainIndexes(table, instance.indexTablesOf(table), current, after);
 
-  const reads =
-    w.condition.rowExistence !== 'IGNORE' || w.condition.columnCondition !== undefined || w.cells.some((c) => c.op === 'INCREMENT');
+  const reads = w.condition.rowExistence !== 'IGNORE' || w.condition.columnCondition !== undefined || w.cells.some((c) => c.op === 'INCREMENT');
   const consumed: Consumed = {
     capacityUnit: { read: reads ? capacity(0, undefined).capacityUnit.read : 0, write: capacityUnits(w.size) },
   };

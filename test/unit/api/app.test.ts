@@ -96,7 +96,10 @@ describe('HTTP API', () => {
       objects.put(ref('deep'), 'DeepColdArchive');
       const res = await call('POST', '/v1/restores/thaw-test/deep');
       expect(res.status).toBe(403);
-      expect((await json(res)).error).toMatchObject({ code: 'TierNotAllowed', message: 'A DeepColdArchive object has no restore tier as slow as oss-thaw may use (THAW_MAX_TIER).' });
+      expect((await json(res)).error).toMatchObject({
+        code: 'TierNotAllowed',
+        message: 'A DeepColdArchive object has no restore tier as slow as oss-thaw may use (THAW_MAX_TIER).',
+      });
       expect(objects.count('restore')).toBe(0);
     });
 
@@ -156,7 +159,10 @@ describe('HTTP API', () => {
       const { Coordinator } = await import('../../../lib/restore/coordinator');
       const { silentLogger } = await import('../../../lib/log');
       const { DEFAULT_TIMING } = await import('../../../lib/restore/timing');
-      const failingReads = { ...downStore, getMany: async () => Promise.reject(new (await import('../../../lib/restore/errors')).TransientError('OTSServerBusy')) };
+      const failingReads = {
+        ...downStore,
+        getMany: async () => Promise.reject(new (await import('../../../lib/restore/errors')).TransientError('OTSServerBusy')),
+      };
       const { objects, clock } = apiUnderTest();
       const app = createApi({
         coordinator: new Coordinator({ store: failingReads, objects, clock }),

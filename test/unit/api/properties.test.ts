@@ -21,7 +21,12 @@ const body = fc.oneof(
   fc.constant(undefined),
   fc.string({ maxLength: 200 }),
   fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
-  fc.record({ days: fc.oneof(fc.integer(), fc.double(), fc.string()), tier: fc.oneof(fc.constantFrom('Expedited', 'Standard', 'Bulk'), fc.string()) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      { days: fc.oneof(fc.integer(), fc.double(), fc.string()), tier: fc.oneof(fc.constantFrom('Expedited', 'Standard', 'Bulk'), fc.string()) },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
 );
 const authorization = fc.oneof(
   fc.constant(`Bearer ${TOKEN}`),
@@ -75,7 +80,10 @@ describe('HTTP API properties', () => {
           queryParameters: query,
           body: fc.oneof(fc.string({ maxLength: 100 }), fc.base64String({ maxLength: 100 })),
           isBase64Encoded: fc.boolean(),
-          requestContext: fc.record({ requestId: fc.string({ maxLength: 10 }), http: fc.record({ method: fc.oneof(fc.constantFrom(...METHODS), fc.string({ maxLength: 8 })) }) }),
+          requestContext: fc.record({
+            requestId: fc.string({ maxLength: 10 }),
+            http: fc.record({ method: fc.oneof(fc.constantFrom(...METHODS), fc.string({ maxLength: 8 })) }),
+          }),
         },
         { requiredKeys: [] },
       ),

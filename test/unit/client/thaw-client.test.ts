@@ -34,7 +34,13 @@ describe('ThawClient.getWithRestore', () => {
       oss: scriptedOss(2),
       apiUrl: 'https://gateway.example/thaw/',
       token: 't',
-      fetch: answering([{ status: 202, body: restoring, retryAfter: '3' }, { status: 202, body: restoring, retryAfter: '7200' }], urls),
+      fetch: answering(
+        [
+          { status: 202, body: restoring, retryAfter: '3' },
+          { status: 202, body: restoring, retryAfter: '7200' },
+        ],
+        urls,
+      ),
       sleep: async (ms) => void slept.push(ms),
     });
     const result = await client.getWithRestore('a b/ü.csv', { onWait: (w) => waits.push(w) });
@@ -47,21 +53,39 @@ describe('ThawClient.getWithRestore', () => {
 
   it('backs off, doubling, while told RESTORED but still refused', async () => {
     const waits: number[] = [];
-    const client = new ThawClient({ oss: scriptedOss(4), apiUrl: 'http://api', minWaitMs: 1, maxWaitMs: 1000, fetch: answering([{ status: 200, body: restored }], []), sleep: async () => {} });
+    const client = new ThawClient({
+      oss: scriptedOss(4),
+      apiUrl: 'http://api',
+      minWaitMs: 1,
+      maxWaitMs: 1000,
+      fetch: answering([{ status: 200, body: restored }], []),
+      sleep: async () => {},
+    });
     await client.getWithRestore('k', { onWait: (w) => waits.push(w.waitMs) });
     expect(waits).toEqual([1, 2, 4, 8]);
   });
 
   it('fails at once when the wait would overrun the deadline', async () => {
     const now = Date.UTC(2026, 0, 1);
-    const client = new ThawClient({ oss: scriptedOss(1), apiUrl: 'http://api', now: () => now, fetch: answering([{ status: 202, body: restoring, retryAfter: '3600' }], []) });
+    const client = new ThawClient({
+      oss: scriptedOss(1),
+      apiUrl: 'http://api',
+      now: () => now,
+      fetch: answering([{ status: 202, body: restoring, retryAfter: '3600' }], []),
+    });
     await expect(client.getWithRestore('k', { deadlineAtMs: now + 60_000 })).rejects.toBeInstanceOf(RestoreTimeoutError);
   });
 
   it('waits when the wait ends before the deadline, on the clock it was given', async () => {
     const now = Date.UTC(2026, 0, 1);
     const slept: number[] = [];
-    const client = new ThawClient({ oss: scriptedOss(1), apiUrl: 'http://api', now: () => now, sleep: async (ms) => void slept.push(ms), fetch: answering([{ status: 202, body: restoring, retryAfter: '3600' }], []) });
+    const client = new ThawClient({
+      oss: scriptedOss(1),
+      apiUrl: 'http://api',
+      now: () => now,
+      sleep: async (ms) => void slept.push(ms),
+      fetch: answering([{ status: 202, body: restoring, retryAfter: '3600' }], []),
+    });
     // The wait is capped at 15 minutes, which ends before a deadline 20 minutes from `now`.
     const result = await client.getWithRestore('k', { deadlineAtMs: now + 20 * 60_000 });
     expect(result.content.toString()).toBe('bytes');
@@ -69,12 +93,21 @@ describe('ThawClient.getWithRestore', () => {
   });
 
   it('throws the service error for answers that cannot lead to a read', async () => {
-    const client = new ThawClient({ oss: scriptedOss(1), apiUrl: 'http://api', fetch: answering([{ status: 409, body: { error: { code: 'NotArchived', message: 'read it directly' } } }], []) });
+    const client = new ThawClient({
+      oss: scriptedOss(1),
+      apiUrl: 'http://api',
+      fetch: answering([{ status: 409, body: { error: { code: 'NotArchived', message: 'read it directly' } } }], []),
+    });
     await expect(client.getWithRestore('k')).rejects.toMatchObject({ name: 'RestoreUnavailableError', status: 409, code: 'NotArchived' });
   });
 
   it('stops waiting when the caller aborts', async () => {
-    const client = new ThawClient({ oss: scriptedOss(5), apiUrl: 'http://api', minWaitMs: 60_000, fetch: answering([{ status: 202, body: restoring, retryAfter: '60' }], []) });
+    const client = new ThawClient({
+      oss: scriptedOss(5),
+      apiUrl: 'http://api',
+      minWaitMs: 60_000,
+      fetch: answering([{ status: 202, body: restoring, retryAfter: '60' }], []),
+    });
     const controller = new AbortController();
     const pending = client.getWithRestore('k', { signal: controller.signal, onWait: () => controller.abort(new Error('caller gave up')) });
     await expect(pending).rejects.toThrow('caller gave up');

@@ -73,7 +73,13 @@ function subjectOnly(type: string, subject: string, time = '2022-08-13T06:45:43.
 const mixedTrigger = {
   events: [
     ossRecord({ eventName: 'ObjectCreated:PutObject', key: 'source/a.png', requestId: '58F9FF2D3DF792092E12044C', size: 122539 }),
-    ossRecord({ eventName: 'ObjectRemoved:DeleteObject', key: 'logs/2022/08/13.log', requestId: '5D08884070BC12B192C60001', size: 0, eventTime: '2022-08-13T06:46:00.000Z' }),
+    ossRecord({
+      eventName: 'ObjectRemoved:DeleteObject',
+      key: 'logs/2022/08/13.log',
+      requestId: '5D08884070BC12B192C60001',
+      size: 0,
+      eventTime: '2022-08-13T06:46:00.000Z',
+    }),
     ossRecord({ eventName: 'ObjectCreated:InitiateMultipartUpload', key: 'big/video.mp4' }),
     ossRecord({
       eventName: 'ObjectRestore:FinishRestore',
@@ -83,7 +89,13 @@ const mixedTrigger = {
       size: 2048,
       eventTime: '2022-08-13T07:00:00.000Z',
     }),
-    ossRecord({ eventName: 'ObjectModified:UpdateObjectMeta', key: 'source/b.png', requestId: '5D08884070BC12B192C60003', size: 10, eventTime: '2022-08-13T08:00:00+08:00' }),
+    ossRecord({
+      eventName: 'ObjectModified:UpdateObjectMeta',
+      key: 'source/b.png',
+      requestId: '5D08884070BC12B192C60003',
+      size: 10,
+      eventTime: '2022-08-13T08:00:00+08:00',
+    }),
     ossRecord({ eventName: 'ObjectDownloaded:GetObject', key: 'source/a.png' }),
   ],
 };
@@ -183,9 +195,24 @@ describe('parseStorageEvents', () => {
 
     it('reads a batch of CloudEvents, keeping the good ones around a bad one', () => {
       const batch = [
-        cloudEvent(ossRecord({ eventName: 'ObjectRestore:FinishRestore', key: 'cold/a.bin', versionId: 'CAEQARiBgIDXiaaB0BYiIDJhMTVlYjE4YTM5NTQyM2FiNDgzZTI1YzQxMzE1', size: 1024 })),
+        cloudEvent(
+          ossRecord({
+            eventName: 'ObjectRestore:FinishRestore',
+            key: 'cold/a.bin',
+            versionId: 'CAEQARiBgIDXiaaB0BYiIDJhMTVlYjE4YTM5NTQyM2FiNDgzZTI1YzQxMzE1',
+            size: 1024,
+          }),
+        ),
         subjectOnly('oss:ObjectRemoved:DeleteObjects', 'acs:oss:cn-hangzhou:1234567:xls-papk/game_apk/123.jpg', '2022-08-13T06:50:00.000Z'),
-        { id: 'e-2', source: 'acs.mns', specversion: '1.0', type: 'mns:Queue:SendMessage', subject: 'acs:mns:cn-hangzhou:1234567:queues/zeus', time: '2022-08-13T06:45:43Z', data: {} },
+        {
+          id: 'e-2',
+          source: 'acs.mns',
+          specversion: '1.0',
+          type: 'mns:Queue:SendMessage',
+          subject: 'acs:mns:cn-hangzhou:1234567:queues/zeus',
+          time: '2022-08-13T06:45:43Z',
+          data: {},
+        },
         subjectOnly('oss:ObjectCreated:PutObject', 'acs:oss:cn-hangzhou:1234567:xls-papk'),
         cloudEvent(ossRecord({ eventName: 'ObjectModified:ChangeStorageClass', key: 'hot/b.bin', requestId: '5D08884070BC12B192C60009', size: 7 })),
       ];
@@ -250,7 +277,15 @@ describe('parseStorageEvents', () => {
       ['time when data.eventTime is unusable', { eventTime: 'soon' }, '2022-08-13T06:45:44.000Z', 1660373144000],
       ['time when data has no eventTime', {}, '2022-08-13T06:45:44+08:00', 1660344344000],
     ])('takes the time from %s', (_label, data, time, expected) => {
-      const event = { id: 'e-1', source: 'acs.oss', specversion: '1.0', type: 'oss:ObjectCreated:PutObject', subject: 'acs:oss:cn-hangzhou:1:my-bucket/k', time, data };
+      const event = {
+        id: 'e-1',
+        source: 'acs.oss',
+        specversion: '1.0',
+        type: 'oss:ObjectCreated:PutObject',
+        subject: 'acs:oss:cn-hangzhou:1:my-bucket/k',
+        time,
+        data,
+      };
       expect(parseStorageEvents(event).events.map((e) => e.eventTimeMs)).toEqual([expected]);
     });
   });
@@ -374,9 +409,21 @@ describe('parseStorageEvents', () => {
       ['a versionId with a space', (r) => void (r.oss.object.versionId = 'v 1'), 'versionId: "v 1" is not a valid OSS version id'],
       ['no eventTime', (r) => void delete r.eventTime, 'eventTime must be an ISO 8601 time with a time zone (got nothing)'],
       ['a word for eventTime', (r) => void (r.eventTime = 'yesterday'), 'eventTime must be an ISO 8601 time with a time zone (got "yesterday")'],
-      ['an eventTime without a zone', (r) => void (r.eventTime = '2022-08-13T06:45:43'), 'eventTime must be an ISO 8601 time with a time zone (got "2022-08-13T06:45:43")'],
-      ['an impossible date', (r) => void (r.eventTime = '2022-02-30T00:00:00Z'), 'eventTime must be an ISO 8601 time with a time zone (got "2022-02-30T00:00:00Z")'],
-      ['an impossible hour', (r) => void (r.eventTime = '2022-08-13T25:00:00Z'), 'eventTime must be an ISO 8601 time with a time zone (got "2022-08-13T25:00:00Z")'],
+      [
+        'an eventTime without a zone',
+        (r) => void (r.eventTime = '2022-08-13T06:45:43'),
+        'eventTime must be an ISO 8601 time with a time zone (got "2022-08-13T06:45:43")',
+      ],
+      [
+        'an impossible date',
+        (r) => void (r.eventTime = '2022-02-30T00:00:00Z'),
+        'eventTime must be an ISO 8601 time with a time zone (got "2022-02-30T00:00:00Z")',
+      ],
+      [
+        'an impossible hour',
+        (r) => void (r.eventTime = '2022-08-13T25:00:00Z'),
+        'eventTime must be an ISO 8601 time with a time zone (got "2022-08-13T25:00:00Z")',
+      ],
       ['epoch milliseconds', (r) => void (r.eventTime = 1660373143000), 'eventTime must be an ISO 8601 time with a time zone (got number 1660373143000)'],
     ])('reports %s and keeps the records around it', (_label, spoil, reason) => {
       const bad = ossRecord({ key: 'bad/one' });
@@ -406,7 +453,11 @@ describe('parseStorageEvents', () => {
         subjectOnly('oss:ObjectCreated:PutObject', 'acs:oss:cn-hangzhou:1234567:my-bucket/'),
         'subject must be "acs:oss:<region>:<uid>:<bucket>/<key>" (got "acs:oss:cn-hangzhou:1234567:my-bucket/")',
       ],
-      ['no subject and no data.oss', { ...subjectOnly('oss:ObjectCreated:PutObject', ''), subject: undefined }, 'subject must be "acs:oss:<region>:<uid>:<bucket>/<key>" (got nothing)'],
+      [
+        'no subject and no data.oss',
+        { ...subjectOnly('oss:ObjectCreated:PutObject', ''), subject: undefined },
+        'subject must be "acs:oss:<region>:<uid>:<bucket>/<key>" (got nothing)',
+      ],
       [
         'a numeric key in data.oss',
         cloudEvent({ ...ossRecord(), oss: { bucket: { name: 'archive-bucket' }, object: { key: 1 } } }),
@@ -513,7 +564,10 @@ describe('parseStorageEvents', () => {
     });
 
     it('never crashes on any value at all', () => {
-      fc.assert(fc.property(fc.anything({ withNullPrototype: true, withObjectString: true }), (value) => void outcome(value)), { numRuns: 300 });
+      fc.assert(
+        fc.property(fc.anything({ withNullPrototype: true, withObjectString: true }), (value) => void outcome(value)),
+        { numRuns: 300 },
+      );
     });
 
     // Records close to the real shape, with any field replaced by anything: each record lands in
@@ -521,7 +575,10 @@ describe('parseStorageEvents', () => {
     const anyField = fc.oneof(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }), fc.constant(undefined));
     const nearRecord = fc
       .record({
-        eventName: fc.oneof(fc.constantFrom('ObjectCreated:PutObject', 'ObjectRestore:FinishRestore', 'ObjectRemoved:DeleteObject', 'ObjectCreated:UploadPart'), anyField),
+        eventName: fc.oneof(
+          fc.constantFrom('ObjectCreated:PutObject', 'ObjectRestore:FinishRestore', 'ObjectRemoved:DeleteObject', 'ObjectCreated:UploadPart'),
+          anyField,
+        ),
         bucket: fc.oneof(fc.constantFrom('archive-bucket', 'x', 'My_Bucket'), anyField),
         key: fc.oneof(fc.constantFrom('a/b.txt', '%E6%97%A5', '100%', '/x', ''), anyField),
         versionId: anyField,

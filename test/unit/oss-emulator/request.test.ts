@@ -4,7 +4,14 @@ import { QueryParams, isValidBucketName, isValidObjectKey, resolveAddressing } f
 
 describe('resolveAddressing', () => {
   it.each([
-    ['virtual-hosted object (ali-oss with an IP endpoint)', 'thaw-demo.oss-cn-hangzhou.aliyuncs.com', '/a%20b/c%2Bd.txt', 'thaw-demo', 'a b/c+d.txt', 'virtual-hosted'],
+    [
+      'virtual-hosted object (ali-oss with an IP endpoint)',
+      'thaw-demo.oss-cn-hangzhou.aliyuncs.com',
+      '/a%20b/c%2Bd.txt',
+      'thaw-demo',
+      'a b/c+d.txt',
+      'virtual-hosted',
+    ],
     ['virtual-hosted bucket', 'thaw-demo.oss-cn-hangzhou.aliyuncs.com', '/', 'thaw-demo', undefined, 'virtual-hosted'],
     ['ali-oss ListBuckets (empty first label)', '.oss-cn-hangzhou.aliyuncs.com', '/', undefined, undefined, 'virtual-hosted'],
     ['the service endpoint', 'oss-cn-hangzhou.aliyuncs.com:8080', '/', undefined, undefined, 'virtual-hosted'],

@@ -1,14 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { QueryParams } from '../../../lib/emulators/oss/request';
-import {
-  authenticate,
-  canonicalizedOssHeaders,
-  canonicalizedResource,
-  signV1,
-  stringToSign,
-  type SignableRequest,
-} from '../../../lib/emulators/oss/signature';
+import { authenticate, canonicalizedOssHeaders, canonicalizedResource, signV1, stringToSign, type SignableRequest } from '../../../lib/emulators/oss/signature';
 import { codeOf } from '../../support/errors';
 
 // ali-oss's own signer: an independent implementation to check ours against.
@@ -85,10 +78,7 @@ describe('stringToSign', () => {
 
   it('agrees with ali-oss for a RestoreObject of one version', () => {
     const headers = { 'x-oss-date': DATE, 'content-type': 'application/xml', 'content-md5': 'abc==' };
-    const ours = stringToSign(
-      request({ method: 'POST', headers, bucket: 'thaw-demo', key: 'k', rawQuery: 'restore=&versionId=CAEQ9' }),
-      DATE,
-    );
+    const ours = stringToSign(request({ method: 'POST', headers, bucket: 'thaw-demo', key: 'k', rawQuery: 'restore=&versionId=CAEQ9' }), DATE);
     const theirs = aliSign.buildCanonicalString('POST', '/thaw-demo/k', { headers, parameters: { restore: '', versionId: 'CAEQ9' } });
     expect(ours).toBe(theirs);
   });
@@ -124,9 +114,7 @@ describe('authenticate', () => {
   });
 
   it('accepts an STS key with its token, which is signed as an x-oss header', () => {
-    expect(authenticate(signed('STS.AK2', 'secret-2', { 'x-oss-security-token': 'token-2' }), credentials, NOW).accessKeyId).toBe(
-      'STS.AK2',
-    );
+    expect(authenticate(signed('STS.AK2', 'secret-2', { 'x-oss-security-token': 'token-2' }), credentials, NOW).accessKeyId).toBe('STS.AK2');
   });
 
   it('puts the string to sign it computed into SignatureDoesNotMatch', () => {

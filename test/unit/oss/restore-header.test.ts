@@ -6,11 +6,7 @@ describe('parseRestoreHeader', () => {
     ['absent', undefined, { kind: 'frozen' }],
     ['empty', '', { kind: 'frozen' }],
     ['ongoing', 'ongoing-request="true"', { kind: 'restoring' }],
-    [
-      'restored',
-      'ongoing-request="false", expiry-date="Sun, 16 Apr 2017 08:12:33 GMT"',
-      { kind: 'restored', expiresAtMs: Date.UTC(2017, 3, 16, 8, 12, 33) },
-    ],
+    ['restored', 'ongoing-request="false", expiry-date="Sun, 16 Apr 2017 08:12:33 GMT"', { kind: 'restored', expiresAtMs: Date.UTC(2017, 3, 16, 8, 12, 33) }],
     [
       'restored without the space after the comma',
       'ongoing-request="false",expiry-date="Sun, 16 Apr 2017 08:12:33 GMT"',

@@ -17,9 +17,7 @@ const counter = async (store: MemoryStateStore, name: string) => (await store.ad
 describe('CostPolicy', () => {
   it('admits concurrent requests up to the daily restore budget and refunds the rest', async () => {
     const { store, policy: p } = policy({ dailyRestores: 3 });
-    const admissions = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, ONE_DAY, T0)),
-    );
+    const admissions = await Promise.all(Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, ONE_DAY, T0)));
     expect(admissions.map((a) => a.admitted)).toEqual([true, true, true, false, false]);
     expect(admissions[3]).toEqual({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 });
     expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30 });
@@ -38,7 +36,10 @@ describe('CostPolicy', () => {
   it('counts what other workers spent before', async () => {
     const { store, policy: p } = policy({ dailyRestores: 10 });
     await store.addToCounters([{ name: 'budget/thaw-test/2026-01-01', deltas: { restores: 9, bytes: 0 } }]);
-    const admissions = await Promise.all([p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0), p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0)]);
+    const admissions = await Promise.all([
+      p.admit(ref('a'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0),
+      p.admit(ref('b'), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0),
+    ]);
     expect(admissions.map((a) => a.admitted)).toEqual([true, false]);
   });
 
@@ -53,13 +54,19 @@ describe('CostPolicy', () => {
 
   it('limits restores per second across workers, retrying at the next second', async () => {
     const { policy: p } = policy({ restoresPerSecond: 2 });
-    const admissions = await Promise.all(Array.from({ length: 3 }, (_, i) => p.admit(ref(`r${i}`), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0 + 500)));
+    const admissions = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => p.admit(ref(`r${i}`), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0 + 500)),
+    );
     expect(admissions.map((a) => (a.admitted ? 'yes' : `${a.reason} ${a.retryAtMs - T0}`))).toEqual(['yes', 'yes', 'rate-limit 1000']);
   });
 
   it('refuses objects over the size limit without touching the counters', async () => {
     const { store, policy: p } = policy({ maxObjectBytes: 100 });
-    expect(await p.admit(ref('big'), { storageClass: 'Archive', sizeBytes: 101 }, ONE_DAY, T0)).toEqual({ admitted: false, reason: 'object-too-large', retryAtMs: T0 + 86_400_000 });
+    expect(await p.admit(ref('big'), { storageClass: 'Archive', sizeBytes: 101 }, ONE_DAY, T0)).toEqual({
+      admitted: false,
+      reason: 'object-too-large',
+      retryAtMs: T0 + 86_400_000,
+    });
     expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0 });
   });
 
@@ -67,7 +74,10 @@ describe('CostPolicy', () => {
     const { policy: p } = policy({ maxTier: 'Standard' });
     expect(p.clampRequest({ tier: 'Expedited', days: 3 })).toEqual({ tier: 'Standard', days: 3 });
     expect(p.clampRequest({ tier: 'Bulk' })).toEqual({ tier: 'Bulk' });
-    expect(await p.admit(ref('x'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { days: 2, tier: 'Expedited' }, T0)).toEqual({ admitted: true, params: { days: 2, tier: 'Standard' } });
+    expect(await p.admit(ref('x'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { days: 2, tier: 'Expedited' }, T0)).toEqual({
+      admitted: true,
+      params: { days: 2, tier: 'Standard' },
+    });
   });
 
   it.each([

@@ -94,10 +94,7 @@ describe('Coordinator', () => {
       objects.put(ref('v', 'thaw-test', 'v1'), 'Archive');
       objects.put(ref('v', 'thaw-test', 'v2'), 'Archive');
       await coordinator.handle([miss('v', { versionId: 'v1' }), miss('v', { versionId: 'v2' }), miss('v', { versionId: 'v1' })]);
-      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual([
-        'thaw-test/v?versionId=v1',
-        'thaw-test/v?versionId=v2',
-      ]);
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual(['thaw-test/v?versionId=v1', 'thaw-test/v?versionId=v2']);
     });
   });
 
@@ -179,7 +176,12 @@ describe('Coordinator', () => {
       expect(objects.count('restore')).toBe(4);
       const failed = await stored('a');
       // Retries waited 75 + 150 + 300 ms (random 0.5); then 30 s × 2^0 × 0.75 until the next attempt.
-      expect(failed).toMatchObject({ state: 'FAILED', attempts: 1, lastError: 'Transient: RestoreObject: 503 ServiceUnavailable', retryAtMs: T0 + 525 + 22_500 });
+      expect(failed).toMatchObject({
+        state: 'FAILED',
+        attempts: 1,
+        lastError: 'Transient: RestoreObject: 503 ServiceUnavailable',
+        retryAtMs: T0 + 525 + 22_500,
+      });
 
       await coordinator.handle([miss('a')]);
       expect(objects.count('restore')).toBe(4);
@@ -211,7 +213,13 @@ describe('Coordinator', () => {
       // The HEAD takes most of the lease (as a slow network would): 60 s lease, 2 s margin, 10 s calls.
       const slow = new Coordinator({
         store,
-        objects: { head: async (r) => (clock.advance(49_000), objects.head(r)), restore: (r, c, p) => objects.restore(r, c, p) },
+        objects: {
+          head: async (r) => {
+            clock.advance(49_000);
+            return objects.head(r);
+          },
+          restore: (r, c, p) => objects.restore(r, c, p),
+        },
         clock,
         random: () => 0.5,
         sleep: async (ms) => clock.advance(ms),
@@ -230,7 +238,11 @@ describe('Coordinator', () => {
       objects.failures.head.push(new AccessDeniedError('HeadObject thaw-test/a: 403 InvalidAccessKeyId'));
       await coordinator.handle([miss('a')]);
       expect(objects.count('head')).toBe(1);
-      expect(await stored('a')).toMatchObject({ state: 'FAILED', retryAtMs: T0 + HOUR, lastError: 'AccessDenied: HeadObject thaw-test/a: 403 InvalidAccessKeyId' });
+      expect(await stored('a')).toMatchObject({
+        state: 'FAILED',
+        retryAtMs: T0 + HOUR,
+        lastError: 'AccessDenied: HeadObject thaw-test/a: 403 InvalidAccessKeyId',
+      });
     });
   });
 
@@ -276,7 +288,7 @@ describe('Coordinator', () => {
       expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
     });
 
-    it('drops a slow worker\'s outcome after the object changed and a new claim took over (no fencing-token reuse)', async () => {
+    it("drops a slow worker's outcome after the object changed and a new claim took over (no fencing-token reuse)", async () => {
       objects.put(ref('a'), 'Archive');
       // Worker A claims and starts a HEAD that does not answer yet (it sees the old Archive object).
       let releaseA!: () => void;
@@ -368,7 +380,11 @@ describe('Coordinator', () => {
 
   describe('policy', () => {
     it('writes nothing for an object out of scope', async () => {
-      const policy: RestorePolicy = { inScope: (r) => r.bucket !== 'thaw-test', clampRequest: (r) => r, admit: async (_r, _o, params) => ({ admitted: true, params }) };
+      const policy: RestorePolicy = {
+        inScope: (r) => r.bucket !== 'thaw-test',
+        clampRequest: (r) => r,
+        admit: async (_r, _o, params) => ({ admitted: true, params }),
+      };
       const { summary } = await make({ policy }).handle([miss('a'), miss('a')]);
       expect(summary).toMatchObject({ outOfScope: 1, deduplicated: 0 });
       expect(store.all()).toEqual([]);
@@ -425,4 +441,3 @@ describe('Coordinator', () => {
     });
   });
 });
-

@@ -11,7 +11,11 @@ describe('decide', () => {
     ['a live claim', record('k', { state: 'CLAIMED', leaseUntilMs: T0 + 1 }), { action: 'none', reason: 'claimed' }],
     ['a lapsed claim', record('k', { state: 'CLAIMED', leaseUntilMs: T0 }), { action: 'reclaim', reason: 'lease-lapsed' }],
     ['a restore before its ETA', record('k', { state: 'RESTORING', etaAtMs: T0 + 60_000, retryAtMs: T0 + 60_000 }), { action: 'none', reason: 'restoring' }],
-    ['a restore past its next check', record('k', { state: 'RESTORING', etaAtMs: T0 - 1, retryAtMs: T0 - 1 }), { action: 'reclaim', reason: 'restore-check-due' }],
+    [
+      'a restore past its next check',
+      record('k', { state: 'RESTORING', etaAtMs: T0 - 1, retryAtMs: T0 - 1 }),
+      { action: 'reclaim', reason: 'restore-check-due' },
+    ],
     ['a restored copy before expiry', record('k', { state: 'RESTORED', expiresAtMs: T0 + 1 }), { action: 'none', reason: 'restored' }],
     ['a restored copy at expiry', record('k', { state: 'RESTORED', expiresAtMs: T0 }), { action: 'reclaim', reason: 'restore-expired' }],
     ['a fresh NOT_ARCHIVED', record('k', { state: 'NOT_ARCHIVED', retryAtMs: T0 + 1 }), { action: 'none', reason: 'not-archived' }],

@@ -16,7 +16,8 @@ describe('sweep', () => {
   let store: MemoryStateStore;
   let objects: FakeObjectStore;
   let coordinator: Coordinator;
-  const run = (limit = 100, deadlineAtMs?: number) => sweep({ store, coordinator, policy: { inScope: (r) => r.bucket === 'thaw-test' }, clock, log: silentLogger }, { limit, deadlineAtMs });
+  const run = (limit = 100, deadlineAtMs?: number) =>
+    sweep({ store, coordinator, policy: { inScope: (r) => r.bucket === 'thaw-test' }, clock, log: silentLogger }, { limit, deadlineAtMs });
   const stored = async (key: string) => (await store.getMany([recordId(ref(key))])).get(recordId(ref(key)));
 
   beforeEach(() => {
@@ -37,7 +38,16 @@ describe('sweep', () => {
 
   it('keeps polling a restore that is still running, at the poll interval', async () => {
     objects.put(ref('a'), 'Archive', 10, { kind: 'restoring' });
-    await store.create(record('a', { state: 'RESTORING', storageClass: 'Archive', requestedAtMs: T0 - 2 * MIN, etaAtMs: T0 - MIN, retryAtMs: T0 - MIN, leaseUntilMs: undefined }));
+    await store.create(
+      record('a', {
+        state: 'RESTORING',
+        storageClass: 'Archive',
+        requestedAtMs: T0 - 2 * MIN,
+        etaAtMs: T0 - MIN,
+        retryAtMs: T0 - MIN,
+        leaseUntilMs: undefined,
+      }),
+    );
     await run();
     expect(await stored('a')).toMatchObject({ state: 'RESTORING', etaAtMs: T0 - MIN, retryAtMs: T0 + 6_000 });
   });
@@ -108,7 +118,8 @@ describe('sweep keeps what was asked for', () => {
       policy: {
         inScope: () => true,
         clampRequest: (r) => r,
-        admit: async (_r, _o, params, nowMs) => (nowMs < T0 + 1000 ? { admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 1000 } : { admitted: true, params }),
+        admit: async (_r, _o, params, nowMs) =>
+          nowMs < T0 + 1000 ? { admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 1000 } : { admitted: true, params },
       },
     });
     await coordinator.handle([{ bucket: 'thaw-test', key: 'cold', source: 'http', seenAtMs: T0, request: { days: 7, tier: 'Bulk' } }]);

@@ -83,7 +83,14 @@ describe('checkLogGroupList', () => {
   const sample = encode([
     {
       Logs: [
-        { Time: 1767225600, Contents: [{ Key: 'operation', Value: 'GetObject' }, { Key: 'object', Value: 'a%20b' }], TimeNs: 5 },
+        {
+          Time: 1767225600,
+          Contents: [
+            { Key: 'operation', Value: 'GetObject' },
+            { Key: 'object', Value: 'a%20b' },
+          ],
+          TimeNs: 5,
+        },
         { Time: 1767225601, Contents: [{ Key: 'k', Value: 'v' }] },
       ],
       Topic: 'oss_access_log',
@@ -107,7 +114,17 @@ describe('checkLogGroupList', () => {
 
   it.each([
     ['a Log without its Time', () => wrapLog((w) => w.uint32((2 << 3) | 2).bytes(pairBytes('k', 'v')))],
-    ['a Content without its Value', () => wrapLog((w) => w.uint32((1 << 3) | 0).uint32(1).uint32((2 << 3) | 2).bytes(keyOnly('k')))],
+    [
+      'a Content without its Value',
+      () =>
+        wrapLog((w) =>
+          w
+            .uint32((1 << 3) | 0)
+            .uint32(1)
+            .uint32((2 << 3) | 2)
+            .bytes(keyOnly('k')),
+        ),
+    ],
     ['a Time sent as a string', () => wrapLog((w) => w.uint32((1 << 3) | 2).string('now'))],
     ['a length past the end', () => Buffer.from([0x0a, 0x7f, 0x0a, 0x01])],
     ['a deprecated group wire type', () => Buffer.from([0x0b, 0x0c])],
@@ -117,16 +134,32 @@ describe('checkLogGroupList', () => {
 });
 
 function pairBytes(key: string, value: string): Uint8Array {
-  return protobuf.Writer.create().uint32((1 << 3) | 2).string(key).uint32((2 << 3) | 2).string(value).finish();
+  return protobuf.Writer.create()
+    .uint32((1 << 3) | 2)
+    .string(key)
+    .uint32((2 << 3) | 2)
+    .string(value)
+    .finish();
 }
 
 function keyOnly(key: string): Uint8Array {
-  return protobuf.Writer.create().uint32((1 << 3) | 2).string(key).finish();
+  return protobuf.Writer.create()
+    .uint32((1 << 3) | 2)
+    .string(key)
+    .finish();
 }
 
 /** A LogGroupList with one LogGroup holding one Log whose fields `write` produces. */
 function wrapLog(write: (w: protobuf.Writer) => protobuf.Writer): Buffer {
   const logBytes = write(protobuf.Writer.create()).finish();
-  const groupBytes = protobuf.Writer.create().uint32((1 << 3) | 2).bytes(logBytes).finish();
-  return Buffer.from(protobuf.Writer.create().uint32((1 << 3) | 2).bytes(groupBytes).finish());
+  const groupBytes = protobuf.Writer.create()
+    .uint32((1 << 3) | 2)
+    .bytes(logBytes)
+    .finish();
+  return Buffer.from(
+    protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .bytes(groupBytes)
+      .finish(),
+  );
 }

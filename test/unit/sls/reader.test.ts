@@ -13,7 +13,9 @@ import {
 import { encodeLogGroup } from '../../../lib/sls/proto';
 
 const require = createRequire(import.meta.url);
-const SdkClient = require('@alicloud/log') as new (config: Record<string, string>) => {
+const SdkClient = require('@alicloud/log') as new (
+  config: Record<string, string>,
+) => {
   _sign(verb: string, path: string, queries: Record<string, string>, headers: Record<string, string>, credentials: unknown): string;
 };
 
@@ -97,9 +99,7 @@ describe('LogStoreReader requests', () => {
     const script = scripted(() => pullAnswer([], 'YWJj+/=='));
     const reader = new LogStoreReader({ ...base, endpoint: 'http://127.0.0.1:1', transport: script.transport, pageSize: 7 });
     await reader.pullPage(3, 'MTQ0NzI5OTYwNjg5NjYzMjM1Ng==', { endCursor: 'a+b/c=' });
-    expect(script.requests[0]!.path).toBe(
-      '/logstores/oss-log-store/shards/3?type=log&cursor=MTQ0NzI5OTYwNjg5NjYzMjM1Ng%3D%3D&count=7&end_cursor=a%2Bb%2Fc%3D',
-    );
+    expect(script.requests[0]!.path).toBe('/logstores/oss-log-store/shards/3?type=log&cursor=MTQ0NzI5OTYwNjg5NjYzMjM1Ng%3D%3D&count=7&end_cursor=a%2Bb%2Fc%3D');
     expect(script.requests[0]!.headers).toMatchObject({ accept: 'application/x-protobuf', 'accept-encoding': 'deflate' });
   });
 
@@ -125,9 +125,24 @@ describe('LogStoreReader answers', () => {
   });
 
   it.each([
-    ['a body that does not inflate', () => answer(200, 'garbage', { 'x-log-cursor': 'N', 'x-log-count': '1', 'x-log-bodyrawsize': '10', 'x-log-compresstype': 'deflate' })],
-    ['a raw size that does not match', () => answer(200, zlib.deflateSync(Buffer.from([0x0a, 0x00])), { 'x-log-cursor': 'N', 'x-log-count': '1', 'x-log-bodyrawsize': '9', 'x-log-compresstype': 'deflate' })],
-    ['a body that is not a LogGroupList', () => answer(200, Buffer.from([0x0a, 0x05, 0x01]), { 'x-log-cursor': 'N', 'x-log-count': '1', 'x-log-bodyrawsize': '3' })],
+    [
+      'a body that does not inflate',
+      () => answer(200, 'garbage', { 'x-log-cursor': 'N', 'x-log-count': '1', 'x-log-bodyrawsize': '10', 'x-log-compresstype': 'deflate' }),
+    ],
+    [
+      'a raw size that does not match',
+      () =>
+        answer(200, zlib.deflateSync(Buffer.from([0x0a, 0x00])), {
+          'x-log-cursor': 'N',
+          'x-log-count': '1',
+          'x-log-bodyrawsize': '9',
+          'x-log-compresstype': 'deflate',
+        }),
+    ],
+    [
+      'a body that is not a LogGroupList',
+      () => answer(200, Buffer.from([0x0a, 0x05, 0x01]), { 'x-log-cursor': 'N', 'x-log-count': '1', 'x-log-bodyrawsize': '3' }),
+    ],
     ['no next cursor', () => answer(200, '', { 'x-log-count': '0', 'x-log-bodyrawsize': '0' })],
     ['an unknown compression', () => answer(200, 'x', { 'x-log-cursor': 'N', 'x-log-bodyrawsize': '1', 'x-log-compresstype': 'zstd' })],
   ])('retries %s, then reports it', async (_label, bad) => {

@@ -36,8 +36,14 @@ describe('lz4BlockStore', () => {
 
 describe('resolveProjectEndpoint', () => {
   it.each([
-    ['cn-hangzhou.log.aliyuncs.com', { protocol: 'https:', connectHost: 'p1.cn-hangzhou.log.aliyuncs.com', port: 443, hostHeader: 'p1.cn-hangzhou.log.aliyuncs.com' }],
-    ['http://cn-hangzhou-intranet.log.aliyuncs.com', { protocol: 'http:', connectHost: 'p1.cn-hangzhou-intranet.log.aliyuncs.com', port: 80, hostHeader: 'p1.cn-hangzhou-intranet.log.aliyuncs.com' }],
+    [
+      'cn-hangzhou.log.aliyuncs.com',
+      { protocol: 'https:', connectHost: 'p1.cn-hangzhou.log.aliyuncs.com', port: 443, hostHeader: 'p1.cn-hangzhou.log.aliyuncs.com' },
+    ],
+    [
+      'http://cn-hangzhou-intranet.log.aliyuncs.com',
+      { protocol: 'http:', connectHost: 'p1.cn-hangzhou-intranet.log.aliyuncs.com', port: 80, hostHeader: 'p1.cn-hangzhou-intranet.log.aliyuncs.com' },
+    ],
     ['http://127.0.0.1:4567', { protocol: 'http:', connectHost: '127.0.0.1', port: 4567, hostHeader: 'p1.127.0.0.1:4567' }],
     ['127.0.0.1:4567', { protocol: 'http:', connectHost: '127.0.0.1', port: 4567, hostHeader: 'p1.127.0.0.1:4567' }],
     ['http://localhost:80/', { protocol: 'http:', connectHost: 'localhost', port: 80, hostHeader: 'p1.localhost' }],
@@ -81,7 +87,9 @@ describe('previousCursor', () => {
 
 describe('authorizationHeader', () => {
   it('matches what @alicloud/log signs for the same request', () => {
-    const Client = require('@alicloud/log') as new (config: Record<string, string>) => {
+    const Client = require('@alicloud/log') as new (
+      config: Record<string, string>,
+    ) => {
       _sign(verb: string, path: string, queries: Record<string, string>, headers: Record<string, string>, credentials: unknown): string;
     };
     const sdk = new Client({ accessKeyId: 'AKID', accessKeySecret: 'secret', endpoint: 'cn-hangzhou.log.aliyuncs.com' });

@@ -69,15 +69,27 @@ describe('evaluateFilter: CompositeColumnValueFilter', () => {
     { label: 'a=0 OR b=2', cond: () => composite(LO.OR, eq('a', 0), eq('b', 2)), expected: true },
     { label: 'a=0 OR b=3', cond: () => composite(LO.OR, eq('a', 0), eq('b', 3)), expected: false },
     { label: 'NOT a=1', cond: () => composite(LO.NOT, eq('a', 1)), expected: false },
-    { label: 'NOT (a=0 OR (a=1 AND b=2))', cond: () => composite(LO.NOT, composite(LO.OR, eq('a', 0), composite(LO.AND, eq('a', 1), eq('b', 2)))), expected: false },
+    {
+      label: 'NOT (a=0 OR (a=1 AND b=2))',
+      cond: () => composite(LO.NOT, composite(LO.OR, eq('a', 0), composite(LO.AND, eq('a', 1), eq('b', 2)))),
+      expected: false,
+    },
     { label: 'AND of three', cond: () => composite(LO.AND, eq('a', 1), eq('b', 2), eq('a', 1)), expected: true },
   ])('$label → $expected', ({ cond, expected }) => {
     expect(evaluateFilter(parseFilter(bytesOf(cond()), false), current)).toBe(expected);
   });
 
   it.each([
-    { label: 'NOT with two sub-filters', cond: () => composite(LO.NOT, eq('a', 1), eq('b', 2)), message: 'Invalid NOT operator: the number of sub-filters must be 1.' },
-    { label: 'AND with one sub-filter', cond: () => composite(LO.AND, eq('a', 1)), message: 'Invalid AND/OR operator: the number of sub-filters must be more than 1.' },
+    {
+      label: 'NOT with two sub-filters',
+      cond: () => composite(LO.NOT, eq('a', 1), eq('b', 2)),
+      message: 'Invalid NOT operator: the number of sub-filters must be 1.',
+    },
+    {
+      label: 'AND with one sub-filter',
+      cond: () => composite(LO.AND, eq('a', 1)),
+      message: 'Invalid AND/OR operator: the number of sub-filters must be more than 1.',
+    },
   ])('rejects $label', ({ cond, message }) => {
     expect(() => parseFilter(bytesOf(cond()), false)).toThrow(message);
   });

@@ -71,12 +71,7 @@ describe('decodeRow on bytes written by the SDK', () => {
   it('reads UpdateRow cells with PUT, INCREMENT, DELETE and DELETE_ALL (which the SDK reader cannot)', () => {
     const bytes = Builder.serializeForUpdateRow(
       [{ id: 'a' }],
-      [
-        { PUT: [{ s: 'x' }] },
-        { INCREMENT: [{ c: Long.fromNumber(2) }] },
-        { DELETE: [{ old: Long.fromNumber(1700000000000) }] },
-        { DELETE_ALL: ['gone'] },
-      ],
+      [{ PUT: [{ s: 'x' }] }, { INCREMENT: [{ c: Long.fromNumber(2) }] }, { DELETE: [{ old: Long.fromNumber(1700000000000) }] }, { DELETE_ALL: ['gone'] }],
     );
     expect(decodeRow(bytes)).toEqual({
       primaryKey: [{ name: 'id', value: { type: 'STRING', value: 'a' } }],

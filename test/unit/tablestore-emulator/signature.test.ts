@@ -70,17 +70,19 @@ describe('authenticateRequest', () => {
     const h: Record<string, string> = { ...headers, ...extra };
     return { ...h, 'x-ots-signature': signRequest(secret, path, 'POST', h) };
   };
-  const attempt = (h: Record<string, string>, over: Partial<Parameters<typeof authenticateRequest>[0]> = {}) => () =>
-    authenticateRequest({
-      path: '/ListTable',
-      method: 'POST',
-      headers: h,
-      body: new Uint8Array(0),
-      instanceName: 'thaw',
-      credentials,
-      wallNowMs: nowMs,
-      ...over,
-    });
+  const attempt =
+    (h: Record<string, string>, over: Partial<Parameters<typeof authenticateRequest>[0]> = {}) =>
+    () =>
+      authenticateRequest({
+        path: '/ListTable',
+        method: 'POST',
+        headers: h,
+        body: new Uint8Array(0),
+        instanceName: 'thaw',
+        credentials,
+        wallNowMs: nowMs,
+        ...over,
+      });
 
   it('returns the credential a valid request was signed with', () => {
     expect(attempt(signed('secret'))()).toEqual(credentials[0]);
@@ -99,10 +101,29 @@ describe('authenticateRequest', () => {
     { label: 'an unknown key', h: () => signed('secret', { 'x-ots-accesskeyid': 'NOPE' }), status: 403, message: 'The AccessKeyID does not exist.' },
     { label: 'another instance', h: () => signed('secret', { 'x-ots-instancename': 'other' }), status: 403, message: 'The instance is not found.' },
     { label: 'a malformed instance name', h: () => signed('secret', { 'x-ots-instancename': '_x' }), status: 400, message: "Invalid instance name: '_x'." },
-    { label: 'a missing date', h: () => { const h = signed('secret'); delete (h as Record<string, string>)['x-ots-date']; return h; }, status: 400, message: "Missing header: 'x-ots-date'." },
+    {
+      label: 'a missing date',
+      h: () => {
+        const h = signed('secret');
+        delete (h as Record<string, string>)['x-ots-date'];
+        return h;
+      },
+      status: 400,
+      message: "Missing header: 'x-ots-date'.",
+    },
     { label: 'an unreadable date', h: () => signed('secret', { 'x-ots-date': 'yesterday' }), status: 400, message: 'Invalid date format: yesterday.' },
-    { label: 'a date 16 minutes off', h: () => signed('secret', { 'x-ots-date': '2026-01-01T00:16:00.000Z' }), status: 403, message: 'Mismatch between system time and x-ots-date: 2026-01-01T00:16:00.000Z.' },
-    { label: 'a body that does not match x-ots-contentmd5', h: () => signed('secret', { 'x-ots-contentmd5': contentMd5(Buffer.from('x')) }), status: 403, message: 'Mismatch between MD5 value of request body and x-ots-contentmd5 in header.' },
+    {
+      label: 'a date 16 minutes off',
+      h: () => signed('secret', { 'x-ots-date': '2026-01-01T00:16:00.000Z' }),
+      status: 403,
+      message: 'Mismatch between system time and x-ots-date: 2026-01-01T00:16:00.000Z.',
+    },
+    {
+      label: 'a body that does not match x-ots-contentmd5',
+      h: () => signed('secret', { 'x-ots-contentmd5': contentMd5(Buffer.from('x')) }),
+      status: 403,
+      message: 'Mismatch between MD5 value of request body and x-ots-contentmd5 in header.',
+    },
   ])('refuses $label', ({ h, status, message }) => {
     expect(attempt(h())).toThrow(expect.objectContaining({ httpStatus: status, message }));
   });
