@@ -43,7 +43,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
   it('issues exactly one RestoreObject for 1,000 duplicate misses in one batch', async () => {
     await client.put('dup/one.bin', Buffer.from('frozen bytes'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const store = new MemoryStateStore();
-    const { summary } = await new Coordinator({ store, objects, clock }).handle(Array.from({ length: 1000 }, () => miss('dup/one.bin')));
+    const { summary } = await new Coordinator({ store, objects, clock }).request(Array.from({ length: 1000 }, () => miss('dup/one.bin')));
 
     expect((await stats()).restores[`${BUCKET}/dup/one.bin`]).toBe(1);
     expect(summary).toMatchObject({ seen: 1000, distinct: 1, restoresIssued: 1, deduplicated: 999 });
@@ -54,7 +54,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const keys = Array.from({ length: 100 }, (_, i) => `many/${String(i).padStart(3, '0')} é+%.bin`);
     for (const key of keys) await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     const store = new MemoryStateStore();
-    await Promise.all(Array.from({ length: 20 }, () => new Coordinator({ store, objects, clock }).handle(keys.map((k) => miss(k)))));
+    await Promise.all(Array.from({ length: 20 }, () => new Coordinator({ store, objects, clock }).request(keys.map((k) => miss(k)))));
 
     const restores = (await stats()).restores;
     expect(keys.map((k) => restores[`${BUCKET}/${k}`])).toEqual(Array(100).fill(1));
@@ -66,7 +66,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     await client.put('kinds/standard.txt', Buffer.from('s'));
     await client.put('kinds/deep.bin', Buffer.from('d'), { headers: { 'x-oss-storage-class': 'DeepColdArchive' } });
     const store = new MemoryStateStore();
-    const { summary } = await new Coordinator({ store, objects, clock }).handle([
+    const { summary } = await new Coordinator({ store, objects, clock }).request([
       miss('kinds/standard.txt'),
       miss('kinds/deep.bin'),
       miss('kinds/missing.bin'),
@@ -91,13 +91,13 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
       await c.put('done/a.bin', Buffer.from('thawed'), { headers: { 'x-oss-storage-class': 'Archive' } });
       const store = new MemoryStateStore();
       const coordinator = new Coordinator({ store, objects: new AliOssObjectStore({ endpoint: timed.endpoint, ...creds }), clock: own });
-      await coordinator.handle([miss('done/a.bin', own)]);
+      await coordinator.request([miss('done/a.bin', own)]);
       await expect(c.get('done/a.bin')).rejects.toMatchObject({ status: 403, code: 'InvalidObjectState' });
 
       // An Archive restore takes a minute; Days=1 then keeps it readable for 24 h from completion.
       own.advance(60_000);
       timed.tick();
-      await coordinator.handle([miss('done/a.bin', own)], { mode: 'refresh' });
+      await coordinator.refresh([{ bucket: BUCKET, key: 'done/a.bin' }]);
       const [record] = store.all();
       expect(record).toMatchObject({ state: 'RESTORED', expiresAtMs: t0 + 60_000 + 86_400_000 });
       expect((await c.get('done/a.bin')).content.toString()).toBe('thawed');
@@ -111,7 +111,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const creds = oss.describe() as { accessKeyId: string };
     const wrong = new AliOssObjectStore({ endpoint: oss.endpoint, accessKeyId: creds.accessKeyId, accessKeySecret: 'wrong' });
     const store = new MemoryStateStore();
-    await new Coordinator({ store, objects: wrong, clock }).handle([miss('auth/a.bin')]);
+    await new Coordinator({ store, objects: wrong, clock }).request([miss('auth/a.bin')]);
     expect(store.all()[0]).toMatchObject({ state: 'FAILED', attempts: 1 });
     expect(store.all()[0]?.lastError).toMatch(/^AccessDenied: HeadObject thaw-coord\/auth\/a\.bin: 403 SignatureDoesNotMatch/);
   });

@@ -48,7 +48,7 @@ describe('Coordinator', () => {
   describe('duplicates', () => {
     it('restores an object once for 1,000 misses in one batch', async () => {
       objects.put(ref('a.parquet'), 'Archive', 4096);
-      const { summary } = await coordinator.handle(Array.from({ length: 1000 }, () => miss('a.parquet')));
+      const { summary } = await coordinator.request(Array.from({ length: 1000 }, () => miss('a.parquet')));
 
       expect(objects.count('restore')).toBe(1);
       expect(summary).toMatchObject({ seen: 1000, invalid: 0, distinct: 1, restoresIssued: 1, deduplicated: 999 });
@@ -68,11 +68,11 @@ describe('Coordinator', () => {
 
     it('makes no OSS call and no write for an object already RESTORING', async () => {
       objects.put(ref('a'), 'ColdArchive');
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       const before = objects.calls.length;
 
       clock.advance(10 * MIN);
-      const { summary } = await coordinator.handle([miss('a'), miss('a')]);
+      const { summary } = await coordinator.request([miss('a'), miss('a')]);
 
       expect(objects.calls.length).toBe(before);
       expect((await stored('a'))?.version).toBe(2);
@@ -82,7 +82,7 @@ describe('Coordinator', () => {
     it('restores each of 100 objects once across 20 concurrent batches', async () => {
       const keys = Array.from({ length: 100 }, (_, i) => `obj-${i}`);
       for (const k of keys) objects.put(ref(k), 'Archive');
-      const batches = Array.from({ length: 20 }, () => make().handle(keys.map((k) => miss(k))));
+      const batches = Array.from({ length: 20 }, () => make().request(keys.map((k) => miss(k))));
       const results = await Promise.all(batches);
 
       expect(objects.count('restore')).toBe(100);
@@ -93,7 +93,7 @@ describe('Coordinator', () => {
     it('treats versions of one key as different objects', async () => {
       objects.put(ref('v', 'thaw-test', 'v1'), 'Archive');
       objects.put(ref('v', 'thaw-test', 'v2'), 'Archive');
-      await coordinator.handle([miss('v', { versionId: 'v1' }), miss('v', { versionId: 'v2' }), miss('v', { versionId: 'v1' })]);
+      await coordinator.request([miss('v', { versionId: 'v1' }), miss('v', { versionId: 'v2' }), miss('v', { versionId: 'v1' })]);
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual(['thaw-test/v?versionId=v1', 'thaw-test/v?versionId=v2']);
     });
   });
@@ -106,22 +106,22 @@ describe('Coordinator', () => {
       ['an object restoring by someone else', 'ColdArchive', { kind: 'restoring' }, { state: 'RESTORING', etaAtMs: T0 + 5 * HOUR }],
     ] as const)('%s', async (_label, storageClass, restore, expected) => {
       objects.put(ref('x'), storageClass, 10, restore);
-      await coordinator.handle([miss('x')]);
+      await coordinator.request([miss('x')]);
       expect(objects.count('restore')).toBe(0);
       expect(await stored('x')).toMatchObject(expected);
     });
 
     it('records NOT_FOUND for a missing object and re-checks only after a minute', async () => {
-      await coordinator.handle([miss('ghost')]);
+      await coordinator.request([miss('ghost')]);
       expect(await stored('ghost')).toMatchObject({ state: 'NOT_FOUND', retryAtMs: T0 + MIN });
 
       clock.advance(MIN - 1);
-      await coordinator.handle([miss('ghost')]);
+      await coordinator.request([miss('ghost')]);
       expect(objects.count('head')).toBe(1);
 
       objects.put(ref('ghost'), 'Archive');
       clock.advance(1);
-      await coordinator.handle([miss('ghost')]);
+      await coordinator.request([miss('ghost')]);
       expect(await stored('ghost')).toMatchObject({ state: 'RESTORING' });
     });
   });
@@ -131,7 +131,7 @@ describe('Coordinator', () => {
       objects.put(ref('arch'), 'Archive');
       objects.put(ref('cold'), 'ColdArchive');
       objects.put(ref('deep'), 'DeepColdArchive');
-      await coordinator.handle([
+      await coordinator.request([
         miss('arch', { request: { days: 30, tier: 'Expedited' } }),
         miss('cold', { request: { days: 30, tier: 'Bulk' } }),
         miss('deep', { request: { tier: 'Bulk' } }),
@@ -148,9 +148,9 @@ describe('Coordinator', () => {
 
     it('raises a running ColdArchive restore to a faster tier, bringing the ETA forward', async () => {
       objects.put(ref('cold'), 'ColdArchive');
-      await coordinator.handle([miss('cold')]);
+      await coordinator.request([miss('cold')]);
       clock.advance(10 * MIN);
-      await coordinator.handle([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
+      await coordinator.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
 
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params?.tier)).toEqual(['Standard', 'Expedited']);
       // The fake answers 409 to the second call (already restoring): the record keeps its start.
@@ -162,7 +162,7 @@ describe('Coordinator', () => {
     it('retries a HEAD that failed twice and restores', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new TransientError('503'), new TransientError('503'));
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a')]);
       expect(summary.restoresIssued).toBe(1);
       expect(objects.count('head')).toBe(3);
     });
@@ -170,7 +170,7 @@ describe('Coordinator', () => {
     it('records FAILED with a retry time once retries run out, and tries again after it', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.restore.push(...Array.from({ length: 4 }, () => new TransientError('RestoreObject: 503 ServiceUnavailable')));
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a')]);
 
       expect(summary).toMatchObject({ failed: 1, restoresIssued: 0 });
       expect(objects.count('restore')).toBe(4);
@@ -183,18 +183,18 @@ describe('Coordinator', () => {
         retryAtMs: T0 + 525 + 22_500,
       });
 
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(objects.count('restore')).toBe(4);
 
       clock.set(failed!.retryAtMs!);
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', attempts: 0, lastError: undefined });
     });
 
     it('does not retry past the deadline', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new TransientError('timeout'), new TransientError('timeout'));
-      await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 12_050 });
+      await coordinator.request([miss('a')], { deadlineAtMs: T0 + 12_050 });
       // Margin 2 s and a 10 s call leave 50 ms: the first backoff (75 ms) does not fit.
       expect(objects.count('head')).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'FAILED', attempts: 1 });
@@ -202,7 +202,7 @@ describe('Coordinator', () => {
 
     it('starts nothing when not even one OSS call fits before the deadline', async () => {
       objects.put(ref('a'), 'Archive');
-      const { summary } = await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 12_000 });
+      const { summary } = await coordinator.request([miss('a')], { deadlineAtMs: T0 + 12_000 });
       expect(summary.unstarted).toBe(1);
       expect(objects.calls).toEqual([]);
       expect(await stored('a')).toBeUndefined();
@@ -224,7 +224,7 @@ describe('Coordinator', () => {
         random: () => 0.5,
         sleep: async (ms) => clock.advance(ms),
       });
-      await slow.handle([miss('a')]);
+      await slow.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
       expect(await stored('a')).toMatchObject({ state: 'FAILED', lastError: expect.stringMatching(/^Transient: no time left/) });
     });
@@ -236,7 +236,7 @@ describe('Coordinator', () => {
     it('records a denied credential as FAILED and waits the longest before trying again', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new AccessDeniedError('HeadObject thaw-test/a: 403 InvalidAccessKeyId'));
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(objects.count('head')).toBe(1);
       expect(await stored('a')).toMatchObject({
         state: 'FAILED',
@@ -263,11 +263,11 @@ describe('Coordinator', () => {
       });
       objects.objects.get('thaw-test/a')!.restore = { kind: 'restoring' };
 
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(objects.count('head')).toBe(0);
 
       clock.advance(MIN);
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
       expect(summary.alreadyRestoring).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', version: 3 });
@@ -280,11 +280,9 @@ describe('Coordinator', () => {
         getMany: (ids) => store.getMany(ids),
         create: (r) => store.create(r),
         update: async (r): Promise<WriteResult> => (r.state === 'CLAIMED' ? store.update(r) : { ok: false }),
-        delete: (id, v) => store.delete(id, v),
         listDue: (now, limit) => store.listDue(now, limit),
-        addToCounters: (updates) => store.addToCounters(updates),
       };
-      const { outcomes } = await make({ store: racing }).handle([miss('a')]);
+      const { outcomes } = await make({ store: racing }).request([miss('a')]);
       expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
     });
 
@@ -303,17 +301,17 @@ describe('Coordinator', () => {
           restore: objects.restore.bind(objects),
         };
         void new Coordinator({ store, objects: slowObjects, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms), settings: { workerId: 'A' } })
-          .handle([miss('a')])
+          .request([miss('a')])
           .then((r) => (resultA = r));
       });
-      let resultA: Awaited<ReturnType<Coordinator['handle']>> | undefined;
+      let resultA: Awaited<ReturnType<Coordinator['request']>> | undefined;
       await aHeadStarted;
 
       // The object is rewritten as Standard; the event invalidates the record; worker B handles a new miss.
       objects.put(ref('a'), 'Standard');
       const { invalidateRecord } = await import('../../../lib/restore/invalidate');
       expect(await invalidateRecord(store, recordId(ref('a')), clock.nowMs())).toBe(true);
-      await make({ settings: { workerId: 'B' } }).handle([miss('a')]);
+      await make({ settings: { workerId: 'B' } }).request([miss('a')]);
       expect(await stored('a')).toMatchObject({ state: 'NOT_ARCHIVED', version: 4 });
 
       releaseA();
@@ -323,7 +321,7 @@ describe('Coordinator', () => {
     });
 
     it('reports the object unrecorded when the store cannot take the claim', async () => {
-      const { summary } = await make({ store: downStore }).handle([miss('a')]);
+      const { summary } = await make({ store: downStore }).request([miss('a')]);
       expect(summary.unrecorded).toBe(1);
       expect(objects.calls).toEqual([]);
     });
@@ -344,37 +342,73 @@ describe('Coordinator', () => {
           leaseUntilMs: undefined,
         }),
       });
-      await coordinator.handle([miss('cold')]);
+      await coordinator.request([miss('cold')]);
       expect(await stored('cold')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0, etaAtMs: T0 + 5 * HOUR, retryAtMs: T0 + 5 * HOUR });
     });
 
     it('looks again at a RESTORED record when a read failed after it, at most once a minute', async () => {
       objects.put(ref('r'), 'Archive', 1, { kind: 'restored', expiresAtMs: T0 + 24 * HOUR });
-      await coordinator.handle([miss('r')]);
+      await coordinator.request([miss('r')]);
       // Someone cleaned the restored copy up early; reads fail again.
       objects.objects.get('thaw-test/r')!.restore = { kind: 'frozen' };
       clock.advance(30_000);
-      await coordinator.handle([miss('r', { seenAtMs: clock.nowMs() })]);
+      await coordinator.request([miss('r', { seenAtMs: clock.nowMs() })]);
       expect(objects.count('head')).toBe(1);
       clock.advance(30_000);
       // An access log replaying a read from before the record: no evidence, no HEAD.
-      await coordinator.handle([miss('r', { seenAtMs: T0 - 1 })]);
+      await coordinator.request([miss('r', { seenAtMs: T0 - 1 })]);
       expect(objects.count('head')).toBe(1);
-      const { summary } = await coordinator.handle([miss('r', { seenAtMs: clock.nowMs() })]);
+      const { summary } = await coordinator.request([miss('r', { seenAtMs: clock.nowMs() })]);
       expect(summary.restoresIssued).toBe(1);
     });
   });
 
   describe('expiry', () => {
-    it('restores again once a restored copy has expired', async () => {
+    it('restores again once a restored copy has expired and a read fails after that', async () => {
       objects.put(ref('a'), 'Archive', 10, { kind: 'restored', expiresAtMs: T0 + HOUR });
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(await stored('a')).toMatchObject({ state: 'RESTORED', expiresAtMs: T0 + HOUR });
 
       clock.set(T0 + HOUR);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a', { seenAtMs: T0 + HOUR })]);
       expect(summary.restoresIssued).toBe(1);
+    });
+
+    // Defect 3 (issue 10): a late or replayed miss from before the copy expired was served by that
+    // cycle; it must not start (and bill) a second one.
+    it('defect 3: starts no new cycle for misses seen before the copy expired, however late they arrive', async () => {
+      objects.put(ref('a'), 'Archive');
+      await coordinator.request([miss('a', { seenAtMs: T0 })]);
+      clock.advance(MIN);
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'restored', expiresAtMs: T0 + MIN + 24 * HOUR };
+      await coordinator.refresh([ref('a')]);
+      expect(await stored('a')).toMatchObject({ state: 'RESTORED', requestedAtMs: T0, expiresAtMs: T0 + MIN + 24 * HOUR });
+
+      // Two days on the copy is gone; an access-log range from before the cycle is replayed, and
+      // a read from during it arrives late.
+      clock.set(T0 + 48 * HOUR);
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
+      const replay = await coordinator.request([miss('a', { seenAtMs: T0 - HOUR }), miss('a', { seenAtMs: T0 + 30 * MIN })]);
+      expect(replay.summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(objects.count('restore')).toBe(1);
+      expect(objects.count('head')).toBe(2);
+
+      // A read that failed after the expiry does start the next cycle.
+      const fresh = await coordinator.request([miss('a', { seenAtMs: T0 + MIN + 24 * HOUR })]);
+      expect(fresh.summary.restoresIssued).toBe(1);
+      expect(await stored('a')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0 + 48 * HOUR });
+    });
+
+    it("defect 3: a sweep that finds a restore's copy already gone records it expired, and restores nothing", async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      await coordinator.request([miss('cold', { seenAtMs: T0 })]);
+      // Nobody looked for three days (the sweeper was down); OSS restored it and the copy expired.
+      clock.set(T0 + 72 * HOUR);
+      objects.objects.get('thaw-test/cold')!.restore = { kind: 'frozen' };
+      const { summary } = await coordinator.request([miss('cold', { source: 'sweeper', seenAtMs: clock.nowMs() })]);
+      expect(summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORED', requestedAtMs: T0, expiresAtMs: T0 + 72 * HOUR });
     });
   });
 
@@ -385,7 +419,7 @@ describe('Coordinator', () => {
         clampRequest: (r) => r,
         admit: async (_r, _o, params) => ({ admitted: true, params }),
       };
-      const { summary } = await make({ policy }).handle([miss('a'), miss('a')]);
+      const { summary } = await make({ policy }).request([miss('a'), miss('a')]);
       expect(summary).toMatchObject({ outOfScope: 1, deduplicated: 0 });
       expect(store.all()).toEqual([]);
       expect(objects.calls).toEqual([]);
@@ -396,9 +430,9 @@ describe('Coordinator', () => {
       const policy: RestorePolicy = {
         inScope: () => true,
         clampRequest: (r) => r,
-        admit: async () => ({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR }),
+        admit: async () => ({ admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR } }),
       };
-      const { summary } = await make({ policy }).handle([miss('big')]);
+      const { summary } = await make({ policy }).request([miss('big')]);
       expect(summary.deferred).toBe(1);
       expect(objects.count('restore')).toBe(0);
       expect(await stored('big')).toMatchObject({ state: 'DEFERRED', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR });
@@ -408,7 +442,7 @@ describe('Coordinator', () => {
   describe('bad input', () => {
     it('counts invalid misses and still handles the valid ones in the batch', async () => {
       objects.put(ref('ok'), 'Archive');
-      const { summary, invalid } = await coordinator.handle([
+      const { summary, invalid } = await coordinator.request([
         miss('ok'),
         miss('', {}),
         { ...miss('x'), bucket: 'Bad_Bucket' },
@@ -424,18 +458,18 @@ describe('Coordinator', () => {
   describe('refresh mode', () => {
     it('only checks a restore past its ETA and never calls RestoreObject', async () => {
       objects.put(ref('a'), 'Archive');
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'restored', expiresAtMs: T0 + 25 * HOUR };
 
-      const early = await coordinator.handle([miss('a', { source: 'http' })], { mode: 'refresh' });
+      const early = await coordinator.refresh([ref('a')]);
       expect(early.outcomes[0]?.result).toBe('restoring');
 
       clock.advance(MIN);
-      const late = await coordinator.handle([miss('a', { source: 'http' })], { mode: 'refresh' });
+      const late = await coordinator.refresh([ref('a')]);
       expect(late.outcomes[0]?.record).toMatchObject({ state: 'RESTORED', expiresAtMs: T0 + 25 * HOUR });
       expect(objects.count('restore')).toBe(1);
 
-      const untracked = await coordinator.handle([miss('b', { source: 'http' })], { mode: 'refresh' });
+      const untracked = await coordinator.refresh([ref('b')]);
       expect(untracked.outcomes[0]?.result).toBe('untracked');
       expect(objects.count('head')).toBe(2);
     });
