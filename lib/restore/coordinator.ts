@@ -156,9 +156,10 @@ export class Coordinator {
       );
     }
     const valid = objects.reduce((n, o) => n + o.count, 0);
-    const summary = summarise({ seen: misses.length, invalid: grouped.invalid.length, valid }, outcomes, this.clock.nowMs() - startedAtMs);
+    const merged = mergeOutcomes(outcomes);
+    const summary = summarise({ seen: misses.length, invalid: grouped.invalid.length, valid }, merged, this.clock.nowMs() - startedAtMs);
     log.info('batch done', { ...summary });
-    return { summary, outcomes, invalid: grouped.invalid };
+    return { summary, outcomes: merged, invalid: grouped.invalid };
   }
 
   /**
@@ -325,6 +326,20 @@ export class Coordinator {
       return { step: failed, calledOss: true, head };
     }
   }
+}
+
+/**
+ * One outcome per object: misses without a versionId that HEAD resolved to a version named by
+ * other misses of the batch end on that version's record too (and found it claimed by us).
+ */
+function mergeOutcomes(outcomes: readonly ObjectOutcome[]): ObjectOutcome[] {
+  const byId = new Map<string, ObjectOutcome>();
+  for (const o of outcomes) {
+    const seen = byId.get(o.id);
+    if (!seen) byId.set(o.id, o);
+    else byId.set(o.id, { ...(seen.result === 'in-flight' ? o : seen), misses: seen.misses + o.misses, calledOss: seen.calledOss || o.calledOss });
+  }
+  return [...byId.values()];
 }
 
 /** The same misses, on the record of one version of their key. */

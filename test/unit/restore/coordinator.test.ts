@@ -8,7 +8,7 @@ import type { RestorePolicy, StateStore, WriteResult } from '../../../lib/restor
 import { MemoryStateStore } from '../../../lib/store/memory';
 import { downStore } from '../../support/down-store';
 import { FakeObjectStore } from '../../support/fake-object-store';
-import { ref, T0 } from '../../support/records';
+import { record, ref, T0 } from '../../support/records';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -409,6 +409,191 @@ describe('Coordinator', () => {
       const { summary } = await coordinator.request([miss('cold', { source: 'sweeper', seenAtMs: clock.nowMs() })]);
       expect(summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
       expect(await stored('cold')).toMatchObject({ state: 'RESTORED', requestedAtMs: T0, expiresAtMs: T0 + 72 * HOUR });
+    });
+  });
+
+  // Defect 1 (issue 10): an object is (bucket, key, the version OSS resolves). A failed GET without
+  // a versionId and one naming the current version read the same object version: one record of
+  // its restore, one RestoreObject.
+  describe('versioned objects', () => {
+    const current = () => store.all().find((r) => r.key === 'v.bin' && r.versionId === '');
+    const version = (id: string) => store.all().find((r) => r.key === 'v.bin' && r.versionId === id);
+
+    it('defect 1: restores once for misses with and without the current version id in one batch', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      const { summary, outcomes } = await coordinator.request([miss('v.bin'), miss('v.bin', { versionId: 'CAEQv1' }), miss('v.bin')]);
+      expect(objects.count('restore')).toBe(1);
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual(['thaw-test/v.bin?versionId=CAEQv1']);
+      expect(summary).toMatchObject({ seen: 3, distinct: 1, restoresIssued: 1 });
+      expect(outcomes.map((o) => o.record?.versionId)).toEqual(['CAEQv1']);
+      expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', storageClass: 'Archive' });
+    });
+
+    it('defect 1: restores once when the miss without a version id comes first, and later misses of either kind cost nothing', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
+      await coordinator.request([miss('v.bin')]);
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1', retryAtMs: T0 + 10 * MIN });
+      expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', tier: 'Standard' });
+      const calls = objects.calls.length;
+
+      clock.advance(MIN);
+      const { summary } = await coordinator.request([
+        miss('v.bin', { seenAtMs: clock.nowMs() }),
+        miss('v.bin', { versionId: 'CAEQv1', seenAtMs: clock.nowMs() }),
+      ]);
+      expect(summary).toMatchObject({ distinct: 1, alreadyRestoring: 1, restoresIssued: 0 });
+      expect(objects.calls.length).toBe(calls);
+      expect(objects.count('restore')).toBe(1);
+    });
+
+    it('defect 1: restores once when the miss naming the version comes first', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
+      await coordinator.request([miss('v.bin', { versionId: 'CAEQv1' })]);
+      clock.advance(MIN);
+      const { outcomes } = await coordinator.request([miss('v.bin', { seenAtMs: clock.nowMs() })]);
+      // One HEAD to learn the current version; its record is already RESTORING, so no restore.
+      expect(objects.count('restore')).toBe(1);
+      expect(outcomes[0]).toMatchObject({ result: 'restoring', record: { versionId: 'CAEQv1', state: 'RESTORING' } });
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1' });
+    });
+
+    it('looks up the current version again after a while, and follows a new one', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      await coordinator.request([miss('v.bin')]);
+      // A new version was written and its event got lost: after ten minutes a miss HEADs the key again.
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv2'), 'Archive');
+      clock.advance(10 * MIN);
+      await coordinator.request([miss('v.bin', { seenAtMs: clock.nowMs() })]);
+      expect(current()).toMatchObject({ currentVersionId: 'CAEQv2' });
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual([
+        'thaw-test/v.bin?versionId=CAEQv1',
+        'thaw-test/v.bin?versionId=CAEQv2',
+      ]);
+    });
+
+    it('keeps a restore that the record of a versioned key tracked before versions were told apart', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive', 100, { kind: 'restoring' });
+      // Written by the first release: the record of the key without a versionId holds the restore.
+      await store.create(
+        record('v.bin', {
+          state: 'RESTORING',
+          storageClass: 'ColdArchive',
+          tier: 'Expedited',
+          requestedAtMs: T0 - HOUR,
+          etaAtMs: T0,
+          retryAtMs: T0,
+          leaseUntilMs: undefined,
+        }),
+      );
+      await coordinator.request([miss('v.bin')]);
+      expect(objects.count('restore')).toBe(0);
+      expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0 - HOUR, etaAtMs: T0 });
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1' });
+    });
+
+    it("answers a status read without a version id from the current version's record", async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      await coordinator.request([miss('v.bin')]);
+      const { outcomes } = await coordinator.refresh([ref('v.bin')]);
+      expect(outcomes[0]).toMatchObject({ result: 'restoring', record: { versionId: 'CAEQv1' } });
+      expect(objects.count('head')).toBe(1);
+    });
+  });
+
+  // Defect 2 (issue 10): a raise the budget refuses must not turn a running restore into DEFERRED
+  // (429 until midnight, while OSS finishes and the object is readable).
+  describe('raising the tier of a running restore', () => {
+    const budget = (restoresLeft: number): RestorePolicy => {
+      let left = restoresLeft;
+      return {
+        inScope: () => true,
+        clampRequest: (r) => r,
+        admit: async (_r, _o, params) =>
+          left-- > 0
+            ? { admitted: true, params }
+            : { admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR } },
+      };
+    };
+
+    it("defect 2: keeps the restore's state, tier, ETA and checks when the budget refuses a raise, and says so", async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      const c = make({ policy: budget(1) });
+      await c.request([miss('cold', { source: 'http' })]);
+      const before = await stored('cold');
+      expect(before).toMatchObject({ state: 'RESTORING', tier: 'Standard', requestedAtMs: T0, etaAtMs: T0 + 5 * HOUR, retryAtMs: T0 + 5 * HOUR });
+
+      clock.advance(10 * MIN);
+      const { outcomes } = await c.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
+      expect(outcomes[0]).toMatchObject({ result: 'restoring', raiseRefused: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR } });
+      expect(objects.count('restore')).toBe(1);
+      expect(await stored('cold')).toMatchObject({
+        state: 'RESTORING',
+        tier: 'Standard',
+        requestedAtMs: T0,
+        etaAtMs: T0 + 5 * HOUR,
+        retryAtMs: T0 + 5 * HOUR,
+        reason: undefined,
+      });
+
+      // OSS finishes at the original ETA; the record follows, nobody is told to wait for midnight.
+      clock.set(T0 + 5 * HOUR);
+      objects.objects.get('thaw-test/cold')!.restore = { kind: 'restored', expiresAtMs: T0 + 29 * HOUR };
+      await c.refresh([ref('cold')]);
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORED', tier: 'Standard', expiresAtMs: T0 + 29 * HOUR });
+    });
+
+    it("defect 2: a granted raise keeps the cycle's start and brings the ETA forward", async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      await coordinator.request([miss('cold')]);
+      clock.advance(10 * MIN);
+      const { outcomes } = await coordinator.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params?.tier)).toEqual(['Standard', 'Expedited']);
+      expect(outcomes[0]?.result).toBe('restore-started');
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0, etaAtMs: T0 + 10 * MIN + HOUR });
+    });
+  });
+
+  // Defect 5 (issue 10): ali-oss normalises "." and ".." segments in the path but signs the key as
+  // written, so OSS answers 403 to every call and the record sat in FAILED for good.
+  it('defect 5: refuses a key with "." or ".." segments without any OSS call, for good', async () => {
+    const { summary } = await coordinator.request([miss('a/../b'), miss('./x'), miss('dir/.')]);
+    expect(objects.calls).toEqual([]);
+    expect(summary).toMatchObject({ refused: 3, failed: 0 });
+    expect(await stored('a/../b')).toMatchObject({ state: 'REFUSED', reason: 'unaddressable-key', retryAtMs: undefined });
+    clock.advance(365 * 24 * HOUR);
+    const again = await coordinator.request([miss('a/../b', { seenAtMs: clock.nowMs() })]);
+    expect(again.summary).toMatchObject({ refused: 1 });
+    expect((await stored('a/../b'))?.version).toBe(2);
+  });
+
+  describe('records the first release wrote', () => {
+    it('treats DEFERRED frozen-again as an expired copy: a read after it restores, an older one does not', async () => {
+      objects.put(ref('old'), 'Archive');
+      store.putStored({
+        ...record('old', { leaseUntilMs: undefined, leaseOwner: undefined }),
+        state: 'DEFERRED',
+        reason: 'frozen-again',
+        updatedAtMs: T0 - MIN,
+        version: 3,
+      });
+      await coordinator.request([miss('old', { seenAtMs: T0 - 2 * MIN })]);
+      expect(objects.calls).toEqual([]);
+      await coordinator.request([miss('old', { seenAtMs: T0 })]);
+      expect(await stored('old')).toMatchObject({ state: 'RESTORING', version: 5, reason: undefined });
+    });
+
+    it('treats DEFERRED object-too-large as REFUSED, looked at again after its retry time', async () => {
+      objects.put(ref('big'), 'Archive', 10);
+      store.putStored({
+        ...record('big', { leaseUntilMs: undefined, leaseOwner: undefined }),
+        state: 'DEFERRED',
+        reason: 'object-too-large',
+        retryAtMs: T0 + HOUR,
+      });
+      expect((await coordinator.request([miss('big')])).summary.refused).toBe(1);
+      clock.set(T0 + HOUR);
+      await coordinator.request([miss('big', { seenAtMs: clock.nowMs() })]);
+      expect(await stored('big')).toMatchObject({ state: 'RESTORING' });
     });
   });
 
