@@ -15,8 +15,8 @@ import { type Logger, silentLogger } from '../log';
 import { mapWithLimit, retry } from '../retry';
 import { decide, type Intent } from './decide';
 import { DeadlineReachedError, describeError, isRetryable } from './errors';
-import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses } from './miss';
-import { describeRef, type ObjectRef, recordId } from './object-ref';
+import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
+import { describeRef, type ObjectRef } from './object-ref';
 import { allowAllPolicy, type ObjectHead, type ObjectStore, type PolicyRefusal, type RestorePolicy, type StateStore } from './ports';
 import { effectiveState, type MissSource, type RestoreRecord } from './record';
 import { type CoordinatorSettings, DEFAULT_SETTINGS } from './settings';
@@ -175,7 +175,8 @@ export class Coordinator {
       const decision = decide(records.get(o.id), this.intentOf(o, mode, nowMs), nowMs);
       add(decision.action === 'follow' ? retarget(o, decision.versionId) : o);
     }
-    const unread = [...byId.keys()].filter((id) => !records.has(id));
+    const read = new Set(objects.map((o) => o.id));
+    const unread = [...byId.keys()].filter((id) => !read.has(id));
     for (const [id, record] of await this.readRecords(unread)) records.set(id, record);
     return [...byId.values()].map((o) => ({ o, existing: records.get(o.id) }));
   }
@@ -340,10 +341,4 @@ function mergeOutcomes(outcomes: readonly ObjectOutcome[]): ObjectOutcome[] {
     else byId.set(o.id, { ...(seen.result === 'in-flight' ? o : seen), misses: seen.misses + o.misses, calledOss: seen.calledOss || o.calledOss });
   }
   return [...byId.values()];
-}
-
-/** The same misses, on the record of one version of their key. */
-function retarget(o: ObjectMisses, versionId: string): ObjectMisses {
-  const ref = { ...o.ref, versionId };
-  return { ...o, ref, id: recordId(ref) };
 }

@@ -99,3 +99,9 @@ export function mergeObjectMisses(a: ObjectMisses, b: ObjectMisses): ObjectMisse
     operation: b.operation ?? a.operation,
   };
 }
+
+/** The same misses, on the record of one version of their key (the version HEAD said they read). */
+export function retarget(o: ObjectMisses, versionId: string): ObjectMisses {
+  const ref = { ...o.ref, versionId };
+  return { ...o, ref, id: recordId(ref) };
+}

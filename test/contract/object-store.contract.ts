@@ -9,6 +9,8 @@ export interface ObjectStoreUnderTest {
   objects: ObjectStore;
   /** Writes an object directly (not through the port). */
   put(ref: ObjectRef, storageClass: StorageClass, body: string): Promise<void>;
+  /** Writes a new version of a key in a versioned bucket; returns that bucket and the version's id. */
+  putVersion(key: string, storageClass: StorageClass, body: string): Promise<{ bucket: string; versionId: string }>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,26 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
     ])('answers a restore of %s with %s', async (_label, key, storageClass, expected) => {
       await subject.put(ref(key), storageClass, 'x');
       expect(await subject.objects.restore(ref(key), 'Archive', { days: 1 })).toBe(expected);
+    });
+
+    it('answers a faster tier mid-restore as a started restore (a raise), and a slower one as in progress', async () => {
+      await subject.put(ref('raise'), 'ColdArchive', 'x');
+      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('started');
+      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Bulk' })).toBe('in-progress');
+      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Expedited' })).toBe('started');
+    });
+
+    it('HEADs a versioned key without a versionId as its current version, and names that version', async () => {
+      await subject.putVersion('versioned', 'Archive', 'old');
+      const { bucket, versionId } = await subject.putVersion('versioned', 'ColdArchive', 'new!');
+      expect(await subject.objects.head({ bucket, key: 'versioned', versionId: '' })).toEqual({
+        found: true,
+        storageClass: 'ColdArchive',
+        sizeBytes: 4,
+        restore: { kind: 'frozen' },
+        versionId,
+      });
+      expect(await subject.objects.head({ bucket, key: 'versioned', versionId })).toMatchObject({ found: true, versionId });
     });
 
     it('answers a restore of a missing object with not-found', async () => {
