@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock';
 import { startOssEmulator, type OssAccessLogRecord, type OssEmulator, type OssEmulatorOptions, type OssEventRecord } from '../../lib/emulators/oss/index';
-import type { StorageClass, Tier } from '../../lib/restore/storage-class';
+import type { StorageClass, Tier } from '../../lib/emulators/oss/rules';
 
 const require = createRequire(import.meta.url);
 const aliSign = require('ali-oss/lib/common/signUtils') as {
@@ -244,7 +244,7 @@ describe('RestoreObject reference exchanges through ali-oss', () => {
     expect(Buffer.from((await client.get('cold')).content as Buffer).toString()).toBe('ice');
   });
 
-  it('raises the tier of a running ColdArchive restore and refuses a slower or equal one', async () => {
+  it('raises the tier of a running ColdArchive restore, refuses the same tier and has its own error for a lower one', async () => {
     await client.put('cold', Buffer.from('ice'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     await restore(client, 'cold', { type: 'ColdArchive', JobParameters: 'Bulk', Days: 1 }); // due at 12 h
     advance(HOUR);
@@ -254,9 +254,12 @@ describe('RestoreObject reference exchanges through ali-oss', () => {
     });
     const raised = await restore(client, 'cold', { type: 'ColdArchive', JobParameters: 'Expedited', Days: 1 });
     expect(raised.res.status).toBe(202); // now due at 2 h
+    expect(headerOf(raised, 'x-oss-object-restore-priority')).toBe('Expedited');
+    // doc: EC 0016-00000715, "cannot decrease the restoration priority".
     expect(await failure(restore(client, 'cold', { type: 'ColdArchive', JobParameters: 'Standard', Days: 1 }))).toMatchObject({
-      status: 409,
-      code: 'RestoreAlreadyInProgress',
+      status: 400,
+      code: 'InvalidArgument',
+      ecCode: '0016-00000715',
     });
     advance(HOUR - 1);
     expect(await restoreHeader(client, 'cold')).toBe('ongoing-request="true"');
