@@ -56,7 +56,7 @@ describe.each(SIGNATURES)('through ali-oss with %s signatures', (_name, client) 
 });
 
 describe('the documented localhost endpoint', () => {
-  it('serves a V4 presigned GET to a plain HTTP client, and refuses it once expired', async () => {
+  it('serves a V4 (and V1) presigned GET to a plain HTTP client, and refuses it once expired', async () => {
     const oss = use().v4({ endpoint: localhostEndpoint(use().emulator.endpoint), agent: localhostAgent() });
     await oss.put('shared/photo.jpg', Buffer.from('jpeg bytes'));
     const url = await oss.signatureUrlV4('GET', 60, {}, 'shared/photo.jpg');
@@ -67,9 +67,16 @@ describe('the documented localhost endpoint', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toBe('jpeg bytes');
 
+    // The V1 form works the same way.
+    const v1 = use().client({ endpoint: localhostEndpoint(use().emulator.endpoint), agent: localhostAgent() });
+    const v1Url = v1.signatureUrl('shared/photo.jpg', { expires: 60 });
+    expect((await rawRequest(v1Url, 'GET', {}, undefined, localhostAgent())).body).toBe('jpeg bytes');
+
     use().advance(61_000);
-    const expired = await rawRequest(url, 'GET', {}, undefined, localhostAgent());
-    expect(expired.status).toBe(403);
-    expect(expired.body).toContain('<Message>Request has expired.</Message>');
+    for (const stale of [url, v1Url]) {
+      const expired = await rawRequest(stale, 'GET', {}, undefined, localhostAgent());
+      expect(expired.status).toBe(403);
+      expect(expired.body).toContain('<Message>Request has expired.</Message>');
+    }
   });
 });

@@ -26,7 +26,6 @@ import {
   headerValue,
   sameSignature,
   SignType,
-  utf8Bytes,
   type HeaderBag,
   type OssCredential,
   type Principal,
@@ -232,5 +231,3 @@ export function authenticateV4(request: SignableRequest, credentials: readonly O
   verify(request, credential, scope, datetime, additional, 'UNSIGNED-PAYLOAD', signature);
   return { accessKeyId: scope.accessKeyId, signType: SignType.Url, signatureVersion: 'v4' };
 }
-
-export { utf8Bytes };
