@@ -102,14 +102,15 @@ function classify(record: AccessLogRecord): AccessLogVerdict {
  * The refused operation a record names, or undefined when it is not one OSS refuses on an
  * archived object. The processing operations are told apart by their query, as OSS routes them:
  * x-oss-async-process (PostProcessTask), x-oss-process=csv/select or json/select (SelectObject),
- * any other x-oss-process (image processing). Whether OSS logs those under their own operation
+ * any other x-oss-process (image processing, ProcessImage in the restore guide's words). Whether OSS logs those under their own operation
  * names or as GetObject/PostObject is unconfirmed, so either is accepted.
  */
 function refusedOperationOf(operation: string, query: Query): MissOperation | undefined {
   if (operation === 'PostProcessTask' || query.has('x-oss-async-process')) return 'PostProcessTask';
   const process = query.get('x-oss-process');
-  if (operation === 'SelectObject' || (typeof process === 'string' && /^(csv|json)\/select\b/i.test(process))) return 'SelectObject';
-  if (process !== undefined) return 'ImageProcess';
+  // csv/meta (CreateSelectObjectMeta) reads the object for Select too.
+  if (operation === 'SelectObject' || (typeof process === 'string' && /^(csv|json)\/(select|meta)\b/i.test(process))) return 'SelectObject';
+  if (process !== undefined) return 'ProcessImage';
   if (operation === 'GetObject' || operation === 'CopyObject' || operation === 'UploadPartCopy') return operation;
   return undefined;
 }

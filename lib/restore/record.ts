@@ -67,7 +67,7 @@ export function isRefusedReason(value: unknown): value is RefusedReason {
 export type MissSource = 'access-log' | 'http' | 'storage-event' | 'sweeper' | 'cli';
 
 /** The operations OSS refuses on an unrestored archived object (restore guide), as a miss names them. */
-export const MISS_OPERATIONS = ['GetObject', 'ImageProcess', 'CopyObject', 'UploadPartCopy', 'SelectObject', 'PostProcessTask'] as const;
+export const MISS_OPERATIONS = ['GetObject', 'ProcessImage', 'CopyObject', 'UploadPartCopy', 'SelectObject', 'PostProcessTask'] as const;
 export type MissOperation = (typeof MISS_OPERATIONS)[number];
 
 export function isMissOperation(value: unknown): value is MissOperation {

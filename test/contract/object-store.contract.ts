@@ -1,6 +1,7 @@
 // The ObjectStore contract: the scripted fake the unit tests use must answer as the real ali-oss
 // adapter does against the OSS emulator, or the unit tests prove nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MalformedRequestError } from '../../lib/restore/errors';
 import type { ObjectRef } from '../../lib/restore/object-ref';
 import type { ObjectStore } from '../../lib/restore/ports';
 import type { StorageClass } from '../../lib/restore/storage-class';
@@ -53,10 +54,12 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
       expect(await subject.objects.restore(ref(key), 'Archive', { days: 1 })).toBe(expected);
     });
 
-    it('answers a faster tier mid-restore as a started restore (a raise), and a slower one as in progress', async () => {
+    it('answers a faster tier mid-restore as a started restore (a raise); a slower one is refused (we never send one)', async () => {
       await subject.put(ref('raise'), 'ColdArchive', 'x');
       expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('started');
-      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Bulk' })).toBe('in-progress');
+      // OSS: "cannot decrease the restoration priority" (EC 0016-00000715; its status and Code are
+      // unconfirmed, the emulator answers 400 InvalidArgument): our bug if it ever happened.
+      await expect(subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Bulk' })).rejects.toBeInstanceOf(MalformedRequestError);
       expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Expedited' })).toBe('started');
     });
 

@@ -305,18 +305,48 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     ]);
     expect(result).toMatchObject({
       misses: 5,
-      operations: { ImageProcess: 1, SelectObject: 1, PostProcessTask: 1, CopyObject: 1, UploadPartCopy: 1 },
+      operations: { ProcessImage: 1, SelectObject: 1, PostProcessTask: 1, CopyObject: 1, UploadPartCopy: 1 },
       skipped: { 'copy-source-not-logged': 1 },
     });
     expect(result.summary.restoresIssued).toBe(5);
     const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
     expect(keys.map((k) => [k, byKey[k]?.state ?? null, byKey[k]?.lastOperation ?? null])).toEqual([
-      ['six/img.jpg', 'RESTORING', 'ImageProcess'],
+      ['six/img.jpg', 'RESTORING', 'ProcessImage'],
       ['six/data.csv', 'RESTORING', 'SelectObject'],
       ['six/video.mp4', 'RESTORING', 'PostProcessTask'],
       ['six/src.bin', 'RESTORING', 'CopyObject'],
       ['six/part-src.bin', 'RESTORING', 'UploadPartCopy'],
       ['six/unnamed-src.bin', null, null],
     ]);
+  });
+
+  // Defect 6 (issue 10), with the OSS emulator refusing and logging the reads as OSS does.
+  it('defect 6: a refused image-processing read, copy and part copy made through ali-oss each start one restore', async () => {
+    for (const key of ['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin']) {
+      await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'Archive' } });
+    }
+    const { uploadId } = (await client.initMultipartUpload('real/big.bin')) as { uploadId: string };
+    const reads = await readsOf(async () => {
+      await client.copy('real/copy-unlogged.bin', 'real/hidden-src.bin').catch(() => undefined);
+      // The bucket owner logs the copy-source header (PutUserDefinedLogFieldsConfig).
+      oss.configureUserDefinedLogFields(BUCKET, { headers: ['x-oss-copy-source'], params: [] });
+      await client.get('real/photo.jpg', { process: 'image/resize,w_100' }).catch(() => undefined);
+      await client.copy('real/copy.bin', 'real/src.bin').catch(() => undefined);
+      await client.uploadPartCopy('real/big.bin', uploadId, 1, '0-2', { sourceKey: 'real/part-src.bin', sourceBucketName: BUCKET }, {}).catch(() => undefined);
+      oss.configureUserDefinedLogFields(BUCKET, undefined);
+    });
+    const refused = reads.filter((r) => r.error_code === 'InvalidObjectState');
+    expect(refused.map((r) => r.operation)).toEqual(['CopyObject', 'ProcessImage', 'CopyObject', 'UploadPartCopy']);
+
+    const { result } = await ship(reads);
+    expect(result).toMatchObject({ operations: { ProcessImage: 1, CopyObject: 1, UploadPartCopy: 1 }, skipped: { 'copy-source-not-logged': 1 } });
+    const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
+    expect(['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin'].map((k) => byKey[k]?.lastOperation ?? null)).toEqual([
+      'ProcessImage',
+      'CopyObject',
+      'UploadPartCopy',
+      null,
+    ]);
+    expect(await Promise.all(['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin'].map(restoresOf))).toEqual([1, 1, 1, 0]);
   });
 });

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock';
 import { startOssEmulator, type OssAccessLogRecord, type OssEmulator, type OssEmulatorOptions, type OssEventRecord } from '../../lib/emulators/oss/index';
-import type { StorageClass, Tier } from '../../lib/restore/storage-class';
+import type { StorageClass, Tier } from '../../lib/emulators/oss/rules';
 
 const require = createRequire(import.meta.url);
 const aliSign = require('ali-oss/lib/common/signUtils') as {
@@ -244,7 +244,7 @@ describe('RestoreObject reference exchanges through ali-oss', () => {
     expect(Buffer.from((await client.get('cold')).content as Buffer).toString()).toBe('ice');
   });
 
-  it('raises the tier of a running ColdArchive restore and refuses a slower or equal one', async () => {
+  it('raises the tier of a running ColdArchive restore, refuses the same tier and has its own error for a lower one', async () => {
     await client.put('cold', Buffer.from('ice'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     await restore(client, 'cold', { type: 'ColdArchive', JobParameters: 'Bulk', Days: 1 }); // due at 12 h
     advance(HOUR);
@@ -254,9 +254,12 @@ describe('RestoreObject reference exchanges through ali-oss', () => {
     });
     const raised = await restore(client, 'cold', { type: 'ColdArchive', JobParameters: 'Expedited', Days: 1 });
     expect(raised.res.status).toBe(202); // now due at 2 h
+    expect(headerOf(raised, 'x-oss-object-restore-priority')).toBe('Expedited');
+    // doc: EC 0016-00000715, "cannot decrease the restoration priority".
     expect(await failure(restore(client, 'cold', { type: 'ColdArchive', JobParameters: 'Standard', Days: 1 }))).toMatchObject({
-      status: 409,
-      code: 'RestoreAlreadyInProgress',
+      status: 400,
+      code: 'InvalidArgument',
+      ecCode: '0016-00000715',
     });
     advance(HOUR - 1);
     expect(await restoreHeader(client, 'cold')).toBe('ongoing-request="true"');
@@ -322,7 +325,29 @@ describe('CleanRestoredObject', () => {
 
     const stale = await signedRequest('POST', 'c', { subres: { cleanRestoredObject: '' } });
     expect(stale.status).toBe(409);
-    expect(xmlField(await stale.text(), 'Code')).toBe('ArchiveRestoreFileStale');
+    const staleXml = await stale.text();
+    expect(xmlField(staleXml, 'Code')).toBe('ArchiveRestoreFileStale');
+    expect(xmlField(staleXml, 'EC')).toBe('0016-00000718');
+  });
+
+  it.each<[StorageClass]>([['DeepColdArchive']])('applies to %s objects too', async (storageClass) => {
+    await client.put('d', Buffer.from('x'), { headers: { 'x-oss-storage-class': storageClass } });
+    await restore(client, 'd', { type: storageClass, JobParameters: 'Expedited', Days: 1 });
+    advance(12 * HOUR);
+    expect((await signedRequest('POST', 'd', { subres: { cleanRestoredObject: '' } })).status).toBe(200);
+  });
+
+  // Documented for ColdArchive and DeepColdArchive only; what OSS answers for Archive is unconfirmed.
+  it.each<[StorageClass]>([['Archive'], ['Standard'], ['IA']])('is refused for %s objects with OperationNotSupported', async (storageClass) => {
+    await client.put('a', Buffer.from('x'), { headers: { 'x-oss-storage-class': storageClass } });
+    if (storageClass === 'Archive') {
+      await restore(client, 'a', { Days: 1 });
+      advance(MINUTE);
+    }
+    const refused = await signedRequest('POST', 'a', { subres: { cleanRestoredObject: '' } });
+    expect(refused.status).toBe(400);
+    expect(xmlField(await refused.text(), 'Code')).toBe('OperationNotSupported');
+    if (storageClass === 'Archive') expect((await client.get('a')).res.status).toBe(200);
   });
 });
 

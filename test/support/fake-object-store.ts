@@ -2,6 +2,7 @@
 // denied credentials) that are awkward to produce otherwise. The real ali-oss adapter is tested
 // against the OSS emulator, and the ObjectStore contract suite runs against both.
 import type { ManualClock } from '../../lib/clock';
+import { MalformedRequestError } from '../../lib/restore/errors';
 import { describeRef, type ObjectRef } from '../../lib/restore/object-ref';
 import type { ObjectHead, ObjectRestoreStatus, ObjectStore, RestoreAnswer } from '../../lib/restore/ports';
 import type { ClassRestoreParams } from '../../lib/restore/restore-request';
@@ -53,7 +54,11 @@ export class FakeObjectStore implements ObjectStore {
     if (!o) return 'not-found';
     if (o.storageClass === 'Standard' || o.storageClass === 'IA') return 'not-archived';
     if (o.restore.kind === 'restoring') {
-      if (!params.tier || !o.tier || tierRank(params.tier) >= tierRank(o.tier)) return 'in-progress';
+      // As the OSS emulator answers a lower priority mid-restore (400 InvalidArgument, EC 0016-00000715).
+      if (params.tier && o.tier && tierRank(params.tier) > tierRank(o.tier)) {
+        throw new MalformedRequestError(`RestoreObject ${describeRef(ref)}: 400 InvalidArgument (the restore priority cannot be decreased)`);
+      }
+      if (!params.tier || !o.tier || tierRank(params.tier) === tierRank(o.tier)) return 'in-progress';
       o.tier = params.tier;
       return 'started';
     }

@@ -19,7 +19,11 @@ function failing(...errors: unknown[]) {
 function env(start = Date.UTC(2026, 0, 1)) {
   const clock = new ManualClock(start);
   const slept: number[] = [];
-  return { clock, slept, sleep: async (ms: number) => void (slept.push(ms), clock.advance(ms)), random: () => 0.5 };
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+    clock.advance(ms);
+  };
+  return { clock, slept, sleep, random: () => 0.5 };
 }
 
 describe('backoffMs (equal jitter)', () => {

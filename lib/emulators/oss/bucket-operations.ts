@@ -1,6 +1,6 @@
 // PutBucket, DeleteBucket, ListBuckets, ListObjects (v1 and v2), ListObjectVersions,
 // Get/PutBucketVersioning, GetBucketLocation and GetBucketInfo, in OSS's XML.
-import { isStorageClass, type StorageClass } from '../../restore/storage-class';
+import { isStorageClass, type StorageClass } from './rules';
 import { emptyResponse, xmlResponse, type OperationContext, type OssResponse } from './context';
 import { ossErrors } from './errors';
 import { compareKeys, listPage, parseMaxKeys } from './listing';

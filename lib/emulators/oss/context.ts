@@ -1,6 +1,6 @@
 // What an operation handler receives and returns; no node:http here, so handlers are testable
 // by calling them directly.
-import type { Clock } from '../../clock';
+import type { EmulatorClock as Clock } from '../shared/clock';
 import type { OssEventName } from './events';
 import type { Bucket, ObjectVersion, OssStore } from './model';
 import { restoreHeader } from './restore';
@@ -53,6 +53,16 @@ export interface OperationContext {
   readonly config: OssConfig;
   /** Announces an OSS trigger event for a successful operation. */
   emit(eventName: OssEventName, version: ObjectVersion, deltaSize: number): void;
+  /** The same for an event about an object that is not (yet) a stored version: multipart steps. */
+  emitFor(eventName: OssEventName, object: EventObject): void;
+}
+
+/** What an event says about its object when there is no stored version to describe it. */
+export interface EventObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
 }
 
 export function header(req: OssRequest, name: string): string | undefined {
@@ -84,10 +94,11 @@ export function objectHeaders(bucket: Bucket, version: ObjectVersion, nowMs: num
     ETag: `"${version.etag}"`,
     'Last-Modified': httpDate(version.lastModifiedMs),
     'Accept-Ranges': 'bytes',
-    'x-oss-object-type': 'Normal',
+    'x-oss-object-type': version.objectType,
     'x-oss-storage-class': version.storageClass,
     ...versionHeaders(bucket, version),
   };
+  for (const [name, value] of Object.entries(version.storedHeaders)) headers[name] = value;
   const restore = restoreHeader(version.restore, nowMs);
   if (restore !== undefined) headers['x-oss-restore'] = restore;
   for (const [name, value] of Object.entries(version.userMeta)) headers[`x-oss-meta-${name}`] = value;

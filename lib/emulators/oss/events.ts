@@ -2,11 +2,21 @@
 // delivers; EventBridge wraps the same record as CloudEvent `data`). Emitted only after an
 // operation succeeds, as OSS does. Keys are passed as stored (not URL-encoded): unconfirmed.
 
+// Names as FC's OSS trigger lists them (each ObjectCreated API, ObjectRemoved:DeleteObject,
+// ObjectRemoved:DeleteObjects, ObjectRemoved:AbortMultipartUpload) and EventBridge's FinishRestore.
+// Multipart steps (Initiate, UploadPart, UploadPartCopy) carry the part's size and ETag; what OSS
+// puts in `size` for them is unconfirmed.
 export type OssEventName =
   | 'ObjectCreated:PutObject'
   | 'ObjectCreated:CopyObject'
+  | 'ObjectCreated:InitiateMultipartUpload'
+  | 'ObjectCreated:UploadPart'
+  | 'ObjectCreated:UploadPartCopy'
+  | 'ObjectCreated:CompleteMultipartUpload'
   | 'ObjectRemoved:DeleteObject'
+  | 'ObjectRemoved:DeleteObjects'
   | 'ObjectRemoved:DeleteMarkerCreated'
+  | 'ObjectRemoved:AbortMultipartUpload'
   | 'ObjectRestore:FinishRestore';
 
 export interface OssEventRecord {

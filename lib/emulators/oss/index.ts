@@ -1,7 +1,9 @@
 // The OSS emulator's public surface: start it, seed it, read its stats, drive its clock.
 import type { Server } from 'node:http';
-import { systemClock, type Clock } from '../../clock';
-import type { StorageClass } from '../../restore/storage-class';
+import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
+import { checkUserDefinedLogFields, type UserDefinedLogFields } from './access-log';
+import type { StoredHeader } from './model';
+import type { StorageClass } from './rules';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, type FaultPlan } from '../shared/faults';
 import { close, listen } from '../shared/http';
@@ -16,7 +18,11 @@ export type { OssAccessLogRecord } from './access-log';
 export type { OssEventName, OssEventRecord } from './events';
 export type { OssStats } from './service';
 export type { OssCredential } from './signature';
+export type { UserDefinedLogFields } from './access-log';
 export { RestorePhase, restoreRequestXml } from './restore';
+export { ARCHIVE_CLASSES, READS_NEEDING_RESTORE, RESTORE_RULES, STORAGE_CLASSES, TIERS, restoreDurationMs } from './rules';
+export type { ArchiveClass, RestoreRule, StorageClass, Tier } from './rules';
+export { localhostAgent, localhostEndpoint, loopbackLookup } from './localhost';
 
 export const DEFAULT_REGION = 'oss-cn-hangzhou';
 /** A fake 16-digit Alibaba Cloud account id. */
@@ -33,6 +39,11 @@ export interface OssEmulatorOptions {
   /** Restore durations and restored periods are divided by this. */
   timeScale?: number;
   clock?: Clock;
+  /**
+   * Whether a 50 ms timer processes due restores by itself. Default: only when `clock` is not
+   * given (the system clock); with a ManualClock call tick() after advancing it.
+   */
+  autoTick?: boolean;
   faults?: FaultPlan;
   ownerId?: string;
   onAccessLog?: (record: OssAccessLogRecord) => void;
@@ -45,7 +56,17 @@ export interface OssEmulator extends RunningEmulator {
   readonly faults: FaultInjector;
   createBucket(name: string, options?: { versioning?: boolean; storageClass?: StorageClass }): void;
   /** Writes an object as PutObject would (no event, no stats); returns the version id when versioned. */
-  putObject(bucket: string, key: string, body: Buffer | string, options?: { storageClass?: StorageClass; contentType?: string }): string | undefined;
+  putObject(
+    bucket: string,
+    key: string,
+    body: Buffer | string,
+    options?: { storageClass?: StorageClass; contentType?: string; headers?: Partial<Record<StoredHeader, string>>; userMeta?: Record<string, string> },
+  ): string | undefined;
+  /**
+   * PutUserDefinedLogFieldsConfig: request headers and query parameters the bucket's access-log
+   * records carry in user_defined_log_fields (e.g. `x-oss-copy-source`, to see a copy's source).
+   */
+  configureUserDefinedLogFields(bucket: string, fields: UserDefinedLogFields | undefined): void;
   stats(): OssStats;
   resetStats(): void;
   /** Processes due transitions (restore completions, expiries) against the clock. */
@@ -68,7 +89,8 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
   const endpoint = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 
   // With the real clock, restores finish by themselves; with a ManualClock the test calls tick().
-  const ticker = clock === systemClock ? setInterval(() => service.tick(), TICK_INTERVAL_MS) : undefined;
+  const autoTick = options.autoTick ?? (options.clock === undefined || options.clock === systemClock);
+  const ticker = autoTick ? setInterval(() => service.tick(), TICK_INTERVAL_MS) : undefined;
   ticker?.unref();
 
   const first = credentials[0]!;
@@ -103,11 +125,17 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
           body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
           storageClass: objectOptions.storageClass ?? bucket.storageClass,
           contentType: objectOptions.contentType ?? 'application/octet-stream',
-          userMeta: {},
+          storedHeaders: { ...objectOptions.headers },
+          userMeta: { ...objectOptions.userMeta },
         },
         clock.nowMs(),
       );
       return bucket.versioning === undefined ? undefined : version.versionId;
+    },
+    configureUserDefinedLogFields(bucketName, fields) {
+      service.store.bucket(bucketName);
+      if (fields === undefined) service.logFields.delete(bucketName);
+      else service.logFields.set(bucketName, checkUserDefinedLogFields(fields));
     },
     stats: () => service.stats(),
     resetStats: () => service.resetStats(),

@@ -2,7 +2,7 @@
 // every write gets a new version id and DELETE adds a delete marker; Suspended writes the "null"
 // version; a bucket that never had versioning keeps exactly one ("null") version per key.
 import { createHash } from 'node:crypto';
-import type { StorageClass } from '../../restore/storage-class';
+import type { StorageClass } from './rules';
 import { ossErrors } from './errors';
 import type { RestoreState } from './restore';
 
@@ -17,6 +17,16 @@ export interface RestoreOrigin {
   readonly principalId: string;
 }
 
+/**
+ * Standard HTTP headers OSS stores with an object on PutObject, CopyObject (REPLACE) and
+ * InitiateMultipartUpload, and returns on GetObject/HeadObject (PutObject API reference).
+ */
+export const STORED_HEADERS = ['Cache-Control', 'Content-Disposition', 'Content-Encoding', 'Content-Language', 'Expires'] as const;
+export type StoredHeader = (typeof STORED_HEADERS)[number];
+
+/** `Normal` for PutObject/CopyObject, `Multipart` for CompleteMultipartUpload (x-oss-object-type). */
+export type ObjectType = 'Normal' | 'Multipart';
+
 export interface ObjectVersion {
   readonly bucket: string;
   readonly key: string;
@@ -28,7 +38,10 @@ export interface ObjectVersion {
   readonly lastModifiedMs: number;
   readonly storageClass: StorageClass;
   readonly contentType: string;
+  /** As received (header values are kept byte for byte). */
+  readonly storedHeaders: Readonly<Partial<Record<StoredHeader, string>>>;
   readonly userMeta: Readonly<Record<string, string>>;
+  readonly objectType: ObjectType;
   restore?: RestoreState;
   restoreOrigin?: RestoreOrigin;
   /** Set once tick() has emitted ObjectRestore:FinishRestore for the current restore. */
@@ -43,13 +56,40 @@ export interface Bucket {
   versioning: VersioningStatus | undefined;
   /** Newest version first. */
   readonly versions: Map<string, ObjectVersion[]>;
+  /** Multipart uploads in progress, by upload id, in the order they were initiated. */
+  readonly uploads: Map<string, MultipartUpload>;
+}
+
+export interface UploadedPart {
+  readonly partNumber: number;
+  readonly body: Buffer;
+  /** Upper-case hex MD5 of the part, without quotes. */
+  readonly etag: string;
+  readonly lastModifiedMs: number;
+}
+
+/** InitiateMultipartUpload's metadata, applied to the object by CompleteMultipartUpload. */
+export interface MultipartUpload {
+  readonly uploadId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly initiatedAtMs: number;
+  readonly storageClass: StorageClass;
+  readonly contentType: string;
+  readonly storedHeaders: Readonly<Partial<Record<StoredHeader, string>>>;
+  readonly userMeta: Readonly<Record<string, string>>;
+  readonly parts: Map<number, UploadedPart>;
 }
 
 export interface ObjectDraft {
   readonly body: Buffer;
   readonly storageClass: StorageClass;
   readonly contentType: string;
+  readonly storedHeaders?: Readonly<Partial<Record<StoredHeader, string>>>;
   readonly userMeta: Readonly<Record<string, string>>;
+  readonly objectType?: ObjectType;
+  /** Multipart objects: the ETag is not the MD5 of the body. */
+  readonly etag?: string;
 }
 
 export function md5Hex(body: Buffer): string {
@@ -61,10 +101,17 @@ export class OssStore {
   /** Versions that have had a restore, so tick() need not scan every object. */
   private readonly withRestore = new Set<ObjectVersion>();
   private versionSeq = 0;
+  private uploadSeq = 0;
+
+  /** 32 upper-case hex digits, like OSS's upload ids; deterministic per store so runs repeat. */
+  nextUploadId(bucket: string, key: string): string {
+    this.uploadSeq += 1;
+    return createHash('sha256').update(`${bucket}/${key}/upload/${this.uploadSeq}`).digest('hex').slice(0, 32).toUpperCase();
+  }
 
   createBucket(name: string, nowMs: number, storageClass: StorageClass = 'Standard'): Bucket {
     if (this.buckets.has(name)) throw ossErrors.bucketAlreadyExists(name);
-    const bucket: Bucket = { name, createdAtMs: nowMs, storageClass, versioning: undefined, versions: new Map() };
+    const bucket: Bucket = { name, createdAtMs: nowMs, storageClass, versioning: undefined, versions: new Map(), uploads: new Map() };
     this.buckets.set(name, bucket);
     return bucket;
   }
@@ -81,7 +128,8 @@ export class OssStore {
 
   deleteBucket(name: string): void {
     const bucket = this.bucket(name);
-    if (bucket.versions.size > 0) throw ossErrors.bucketNotEmpty(name);
+    // DeleteBucket reference: objects and the parts of unfinished multipart uploads must go first.
+    if (bucket.versions.size > 0 || bucket.uploads.size > 0) throw ossErrors.bucketNotEmpty(name);
     this.buckets.delete(name);
   }
 
@@ -94,11 +142,13 @@ export class OssStore {
       versionId: this.nextVersionId(bucket, key),
       deleteMarker: false,
       body: draft.body,
-      etag: md5Hex(draft.body),
+      etag: draft.etag ?? md5Hex(draft.body),
       lastModifiedMs: nowMs,
       storageClass: draft.storageClass,
       contentType: draft.contentType,
+      storedHeaders: draft.storedHeaders ?? {},
       userMeta: draft.userMeta,
+      objectType: draft.objectType ?? 'Normal',
     };
     this.pushVersion(bucket, version);
     return version;
@@ -136,7 +186,9 @@ export class OssStore {
       lastModifiedMs: nowMs,
       storageClass: 'Standard',
       contentType: '',
+      storedHeaders: {},
       userMeta: {},
+      objectType: 'Normal',
     };
     this.pushVersion(bucket, marker);
     return { marker };

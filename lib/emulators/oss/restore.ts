@@ -1,16 +1,8 @@
 // RestoreObject as OSS runs it, as pure functions of (object class, current restore, request, now).
 // Whether a restore is still running, readable or lapsed is computed from timestamps and the clock,
-// never stored. Durations come from lib/restore/storage-class.ts and are divided by the time scale.
-import {
-  RESTORE_RULES,
-  isArchiveClass,
-  isTier,
-  nominalRestoreMs,
-  tierRank,
-  type ArchiveClass,
-  type StorageClass,
-  type Tier,
-} from '../../restore/storage-class';
+// never stored. The rules (classes, Days, tiers, durations) are the emulator's own, in rules.ts;
+// durations are divided by the time scale.
+import { RESTORE_RULES, isArchiveClass, isTier, restoreDurationMs, tierRank, type ArchiveClass, type StorageClass, type Tier } from './rules';
 import { ossErrors } from './errors';
 import { el, httpDate, parseXmlBody } from './xml';
 
@@ -138,7 +130,7 @@ export function planRestore(
   const phase = restorePhase(current, nowMs);
 
   if (phase === RestorePhase.Frozen) {
-    const completesAtMs = nowMs + nominalRestoreMs(storageClass, tier) / timeScale;
+    const completesAtMs = nowMs + restoreDurationMs(storageClass, tier) / timeScale;
     return {
       status: 202,
       kind: 'started',
@@ -148,12 +140,12 @@ export function planRestore(
 
   if (phase === RestorePhase.Restoring) {
     const running = current!;
-    // Only a strictly faster tier changes a running restore (doc 0016-00000715: the priority can
-    // only be raised). It never completes later than already promised.
-    if (tier === undefined || running.tier === undefined || tierRank(tier) >= tierRank(running.tier)) {
-      throw ossErrors.restoreAlreadyInProgress();
-    }
-    const completesAtMs = Math.min(running.completesAtMs, nowMs + nominalRestoreMs(storageClass, tier) / timeScale);
+    // Only a strictly faster tier changes a running restore. The same tier (or Archive, which has
+    // none) is RestoreAlreadyInProgress; a slower one has its own error (doc: EC 0016-00000715,
+    // "cannot decrease the restoration priority"). A raise never completes later than promised.
+    if (tier === undefined || running.tier === undefined || tier === running.tier) throw ossErrors.restoreAlreadyInProgress();
+    if (tierRank(tier) > tierRank(running.tier)) throw ossErrors.restorePriorityCannotDecrease(running.tier, tier);
+    const completesAtMs = Math.min(running.completesAtMs, nowMs + restoreDurationMs(storageClass, tier) / timeScale);
     return {
       status: 202,
       kind: 'priority-raised',
@@ -172,7 +164,7 @@ export function planRestore(
 
 function parseDays(storageClass: ArchiveClass, raw: string | undefined): number {
   const rules = RESTORE_RULES[storageClass];
-  if (raw === undefined) return rules.minDays;
+  if (raw === undefined) return rules.defaultDays;
   const ec = storageClass === 'Archive' ? '0016-00000708' : '0016-00000704';
   if (!/^\d+$/.test(raw)) throw ossErrors.malformedXml(ec);
   const days = Number(raw);

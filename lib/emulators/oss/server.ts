@@ -3,17 +3,26 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultPlan } from '../shared/faults';
-import { BodyTooLargeError, readBody } from '../shared/http';
+import { BodyTooLargeError, HeldConnections, readBody } from '../shared/http';
 import type { OssRequest, OssResponse } from './context';
-import { ossErrors, renderErrorXml } from './errors';
+import { type OssError, ossErrors, renderErrorXml } from './errors';
 import { QueryParams, hostName, resolveAddressing } from './request';
 import { newRequestId, type OssService } from './service';
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * The emulator's bound on one request body (OSS takes up to 5 GB per PutObject or part; an
+ * in-memory emulator does not). Larger bodies answer 400 EntityTooLarge before being read.
+ */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function createOssServer(service: OssService): Server {
-  const server = createServer((req, res) => {
-    handle(service, req, res).catch((err: unknown) => {
+  const held = new HeldConnections();
+  // ali-oss sends a stream given a Content-Length header with both Content-Length and
+  // Transfer-Encoding: chunked (observed with 6.23). Node's strict parser refuses that with a bare 400 before any
+  // handler runs; OSS accepts it. The lenient parser lets it through, chunked framing wins (RFC
+  // 9112 §6.3), and handle() checks the body against the declared length.
+  const server = createServer({ insecureHTTPParser: true }, (req, res) => {
+    handle(service, req, res, held).catch((err: unknown) => {
       // Never crash the emulator on a bad request; answer 500 if we still can.
       process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'oss emulator request failed', error: String(err) })}\n`);
       if (!res.headersSent) {
@@ -26,10 +35,22 @@ export function createOssServer(service: OssService): Server {
       }
     });
   });
+  // A request Node cannot parse at all still gets OSS's XML and a request id, not a bare 400.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) {
+      const requestId = newRequestId();
+      const xml = renderErrorXml(ossErrors.invalidRequest('The HTTP request could not be parsed.'), requestId, '');
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nx-oss-request-id: ${requestId}\r\nServer: AliyunOSS\r\nConnection: close\r\n\r\n${xml}`,
+      );
+    } else {
+      socket.destroy();
+    }
+  });
   return server;
 }
 
-async function handle(service: OssService, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(service: OssService, req: IncomingMessage, res: ServerResponse, held: HeldConnections): Promise<void> {
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
   const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
@@ -47,9 +68,12 @@ async function handle(service: OssService, req: IncomingMessage, res: ServerResp
     body = await readBody(req, MAX_BODY_BYTES);
   } catch (err) {
     if (!(err instanceof BodyTooLargeError)) throw err;
-    const xml = renderErrorXml(ossErrors.entityTooLarge(), requestId, hostName(req.headers.host));
-    res.writeHead(400, { 'Content-Type': 'application/xml', 'x-oss-request-id': requestId, Server: 'AliyunOSS', Connection: 'close' });
-    res.end(xml);
+    sendEarlyError(res, ossErrors.entityTooLarge(MAX_BODY_BYTES), requestId, req.headers.host);
+    return;
+  }
+  const declared = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] !== undefined && declared !== undefined && Number(declared) !== body.length) {
+    sendEarlyError(res, ossErrors.incompleteBody(Number(declared), body.length), requestId, req.headers.host);
     return;
   }
 
@@ -70,7 +94,18 @@ async function handle(service: OssService, req: IncomingMessage, res: ServerResp
     req.socket.destroy();
     return;
   }
+  if (answer.kind === 'drop') {
+    held.hold(req.socket);
+    return;
+  }
   send(res, request.method, answer.response);
+}
+
+/** An error found before the service ran (body too large, length mismatch); the connection closes. */
+function sendEarlyError(res: ServerResponse, error: OssError, requestId: string, host: string | undefined): void {
+  const xml = renderErrorXml(error, requestId, hostName(host));
+  res.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-oss-request-id': requestId, Server: 'AliyunOSS', Connection: 'close' });
+  res.end(xml);
 }
 
 function send(res: ServerResponse, method: string, response: OssResponse): void {
@@ -120,13 +155,14 @@ async function controlPlane(service: OssService, req: IncomingMessage, res: Serv
       let plan: FaultPlan;
       try {
         plan = JSON.parse(body.toString('utf8')) as FaultPlan;
-        if (plan === null || typeof plan !== 'object' || !Array.isArray(plan.rules)) throw new TypeError('a FaultPlan is {"seed"?: n, "rules": [...]}');
         service.faults.configure(plan);
       } catch (err) {
         return json(400, { error: (err as Error).message });
       }
       return json(204);
     }
+    case 'GET /-/faults':
+      return json(200, service.faults.describe());
     case 'DELETE /-/faults':
       service.faults.clear();
       return json(204);

@@ -1,17 +1,16 @@
 // The OSS API without node:http: names the operation, counts it, applies injected faults,
 // authenticates, runs the handler and renders OSS errors. The server only converts.
 import { randomBytes } from 'node:crypto';
-import { FaultInjector } from '../shared/faults';
+import { FaultInjector, FaultKind } from '../shared/faults';
 import { Counter } from '../shared/stats';
-import { accessLogRecord, type OssAccessLogRecord } from './access-log';
-import * as buckets from './bucket-operations';
-import { header, type LogFacts, type OperationContext, type OssConfig, type OssRequest, type OssResponse } from './context';
+import { accessLogRecord, userDefinedLogFields, type OssAccessLogRecord, type UserDefinedLogFields } from './access-log';
+import { header, type EventObject, type LogFacts, type OperationContext, type OssConfig, type OssRequest, type OssResponse } from './context';
 import { ossEventRecord, type OssEventName, type OssEventRecord } from './events';
 import { OssError, ossErrors, renderErrorXml } from './errors';
 import { NULL_VERSION_ID, OssStore, type ObjectVersion } from './model';
-import * as objects from './object-operations';
 import { hostName, resolveAddressing, type Addressing } from './request';
 import { RestorePhase, restorePhase } from './restore';
+import { routeRequest } from './routes';
 import { SignType, authenticate, type Principal } from './signature';
 import { httpDate } from './xml';
 
@@ -20,97 +19,31 @@ export function newRequestId(): string {
   return randomBytes(12).toString('hex').toUpperCase();
 }
 
-type Handler = (ctx: OperationContext, bucket: string, key: string) => OssResponse;
-
-interface Route {
-  /** The operation name, as stats, faults and the access log name it. */
-  readonly operation: string;
-  readonly handler?: Handler;
-}
-
-const notImplemented = (operation: string): Route => ({ operation });
-
-/**
- * OSS operation for a method, address and sub-resource. Unknown combinations get a name and no
- * handler: MethodNotAllowed or NotImplemented, as OSS answers.
- */
-export function routeRequest(method: string, address: Addressing, req: OssRequest): Route | OssError {
-  const q = req.query;
-  if (address.bucket === undefined) {
-    if (method === 'GET') return { operation: 'ListBuckets', handler: (ctx) => buckets.listBuckets(ctx) };
-    return ossErrors.methodNotAllowed(method, 'Service');
-  }
-  if (address.key === undefined) {
-    switch (method) {
-      case 'PUT':
-        if (q.has('versioning')) return { operation: 'PutBucketVersioning', handler: (ctx, b) => buckets.putBucketVersioning(ctx, b) };
-        if (q.has('acl')) return notImplemented('PutBucketAcl');
-        if (q.entries.length > 0) return notImplemented('Unknown');
-        return { operation: 'PutBucket', handler: (ctx, b) => buckets.putBucket(ctx, b) };
-      case 'GET':
-        if (q.has('versioning')) return { operation: 'GetBucketVersioning', handler: (ctx, b) => buckets.getBucketVersioning(ctx, b) };
-        if (q.has('versions')) return { operation: 'ListObjectVersions', handler: (ctx, b) => buckets.listObjectVersions(ctx, b) };
-        if (q.has('location')) return { operation: 'GetBucketLocation', handler: (ctx, b) => buckets.getBucketLocation(ctx, b) };
-        if (q.has('bucketInfo')) return { operation: 'GetBucketInfo', handler: (ctx, b) => buckets.getBucketInfo(ctx, b) };
-        if (q.has('acl')) return notImplemented('GetBucketAcl');
-        if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: (ctx, b) => buckets.listObjectsV2(ctx, b) };
-        if (q.entries.some(([name]) => !LIST_PARAMS.has(name))) return notImplemented('Unknown');
-        return { operation: 'ListObjects', handler: (ctx, b) => buckets.listObjects(ctx, b) };
-      case 'DELETE':
-        if (q.entries.length > 0) return notImplemented('Unknown');
-        return { operation: 'DeleteBucket', handler: (ctx, b) => buckets.deleteBucket(ctx, b) };
-      case 'POST':
-        if (q.has('delete')) return notImplemented('DeleteMultipleObjects');
-        return ossErrors.methodNotAllowed(method, 'Bucket');
-      default:
-        return ossErrors.methodNotAllowed(method, 'Bucket');
-    }
-  }
-  switch (method) {
-    case 'GET':
-      if (q.has('acl')) return notImplemented('GetObjectAcl');
-      if (q.has('tagging')) return notImplemented('GetObjectTagging');
-      if (q.has('symlink')) return notImplemented('GetSymlink');
-      return { operation: 'GetObject', handler: objects.getObject };
-    case 'HEAD':
-      if (q.has('objectMeta')) return { operation: 'GetObjectMeta', handler: objects.getObjectMeta };
-      return { operation: 'HeadObject', handler: objects.headObject };
-    case 'PUT':
-      if (q.has('acl')) return notImplemented('PutObjectAcl');
-      if (q.has('tagging')) return notImplemented('PutObjectTagging');
-      if (q.has('symlink')) return notImplemented('PutSymlink');
-      if (q.has('partNumber') || q.has('uploadId')) return notImplemented('UploadPart');
-      if (header(req, 'x-oss-copy-source') !== undefined) return { operation: 'CopyObject', handler: objects.copyObject };
-      return { operation: 'PutObject', handler: objects.putObject };
-    case 'DELETE':
-      if (q.has('tagging')) return notImplemented('DeleteObjectTagging');
-      if (q.has('uploadId')) return notImplemented('AbortMultipartUpload');
-      return { operation: 'DeleteObject', handler: objects.deleteObject };
-    case 'POST':
-      if (q.has('restore')) return { operation: 'RestoreObject', handler: objects.restoreObject };
-      if (q.has('cleanRestoredObject')) return { operation: 'CleanRestoredObject', handler: objects.cleanRestoredObject };
-      if (q.has('append')) return notImplemented('AppendObject');
-      if (q.has('uploads') || q.has('uploadId')) return notImplemented('MultipartUpload');
-      return ossErrors.methodNotAllowed(method, 'Object');
-    default:
-      return ossErrors.methodNotAllowed(method, 'Object');
-  }
-}
-
-const LIST_PARAMS = new Set(['prefix', 'marker', 'max-keys', 'delimiter', 'encoding-type']);
-
 export interface OssStats {
   operations: Record<string, number>;
   /** RestoreObject calls per "<bucket>/<key>", whatever the answer. */
   restores: Record<string, number>;
 }
 
-/** What the server must do with the connection. */
-export type ServiceAnswer = { kind: 'respond'; response: OssResponse; latencyMs: number } | { kind: 'reset'; latencyMs: number };
+/**
+ * What the server must do with the connection: answer, destroy it (a reset, before or after the
+ * request was applied), or hold it unanswered (an answer lost after the request was applied).
+ */
+export type ServiceAnswer =
+  | { kind: 'respond'; response: OssResponse; latencyMs: number }
+  | { kind: 'reset'; latencyMs: number }
+  | { kind: 'drop'; latencyMs: number };
 
 export interface ServiceHooks {
   onAccessLog?: (record: OssAccessLogRecord) => void;
   onEvent?: (event: OssEventRecord) => void;
+}
+
+interface EventOrigin {
+  nowMs: number;
+  requestId: string;
+  sourceIp: string;
+  principalId: string;
 }
 
 export class OssService {
@@ -118,6 +51,8 @@ export class OssService {
   readonly faults: FaultInjector;
   private readonly operations = new Counter();
   private readonly restores = new Counter();
+  /** PutUserDefinedLogFieldsConfig, per bucket: request headers and query parameters to log. */
+  readonly logFields = new Map<string, UserDefinedLogFields>();
 
   constructor(
     readonly config: OssConfig,
@@ -176,6 +111,7 @@ export class OssService {
     let errorCode: string | undefined;
 
     let counted = false;
+    let fault: ReturnType<FaultInjector['decide']> | undefined;
     try {
       address = resolveAddressing(hostHeader, req.rawPath);
       const route = routeRequest(req.method, address, req);
@@ -185,16 +121,17 @@ export class OssService {
       counted = true;
       if (operation === 'RestoreObject') this.restores.add(`${address.bucket}/${address.key}`);
 
-      const fault = this.faults.decide(operation);
+      fault = this.faults.decide(operation);
       latencyMs = fault.latencyMs;
       // A reset connection was never answered, so it leaves no access-log record.
-      if (fault.kind === 'reset') return { kind: 'reset', latencyMs };
-      if (fault.kind === 'error') throw ossErrors.serviceUnavailable();
+      if (fault.kind === FaultKind.Reset) return { kind: 'reset', latencyMs };
+      if (fault.kind === FaultKind.Error) throw ossErrors.serviceUnavailable();
 
       principal = authenticate(
         { method: req.method, headers: req.headers, bucket: address.bucket, key: address.key, query: req.query },
         this.config.credentials,
         this.config.clock.nowMs(),
+        { signingRegion: this.config.region.replace(/^oss-/, '') },
       );
       if (!route.handler) throw ossErrors.notImplemented();
       const ctx = this.context(req, facts);
@@ -220,6 +157,10 @@ export class OssService {
       facts,
       responseBodyLength: response.body?.length ?? 0,
     });
+    // Lost acknowledgements: the request was applied (and logged, as OSS logs what it served),
+    // then the answer never reaches the client.
+    if (fault?.kind === FaultKind.AckReset) return { kind: 'reset', latencyMs };
+    if (fault?.kind === FaultKind.AckDrop) return { kind: 'drop', latencyMs };
     return { kind: 'respond', response, latencyMs };
   }
 
@@ -234,28 +175,30 @@ export class OssService {
       config: this.config,
       emit: (eventName, version, deltaSize) =>
         this.emit(eventName, version, deltaSize, { nowMs, requestId: req.requestId, sourceIp: req.clientIp, principalId: this.config.ownerId }),
+      emitFor: (eventName, object) =>
+        this.announce(eventName, object, undefined, object.size, { nowMs, requestId: req.requestId, sourceIp: req.clientIp, principalId: this.config.ownerId }),
     };
   }
 
-  private emit(
-    eventName: OssEventName,
-    version: ObjectVersion,
-    deltaSize: number,
-    origin: { nowMs: number; requestId: string; sourceIp: string; principalId: string },
-  ): void {
-    if (!this.hooks.onEvent) return;
+  private emit(eventName: OssEventName, version: ObjectVersion, deltaSize: number, origin: EventOrigin): void {
     const bucket = this.store.bucket(version.bucket);
+    const versionId = bucket.versioning === undefined && version.versionId === NULL_VERSION_ID ? undefined : version.versionId;
+    this.announce(eventName, { bucket: version.bucket, key: version.key, size: version.body.length, etag: version.etag }, versionId, deltaSize, origin);
+  }
+
+  private announce(eventName: OssEventName, object: EventObject, versionId: string | undefined, deltaSize: number, origin: EventOrigin): void {
+    if (!this.hooks.onEvent) return;
     const record = ossEventRecord({
       eventName,
       nowMs: origin.nowMs,
       region: this.config.region,
       ownerId: this.config.ownerId,
-      bucket: version.bucket,
-      key: version.key,
-      size: version.body.length,
+      bucket: object.bucket,
+      key: object.key,
+      size: object.size,
       deltaSize,
-      etag: version.etag,
-      versionId: bucket.versioning === undefined && version.versionId === NULL_VERSION_ID ? undefined : version.versionId,
+      etag: object.etag,
+      versionId,
       requestId: origin.requestId,
       sourceIp: origin.sourceIp,
       principalId: origin.principalId,
@@ -336,6 +279,7 @@ export class OssService {
       storageClass: r.facts.storageClass,
       deltaDataSize: r.facts.deltaDataSize,
       restorePriority: r.facts.restorePriority,
+      userDefinedLogFields: r.address?.bucket === undefined ? undefined : userDefinedLogFields(this.logFields.get(r.address.bucket), req.headers, req.query),
     });
     try {
       this.hooks.onAccessLog(record);

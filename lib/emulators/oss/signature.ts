@@ -1,13 +1,20 @@
-// OSS V1 signatures: `Authorization: OSS <AccessKeyId>:<base64 HMAC-SHA1>` and presigned URLs
-// (`?OSSAccessKeyId=…&Expires=…&Signature=…`).
+// Who signed a request: V1 (`Authorization: OSS <AccessKeyId>:<base64 HMAC-SHA1>`, presigned
+// `?OSSAccessKeyId=…&Expires=…&Signature=…`) and V4 (signature-v4.ts), then the STS token check.
 //
-// StringToSign = VERB \n Content-MD5 \n Content-Type \n Date \n CanonicalizedOSSHeaders CanonicalizedResource
+// V1 StringToSign = VERB \n Content-MD5 \n Content-Type \n Date \n CanonicalizedOSSHeaders CanonicalizedResource
 // (doc: "Include a V1 signature in the Authorization header"). The Date line is x-oss-date when the
 // request carries it, else Date: that is what ali-oss (which sends only x-oss-date) and oss2 sign.
 // For a presigned URL the Date line is the Expires value.
+//
+// Bytes, not characters, are signed. node:http hands header values over as latin1 strings (one
+// character per byte received), so header values are signed as the bytes that arrived; the object
+// key and query values are decoded from the URL and signed as UTF-8. That is what ali-oss signs
+// with `headerEncoding` set, and what a client sending raw UTF-8 metadata needs (observed with
+// ali-oss 6.23: re-encoding the received value broke such requests).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ossErrors } from './errors';
 import type { QueryParams } from './request';
+import { authenticateV4, isV4Presigned, V4_ALGORITHM } from './signature-v4';
 
 /**
  * Query parameters that are part of CanonicalizedResource. Union of the lists in the official
@@ -49,6 +56,7 @@ export const SIGNED_SUB_RESOURCES: ReadonlySet<string> = new Set([
   'startTime',
   'endTime',
   'x-oss-process',
+  'x-oss-async-process',
   'symlink',
   'callback',
   'callback-var',
@@ -84,13 +92,21 @@ export const SIGNED_SUB_RESOURCES: ReadonlySet<string> = new Set([
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
-function headerValue(headers: HeaderBag, name: string): string {
+export function headerValue(headers: HeaderBag, name: string): string {
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
-/** Sorted `x-oss-*:value\n` lines: names lower-cased, values trimmed. */
-export function canonicalizedOssHeaders(headers: HeaderBag): string {
+/** A JS string holding one character per byte, as node:http gives header values. */
+export type ByteString = string;
+
+/** The UTF-8 bytes of `text` as a byte string, so it can be concatenated with header values. */
+export function utf8Bytes(text: string): ByteString {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** Sorted `x-oss-*:value\n` lines: names lower-cased, values trimmed, bytes as received. */
+export function canonicalizedOssHeaders(headers: HeaderBag): ByteString {
   return Object.keys(headers)
     .map((name) => [name.toLowerCase(), headerValue(headers, name).trim()] as const)
     .filter(([name]) => name.startsWith('x-oss-'))
@@ -118,18 +134,19 @@ export interface SignableRequest {
   query: QueryParams;
 }
 
-export function stringToSign(request: SignableRequest, dateLine: string): string {
+/** The V1 string to sign, as a byte string: headers as received, the resource as UTF-8. */
+export function stringToSign(request: SignableRequest, dateLine: string): ByteString {
   return [
     request.method.toUpperCase(),
     headerValue(request.headers, 'content-md5'),
     headerValue(request.headers, 'content-type'),
     dateLine,
-    canonicalizedOssHeaders(request.headers) + canonicalizedResource(request.bucket, request.key, request.query),
+    canonicalizedOssHeaders(request.headers) + utf8Bytes(canonicalizedResource(request.bucket, request.key, request.query)),
   ].join('\n');
 }
 
-export function signV1(accessKeySecret: string, toSign: string): string {
-  return createHmac('sha1', accessKeySecret).update(toSign, 'utf8').digest('base64');
+export function signV1(accessKeySecret: string, toSign: ByteString): string {
+  return createHmac('sha1', accessKeySecret).update(Buffer.from(toSign, 'latin1')).digest('base64');
 }
 
 export interface OssCredential {
@@ -139,27 +156,63 @@ export interface OssCredential {
   securityToken?: string;
 }
 
+/** sign_type in the access log (field reference: NormalSign, UrlSign, NotSign). */
 export const SignType = { Header: 'NormalSign', Url: 'UrlSign', None: 'NotSign' } as const;
 export type SignType = (typeof SignType)[keyof typeof SignType];
 
 export interface Principal {
   accessKeyId: string;
   signType: SignType;
+  /** 'v1' or 'v4'. */
+  signatureVersion: 'v1' | 'v4';
 }
 
-function sameSignature(expected: string, provided: string): boolean {
+export function sameSignature(expected: string, provided: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(provided);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+export function findCredential(credentials: readonly OssCredential[], accessKeyId: string): OssCredential {
+  const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
+  if (!credential) throw ossErrors.invalidAccessKeyId(accessKeyId);
+  return credential;
+}
+
 /**
- * Checks a request's V1 signature against the configured credentials and returns who signed it.
- * Throws the OssError OSS would answer with. The emulator does not enforce the 15-minute clock
- * skew: its clock may be a ManualClock far from the client's.
+ * A key issued with an STS token is only valid with it; a token sent with a plain key makes OSS
+ * treat the key as an (unknown) STS key (doc 0002-00000002).
  */
-export function authenticate(request: SignableRequest, credentials: readonly OssCredential[], nowMs: number): Principal {
-  const authorization = headerValue(request.headers, 'authorization');
+export function checkSecurityToken(credential: OssCredential, token: string): void {
+  if (credential.securityToken === undefined) {
+    if (token !== '') throw ossErrors.invalidAccessKeyId(credential.accessKeyId);
+  } else if (token === '') {
+    throw ossErrors.invalidAccessKeyId(credential.accessKeyId);
+  } else if (token !== credential.securityToken) {
+    throw ossErrors.invalidSecurityToken();
+  }
+}
+
+export interface AuthenticationContext {
+  /** The emulator's region as OSS names it in V4 scopes (`cn-hangzhou`). */
+  readonly signingRegion: string;
+}
+
+/**
+ * Checks a request's signature (V1 or V4, header or presigned) against the configured credentials
+ * and returns who signed it. Throws the OssError OSS would answer with. The 15-minute clock-skew
+ * check is not enforced: the emulator's clock may be a ManualClock far from the client's.
+ */
+export function authenticate(
+  request: SignableRequest,
+  credentials: readonly OssCredential[],
+  nowMs: number,
+  context: AuthenticationContext = { signingRegion: 'cn-hangzhou' },
+): Principal {
+  const authorization = headerValue(request.headers, 'authorization').trim();
+  if (authorization.startsWith(`${V4_ALGORITHM} `) || isV4Presigned(request.query)) {
+    return authenticateV4(request, credentials, nowMs, context.signingRegion);
+  }
   const q = request.query;
   const presigned = q.has('OSSAccessKeyId') || q.has('Signature') || q.has('Expires');
 
@@ -168,7 +221,7 @@ export function authenticate(request: SignableRequest, credentials: readonly Oss
   let dateLine: string;
   let signType: SignType;
   if (authorization !== '') {
-    const match = /^OSS ([^:\s]+):(\S+)$/.exec(authorization.trim());
+    const match = /^OSS ([^:\s]+):(\S+)$/.exec(authorization);
     if (!match) throw ossErrors.invalidAuthorization();
     accessKeyId = match[1]!;
     provided = match[2]!;
@@ -189,22 +242,11 @@ export function authenticate(request: SignableRequest, credentials: readonly Oss
     throw ossErrors.accessDenied();
   }
 
-  const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
-  if (!credential) throw ossErrors.invalidAccessKeyId(accessKeyId);
-
-  // A key issued with an STS token is only valid with it; a token sent with a plain key makes OSS
-  // treat the key as an (unknown) STS key (doc 0002-00000002).
-  const token = headerValue(request.headers, 'x-oss-security-token') || q.get('security-token') || '';
-  if (credential.securityToken === undefined) {
-    if (token !== '') throw ossErrors.invalidAccessKeyId(accessKeyId);
-  } else if (token === '') {
-    throw ossErrors.invalidAccessKeyId(accessKeyId);
-  } else if (token !== credential.securityToken) {
-    throw ossErrors.invalidSecurityToken();
-  }
+  const credential = findCredential(credentials, accessKeyId);
+  checkSecurityToken(credential, headerValue(request.headers, 'x-oss-security-token') || q.get('security-token') || '');
 
   const toSign = stringToSign(request, dateLine);
   const expected = signV1(credential.accessKeySecret, toSign);
-  if (!sameSignature(expected, provided)) throw ossErrors.signatureDoesNotMatch(accessKeyId, provided, toSign);
-  return { accessKeyId, signType };
+  if (!sameSignature(expected, provided)) throw ossErrors.signatureDoesNotMatch(accessKeyId, provided, Buffer.from(toSign, 'latin1'));
+  return { accessKeyId, signType, signatureVersion: 'v1' };
 }

@@ -26,8 +26,15 @@ const parser = new XMLParser({
   trimValues: true,
 });
 
-/** Parses a request body, or returns undefined when it is not well-formed XML. */
+/**
+ * The emulator's bound on an XML request body (the largest documented one, a CompleteMultipartUpload
+ * of 10,000 parts, is about 1 MB); a larger body is treated as not well-formed.
+ */
+export const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Parses a request body, or returns undefined when it is not well-formed XML (or over the bound). */
 export function parseXmlBody(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length > MAX_XML_BODY_BYTES) return undefined;
   const text = body.toString('utf8');
   if (XMLValidator.validate(text) !== true) return undefined;
   try {

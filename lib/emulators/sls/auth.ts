@@ -1,8 +1,18 @@
-// Request checks every Log Service API call goes through: the required common headers, then the
-// `LOG <AccessKeyId>:<signature>` Authorization header and, for STS credentials, x-acs-security-token.
-import { timingSafeEqual } from 'node:crypto';
+// Request checks every Log Service API call goes through — the common headers, then the V1
+// signature — written from "Request signatures" (help.aliyun.com/document_detail/29012.html):
+//
+//   Authorization: LOG <AccessKeyId>:<Signature>
+//   Signature  = base64(hmac-sha1(UTF-8 of SignString, AccessKeySecret))
+//   SignString = VERB + "\n" + CONTENT-MD5 + "\n" + CONTENT-TYPE + "\n" + DATE + "\n"
+//                + CanonicalizedLOGHeaders + "\n" + CanonicalizedResource
+//   CanonicalizedLOGHeaders: the x-log-* and x-acs-* headers, names lower-cased, sorted by name,
+//                            each `name:value`, joined with "\n"
+//   CanonicalizedResource:   the path, then `?` and the query parameters `key=value` sorted by
+//                            key and joined with `&` (values as decoded, not URL-encoded)
+//
+// STS credentials add x-acs-security-token, which is signed as one of those headers.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { signature } from '../../sls/signature';
 import { slsErrors } from './errors';
 
 export interface SlsCredential {
@@ -12,16 +22,42 @@ export interface SlsCredential {
   securityToken?: string;
 }
 
-export interface AuthInput {
+export interface SignedParts {
   method: string;
+  /** Decoded path, no query. */
   path: string;
-  query: [string, string][];
-  headers: IncomingHttpHeaders;
+  /** Decoded query parameters. */
+  query: readonly (readonly [string, string])[];
+  /** Header values by lower-case name. */
+  headers: Readonly<Record<string, string | undefined>>;
+}
+
+export function signString(parts: SignedParts): string {
+  const h = parts.headers;
+  const logHeaders = Object.keys(h)
+    .map((name) => name.toLowerCase())
+    .filter((name) => name.startsWith('x-log-') || name.startsWith('x-acs-'))
+    .sort()
+    .map((name) => `${name}:${(h[name] ?? '').trim()}`);
+  const query = parts.query.map(([key, value]) => `${key}=${value}`).sort();
+  const resource = query.length === 0 ? parts.path : `${parts.path}?${query.join('&')}`;
+  return [parts.method.toUpperCase(), h['content-md5'] ?? '', h['content-type'] ?? '', h.date ?? '', ...logHeaders, resource].join('\n');
+}
+
+export function sign(secret: string, parts: SignedParts): string {
+  return createHmac('sha1', secret).update(signString(parts), 'utf8').digest('base64');
 }
 
 function single(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v.join(',') : v;
+}
+
+export interface AuthInput {
+  method: string;
+  path: string;
+  query: readonly (readonly [string, string])[];
+  headers: IncomingHttpHeaders;
 }
 
 /** Throws the service's error for a request that is not properly formed and signed. */
@@ -45,7 +81,7 @@ export function authenticate(input: AuthInput, credentials: readonly SlsCredenti
 
   const flat: Record<string, string | undefined> = {};
   for (const name of Object.keys(input.headers)) flat[name] = single(input.headers, name);
-  const expected = signature(credential.accessKeySecret, { method: input.method, path: input.path, query: input.query, headers: flat });
+  const expected = sign(credential.accessKeySecret, { method: input.method, path: input.path, query: input.query, headers: flat });
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw slsErrors.signatureNotMatch(given);

@@ -6,10 +6,21 @@
 // again at the next interval, so a range is delivered until it succeeds. Like the service, a shard with
 // no new data is not invoked (unless `invokeWhenEmpty`), but a handler must cope with empty ranges anyway.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../../clock';
-import { previousCursor } from '../../sls/cursor';
-import { LogStoreReader } from '../../sls/reader';
+import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
 import type { SlsCredential } from './auth';
+import { SlsClient } from './client';
+
+/**
+ * The cursor one position before `cursor` (cursors are base64 of a decimal position, as the
+ * service's are), or undefined when it is not such a cursor or is the first one. The trigger asks
+ * for the receive time of the range's last LogGroup with it, as the Python SDK does.
+ */
+export function previousCursor(cursor: string): string | undefined {
+  const decoded = Buffer.from(cursor, 'base64').toString('latin1');
+  if (!/^\d{1,40}$/.test(decoded)) return undefined;
+  const position = BigInt(decoded);
+  return position === 0n ? undefined : Buffer.from((position - 1n).toString(), 'latin1').toString('base64');
+}
 
 export interface LogTriggerEvent {
   parameter: Record<string, unknown>;
@@ -99,25 +110,12 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
   const endpoint: string = endpointOption;
   const clock = options.clock ?? systemClock;
   const jobName = options.jobName ?? randomBytes(20).toString('hex');
-  const reader = new LogStoreReader({
-    endpoint,
-    project: options.project,
-    logstore: options.logstore,
-    accessKeyId,
-    accessKeySecret,
-    securityToken,
-    clock,
-    maxAttempts: 3,
-  });
+  const client = new SlsClient({ endpoint, project: options.project, accessKeyId, accessKeySecret, securityToken, maxAttempts: 3 });
+  const logstore = options.logstore;
   const progress = new Map<number, ShardProgress>();
 
-  try {
-    for (const shard of await reader.listShards()) {
-      progress.set(shard.shardID, { next: await reader.getCursor(shard.shardID, options.startFrom ?? 'end') });
-    }
-  } catch (err) {
-    reader.close();
-    throw err;
+  for (const shard of await client.listShards(logstore)) {
+    progress.set(shard.shardID, { next: await client.getCursor(logstore, shard.shardID, options.startFrom ?? 'end') });
   }
 
   const nowSeconds = () => Math.floor(clock.nowMs() / 1000);
@@ -126,7 +124,7 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
     const last = begin === end ? undefined : previousCursor(end);
     if (last === undefined) return nowSeconds();
     try {
-      return await reader.getCursorTime(shardId, last);
+      return await client.getCursorTime(logstore, shardId, last);
     } catch {
       return nowSeconds();
     }
@@ -136,7 +134,7 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
     const result: LogTriggerRun = { invocations: [], errors: [] };
     let shardIds: number[];
     try {
-      shardIds = (await reader.listShards()).map((s) => s.shardID).sort((a, b) => a - b);
+      shardIds = (await client.listShards(logstore)).map((s) => s.shardID).sort((a, b) => a - b);
     } catch (err) {
       result.errors.push(err);
       options.onError?.(err);
@@ -147,11 +145,11 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
         let state = progress.get(shardId);
         if (!state) {
           // A shard that appeared after the trigger started (a split) is read from its beginning.
-          state = { next: await reader.getCursor(shardId, 'begin') };
+          state = { next: await client.getCursor(logstore, shardId, 'begin') };
           progress.set(shardId, state);
         }
         const retried = state.pending !== undefined;
-        const range = state.pending ?? { begin: state.next, end: await reader.getCursor(shardId, 'end') };
+        const range = state.pending ?? { begin: state.next, end: await client.getCursor(logstore, shardId, 'end') };
         if (range.begin === range.end && !options.invokeWhenEmpty) continue;
         const event: LogTriggerEvent = {
           parameter: { ...(options.parameter ?? {}) },
@@ -219,7 +217,6 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
       stopped = true;
       if (timer) clearInterval(timer);
       await chain;
-      reader.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 // kept as the serialized bytes a PullLogs answer embeds, with the (clock) time the service received it.
 // Cursors mimic the service's: base64 of a decimal position, here shardBase + index.
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../clock';
+import type { EmulatorClock as Clock } from '../shared/clock';
 import { slsErrors } from './errors';
 
 export interface StoredGroup {

@@ -2,10 +2,10 @@
 // (protobuf + PlainBuffer over signed HTTP). Routes: server.ts. Deliberate differences from the
 // service: secondary indexes are updated synchronously (secondary-index.ts); wordings the
 // service does not document are marked where they are produced.
-import { systemClock, type Clock } from '../../clock';
+import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, seededRandom, type FaultPlan } from '../shared/faults';
-import { close, listen } from '../shared/http';
+import { close, HeldConnections, listen } from '../shared/http';
 import { Instance } from './instance';
 import { SnapshotFile } from './persistence';
 import { TablestoreStats, createTablestoreServer, type TablestoreStatsJson } from './server';
@@ -73,6 +73,7 @@ export async function startTablestoreEmulator(options: TablestoreEmulatorOptions
     stats,
     ...(snapshot ? { snapshot } : {}),
     nextRequestId: requestIds(seed),
+    held: new HeldConnections(),
   });
   const endpoint = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 

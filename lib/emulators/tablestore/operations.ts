@@ -51,8 +51,6 @@ export interface OperationSpec {
   handle(ctx: OperationContext, body: Uint8Array): object;
 }
 
-const DEFAULT_DEVIATION_SEC = 86400;
-
 function keyTypeOf(n: number): KeyType {
   switch (n) {
     case PK_TYPE.INTEGER:
@@ -100,6 +98,22 @@ function definedTypeNumber(t: CellType): number {
 
 // ---- table operations -------------------------------------------------------------------------
 
+/**
+ * TableOptions as the TableOptions reference documents them (help.aliyun.com/en/tablestore/
+ * developer-reference/tableoptions): time_to_live at least 86400 s (one day) or -1 (never
+ * expires); max_versions at least 1; deviation_cell_version_in_sec not negative; allow_update
+ * true unless given. CreateTable must name time_to_live and max_versions. The messages are the
+ * emulator's (the service's wording for these is unconfirmed).
+ */
+export const TABLE_OPTION_RULES = {
+  minTimeToLiveSec: 86_400,
+  foreverTimeToLive: -1,
+  minMaxVersions: 1,
+  defaultDeviationSec: 86_400,
+  /** INT64_MAX / 1000000: the deviation is kept in microseconds. */
+  maxDeviationSec: 9_223_372_036_854,
+} as const;
+
 function parseTableOptions(pb: PbTableOptions | null | undefined, base: TableOptions | undefined): TableOptions {
   const present = (field: string) => has(pb, field);
   if (!base) {
@@ -110,11 +124,17 @@ function parseTableOptions(pb: PbTableOptions | null | undefined, base: TableOpt
   const maxVersions = present('maxVersions') ? (pb?.maxVersions ?? 0) : (base?.maxVersions ?? 1);
   const deviation = present('deviationCellVersionInSec')
     ? int64ToNumber(pb?.deviationCellVersionInSec)
-    : (base?.deviationCellVersionInSec ?? DEFAULT_DEVIATION_SEC);
+    : (base?.deviationCellVersionInSec ?? TABLE_OPTION_RULES.defaultDeviationSec);
   const allowUpdate = present('allowUpdate') ? Boolean(pb?.allowUpdate) : (base?.allowUpdate ?? true);
-  if (timeToLive === 0 || timeToLive < -1) throw otsErrors.parameterInvalid('TimeToLive cannot be 0 or less than -1.');
-  if (maxVersions <= 0) throw otsErrors.parameterInvalid('The maximum versions cannot be less than or equal to 0.');
-  if (deviation < 0) throw otsErrors.parameterInvalid('The maximum deviation must be in range [0, INT64_MAX/1000000].');
+  if (timeToLive !== TABLE_OPTION_RULES.foreverTimeToLive && timeToLive < TABLE_OPTION_RULES.minTimeToLiveSec) {
+    throw otsErrors.parameterInvalid(
+      `Invalid TimeToLive: ${timeToLive}. It must be -1 (never expire) or at least ${TABLE_OPTION_RULES.minTimeToLiveSec} seconds.`,
+    );
+  }
+  if (maxVersions < TABLE_OPTION_RULES.minMaxVersions) throw otsErrors.parameterInvalid('The maximum versions cannot be less than or equal to 0.');
+  if (deviation < 0 || deviation > TABLE_OPTION_RULES.maxDeviationSec) {
+    throw otsErrors.parameterInvalid('The maximum deviation must be in range [0, INT64_MAX/1000000].');
+  }
   return { timeToLive, maxVersions, deviationCellVersionInSec: deviation, allowUpdate };
 }
 

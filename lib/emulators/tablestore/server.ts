@@ -3,9 +3,9 @@
 // Control plane, unauthenticated, under /-/: GET /-/stats, POST /-/stats/reset,
 // POST /-/faults (a FaultPlan as JSON), DELETE /-/faults.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Clock } from '../../clock';
-import type { FaultInjector, FaultPlan } from '../shared/faults';
-import { BodyTooLargeError, readBody } from '../shared/http';
+import type { EmulatorClock as Clock } from '../shared/clock';
+import { FaultKind, type FaultInjector, type FaultPlan } from '../shared/faults';
+import { BodyTooLargeError, HeldConnections, readBody } from '../shared/http';
 import { Counter } from '../shared/stats';
 import { OtsError, otsErrors } from './errors';
 import type { Instance } from './instance';
@@ -59,6 +59,8 @@ export interface ServerContext {
   readonly stats: TablestoreStats;
   readonly snapshot?: SnapshotFile;
   readonly nextRequestId: () => string;
+  /** Connections whose answer an ack-drop fault withheld. */
+  readonly held?: HeldConnections;
 }
 
 /** "2020-09-16T10:02:55.384181Z": the service's format, microseconds included. */
@@ -118,6 +120,8 @@ async function controlPlane(ctx: ServerContext, req: IncomingMessage, res: Serve
       }
       return sendJson(res, 204, undefined);
     }
+    case 'GET /-/faults':
+      return sendJson(res, 200, ctx.faults.describe());
     case 'DELETE /-/faults':
       ctx.faults.clear();
       return sendJson(res, 204, undefined);
@@ -152,12 +156,12 @@ async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerRe
   ctx.stats.operations.add(operation);
   const fault = ctx.faults.decide(operation);
   if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
-  if (fault.kind === 'reset') {
+  if (fault.kind === FaultKind.Reset) {
     ctx.stats.faults.add('reset');
     req.socket.destroy();
     return;
   }
-  if (fault.kind === 'error') {
+  if (fault.kind === FaultKind.Error) {
     ctx.stats.faults.add('error');
     return sendError(ctx, res, otsErrors.serverBusy(), path, knownKey);
   }
@@ -184,13 +188,33 @@ async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerRe
       body,
     );
     if (spec.mutates) ctx.snapshot?.scheduleSave(ctx.instance);
+    if (loseAnswer(ctx, req, fault.kind)) return;
     sendOts(ctx, res, 200, encodeMessage(spec.response, result), path, signer);
   } catch (err) {
+    if (loseAnswer(ctx, req, fault.kind)) return;
     if (err instanceof OtsError) return sendError(ctx, res, err, path, signer ?? knownKey);
     // Never crash and never leak internals: the client sees the service's generic 500.
     process.emitWarning(`tablestore emulator: ${operation} failed: ${(err as Error).stack ?? String(err)}`);
     return sendError(ctx, res, otsErrors.internalServerError(), path, signer ?? knownKey);
   }
+}
+
+/**
+ * Lost acknowledgements: the request was applied (and saved), then its answer never arrives —
+ * the connection is destroyed, or held unanswered until the client gives up.
+ */
+function loseAnswer(ctx: ServerContext, req: IncomingMessage, kind: FaultKind): boolean {
+  if (kind === FaultKind.AckReset) {
+    ctx.stats.faults.add(kind);
+    req.socket.destroy();
+    return true;
+  }
+  if (kind === FaultKind.AckDrop) {
+    ctx.stats.faults.add(kind);
+    (ctx.held ?? new HeldConnections()).hold(req.socket);
+    return true;
+  }
+  return false;
 }
 
 export function createTablestoreServer(ctx: ServerContext): Server {

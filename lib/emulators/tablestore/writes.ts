@@ -192,6 +192,10 @@ function returnedRow(table: Table, w: RowWrite, key: readonly KeyValue[], after:
 /** Row-level execution: table lookup, key against schema, condition, commit. Throws OtsError. */
 export function executeRowWrite(instance: Instance, nowMs: number, w: RowWrite): WriteOutcome {
   const table = instance.writableTable(w.tableName);
+  // TableOptions reference: allow_update false means data is written by PutRow only.
+  if (w.kind === 'UPDATE' && !table.options.allowUpdate) {
+    throw otsErrors.parameterInvalid(`UpdateRow is not allowed on table ${table.name}: its allow_update option is false.`);
+  }
   const key = resolveKey(table, w, nowMs);
   const current = table.visibleRow(key, nowMs);
   checkCondition(w.condition, current);

@@ -126,16 +126,16 @@ const userFields = (headers: Record<string, unknown>, truncated = false) => Buff
 // miss wherever the log names the archived object, with the operation named.
 describe('classifyAccessLogRecord: every operation OSS refuses on an archived object', () => {
   it.each([
-    ['an image-processing GET', { request_uri: '/photos%2F2020%2Fcat.jpg?x-oss-process=image%2Fresize%2Cw_100' }, 'ImageProcess'],
+    ['an image-processing GET', { request_uri: '/photos%2F2020%2Fcat.jpg?x-oss-process=image%2Fresize%2Cw_100' }, 'ProcessImage'],
     [
       'a processing request logged under its own name',
       { operation: 'ProcessImage', request_uri: '/photos/2020/cat.jpg?x-oss-process=image/info' },
-      'ImageProcess',
+      'ProcessImage',
     ],
     [
       'a synchronous save-as (POST ?x-oss-process)',
       { operation: 'PostObject', http_method: 'POST', request_uri: '/photos/2020/cat.jpg?x-oss-process' },
-      'ImageProcess',
+      'ProcessImage',
     ],
     ['SelectObject', { operation: 'SelectObject', http_method: 'POST', request_uri: '/photos/2020/cat.jpg?x-oss-process=csv%2Fselect' }, 'SelectObject'],
     [

@@ -10,7 +10,7 @@ import {
   type RestoreRequest,
   type RestoreState,
 } from '../../../lib/emulators/oss/restore';
-import type { StorageClass, Tier } from '../../../lib/restore/storage-class';
+import type { StorageClass, Tier } from '../../../lib/emulators/oss/rules';
 import { codeOf } from '../../support/errors';
 
 const MINUTE = 60_000;
@@ -84,13 +84,21 @@ describe('planRestore with a ManualClock', () => {
     expect(codeOf(() => planRestore('Archive', first, body(1), at()))).toBe('RestoreAlreadyInProgress');
   });
 
-  it.each<[Tier, Tier]>([
-    ['Standard', 'Standard'],
-    ['Standard', 'Bulk'],
-    ['Expedited', 'Standard'],
-  ])('answers RestoreAlreadyInProgress when a ColdArchive restore at %s is asked again at %s', (running, asked) => {
+  it.each<[Tier, Tier, string, string | undefined]>([
+    ['Standard', 'Standard', 'RestoreAlreadyInProgress', '0016-00000701'],
+    ['Bulk', 'Bulk', 'RestoreAlreadyInProgress', '0016-00000701'],
+    // doc: a lower priority has its own error, EC 0016-00000715 (its Code is not documented).
+    ['Standard', 'Bulk', 'InvalidArgument', '0016-00000715'],
+    ['Expedited', 'Standard', 'InvalidArgument', '0016-00000715'],
+  ])('a ColdArchive restore running at %s, asked again at %s, answers %s (EC %s)', (running, asked, code, ec) => {
     const first = planRestore('ColdArchive', undefined, body(1, running), at()).state;
-    expect(codeOf(() => planRestore('ColdArchive', first, body(1, asked), at()))).toBe('RestoreAlreadyInProgress');
+    let thrown: { code?: string; ec?: string } | undefined;
+    try {
+      planRestore('ColdArchive', first, body(1, asked), at());
+    } catch (err) {
+      thrown = err as { code?: string; ec?: string };
+    }
+    expect(thrown).toMatchObject({ code, ec });
   });
 
   it('raises the priority of a running ColdArchive restore and never completes later', () => {

@@ -98,7 +98,7 @@ describe('authenticate', () => {
   }
 
   it('accepts a correct signature and names the key', () => {
-    expect(authenticate(signed('AK1', 'secret-1'), credentials, NOW)).toEqual({ accessKeyId: 'AK1', signType: 'NormalSign' });
+    expect(authenticate(signed('AK1', 'secret-1'), credentials, NOW)).toEqual({ accessKeyId: 'AK1', signType: 'NormalSign', signatureVersion: 'v1' });
   });
 
   it.each([
@@ -141,7 +141,7 @@ describe('authenticate', () => {
     }
 
     it('accepts a URL signed by ali-oss’s signer before it expires', () => {
-      expect(authenticate(presigned('secret-1'), credentials, NOW)).toEqual({ accessKeyId: 'AK1', signType: 'UrlSign' });
+      expect(authenticate(presigned('secret-1'), credentials, NOW)).toEqual({ accessKeyId: 'AK1', signType: 'UrlSign', signatureVersion: 'v1' });
     });
 
     it('rejects an expired URL with AccessDenied', () => {
