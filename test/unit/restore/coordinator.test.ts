@@ -471,6 +471,18 @@ describe('Coordinator', () => {
       ]);
     });
 
+    it('looks up the current version at once after an object event invalidated the record', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      await coordinator.request([miss('v.bin')]);
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv2'), 'Archive');
+      clock.advance(1000);
+      const { invalidateRecord } = await import('../../../lib/restore/invalidate');
+      expect(await invalidateRecord(store, current()!.id, clock.nowMs())).toBe(true);
+      await coordinator.request([miss('v.bin', { seenAtMs: clock.nowMs() })]);
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv2' });
+      expect(version('CAEQv2')).toMatchObject({ state: 'RESTORING' });
+    });
+
     it('keeps a restore that the record of a versioned key tracked before versions were told apart', async () => {
       objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive', 100, { kind: 'restoring' });
       // Written by the first release: the record of the key without a versionId holds the restore.
