@@ -111,7 +111,8 @@ export function afterHead(cycle: Cycle, head: ObjectHead, settings: TransitionSe
   const object: ArchivedObject = { storageClass, sizeBytes, restore: head.restore.kind };
   const running = runningRestore(cycle.previous);
   if (head.restore.kind === 'restoring') {
-    if (isRaise(cycle, object)) return admit(cycle, object, settings);
+    // A raise asks for the running restore's Days unless the caller names others.
+    if (isRaise(cycle, object)) return admit(cycle, object, settings, running?.days);
     // Restoring already (our earlier request, or someone else's): no call, keep watching.
     // Without our own start time, assume it started now: the ETA errs late, never early.
     const requestedAtMs = running?.requestedAtMs ?? nowMs;
@@ -245,8 +246,8 @@ function isRaise(cycle: Cycle, object: ArchivedObject): boolean {
   return object.restore === 'restoring' && running?.tier !== undefined && asked !== undefined && tierRank(asked) < tierRank(running.tier);
 }
 
-function admit(cycle: Cycle, object: ArchivedObject, settings: TransitionSettings): Step {
-  const asked = cycle.intent.kind === 'request' ? { days: cycle.intent.days, tier: cycle.intent.tier } : {};
+function admit(cycle: Cycle, object: ArchivedObject, settings: TransitionSettings, runningDays?: number): Step {
+  const asked = cycle.intent.kind === 'request' ? { days: cycle.intent.days ?? runningDays, tier: cycle.intent.tier } : {};
   return { kind: 'admit', object, wanted: paramsForClass(object.storageClass, asked, { days: settings.defaultDays, tier: settings.defaultTier }) };
 }
 

@@ -33,7 +33,7 @@ const RUNNING = record('k', {
   storageClass: 'ColdArchive',
   sizeBytes: 100,
   tier: 'Standard',
-  days: 1,
+  days: 3,
   requestedAtMs: T0 - HOUR,
   etaAtMs: T0 + 4 * HOUR,
   retryAtMs: T0,
@@ -149,7 +149,14 @@ describe('transitions, beyond the state each row names', () => {
       kind: 'record',
       result: 'restoring',
       raiseRefused: BUDGET,
-      changes: { state: 'RESTORING', tier: 'Standard', requestedAtMs: T0 - HOUR, etaAtMs: T0 + 4 * HOUR, days: 1, reason: undefined },
+      changes: { state: 'RESTORING', tier: 'Standard', requestedAtMs: T0 - HOUR, etaAtMs: T0 + 4 * HOUR, days: 3, reason: undefined },
+    });
+  });
+
+  it("a raise asks OSS for the running restore's Days and the faster tier", () => {
+    expect(CASES['HeadObject | 200, `ongoing-request="true"`, a faster tier asked']!()).toMatchObject({
+      kind: 'admit',
+      wanted: { days: 3, tier: 'Expedited' },
     });
   });
 
