@@ -8,9 +8,11 @@ import { jsonLogger, type Logger } from './log';
 import { AliOssObjectStore } from './oss/object-store';
 import { CostPolicy } from './policy/cost-policy';
 import { Coordinator } from './restore/coordinator';
-import type { ObjectStore, StateStore } from './restore/ports';
+import type { CounterStore, ObjectStore, StateStore } from './restore/ports';
 import { DEFAULT_TIMING, type Timing } from './restore/timing';
+import { MemoryCounterStore } from './store/memory';
 import { TablestoreStateStore } from './store/tablestore';
+import { TablestoreCounterStore } from './store/tablestore-counters';
 import { ensureTables } from './store/tablestore-schema';
 
 export interface Credentials {
@@ -43,6 +45,7 @@ export function credentialsFrom(context: FcContext | undefined, env: NodeJS.Proc
 export interface Services {
   readonly config: ThawConfig;
   readonly store: StateStore;
+  readonly counters: CounterStore;
   readonly objects: ObjectStore;
   readonly policy: CostPolicy;
   readonly coordinator: Coordinator;
@@ -57,6 +60,7 @@ export interface Services {
 export interface ServiceOverrides {
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** Replaces Tablestore (tests, single-process tools); the counters then live in memory too. */
   readonly store?: StateStore;
 }
 
@@ -65,8 +69,9 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
   const log = overrides.log ?? jsonLogger({ level: config.logLevel });
   const tablestore = overrides.store ? undefined : new TablestoreStateStore({ ...config.tablestore, ...credentials });
   const store: StateStore = overrides.store ?? tablestore!;
+  const counters: CounterStore = overrides.store ? new MemoryCounterStore() : new TablestoreCounterStore({ ...config.tablestore, ...credentials });
   const objects = new AliOssObjectStore({ ...config.oss, ...credentials });
-  const policy = new CostPolicy(config.limits, store);
+  const policy = new CostPolicy(config.limits, counters);
   const timing: Timing = { ...DEFAULT_TIMING, timeScale: config.restore.timeScale };
   const coordinator = new Coordinator({
     store,
@@ -101,6 +106,7 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
     },
     config,
     store,
+    counters,
     objects,
     policy,
     coordinator,

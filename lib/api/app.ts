@@ -9,15 +9,15 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Coordinator, ObjectOutcome } from '../restore/coordinator';
 import { InvalidInputError, isRetryable } from '../restore/errors';
-import { objectRef, recordId } from '../restore/object-ref';
+import { hasDotSegment, objectRef } from '../restore/object-ref';
 import type { RestorePolicy, StateStore } from '../restore/ports';
-import type { RestoreRecord } from '../restore/record';
+import { RefusedReason, type RestoreRecord } from '../restore/record';
 import { validateRestoreRequest } from '../restore/restore-request';
 import type { Timing } from '../restore/timing';
 import { type AuthSettings, authenticate } from './auth';
 import { route } from './paths';
 import { ApiProblem, internalErrorResponse, json, problemResponse, unavailable } from './problem';
-import { statusOf, viewOf } from './representation';
+import { type Answer, answerFor, refusedAnswer, viewOf } from './representation';
 
 export interface ApiDeps {
   readonly coordinator: Coordinator;
@@ -86,18 +86,21 @@ async function dispatch(deps: ApiDeps, request: Request, context: RequestContext
   if (!deps.policy.inScope(ref)) {
     throw new ApiProblem(403, 'NotAllowed', `oss-thaw is not allowed to restore objects in ${ref.bucket}/${ref.key} (THAW_ALLOW).`);
   }
-  const nowMs = deps.clock.nowMs();
-  const miss = { ...ref, source: 'http' as const, seenAtMs: nowMs };
+  // Refused up front, before any work: no SDK call can address such a key.
+  if (hasDotSegment(ref.key)) throw problemOf(refusedAnswer(RefusedReason.UNADDRESSABLE_KEY));
 
   if (request.method === 'POST') {
     // Validated here so a bad Days or tier is a 400 naming the field before any work starts.
     const body = validateRestoreRequest(await readJsonBody(request));
-    const { outcomes } = await deps.coordinator.handle([{ ...miss, request: body }], { deadlineAtMs: context.deadlineAtMs, log });
-    return recordResponse(deps, await settled(deps, outcomes[0]!));
+    const miss = { ...ref, source: 'http' as const, seenAtMs: deps.clock.nowMs(), request: body };
+    const { outcomes } = await deps.coordinator.request([miss], { deadlineAtMs: context.deadlineAtMs, log });
+    const outcome = outcomes[0]!;
+    const raise = outcome.raiseRefused ? { tier: deps.policy.clampRequest(body).tier, refusal: outcome.raiseRefused } : undefined;
+    return recordResponse(deps, await settled(deps, outcome), raise);
   }
   if (request.method === 'GET') {
     // A status read refreshes a RESTORING record past its ETA (HEAD only), never starts a restore.
-    const { outcomes } = await deps.coordinator.handle([miss], { mode: 'refresh', deadlineAtMs: context.deadlineAtMs, log });
+    const { outcomes } = await deps.coordinator.refresh([ref], { deadlineAtMs: context.deadlineAtMs, log });
     const record = await settled(deps, outcomes[0]!);
     if (!record) {
       log.debug('no record', { bucket: ref.bucket });
@@ -115,14 +118,20 @@ async function settled(deps: ApiDeps, outcome: ObjectOutcome): Promise<RestoreRe
   if (outcome.result === 'unrecorded') {
     throw new ApiProblem(503, 'ServiceUnavailable', 'The state store is unavailable; try again shortly.', { 'retry-after': '5' });
   }
-  return (await deps.store.getMany([recordId(outcome.ref)])).get(outcome.id);
+  return (await deps.store.getMany([outcome.id])).get(outcome.id);
 }
 
-function recordResponse(deps: ApiDeps, record: RestoreRecord | undefined): Response {
+function recordResponse(deps: ApiDeps, record: RestoreRecord | undefined, raise?: Parameters<typeof viewOf>[3]): Response {
   if (!record) throw new ApiProblem(503, 'ServiceUnavailable', 'The restore record could not be read; try again shortly.', { 'retry-after': '2' });
-  const view = viewOf(record, deps.timing, deps.clock.nowMs());
-  const { status, headers } = statusOf(view, deps.clock.nowMs());
-  return json(status, view, headers);
+  const nowMs = deps.clock.nowMs();
+  const answer = answerFor(record, nowMs);
+  if (answer.error) throw problemOf(answer);
+  const view = viewOf(record, deps.timing, nowMs, raise);
+  return json(answer.status, view, view.retryAfterSeconds === null ? {} : { 'retry-after': String(view.retryAfterSeconds) });
+}
+
+function problemOf(answer: Answer): ApiProblem {
+  return new ApiProblem(answer.status, answer.error?.code ?? 'InternalError', answer.error?.message ?? '');
 }
 
 async function readJsonBody(request: Request): Promise<{ days?: unknown; tier?: unknown } | undefined> {

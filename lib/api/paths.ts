@@ -1,6 +1,7 @@
 // /v1/restores/{bucket}/{key}: the key is the rest of the raw path, percent-decoded, so keys with
 // "/", spaces, "+", "%", "?", "#" or non-ASCII characters work when the client encodes them.
-// We read the raw path because URL parsing would fold "." and ".." segments that OSS keys may hold.
+// We read the raw path because URL parsing would fold "." and ".." segments: such a key is then
+// refused by name (400 UnaddressableKey), never silently read as another one.
 import { ApiProblem } from './problem';
 
 export type Route = { readonly kind: 'restore'; readonly bucket: string; readonly key: string } | { readonly kind: 'health' } | { readonly kind: 'unknown' };
@@ -24,12 +25,4 @@ function decode(segment: string, field: string): string {
   } catch {
     throw new ApiProblem(400, 'InvalidInput', `${field}: malformed percent-encoding in the path`);
   }
-}
-
-/** The path of a request without its query, as sent (not normalised). */
-export function rawPathOf(url: string): string {
-  const afterScheme = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
-  const end = afterScheme.search(/[?#]/);
-  const path = end === -1 ? afterScheme : afterScheme.slice(0, end);
-  return path || '/';
 }

@@ -1,15 +1,15 @@
-// How a restore record looks to a caller, and which HTTP status says it best.
-import { DeferReason } from '../policy/cost-policy';
-import { FROZEN_AGAIN } from '../restore/coordinator';
-import { RestoreState, type RestoreRecord } from '../restore/record';
+// How a restore record looks to a caller, and the one switch from its state to an HTTP answer.
+// README "The record and its states" and "HTTP API" list the same answers; the tests read those
+// tables and check them against this switch.
+import type { PolicyRefusal } from '../restore/ports';
+import { effectiveState, FROZEN, type ObjectState, RefusedReason, RestoreState, type RestoreRecord } from '../restore/record';
 import { retryAfterSeconds, type Timing } from '../restore/timing';
-import { ApiProblem } from './problem';
 
 export interface RestoreView {
   readonly bucket: string;
   readonly key: string;
   readonly versionId: string | null;
-  readonly state: RestoreState;
+  readonly state: ObjectState;
   readonly storageClass: string | null;
   readonly tier: string | null;
   readonly days: number | null;
@@ -20,57 +20,91 @@ export interface RestoreView {
   readonly retryAfterSeconds: number | null;
   readonly reason: string | null;
   readonly attempts: number;
+  /** Only in the answer to a POST that asked for a faster tier the policy refused: the restore runs on as it was. */
+  readonly raise?: { readonly tier: string | null; readonly refused: string; readonly retryAt: string | null };
+}
+
+/** An answer: a status and, for the states that are a caller's dead end, an error code and message. */
+export interface Answer {
+  readonly status: number;
+  readonly error?: { readonly code: string; readonly message: string };
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-export function viewOf(record: RestoreRecord, timing: Timing, nowMs: number): RestoreView {
+export function viewOf(record: RestoreRecord, timing: Timing, nowMs: number, raise?: { tier?: string; refusal: PolicyRefusal }): RestoreView {
+  const state = effectiveState(record, nowMs);
   return {
     bucket: record.bucket,
     key: record.key,
     versionId: record.versionId || null,
-    state: record.state,
+    state,
     storageClass: record.storageClass ?? null,
     tier: record.tier ?? null,
     days: record.days ?? null,
     requestedAt: iso(record.requestedAtMs),
-    etaAt: iso(record.state === RestoreState.RESTORING ? record.etaAtMs : undefined),
-    expiresAt: iso(record.state === RestoreState.RESTORED ? record.expiresAtMs : undefined),
-    retryAt: iso(record.state === RestoreState.DEFERRED || record.state === RestoreState.FAILED ? record.retryAtMs : undefined),
+    etaAt: iso(state === RestoreState.RESTORING ? record.etaAtMs : undefined),
+    expiresAt: iso(state === RestoreState.RESTORED || state === FROZEN ? record.expiresAtMs : undefined),
+    retryAt: iso(state === RestoreState.DEFERRED || state === RestoreState.FAILED ? record.retryAtMs : undefined),
     retryAfterSeconds: retryAfterSeconds(timing, record, nowMs) ?? null,
     // Policy reasons are ours to show; lastError may hold service details, so it stays in the logs.
-    reason: record.state === RestoreState.DEFERRED ? (record.reason ?? null) : null,
+    reason: record.state === RestoreState.DEFERRED || record.state === RestoreState.REFUSED ? (record.reason ?? null) : null,
     attempts: record.attempts,
+    ...(raise
+      ? {
+          raise: {
+            tier: raise.tier ?? null,
+            refused: raise.refusal.reason,
+            retryAt: raise.refusal.kind === 'deferred' ? iso(raise.refusal.retryAtMs) : null,
+          },
+        }
+      : {}),
   };
 }
 
-/** The status for a record's state; errors for the states that are a caller's dead end. */
-export function statusOf(view: RestoreView, nowMs: number): { status: number; headers: Record<string, string> } {
-  // A restored copy that expired, or one a status read found gone: frozen again until asked anew.
-  const expired = view.state === RestoreState.RESTORED && view.expiresAt !== null && Date.parse(view.expiresAt) <= nowMs;
-  if (expired || (view.state === RestoreState.DEFERRED && view.reason === FROZEN_AGAIN)) {
-    throw new ApiProblem(410, 'RestoreExpired', 'The restored copy has expired and the object is frozen again; POST to restore it again.');
-  }
-  const retry: Record<string, string> = view.retryAfterSeconds === null ? {} : { 'retry-after': String(view.retryAfterSeconds) };
-  switch (view.state) {
+/** The HTTP answer for a record, from the state it reads as now: the one switch at the edge. */
+export function answerFor(record: RestoreRecord, nowMs: number): Answer {
+  const state = effectiveState(record, nowMs);
+  switch (state) {
     case RestoreState.RESTORED:
-      return { status: 200, headers: {} };
+      return { status: 200 };
     case RestoreState.CLAIMED:
     case RestoreState.RESTORING:
-      return { status: 202, headers: retry };
+      return { status: 202 };
     case RestoreState.DEFERRED:
-      if (view.reason === DeferReason.OBJECT_TOO_LARGE) {
-        throw new ApiProblem(403, 'ObjectTooLarge', 'The object is larger than oss-thaw may restore automatically (THAW_MAX_OBJECT_BYTES).');
-      }
-      if (view.reason === DeferReason.TIER_NOT_ALLOWED) {
-        throw new ApiProblem(403, 'TierNotAllowed', `A ${view.storageClass} object has no restore tier as slow as oss-thaw may use (THAW_MAX_TIER).`);
-      }
-      return { status: 429, headers: retry };
+      return { status: 429 };
     case RestoreState.FAILED:
-      return { status: 503, headers: retry };
+      return { status: 503 };
+    case FROZEN:
+      return problem(410, 'RestoreExpired', 'The restored copy has expired and the object is frozen again; POST to restore it again.');
     case RestoreState.NOT_ARCHIVED:
-      throw new ApiProblem(409, 'NotArchived', 'The object is not in an archive storage class; read it directly.');
+      return problem(409, 'NotArchived', 'The object is not in an archive storage class; read it directly.');
     case RestoreState.NOT_FOUND:
-      throw new ApiProblem(404, 'NoSuchKey', 'The object (or version) does not exist.');
+      return problem(404, 'NoSuchKey', 'The object (or version) does not exist.');
+    case RestoreState.REFUSED:
+      return refusedAnswer(record.reason as RefusedReason, record.storageClass);
+    case RestoreState.CURRENT_VERSION:
+      // The coordinator answers with the record of the version it names; without one, nothing is tracked.
+      return problem(404, 'NoSuchRestore', 'No restore has been requested for this object; POST to the same path to request one.');
   }
+}
+
+/** Why oss-thaw will not restore the object as asked, as a client error. */
+export function refusedAnswer(reason: RefusedReason, storageClass?: string): Answer {
+  switch (reason) {
+    case RefusedReason.OBJECT_TOO_LARGE:
+      return problem(403, 'ObjectTooLarge', 'The object is larger than oss-thaw may restore automatically (THAW_MAX_OBJECT_BYTES).');
+    case RefusedReason.TIER_NOT_ALLOWED:
+      return problem(403, 'TierNotAllowed', `A ${storageClass ?? 'cold'} object has no restore tier as slow as oss-thaw may use (THAW_MAX_TIER).`);
+    case RefusedReason.UNADDRESSABLE_KEY:
+      return problem(
+        400,
+        'UnaddressableKey',
+        'key: has a "." or ".." path segment; the OSS SDKs normalise such a path but sign the key as written, so OSS refuses every request for it.',
+      );
+  }
+}
+
+function problem(status: number, code: string, message: string): Answer {
+  return { status, error: { code, message } };
 }

@@ -32,12 +32,12 @@ export async function applyStorageEvents(
 
   const finished = events.filter((e) => e.kind === 'restore-finished');
   if (finished.length > 0) {
-    const misses = finished.map((e) => ({ bucket: e.bucket, key: e.key, versionId: e.versionId, source: 'storage-event' as const, seenAtMs: e.eventTimeMs }));
+    const refs = finished.map((e) => ({ bucket: e.bucket, key: e.key, versionId: e.versionId }));
     const {
       outcomes,
       invalid: bad,
       summary,
-    } = await deps.coordinator.handle(misses, { mode: 'refresh', checkNow: true, deadlineAtMs: options.deadlineAtMs, log: deps.log });
+    } = await deps.coordinator.refresh(refs, { checkNow: true, source: 'storage-event', deadlineAtMs: options.deadlineAtMs, log: deps.log });
     invalid += bad.length;
     for (const o of outcomes) {
       if (o.result === 'untracked') untracked++;

@@ -1,5 +1,5 @@
 // Trigger events in, restore-loop work out: OSS trigger / EventBridge storage events and the
-// Log-trigger ranges of the OSS access log.
+// Log-trigger ranges of the OSS access log (read through lib/sls, classified here).
 export {
   decodeEventKey,
   MalformedEventError,
@@ -17,3 +17,11 @@ export {
   type LogTriggerEvent,
   type RangeResult,
 } from './log-trigger';
+export {
+  classifyAccessLogRecord,
+  type AccessLogMiss,
+  type AccessLogRecord,
+  type AccessLogSource,
+  type AccessLogVerdict,
+  type SkipReason,
+} from './access-log';

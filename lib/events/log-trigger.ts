@@ -1,11 +1,14 @@
 // The access-log path: an FC Log-trigger invocation names a range [beginCursor, endCursor) of one
-// shard; we pull the OSS access-log records in it, keep the GETs refused with InvalidObjectState,
-// and run them through the coordinator in batches. Replaying a range is harmless: records already
-// RESTORING cost no OSS call and no write.
+// shard; we pull the OSS access-log records in it, keep the requests refused because the object
+// is archived (access-log.ts), and run them through the coordinator in batches. Replaying a range
+// is harmless: records already RESTORING cost no OSS call and no write, and a miss from before a
+// restore cycle ended never starts another.
 import type { Logger } from '../log';
-import type { BatchSummary, Coordinator } from '../restore/coordinator';
+import type { Coordinator } from '../restore/coordinator';
 import type { Miss } from '../restore/miss';
-import { type AccessLogSource, classifyAccessLogRecord, type SkipReason } from '../sls';
+import type { MissOperation } from '../restore/record';
+import { addSummaries, type BatchSummary } from '../restore/summary';
+import { type AccessLogSource, classifyAccessLogRecord, type SkipReason } from './access-log';
 
 export interface LogTriggerEvent {
   readonly source: {
@@ -65,6 +68,8 @@ export function parseLogTriggerEvent(payload: unknown): LogTriggerEvent {
 export interface RangeResult {
   readonly records: number;
   readonly misses: number;
+  /** Misses by the operation OSS refused. */
+  readonly operations: Partial<Record<MissOperation, number>>;
   readonly skipped: Partial<Record<SkipReason, number>>;
   readonly summary: BatchSummary;
 }
@@ -81,6 +86,7 @@ export async function handleAccessLogRange(
   const batchSize = options.batchSize ?? 20_000;
   const { shardId, beginCursor, endCursor } = event.source;
   const skipped: Partial<Record<SkipReason, number>> = {};
+  const operations: Partial<Record<MissOperation, number>> = {};
   let records = 0;
   let missCount = 0;
   let pending: Miss[] = [];
@@ -89,7 +95,7 @@ export async function handleAccessLogRange(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    summaries.push((await deps.coordinator.handle(batch, { deadlineAtMs: options.deadlineAtMs, log: deps.log })).summary);
+    summaries.push((await deps.coordinator.request(batch, { deadlineAtMs: options.deadlineAtMs, log: deps.log })).summary);
   };
 
   for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, { signal: options.signal })) {
@@ -100,39 +106,15 @@ export async function handleAccessLogRange(
       continue;
     }
     missCount++;
+    operations[verdict.miss.operation] = (operations[verdict.miss.operation] ?? 0) + 1;
     pending.push(verdict.miss);
     if (pending.length >= batchSize) await flush();
   }
   await flush();
 
   const summary = addSummaries(summaries);
-  const result = { records, misses: missCount, skipped, summary };
-  deps.log.info('access-log range done', { shardId, records, misses: missCount, skipped, ...summary });
+  const result = { records, misses: missCount, operations, skipped, summary };
+  deps.log.info('access-log range done', { shardId, records, misses: missCount, operations, skipped, ...summary });
   if (summary.unrecorded > 0 || summary.unstarted > 0) throw new RangeIncompleteError(summary);
   return result;
-}
-
-const EMPTY: BatchSummary = {
-  seen: 0,
-  invalid: 0,
-  distinct: 0,
-  restoresIssued: 0,
-  deduplicated: 0,
-  alreadyRestoring: 0,
-  alreadyRestored: 0,
-  notArchived: 0,
-  notFound: 0,
-  deferred: 0,
-  failed: 0,
-  inFlight: 0,
-  outOfScope: 0,
-  unrecorded: 0,
-  unstarted: 0,
-  durationMs: 0,
-};
-
-export function addSummaries(summaries: readonly BatchSummary[]): BatchSummary {
-  const total: Record<string, number> = { ...EMPTY };
-  for (const s of summaries) for (const [k, v] of Object.entries(s)) total[k] = (total[k] ?? 0) + v;
-  return total as unknown as BatchSummary;
 }

@@ -20,7 +20,7 @@ export interface OssSettings {
 }
 
 /** The fields of an ali-oss error we read (ali-oss attaches them to a plain Error). */
-interface OssError extends Error {
+export interface OssError extends Error {
   status?: number;
   code?: string;
   requestId?: string;
@@ -33,32 +33,16 @@ export class AliOssObjectStore implements ObjectStore {
   constructor(private readonly settings: OssSettings) {}
 
   async head(ref: ObjectRef): Promise<ObjectHead> {
-    let headers: Record<string, string | undefined>;
+    let headers: OssHeaders;
     try {
       const result = await this.client(ref.bucket).head(ref.key, versionOption(ref) as OSS.HeadObjectOptions);
-      headers = (result.res as unknown as { headers: Record<string, string | undefined> }).headers;
+      headers = (result.res as unknown as { headers: OssHeaders }).headers;
     } catch (err) {
       const e = err as OssError;
       if (e.status === 404) return { found: false };
       throw mapError(e, 'HeadObject', ref);
     }
-    const storageClass = headers['x-oss-storage-class'] ?? 'Standard';
-    if (!isStorageClass(storageClass)) {
-      throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: unknown x-oss-storage-class "${storageClass}"`);
-    }
-    let restore: ObjectRestoreStatus;
-    try {
-      restore = parseRestoreHeader(headers['x-oss-restore']);
-    } catch (err) {
-      if (err instanceof UnparsableRestoreHeaderError) throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: ${err.message}`);
-      throw err;
-    }
-    // The size feeds the size limit and the byte budget: an answer without a usable one is refused.
-    const sizeBytes = Number(headers['content-length']);
-    if (headers['content-length'] === undefined || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
-      throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: no usable Content-Length (${JSON.stringify(headers['content-length'] ?? null)})`);
-    }
-    return { found: true, storageClass, sizeBytes, restore };
+    return headOf(headers, ref);
   }
 
   async restore(ref: ObjectRef, storageClass: ArchiveClass, params: ClassRestoreParams): Promise<RestoreAnswer> {
@@ -70,13 +54,9 @@ export class AliOssObjectStore implements ObjectStore {
       await this.client(ref.bucket).restore(ref.key, options as OSS.RequestOptions);
       return 'started';
     } catch (err) {
-      const e = err as OssError;
-      // ali-oss resolves only 202; a 200 ("already restored, period extended") arrives as an error.
-      if (e.status === 200) return 'already-restored';
-      if (e.status === 409 && e.code === 'RestoreAlreadyInProgress') return 'in-progress';
-      if (e.status === 404) return 'not-found';
-      if (e.status === 400 && e.code === 'OperationNotSupported') return 'not-archived';
-      throw mapError(e, 'RestoreObject', ref);
+      const answer = restoreAnswerOf(err as OssError);
+      if (answer) return answer;
+      throw mapError(err as OssError, 'RestoreObject', ref);
     }
   }
 
@@ -100,6 +80,43 @@ export class AliOssObjectStore implements ObjectStore {
     }
     return client;
   }
+}
+
+type OssHeaders = Record<string, string | undefined>;
+
+/** What a HEAD's headers say about the object; throws when they are not what OSS sends. */
+export function headOf(headers: OssHeaders, ref: ObjectRef): ObjectHead {
+  const storageClass = headers['x-oss-storage-class'] ?? 'Standard';
+  if (!isStorageClass(storageClass)) {
+    throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: unknown x-oss-storage-class "${storageClass}"`);
+  }
+  let restore: ObjectRestoreStatus;
+  try {
+    restore = parseRestoreHeader(headers['x-oss-restore']);
+  } catch (err) {
+    if (err instanceof UnparsableRestoreHeaderError) throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: ${err.message}`);
+    throw err;
+  }
+  // The size feeds the size limit and the byte budget: an answer without a usable one is refused.
+  const sizeBytes = Number(headers['content-length']);
+  if (headers['content-length'] === undefined || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
+    throw new MalformedRequestError(`HeadObject ${describeRef(ref)}: no usable Content-Length (${JSON.stringify(headers['content-length'] ?? null)})`);
+  }
+  // The version OSS resolved: a read without a versionId reads this one (sent once versioning was ever on).
+  const versionId = headers['x-oss-version-id'] || undefined;
+  return { found: true, storageClass, sizeBytes, restore, ...(versionId ? { versionId } : {}) };
+}
+
+/**
+ * The answers to RestoreObject that ali-oss throws but that are answers, not failures. ali-oss
+ * resolves only 202; a 200 ("already restored, period extended") arrives as an error.
+ */
+export function restoreAnswerOf(e: OssError): RestoreAnswer | undefined {
+  if (e.status === 200) return 'already-restored';
+  if (e.status === 409 && e.code === 'RestoreAlreadyInProgress') return 'in-progress';
+  if (e.status === 404) return 'not-found';
+  if (e.status === 400 && e.code === 'OperationNotSupported') return 'not-archived';
+  return undefined;
 }
 
 function versionOption(ref: ObjectRef): { versionId?: string } {

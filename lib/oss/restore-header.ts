@@ -23,15 +23,3 @@ export function parseRestoreHeader(header: string | undefined): ObjectRestoreSta
   }
   throw new UnparsableRestoreHeaderError(header);
 }
-
-/** The inverse, for the emulator: RFC 1123 dates as OSS writes them. */
-export function formatRestoreHeader(status: ObjectRestoreStatus): string | undefined {
-  switch (status.kind) {
-    case 'frozen':
-      return undefined;
-    case 'restoring':
-      return 'ongoing-request="true"';
-    case 'restored':
-      return `ongoing-request="false", expiry-date="${new Date(status.expiresAtMs).toUTCString()}"`;
-  }
-}

@@ -2,11 +2,14 @@
 // per-bucket daily budgets (restores and bytes, reset at 00:00 UTC), the fastest tier callers may
 // ask for, and a global rate limit below OSS's guidance of 500 restores/s.
 //
-// Budgets are counters in the StateStore: add first, then compare, and subtract back when over.
+// Budgets are counters (CounterStore): add first, then compare, and subtract back when over.
 // Concurrent callers can briefly see a total above the limit and be refused at the margin; they
 // can never both be admitted past it. Refusing too much is safe; spending too much is not.
-import type { Admission, CounterValues, RestorePolicy, StateStore } from '../restore/ports';
+// Size and tier refusals are REFUSED (not as asked); budget and rate refusals DEFERRED (not now).
+import { MicroBatcher } from '../micro-batch';
 import type { ObjectRef } from '../restore/object-ref';
+import type { Admission, CounterStore, CounterValues, RestorePolicy } from '../restore/ports';
+import { DeferReason, RefusedReason } from '../restore/record';
 import type { ClassRestoreParams, RestoreRequest } from '../restore/restore-request';
 import { type ArchiveClass, RESTORE_RULES, type Tier, tierRank } from '../restore/storage-class';
 import { type AllowList, isAllowed } from './allow-list';
@@ -32,25 +35,21 @@ export const DEFAULT_LIMITS: Omit<CostLimits, 'allow'> = {
   restoresPerSecond: 100,
 };
 
-/** Why a restore was deferred; the HTTP edge maps these to statuses. */
-export const DeferReason = {
-  OBJECT_TOO_LARGE: 'object-too-large',
-  DAILY_RESTORES: 'daily-restore-budget',
-  DAILY_BYTES: 'daily-byte-budget',
-  RATE: 'rate-limit',
-  TIER_NOT_ALLOWED: 'tier-not-allowed',
-} as const;
-export type DeferReason = (typeof DeferReason)[keyof typeof DeferReason];
-
 const DAY_MS = 86_400_000;
 
 export class CostPolicy implements RestorePolicy {
-  private queue: PendingAdmission[] = [];
-  private flushScheduled = false;
+  /**
+   * Admissions asked for in the same turn of the event loop (a coordinator works on many objects
+   * at once) are decided together: one counter update for all of them, one refund for the refused.
+   */
+  private readonly admissions = new MicroBatcher<PendingAdmission, Admission>(async (batch) => {
+    const admissions = await this.decide(batch.map((entry) => entry.item));
+    for (const [i, entry] of batch.entries()) entry.resolve(admissions[i]!);
+  });
 
   constructor(
     private readonly limits: CostLimits,
-    private readonly counters: Pick<StateStore, 'addToCounters'>,
+    private readonly counters: CounterStore,
   ) {}
 
   inScope(ref: ObjectRef): boolean {
@@ -63,23 +62,11 @@ export class CostPolicy implements RestorePolicy {
     return request;
   }
 
-  /**
-   * Admissions asked for in the same turn of the event loop (a coordinator works on many objects
-   * at once) are decided together: one counter update for all of them, one refund for the refused.
-   */
   admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, wanted: ClassRestoreParams, nowMs: number): Promise<Admission> {
-    if (object.sizeBytes > this.limits.maxObjectBytes) {
-      return Promise.resolve(refuse(DeferReason.OBJECT_TOO_LARGE, startOfUtcDay(nowMs) + DAY_MS));
-    }
+    if (object.sizeBytes > this.limits.maxObjectBytes) return Promise.resolve(refuse(RefusedReason.OBJECT_TOO_LARGE));
     const params = this.allowedParams(object.storageClass, wanted);
-    if (!params) return Promise.resolve(refuse(DeferReason.TIER_NOT_ALLOWED, startOfUtcDay(nowMs) + DAY_MS));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ ref, sizeBytes: object.sizeBytes, params, nowMs, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+    if (!params) return Promise.resolve(refuse(RefusedReason.TIER_NOT_ALLOWED));
+    return this.admissions.submit({ ref, sizeBytes: object.sizeBytes, params, nowMs });
   }
 
   /**
@@ -90,18 +77,6 @@ export class CostPolicy implements RestorePolicy {
     if (!wanted.tier || tierRank(wanted.tier) >= tierRank(this.limits.maxTier)) return wanted;
     const slower = RESTORE_RULES[storageClass].tiers.find((t) => tierRank(t) >= tierRank(this.limits.maxTier));
     return slower ? { ...wanted, tier: slower } : undefined;
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    this.flushScheduled = false;
-    try {
-      const admissions = await this.decide(batch);
-      for (const [i, item] of batch.entries()) item.resolve(admissions[i]!);
-    } catch (err) {
-      for (const item of batch) item.reject(err);
-    }
   }
 
   private async decide(batch: readonly PendingAdmission[]): Promise<Admission[]> {
@@ -144,7 +119,7 @@ export class CostPolicy implements RestorePolicy {
         refund(rateName, 1, 0);
         refund(budgetName, 1, item.sizeBytes);
         const retryAtMs = over === DeferReason.RATE ? (Math.floor(item.nowMs / 1000) + 1) * 1000 : startOfUtcDay(item.nowMs) + DAY_MS;
-        return refuse(over, retryAtMs);
+        return defer(over, retryAtMs);
       }
       rate.restores += 1;
       budget.restores += 1;
@@ -166,8 +141,6 @@ interface PendingAdmission {
   readonly sizeBytes: number;
   readonly params: ClassRestoreParams;
   readonly nowMs: number;
-  resolve(admission: Admission): void;
-  reject(error: unknown): void;
 }
 
 function rateCounter(nowMs: number): string {
@@ -178,8 +151,12 @@ function budgetCounter(bucket: string, nowMs: number): string {
   return `budget/${bucket}/${new Date(nowMs).toISOString().slice(0, 10)}`;
 }
 
-function refuse(reason: DeferReason, retryAtMs: number): Admission {
-  return { admitted: false, reason, retryAtMs };
+function defer(reason: DeferReason, retryAtMs: number): Admission {
+  return { admitted: false, refusal: { kind: 'deferred', reason, retryAtMs } };
+}
+
+function refuse(reason: typeof RefusedReason.OBJECT_TOO_LARGE | typeof RefusedReason.TIER_NOT_ALLOWED): Admission {
+  return { admitted: false, refusal: { kind: 'refused', reason } };
 }
 
 function startOfUtcDay(ms: number): number {

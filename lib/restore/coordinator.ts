@@ -1,71 +1,39 @@
-// The coordinator: one algorithm for every source of misses.
+// The coordinator: one pipeline for every source of misses and every status read.
 //
-//   validate + merge duplicates → batch-read records → decide (pure) → claim (conditional write)
-//   → HEAD → policy → RestoreObject → record the outcome (conditional on the claim's version)
+//   validate + merge duplicates → batch-read records → follow CURRENT_VERSION records → decide
+//   (pure) → claim (conditional write) → HEAD → policy → RestoreObject → record the outcome
+//   (conditional on the claim's version), each outcome from transitions.ts (pure)
 //
+// request() starts restores; refresh() only looks (HEAD) whether a running restore finished.
 // Exactly one worker wins a claim, so however many misses arrive, an object gets one
 // RestoreObject per restore cycle. A crash between steps loses nothing: the lease lapses and the
 // next miss or sweep reclaims the record; a repeated RestoreObject answers 409 or 200, never a
 // second billed restore.
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '../clock';
+import { type Clock, sleep as realSleep, systemClock } from '../clock';
 import { type Logger, silentLogger } from '../log';
-import { decide, type Decision } from './decide';
-import { AccessDeniedError, describeError, isRetryable, MalformedRequestError } from './errors';
-import { groupMisses, type InvalidMiss, type Miss, type ObjectMisses } from './miss';
-import { describeRef } from './object-ref';
-import { allowAllPolicy, type ObjectHead, type ObjectStore, type RestorePolicy, type StateStore } from './ports';
-import { isInvalidated, RestoreState, type RestoreRecord } from './record';
-import { paramsForClass, type RestoreRequest } from './restore-request';
-import { backoffMs, DEFAULT_RETRY, mapWithLimit, realSleep, retrying, type RetryContext, type RetrySettings } from './retry';
-import { type ArchiveClass, isArchiveClass, type Tier, tierRank } from './storage-class';
-import { DEFAULT_TIMING, nextRestoreCheckMs, restoreDurationMs, type Timing } from './timing';
-
-export interface CoordinatorSettings {
-  /** How long a claim holds an object. Work stops retrying before the lease ends. */
-  readonly leaseMs: number;
-  /** Time kept back from the lease (and from the caller's deadline) for the final write. */
-  readonly leaseMarginMs: number;
-  /** Distinct objects worked on at once. */
-  readonly concurrency: number;
-  /** Ids per StateStore.getMany call (Tablestore BatchGetRow takes at most 100). */
-  readonly readBatchSize: number;
-  /**
-   * Objects claimed together before their OSS work starts (a store can batch the writes). As many
-   * as are worked on at once, so no claim waits on others' OSS calls while its lease runs.
-   */
-  readonly claimChunkSize: number;
-  /** The longest one OSS call can take (the client's timeout): no call starts later than this before the lease ends. */
-  readonly ossCallTimeoutMs: number;
-  readonly defaultDays: number;
-  readonly defaultTier: Tier;
-  /** After a NOT_FOUND answer, a new miss re-checks after this long. */
-  readonly notFoundRecheckMs: number;
-  /** After a NOT_ARCHIVED answer (a lifecycle rule may archive the object later). */
-  readonly notArchivedRecheckMs: number;
-  /** Retries of one OSS call inside one invocation. */
-  readonly ossRetry: RetrySettings;
-  /** Delay before a FAILED record is tried again, growing with its attempts. */
-  readonly failedRetry: Pick<RetrySettings, 'baseMs' | 'maxMs'>;
-  /** Prefix of every lease owner this worker writes (for debugging; the version is the fence). */
-  readonly workerId: string;
-}
-
-export const DEFAULT_SETTINGS: CoordinatorSettings = {
-  leaseMs: 60_000,
-  leaseMarginMs: 2_000,
-  concurrency: 32,
-  readBatchSize: 100,
-  claimChunkSize: 32,
-  ossCallTimeoutMs: 10_000,
-  defaultDays: 1,
-  defaultTier: 'Standard',
-  notFoundRecheckMs: 60_000,
-  notArchivedRecheckMs: 10 * 60_000,
-  ossRetry: DEFAULT_RETRY,
-  failedRetry: { baseMs: 30_000, maxMs: 60 * 60_000 },
-  workerId: `worker-${randomUUID().slice(0, 8)}`,
-};
+import { mapWithLimit, retry } from '../retry';
+import { decide, type Intent } from './decide';
+import { DeadlineReachedError, describeError, isRetryable } from './errors';
+import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
+import { describeRef, type ObjectRef } from './object-ref';
+import { allowAllPolicy, type ObjectHead, type ObjectStore, type PolicyRefusal, type RestorePolicy, type StateStore } from './ports';
+import { effectiveState, type MissSource, type RestoreRecord } from './record';
+import { type CoordinatorSettings, DEFAULT_SETTINGS } from './settings';
+import { type BatchSummary, heldResult, type ObjectResult, summarise } from './summary';
+import {
+  afterAdmission,
+  afterFailure,
+  afterHead,
+  afterRestore,
+  claimRecord,
+  currentVersion,
+  type Cycle,
+  type Step,
+  type TransitionSettings,
+  unaddressable,
+} from './transitions';
+import { DEFAULT_TIMING, type Timing } from './timing';
 
 export interface CoordinatorDeps {
   readonly store: StateStore;
@@ -79,31 +47,9 @@ export interface CoordinatorDeps {
   readonly settings?: Partial<CoordinatorSettings>;
 }
 
-/** What happened to one distinct object in a batch. Each object lands in exactly one. */
-export type ObjectResult =
-  /** We called RestoreObject and OSS answered 202. */
-  | 'restore-started'
-  /** A restore is already under way (our record, or OSS said so). */
-  | 'restoring'
-  | 'restored'
-  | 'not-archived'
-  | 'not-found'
-  | 'deferred'
-  | 'failed'
-  /** Another worker holds the claim (live lease, or it won the race just now). */
-  | 'in-flight'
-  /** The allow-list excludes it: nothing was written. */
-  | 'out-of-scope'
-  /** The store could not record the outcome; nothing durable happened. */
-  | 'unrecorded'
-  /** Refresh mode only: no record exists, so there was nothing to refresh. */
-  | 'untracked'
-  /** The deadline came before this object's turn; nothing was done (a retry of the batch will). */
-  | 'unstarted';
-
 export interface ObjectOutcome {
   readonly id: string;
-  readonly ref: ObjectMisses['ref'];
+  readonly ref: ObjectRef;
   readonly misses: number;
   readonly result: ObjectResult;
   /** The record after this batch, when known. */
@@ -111,26 +57,8 @@ export interface ObjectOutcome {
   /** Whether this batch sent anything to OSS for the object. */
   readonly calledOss: boolean;
   readonly error?: string;
-}
-
-export interface BatchSummary {
-  readonly seen: number;
-  readonly invalid: number;
-  readonly distinct: number;
-  readonly restoresIssued: number;
-  /** Valid misses that caused no OSS call: duplicates, live records, lost races. */
-  readonly deduplicated: number;
-  readonly alreadyRestoring: number;
-  readonly alreadyRestored: number;
-  readonly notArchived: number;
-  readonly notFound: number;
-  readonly deferred: number;
-  readonly failed: number;
-  readonly inFlight: number;
-  readonly outOfScope: number;
-  readonly unrecorded: number;
-  readonly unstarted: number;
-  readonly durationMs: number;
+  /** A faster tier was asked for and the policy said no; the running restore carries on as it was. */
+  readonly raiseRefused?: PolicyRefusal;
 }
 
 export interface BatchResult {
@@ -142,29 +70,37 @@ export interface BatchResult {
 export interface BatchOptions {
   /** Epoch ms by which the batch must be done (the platform's timeout minus a margin). */
   readonly deadlineAtMs?: number;
-  /**
-   * 'restore' (default) starts restores. 'refresh' only looks: it records what HEAD says and
-   * never calls RestoreObject (status reads must not spend money).
-   */
-  readonly mode?: 'restore' | 'refresh';
-  /**
-   * Refresh mode: HEAD a RESTORING record now rather than at its next scheduled check, because an
-   * event (FinishRestore) says the object changed.
-   */
-  readonly checkNow?: boolean;
   /** Logger for this batch (e.g. carrying the invocation's request id); default the coordinator's. */
   readonly log?: Logger;
 }
+
+export interface RefreshOptions extends BatchOptions {
+  /** HEAD a RESTORING record now rather than at its next check: an event (FinishRestore) says it changed. */
+  readonly checkNow?: boolean;
+  readonly source?: MissSource;
+}
+
+type Mode = { readonly kind: 'request' } | { readonly kind: 'refresh'; readonly checkNow?: boolean };
+
+interface Claimed {
+  readonly o: ObjectMisses;
+  readonly existing: RestoreRecord | undefined;
+  readonly claimed: RestoreRecord;
+  readonly mode: Mode;
+  readonly log: Logger;
+}
+
+export type { CoordinatorSettings } from './settings';
 
 export class Coordinator {
   private readonly store: StateStore;
   private readonly objects: ObjectStore;
   private readonly policy: RestorePolicy;
   private readonly clock: Clock;
-  private readonly timing: Timing;
   private readonly log: Logger;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly rules: TransitionSettings;
   readonly settings: CoordinatorSettings;
 
   constructor(deps: CoordinatorDeps) {
@@ -172,12 +108,12 @@ export class Coordinator {
     this.objects = deps.objects;
     this.policy = deps.policy ?? allowAllPolicy;
     this.clock = deps.clock ?? systemClock;
-    this.timing = deps.timing ?? DEFAULT_TIMING;
     this.log = deps.log ?? silentLogger;
     this.random = deps.random ?? Math.random;
     this.sleep = deps.sleep ?? realSleep;
     const settings = { ...DEFAULT_SETTINGS, ...deps.settings };
     this.settings = { ...settings, claimChunkSize: deps.settings?.claimChunkSize ?? settings.concurrency };
+    this.rules = { ...this.settings, timing: deps.timing ?? DEFAULT_TIMING };
     if (this.settings.leaseMs < 2 * this.settings.ossCallTimeoutMs + this.settings.leaseMarginMs) {
       throw new RangeError(
         `a lease of ${this.settings.leaseMs} ms cannot cover a HEAD and a RestoreObject of up to ${this.settings.ossCallTimeoutMs} ms each; lengthen the lease or shorten the OSS timeout`,
@@ -185,93 +121,125 @@ export class Coordinator {
     }
   }
 
-  async handle(misses: readonly Miss[], options: BatchOptions = {}): Promise<BatchResult> {
-    const startedAtMs = this.clock.nowMs();
-    const grouped = groupMisses(misses);
-    const invalid = grouped.invalid;
-    const objects = grouped.objects.map((o) => ({ ...o, request: this.policy.clampRequest(o.request) }));
-    const log = options.log ?? this.log;
-    for (const bad of invalid) log.warn('invalid miss', { index: bad.index, field: bad.field, reason: bad.reason });
-
-    const inScope = objects.filter((o) => this.policy.inScope(o.ref));
-    const outOfScope = objects.filter((o) => !this.policy.inScope(o.ref));
-    const records = await this.readRecords(inScope.map((o) => o.id));
-
-    const outcomes: ObjectOutcome[] = outOfScope.map((o) => ({
-      id: o.id,
-      ref: o.ref,
-      misses: o.count,
-      result: 'out-of-scope',
-      calledOss: false,
-    }));
-    // In chunks: claim every object of a chunk at once (a store can batch those writes), then do
-    // the OSS work for the claims won, a few at a time. Chunks keep each lease short of lapsing.
-    for (let i = 0; i < inScope.length; i += this.settings.claimChunkSize) {
-      const chunk = inScope.slice(i, i + this.settings.claimChunkSize);
-      const steps = await Promise.all(chunk.map((o) => this.claimStep(o, records.get(o.id), options)));
-      const worked = await mapWithLimit(
-        steps,
-        this.settings.concurrency,
-        async (step): Promise<ObjectOutcome> => ('outcome' in step ? step.outcome : this.workStep(step, options)),
-      );
-      outcomes.push(...worked);
-    }
-
-    const summary = summarise(misses.length, invalid.length, objects, outcomes, this.clock.nowMs() - startedAtMs);
-    log.info('batch done', { ...summary });
-    return { summary, outcomes, invalid };
+  /** Misses and explicit requests: restore what needs it, once per object. */
+  request(misses: readonly Miss[], options: BatchOptions = {}): Promise<BatchResult> {
+    return this.run(misses, { kind: 'request' }, options);
   }
 
-  private async readRecords(ids: string[]): Promise<Map<string, RestoreRecord>> {
+  /** Status reads and FinishRestore events: HEAD a running restore when due (or now); never restore. */
+  refresh(refs: readonly { bucket: string; key: string; versionId?: string }[], options: RefreshOptions = {}): Promise<BatchResult> {
+    const seenAtMs = this.clock.nowMs();
+    const misses = refs.map((ref) => ({ ...ref, source: options.source ?? ('http' as const), seenAtMs }));
+    return this.run(misses, { kind: 'refresh', checkNow: options.checkNow }, options);
+  }
+
+  private async run(misses: readonly Miss[], mode: Mode, options: BatchOptions): Promise<BatchResult> {
+    const startedAtMs = this.clock.nowMs();
+    const log = options.log ?? this.log;
+    const grouped = groupMisses(misses);
+    for (const bad of grouped.invalid) log.warn('invalid miss', { index: bad.index, field: bad.field, reason: bad.reason });
+    const objects = grouped.objects.map((o) => ({ ...o, request: this.policy.clampRequest(o.request) }));
+    const outcomes: ObjectOutcome[] = objects
+      .filter((o) => !this.policy.inScope(o.ref))
+      .map((o) => ({ id: o.id, ref: o.ref, misses: o.count, result: 'out-of-scope', calledOss: false }));
+    const work = await this.followCurrentVersions(
+      objects.filter((o) => this.policy.inScope(o.ref)),
+      mode,
+    );
+    // In chunks: claim every object of a chunk at once (a store can batch those writes), then do
+    // the OSS work for the claims won, a few at a time. Chunks keep each lease short of lapsing.
+    for (let i = 0; i < work.length; i += this.settings.claimChunkSize) {
+      const chunk = work.slice(i, i + this.settings.claimChunkSize);
+      const steps = await Promise.all(chunk.map(({ o, existing }) => this.claimStep(o, existing, mode, options)));
+      outcomes.push(
+        ...(await mapWithLimit(steps, this.settings.concurrency, (step) => ('outcome' in step ? Promise.resolve(step.outcome) : this.workStep(step, options)))),
+      );
+    }
+    const valid = objects.reduce((n, o) => n + o.count, 0);
+    const merged = mergeOutcomes(outcomes);
+    const summary = summarise({ seen: misses.length, invalid: grouped.invalid.length, valid }, merged, this.clock.nowMs() - startedAtMs);
+    log.info('batch done', { ...summary });
+    return { summary, outcomes: merged, invalid: grouped.invalid };
+  }
+
+  /**
+   * Reads the records and, where one is a CURRENT_VERSION record, puts the misses on the record of
+   * the version it names (merged with misses that named that version themselves).
+   */
+  private async followCurrentVersions(objects: readonly ObjectMisses[], mode: Mode): Promise<{ o: ObjectMisses; existing?: RestoreRecord }[]> {
+    const records = await this.readRecords(objects.map((o) => o.id));
+    const nowMs = this.clock.nowMs();
+    const byId = new Map<string, ObjectMisses>();
+    const add = (o: ObjectMisses) => byId.set(o.id, byId.has(o.id) ? mergeObjectMisses(byId.get(o.id)!, o) : o);
+    for (const o of objects) {
+      const decision = decide(records.get(o.id), this.intentOf(o, mode, nowMs), nowMs);
+      add(decision.action === 'follow' ? retarget(o, decision.versionId) : o);
+    }
+    const read = new Set(objects.map((o) => o.id));
+    const unread = [...byId.keys()].filter((id) => !read.has(id));
+    for (const [id, record] of await this.readRecords(unread)) records.set(id, record);
+    return [...byId.values()].map((o) => ({ o, existing: records.get(o.id) }));
+  }
+
+  private async readRecords(ids: readonly string[]): Promise<Map<string, RestoreRecord>> {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += this.settings.readBatchSize) chunks.push(ids.slice(i, i + this.settings.readBatchSize));
     const maps = await mapWithLimit(chunks, 4, (chunk) => this.store.getMany(chunk));
     return new Map(maps.flatMap((m) => [...m]));
   }
 
+  private intentOf(o: ObjectMisses, mode: Mode, nowMs: number): Intent {
+    if (mode.kind === 'refresh') return mode;
+    // An access log can carry times ahead of our clock; a read never happened after now.
+    return { kind: 'request', ...o.request, lastReadAtMs: o.lastReadAtMs === undefined ? undefined : Math.min(o.lastReadAtMs, nowMs) };
+  }
+
   /** Decide and, if something is to be done, claim. Either a final outcome or a claim to work on. */
-  private async claimStep(o: ObjectMisses, existing: RestoreRecord | undefined, options: BatchOptions): Promise<{ outcome: ObjectOutcome } | ClaimedObject> {
-    const base = { id: o.id, ref: o.ref, misses: o.count };
+  private async claimStep(
+    o: ObjectMisses,
+    existing: RestoreRecord | undefined,
+    mode: Mode,
+    options: BatchOptions,
+  ): Promise<{ outcome: ObjectOutcome } | Claimed> {
+    const base = { id: o.id, ref: o.ref, misses: o.count, calledOss: false };
     const log = (options.log ?? this.log).child({ object: describeRef(o.ref), recordId: o.id });
     const nowMs = this.clock.nowMs();
     // Not even one OSS call would fit before the invocation ends: leave the object to a retry.
     if (options.deadlineAtMs !== undefined && nowMs + this.settings.ossCallTimeoutMs >= options.deadlineAtMs - this.settings.leaseMarginMs) {
-      return { outcome: { ...base, result: 'unstarted', record: existing, calledOss: false } };
+      return { outcome: { ...base, result: 'unstarted', record: existing } };
     }
-    if (existing && isInvalidated(existing) && options.mode === 'refresh') {
-      return { outcome: { ...base, result: 'untracked', calledOss: false } };
+    const decision = decide(existing, this.intentOf(o, mode, nowMs), nowMs);
+    if (decision.action === 'untracked') return { outcome: { ...base, result: 'untracked' } };
+    if (decision.action === 'hold' || decision.action === 'follow') {
+      return { outcome: { ...base, result: existing ? heldResult(effectiveState(existing, nowMs)) : 'untracked', record: existing } };
     }
-    let decision = decide(existing, nowMs, o.request, Math.min(o.lastSeenAtMs, nowMs));
-    if (options.mode === 'refresh') {
-      // Refresh only ever checks whether a running restore has finished: at its scheduled check,
-      // or at once when an event says so.
-      const due = decision.action === 'reclaim' && decision.reason === 'restore-check-due';
-      const forced = options.checkNow === true && existing?.state === RestoreState.RESTORING;
-      if (!due && !forced) return { outcome: { ...base, result: existing ? heldResult(existing) : 'untracked', record: existing, calledOss: false } };
-      decision = { action: 'reclaim', reason: 'restore-check-due' };
-    }
-    if (decision.action === 'none') {
-      return { outcome: { ...base, result: heldResult(existing!), record: existing, calledOss: false } };
-    }
+    // The owner is unique per claim, so a store can tell its own write from a rival's.
+    const lease = { leaseUntilMs: nowMs + this.settings.leaseMs, leaseOwner: `${this.settings.workerId}/${randomUUID().slice(0, 8)}` };
+    const record = claimRecord(o, existing, nowMs, lease);
     try {
-      const claimed = await this.claim(o, existing, decision);
-      if (!claimed) {
+      // Create-if-absent: of all workers that saw no record, exactly one creates it. Update-if-version:
+      // of all workers that read this version, exactly one moves it on. The losers do nothing.
+      const written = existing ? await this.store.update(record) : await this.store.create(record);
+      if (!written.ok) {
         log.debug('claim lost', { decision: decision.action });
-        return { outcome: { ...base, result: 'in-flight', calledOss: false } };
+        return { outcome: { ...base, result: 'in-flight' } };
       }
       log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
-      return { o, existing, claimed, log };
+      return { o, existing, claimed: written.record, mode, log };
     } catch (err) {
       log.error('claim failed: store unavailable', { error: describeError(err) });
-      return { outcome: { ...base, result: 'unrecorded', record: existing, calledOss: false, error: describeError(err) } };
+      return { outcome: { ...base, result: 'unrecorded', record: existing, error: describeError(err) } };
     }
   }
 
   /** HEAD, policy, RestoreObject, and the outcome written conditionally on the claim. */
-  private async workStep({ o, existing, claimed, log }: ClaimedObject, options: BatchOptions): Promise<ObjectOutcome> {
+  private async workStep(claim: Claimed, options: BatchOptions, knownHead?: ObjectHead, previous = claim.existing): Promise<ObjectOutcome> {
+    const { o, claimed, log } = claim;
     const base = { id: o.id, ref: o.ref, misses: o.count };
     const startedAtMs = this.clock.nowMs();
-    const { changes, result, calledOss } = await this.work(o, claimed, existing, options, log);
+    const { step, calledOss, head } = await this.work(claim, previous, options, knownHead);
+    const changes =
+      step.kind === 'current-version' ? currentVersion(step.versionId, this.clock.nowMs(), this.rules) : step.kind === 'record' ? step.changes : {};
     const finished: RestoreRecord = {
       ...claimed,
       leaseUntilMs: undefined,
@@ -292,295 +260,85 @@ export class Coordinator {
       log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: describeError(err) });
       return { ...base, result: 'unrecorded', record: claimed, calledOss, error: describeError(err) };
     }
-    log.info('state', { from: existing?.state ?? null, to: finished.state, source: o.source, misses: o.count, durationMs: this.clock.nowMs() - startedAtMs });
-    return { ...base, result, record: finished, calledOss };
-  }
-
-  /** One conditional write; returns the claimed record, or undefined when another worker won. */
-  private async claim(o: ObjectMisses, existing: RestoreRecord | undefined, decision: Decision): Promise<RestoreRecord | undefined> {
-    const nowMs = this.clock.nowMs();
-    // The owner is unique per claim, so a store can tell its own write from a rival's.
-    const lease = { leaseUntilMs: nowMs + this.settings.leaseMs, leaseOwner: `${this.settings.workerId}/${randomUUID().slice(0, 8)}` };
-    // What the caller asked for, kept until a restore is sent: retries (sweeper) ask the same.
-    const asked = { ...(o.request.days ? { days: o.request.days } : {}), ...(o.request.tier ? { tier: o.request.tier } : {}) };
-    if (decision.action === 'claim-new' || !existing) {
-      const record: RestoreRecord = {
-        id: o.id,
-        ...o.ref,
-        state: RestoreState.CLAIMED,
-        version: 1,
-        attempts: 0,
-        firstSeenAtMs: Math.min(o.firstSeenAtMs, nowMs),
-        updatedAtMs: nowMs,
-        lastSource: o.source,
-        ...asked,
-        ...lease,
-      };
-      // Create-if-absent: of all workers that saw no record, exactly one creates it.
-      const result = await this.store.create(record);
-      return result.ok ? result.record : undefined;
-    }
-    const record: RestoreRecord = {
-      ...existing,
-      ...(existing.invalidatedAtMs === undefined ? {} : FORGOTTEN),
-      state: RestoreState.CLAIMED,
-      version: existing.version + 1,
-      updatedAtMs: nowMs,
-      lastSource: o.source,
-      ...asked,
-      ...lease,
-    };
-    // Update-if-version: of all workers that read this version, exactly one moves it on.
-    const result = await this.store.update(record);
-    return result.ok ? result.record : undefined;
-  }
-
-  /** HEAD, policy, RestoreObject. Never throws: every failure becomes the FAILED state. */
-  private async work(
-    o: ObjectMisses,
-    claimed: RestoreRecord,
-    previous: RestoreRecord | undefined,
-    options: BatchOptions,
-    log: Logger,
-  ): Promise<{ changes: Partial<RestoreRecord>; result: ObjectResult; calledOss: boolean }> {
-    const deadlineAtMs = Math.min(
-      (options.deadlineAtMs ?? Number.POSITIVE_INFINITY) - this.settings.leaseMarginMs,
-      claimed.leaseUntilMs! - this.settings.leaseMarginMs,
-    );
-    // Every attempt must be able to finish (one OSS timeout) inside the lease and the invocation:
-    // past that, another worker may already hold the object, and a second restore call would be
-    // ours to blame.
-    const ctx: RetryContext = { clock: this.clock, deadlineAtMs, attemptMs: this.settings.ossCallTimeoutMs, random: this.random, sleep: this.sleep };
-    const call = <T>(fn: () => Promise<T>) => retrying(fn, this.settings.ossRetry, ctx);
-    try {
-      const head = await call(() => this.objects.head(o.ref));
-      const known = this.fromHead(head, previous, o.request);
-      if (known) return { ...known, calledOss: true };
-      if (!head.found || !isArchiveClass(head.storageClass)) throw new Error('unreachable: fromHead handles these');
-      const storageClass = head.storageClass;
-
-      if (options.mode === 'refresh') {
-        // Frozen again (restore expired or lost) and we may not spend money: say so and stop.
-        return { changes: { ...this.frozenChanges(storageClass, head.sizeBytes) }, result: 'deferred', calledOss: true };
-      }
-
-      const wanted = paramsForClass(storageClass, o.request, { days: this.settings.defaultDays, tier: this.settings.defaultTier });
-      const admission = await this.policy.admit(o.ref, { storageClass, sizeBytes: head.sizeBytes }, wanted, this.clock.nowMs());
-      if (!admission.admitted) {
-        log.info('deferred by policy', { reason: admission.reason });
-        return {
-          // Keep what was asked for, so the sweeper's retry restores with the same Days and tier.
-          changes: {
-            state: RestoreState.DEFERRED,
-            reason: admission.reason,
-            retryAtMs: admission.retryAtMs,
-            storageClass,
-            sizeBytes: head.sizeBytes,
-            days: wanted.days,
-            tier: wanted.tier,
-          },
-          result: 'deferred',
-          calledOss: true,
-        };
-      }
-      const params = admission.params;
-      const answer = await call(() => this.objects.restore(o.ref, storageClass, params));
-      const nowMs = this.clock.nowMs();
-      // Only a restore OSS says is running (a tier raise) keeps its start and ETA; after a frozen
-      // HEAD this is a new restore, whatever the record said before.
-      const running = head.restore.kind === 'restoring' && previous?.state === RestoreState.RESTORING ? previous : undefined;
-      const restoring = (requestedAtMs: number, tier: Tier | undefined): Partial<RestoreRecord> => {
-        // A raised tier can only bring the ETA forward.
-        const etaAtMs = Math.min(requestedAtMs + restoreDurationMs(this.timing, storageClass, tier), running?.etaAtMs ?? Number.POSITIVE_INFINITY);
-        return {
-          state: RestoreState.RESTORING,
-          storageClass,
-          sizeBytes: head.sizeBytes,
-          tier,
-          days: params.days,
-          requestedAtMs,
-          etaAtMs,
-          retryAtMs: nextRestoreCheckMs(this.timing, { etaAtMs, storageClass, tier }, nowMs),
-          ...SUCCESS,
-        };
-      };
-      switch (answer) {
-        case 'started':
-          return { changes: restoring(nowMs, params.tier), result: 'restore-started', calledOss: true };
-        case 'in-progress':
-          // Someone (another tool, or us before a crash) started it: keep the earlier start if we know it.
-          return {
-            changes: restoring(running?.requestedAtMs ?? nowMs, running?.tier ?? params.tier),
-            result: 'restoring',
-            calledOss: true,
-          };
-        case 'already-restored': {
-          // 200: restored, and the period was just extended. HEAD again for the real expiry.
-          const after = await call(() => this.objects.head(o.ref)).catch(() => undefined);
-          const expiresAtMs = after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : nowMs + params.days * 86_400_000;
-          return { changes: this.restoredChanges(storageClass, head.sizeBytes, expiresAtMs), result: 'restored', calledOss: true };
-        }
-        case 'not-found':
-          return { changes: this.notFoundChanges(), result: 'not-found', calledOss: true };
-        case 'not-archived':
-          return { changes: this.notArchivedChanges(storageClass, head.sizeBytes), result: 'not-archived', calledOss: true };
-      }
-    } catch (err) {
-      return { changes: this.failedChanges(claimed, err, log), result: 'failed', calledOss: true };
-    }
-  }
-
-  /** The outcomes a HEAD alone settles, or undefined when a restore decision is needed. */
-  private fromHead(
-    head: ObjectHead,
-    previous: RestoreRecord | undefined,
-    request: RestoreRequest,
-  ): { changes: Partial<RestoreRecord>; result: ObjectResult } | undefined {
-    if (!head.found) return { changes: this.notFoundChanges(), result: 'not-found' };
-    const { storageClass, sizeBytes } = head;
-    if (!isArchiveClass(storageClass)) {
-      return { changes: this.notArchivedChanges(storageClass, sizeBytes), result: 'not-archived' };
-    }
-    const nowMs = this.clock.nowMs();
-    if (head.restore.kind === 'restored') {
-      return { changes: this.restoredChanges(storageClass, sizeBytes, head.restore.expiresAtMs), result: 'restored' };
-    }
-    if (head.restore.kind === 'restoring') {
-      const running = previous?.state === RestoreState.RESTORING ? previous : undefined;
-      const raising = request.tier && running?.tier && tierRank(request.tier) < tierRank(running.tier);
-      if (raising) return undefined;
-      // Restoring already (our earlier request, or someone else's): no call, just keep watching.
-      // Without our own start time, assume it started now: the ETA errs late, never early.
-      const requestedAtMs = running?.requestedAtMs ?? nowMs;
-      const tier = running?.tier;
-      const etaAtMs = running?.etaAtMs ?? requestedAtMs + restoreDurationMs(this.timing, storageClass, tier ?? this.settings.defaultTier);
-      return {
-        changes: {
-          state: RestoreState.RESTORING,
-          storageClass,
-          sizeBytes,
-          requestedAtMs,
-          etaAtMs,
-          retryAtMs: nextRestoreCheckMs(this.timing, { etaAtMs, storageClass, tier }, nowMs),
-          ...SUCCESS,
-        },
-        result: 'restoring',
-      };
-    }
-    return undefined;
-  }
-
-  private restoredChanges(storageClass: ArchiveClass, sizeBytes: number, expiresAtMs: number): Partial<RestoreRecord> {
-    return { state: RestoreState.RESTORED, storageClass, sizeBytes, expiresAtMs, retryAtMs: undefined, ...SUCCESS };
-  }
-
-  private notFoundChanges(): Partial<RestoreRecord> {
-    return { state: RestoreState.NOT_FOUND, retryAtMs: this.clock.nowMs() + this.settings.notFoundRecheckMs, ...SUCCESS };
-  }
-
-  private notArchivedChanges(storageClass: RestoreRecord['storageClass'], sizeBytes: number): Partial<RestoreRecord> {
-    return {
-      state: RestoreState.NOT_ARCHIVED,
-      storageClass,
-      sizeBytes,
-      retryAtMs: this.clock.nowMs() + this.settings.notArchivedRecheckMs,
-      ...SUCCESS,
-    };
+    log.info('state', { from: previous?.state ?? null, to: finished.state, source: o.source, misses: o.count, durationMs: this.clock.nowMs() - startedAtMs });
+    if (step.kind === 'current-version') return this.onCurrentVersion(claim, step.versionId, head!, options);
+    const result = step.kind === 'record' ? step.result : 'failed';
+    return { ...base, result, record: finished, calledOss, raiseRefused: step.kind === 'record' ? step.raiseRefused : undefined };
   }
 
   /**
-   * Refresh found the object frozen again (its restored copy expired before anyone looked). Not
-   * due for the sweeper: nobody asked again yet, and a restore costs money. The next miss decides.
+   * HEAD said the misses without a versionId read version `versionId`: carry on with that
+   * version's record, with the HEAD already made. A restore the old record tracked is not lost.
    */
-  private frozenChanges(storageClass: ArchiveClass, sizeBytes: number): Partial<RestoreRecord> {
-    return { state: RestoreState.DEFERRED, storageClass, sizeBytes, reason: FROZEN_AGAIN, retryAtMs: undefined, expiresAtMs: undefined };
+  private async onCurrentVersion(claim: Claimed, versionId: string, head: ObjectHead, options: BatchOptions): Promise<ObjectOutcome> {
+    const o = retarget(claim.o, versionId);
+    const existing = (await this.store.getMany([o.id])).get(o.id);
+    const next = await this.claimStep(o, existing, claim.mode, options);
+    if ('outcome' in next) return { ...next.outcome, calledOss: true };
+    return this.workStep(next, options, head, existing ?? claim.existing);
   }
 
-  private failedChanges(claimed: RestoreRecord, err: unknown, log: Logger): Partial<RestoreRecord> {
-    const attempts = claimed.attempts + 1;
-    const loud = err instanceof AccessDeniedError || err instanceof MalformedRequestError || !isRetryable(err);
-    // Configuration errors and our own bugs will not fix themselves soon: retry at the slowest pace.
-    const delay = loud ? this.settings.failedRetry.maxMs : backoffMs(this.settings.failedRetry, attempts, this.random);
-    const fields = { attempts, error: describeError(err) };
-    if (loud) log.error('restore failed: needs a human', fields);
-    else log.warn('restore failed: will retry', fields);
-    return {
-      state: RestoreState.FAILED,
-      attempts,
-      lastError: describeError(err).slice(0, 1000),
-      retryAtMs: this.clock.nowMs() + delay,
-    };
-  }
-}
-
-interface ClaimedObject {
-  readonly o: ObjectMisses;
-  readonly existing: RestoreRecord | undefined;
-  readonly claimed: RestoreRecord;
-  readonly log: Logger;
-}
-
-/** DEFERRED reason when a status read finds a restore's copy already expired. */
-export const FROZEN_AGAIN = 'frozen-again';
-
-/** What an invalidated record's claim drops: it describes an older object. */
-const FORGOTTEN = {
-  invalidatedAtMs: undefined,
-  storageClass: undefined,
-  sizeBytes: undefined,
-  tier: undefined,
-  days: undefined,
-  requestedAtMs: undefined,
-  etaAtMs: undefined,
-  expiresAtMs: undefined,
-  retryAtMs: undefined,
-  attempts: 0,
-  lastError: undefined,
-  reason: undefined,
-} as const;
-
-/** Fields a successful step clears. */
-const SUCCESS = { attempts: 0, lastError: undefined, reason: undefined } as const;
-
-function heldResult(record: RestoreRecord): ObjectResult {
-  switch (record.state) {
-    case RestoreState.CLAIMED:
-      return 'in-flight';
-    case RestoreState.RESTORING:
-      return 'restoring';
-    case RestoreState.RESTORED:
-      return 'restored';
-    case RestoreState.NOT_ARCHIVED:
-      return 'not-archived';
-    case RestoreState.NOT_FOUND:
-      return 'not-found';
-    case RestoreState.DEFERRED:
-      return 'deferred';
-    case RestoreState.FAILED:
-      return 'failed';
+  /** HEAD, policy, RestoreObject. Never throws: every failure becomes a step from afterFailure. */
+  private async work(
+    claim: Claimed,
+    previous: RestoreRecord | undefined,
+    options: BatchOptions,
+    knownHead?: ObjectHead,
+  ): Promise<{ step: Step; calledOss: boolean; head?: ObjectHead }> {
+    const { o, claimed, log } = claim;
+    const cycle = (): Cycle => ({ claimed, previous, intent: this.intentOf(o, claim.mode, this.clock.nowMs()), nowMs: this.clock.nowMs() });
+    // Every attempt must be able to finish (one OSS timeout) inside the lease and the invocation:
+    // past that, another worker may already hold the object, and a second restore call would be ours.
+    const deadlineAtMs = Math.min(options.deadlineAtMs ?? Number.POSITIVE_INFINITY, claimed.leaseUntilMs!) - this.settings.leaseMarginMs;
+    const call = <T>(fn: () => Promise<T>) =>
+      retry(fn, {
+        policy: this.settings.ossRetry,
+        retryable: isRetryable,
+        clock: this.clock,
+        sleep: this.sleep,
+        random: this.random,
+        deadlineAtMs,
+        attemptMs: this.settings.ossCallTimeoutMs,
+        deadlineError: (attempt) => new DeadlineReachedError(`no time left for attempt ${attempt} before the lease or invocation deadline`),
+      });
+    if (o.unaddressable) return { step: unaddressable(), calledOss: false };
+    let head = knownHead;
+    try {
+      head = head ?? (await call(() => this.objects.head(o.ref)));
+      let step = afterHead(cycle(), head, this.rules);
+      if (step.kind === 'admit') {
+        const admission = await this.policy.admit(o.ref, step.object, step.wanted, this.clock.nowMs());
+        step = afterAdmission(cycle(), step, admission.admitted ? admission.params : admission.refusal, this.rules);
+        if (!admission.admitted) log.info('policy said no', { refusal: admission.refusal });
+      }
+      if (step.kind === 'restore') {
+        const { object, params } = step;
+        const answer = await call(() => this.objects.restore(o.ref, object.storageClass, params));
+        // 200: restored, and the period was just extended. HEAD again for the real expiry.
+        const after = answer === 'already-restored' ? await call(() => this.objects.head(o.ref)).catch(() => undefined) : undefined;
+        step = afterRestore(cycle(), step, answer, this.rules, after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : undefined);
+      }
+      return { step, calledOss: true, head };
+    } catch (err) {
+      const failed = afterFailure(cycle(), err, this.rules, this.random);
+      const fields = { attempts: claimed.attempts + 1, error: describeError(err) };
+      if (failed.loud) log.error('restore failed: needs a human', fields);
+      else log.warn('restore failed: will retry', fields);
+      return { step: failed, calledOss: true, head };
+    }
   }
 }
 
-function summarise(seen: number, invalid: number, objects: readonly ObjectMisses[], outcomes: readonly ObjectOutcome[], durationMs: number): BatchSummary {
-  const count = (result: ObjectResult) => outcomes.filter((o) => o.result === result).length;
-  const validMisses = objects.reduce((n, o) => n + o.count, 0);
-  const outOfScopeMisses = outcomes.filter((o) => o.result === 'out-of-scope').reduce((n, o) => n + o.misses, 0);
-  return {
-    seen,
-    invalid,
-    distinct: objects.length,
-    restoresIssued: count('restore-started'),
-    deduplicated: validMisses - outOfScopeMisses - outcomes.filter((o) => o.calledOss).length,
-    alreadyRestoring: count('restoring'),
-    alreadyRestored: count('restored'),
-    notArchived: count('not-archived'),
-    notFound: count('not-found'),
-    deferred: count('deferred'),
-    failed: count('failed'),
-    inFlight: count('in-flight'),
-    outOfScope: count('out-of-scope'),
-    unrecorded: count('unrecorded'),
-    unstarted: count('unstarted'),
-    durationMs,
-  };
+/**
+ * One outcome per object: misses without a versionId that HEAD resolved to a version named by
+ * other misses of the batch end on that version's record too (and found it claimed by us).
+ */
+function mergeOutcomes(outcomes: readonly ObjectOutcome[]): ObjectOutcome[] {
+  const byId = new Map<string, ObjectOutcome>();
+  for (const o of outcomes) {
+    const seen = byId.get(o.id);
+    if (!seen) byId.set(o.id, o);
+    else byId.set(o.id, { ...(seen.result === 'in-flight' ? o : seen), misses: seen.misses + o.misses, calledOss: seen.calledOss || o.calledOss });
+  }
+  return [...byId.values()];
 }

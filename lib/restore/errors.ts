@@ -50,6 +50,12 @@ export class CorruptRecordError extends ThawError {
   readonly code = 'CorruptRecord';
 }
 
+/**
+ * No OSS call may start unless it can finish inside its claim's lease and the invocation:
+ * retryable later, by whoever holds the object then.
+ */
+export class DeadlineReachedError extends TransientError {}
+
 export function isRetryable(err: unknown): boolean {
   return err instanceof ThawError && err.retryable;
 }

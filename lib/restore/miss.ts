@@ -2,8 +2,8 @@
 // sweeper) speaks in misses; this module validates them and folds duplicates into one entry
 // per object version.
 import { describeError, InvalidInputError } from './errors';
-import { type ObjectRef, objectRef, recordId } from './object-ref';
-import type { MissSource } from './record';
+import { hasDotSegment, type ObjectRef, objectRef, recordId } from './object-ref';
+import type { MissOperation, MissSource } from './record';
 import { mergeRestoreRequests, type RestoreRequest, validateRestoreRequest } from './restore-request';
 
 export interface Miss {
@@ -13,6 +13,8 @@ export interface Miss {
   readonly source: MissSource;
   /** When the failed read happened (log time), or when the request arrived. */
   readonly seenAtMs: number;
+  /** The operation OSS refused, when the source knows it (access log). */
+  readonly operation?: MissOperation;
   /** Only callers of the HTTP API ask for Days or a tier; other sources use the defaults. */
   readonly request?: { readonly days?: unknown; readonly tier?: unknown };
 }
@@ -25,7 +27,15 @@ export interface ObjectMisses {
   readonly count: number;
   readonly firstSeenAtMs: number;
   readonly lastSeenAtMs: number;
+  /**
+   * The latest failed read among the misses, leaving out the sweeper's (a sweep re-drives a
+   * record; it is no evidence that anyone tried to read). Undefined when only the sweeper asked.
+   */
+  readonly lastReadAtMs?: number;
   readonly source: MissSource;
+  readonly operation?: MissOperation;
+  /** The key has a "." or ".." segment: no SDK call can address it (see hasDotSegment). */
+  readonly unaddressable: boolean;
 }
 
 export interface InvalidMiss {
@@ -48,21 +58,50 @@ export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[];
       invalid.push({ index, field, reason: describeError(err) });
       return;
     }
-    const id = recordId(ref);
-    // A miss without a usable time counts as seen now (the coordinator caps times at its clock).
-    const seenAtMs = Number.isFinite(miss.seenAtMs) ? Math.floor(miss.seenAtMs) : Number.POSITIVE_INFINITY;
-    const existing = byId.get(id);
-    if (!existing) {
-      byId.set(id, { id, ref, request, count: 1, firstSeenAtMs: seenAtMs, lastSeenAtMs: seenAtMs, source: miss.source });
-      return;
-    }
-    byId.set(id, {
-      ...existing,
-      request: mergeRestoreRequests(existing.request, request),
-      count: existing.count + 1,
-      firstSeenAtMs: Math.min(existing.firstSeenAtMs, seenAtMs),
-      lastSeenAtMs: Math.max(existing.lastSeenAtMs, seenAtMs),
-    });
+    const one = single(ref, request, miss);
+    const existing = byId.get(one.id);
+    byId.set(one.id, existing ? mergeObjectMisses(existing, one) : one);
   });
   return { objects: [...byId.values()], invalid };
+}
+
+function single(ref: ObjectRef, request: RestoreRequest, miss: Miss): ObjectMisses {
+  // A miss without a usable time counts as seen now (the coordinator caps times at its clock).
+  const seenAtMs = Number.isFinite(miss.seenAtMs) ? Math.floor(miss.seenAtMs) : Number.POSITIVE_INFINITY;
+  return {
+    id: recordId(ref),
+    ref,
+    request,
+    count: 1,
+    firstSeenAtMs: seenAtMs,
+    lastSeenAtMs: seenAtMs,
+    lastReadAtMs: miss.source === 'sweeper' ? undefined : seenAtMs,
+    source: miss.source,
+    operation: miss.operation,
+    unaddressable: hasDotSegment(ref.key),
+  };
+}
+
+/**
+ * Folds two groups that name the same object (also used when a miss without a versionId turns
+ * out to name the current version another group names): counts add up, the longest Days and the
+ * fastest tier win, the latest read counts.
+ */
+export function mergeObjectMisses(a: ObjectMisses, b: ObjectMisses): ObjectMisses {
+  const reads = [a.lastReadAtMs, b.lastReadAtMs].filter((t): t is number => t !== undefined);
+  return {
+    ...a,
+    request: mergeRestoreRequests(a.request, b.request),
+    count: a.count + b.count,
+    firstSeenAtMs: Math.min(a.firstSeenAtMs, b.firstSeenAtMs),
+    lastSeenAtMs: Math.max(a.lastSeenAtMs, b.lastSeenAtMs),
+    lastReadAtMs: reads.length > 0 ? Math.max(...reads) : undefined,
+    operation: b.operation ?? a.operation,
+  };
+}
+
+/** The same misses, on the record of one version of their key (the version HEAD said they read). */
+export function retarget(o: ObjectMisses, versionId: string): ObjectMisses {
+  const ref = { ...o.ref, versionId };
+  return { ...o, ref, id: recordId(ref) };
 }

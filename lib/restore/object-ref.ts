@@ -54,6 +54,15 @@ export function validateVersionId(versionId: unknown): string {
   return versionId;
 }
 
+/**
+ * Whether a key has a "." or ".." path segment ("a/../b", "./x"). OSS stores such keys, but the
+ * SDKs normalise the request path and sign the key as written, so OSS answers 403 to every call:
+ * oss-thaw cannot address them and refuses them up front (REFUSED, reason unaddressable-key).
+ */
+export function hasDotSegment(key: string): boolean {
+  return key.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
 export function objectRef(input: { bucket: unknown; key: unknown; versionId?: unknown }): ObjectRef {
   return {
     bucket: validateBucket(input.bucket),

@@ -1,7 +1,7 @@
 // The coordinator's view of the world. Adapters (lib/store, lib/oss, lib/policy) implement these;
 // nothing in lib/restore imports an SDK.
 import type { ObjectRef } from './object-ref';
-import type { RestoreRecord } from './record';
+import type { DeferReason, RefusedReason, RestoreRecord } from './record';
 import type { ClassRestoreParams, RestoreRequest } from './restore-request';
 import type { ArchiveClass, StorageClass } from './storage-class';
 
@@ -12,6 +12,10 @@ export type WriteResult =
   /** The condition failed: someone else wrote first. The caller decides whether to read. */
   | { readonly ok: false };
 
+/**
+ * Records are never deleted: a deleted row would let a new record start again at version 1, and a
+ * slow worker holding a claim at version 1 could then overwrite state it never read.
+ */
 export interface StateStore {
   /** Reads many records by id (adapters batch as their service allows). Missing ids are absent. */
   getMany(ids: readonly string[]): Promise<Map<string, RestoreRecord>>;
@@ -22,13 +26,15 @@ export interface StateStore {
    * so no write ever overwrites a state it did not read.
    */
   update(record: RestoreRecord): Promise<WriteResult>;
-  /** Deletes the record only if the stored one has `expectedVersion`. */
-  delete(id: string, expectedVersion: number): Promise<boolean>;
   /**
    * Records whose dueAtMs() is at or before `nowMs`, earliest first, at most `limit`.
    * Its cost follows the number of due records, not the size of the table.
    */
   listDue(nowMs: number, limit: number): Promise<RestoreRecord[]>;
+}
+
+/** Budget and rate counters: a second concern, kept apart from the records. */
+export interface CounterStore {
   /**
    * Adds each update's deltas to its named counter atomically (a counter starts at zero) and
    * returns the totals after the addition, in order. Budgets use it: add, compare with the limit,
@@ -58,6 +64,8 @@ export type ObjectHead =
       readonly storageClass: StorageClass;
       readonly sizeBytes: number;
       readonly restore: ObjectRestoreStatus;
+      /** x-oss-version-id: the version OSS resolved (present once a bucket has had versioning on). */
+      readonly versionId?: string;
     };
 
 /** What OSS said to RestoreObject, in our words. */
@@ -82,9 +90,14 @@ export interface ObjectStore {
 
 // ---- policy ---------------------------------------------------------------------------------
 
+/** Why the policy said no: not now (budget, rate), or not as asked (size, tier). */
+export type PolicyRefusal =
+  | { readonly kind: 'deferred'; readonly reason: DeferReason; readonly retryAtMs: number }
+  | { readonly kind: 'refused'; readonly reason: Exclude<RefusedReason, 'unaddressable-key'> };
+
 export type Admission =
   /** Restore with these parameters (the policy may have lowered the tier). */
-  { readonly admitted: true; readonly params: ClassRestoreParams } | { readonly admitted: false; readonly reason: string; readonly retryAtMs: number };
+  { readonly admitted: true; readonly params: ClassRestoreParams } | { readonly admitted: false; readonly refusal: PolicyRefusal };
 
 export interface RestorePolicy {
   /** Whether oss-thaw may act on this object at all (allow-list). Checked before any write. */
@@ -93,7 +106,7 @@ export interface RestorePolicy {
   clampRequest(request: RestoreRequest): RestoreRequest;
   /**
    * Whether to restore now, with the parameters already fitted to the class: object size, daily
-   * budgets, rate, the fastest tier allowed. May lower the tier. A refusal becomes DEFERRED.
+   * budgets, rate, the fastest tier allowed. May lower the tier.
    */
   admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, params: ClassRestoreParams, nowMs: number): Promise<Admission>;
 }

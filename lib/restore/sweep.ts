@@ -1,13 +1,15 @@
 // The sweeper re-drives what no miss or event moves: restores past their ETA (did they finish?),
 // FAILED and DEFERRED records past retryAt, and claims whose lease lapsed (a crashed worker).
 // It reads only due records (StateStore.listDue) and feeds them back through the coordinator as
-// misses, so there is one algorithm and one set of conditions for every path.
+// misses, so there is one algorithm and one set of conditions for every path. A sweep is no
+// evidence that anyone wants the object: it never starts a new restore cycle (see decide.ts).
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { BatchSummary, Coordinator } from './coordinator';
+import type { Coordinator } from './coordinator';
 import type { Miss } from './miss';
 import { invalidateRecord } from './invalidate';
 import type { RestorePolicy, StateStore } from './ports';
+import type { BatchSummary } from './summary';
 
 export interface SweepOptions {
   /** At most this many records per run. */
@@ -37,7 +39,7 @@ export async function sweep(
     .filter((r) => deps.policy.inScope(r))
     // What was asked for travels with the record, so a retry restores as the caller asked.
     .map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs, request: { days: r.days, tier: r.tier } }));
-  const { summary } = await deps.coordinator.handle(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
+  const { summary } = await deps.coordinator.request(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
   deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary, invalidatedOutOfScope: outOfScope.length });
   return { due: due.length, outOfScope: outOfScope.length, summary };
 }

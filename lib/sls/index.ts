@@ -1,7 +1,7 @@
-// Log Service: pulling OSS access-log records over SLS's wire API and turning them into misses.
+// Log Service: a plain wire client (signed ListShards, GetCursor, GetCursorTime, PullLogs with
+// deflate/lz4 and a streaming LogGroupList decoder). What the logs mean is lib/events's business.
 export {
   LogStoreReader,
-  type AccessLogSource,
   type CallOptions,
   type LogStoreReaderOptions,
   type PulledLog,
@@ -10,16 +10,6 @@ export {
   type RawPage,
   type ShardInfo,
 } from './reader';
-export {
-  AccessLogMissCollector,
-  classifyAccessLogRecord,
-  collectAccessLogMisses,
-  extractAccessLogMisses,
-  type AccessLogExtraction,
-  type AccessLogMiss,
-  type AccessLogRecord,
-  type SkipReason,
-} from './access-log';
 export { isRetryable, SlsBadResponseError, SlsNetworkError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
 export { checkLogGroupList, logsOfLogGroupList, LogGroupListFormatError, type DecodedLog } from './log-decoder';
 export { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';

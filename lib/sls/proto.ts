@@ -28,10 +28,6 @@ export interface LogGroupMessage {
   LogTags: LogTagMessage[];
 }
 
-export interface LogGroupListMessage {
-  logGroupList: LogGroupMessage[];
-}
-
 export interface SlsProtoTypes {
   readonly Log: protobuf.Type;
   readonly LogGroup: protobuf.Type;
@@ -57,11 +53,6 @@ export function slsProto(): SlsProtoTypes {
     };
   }
   return cached;
-}
-
-/** Decodes a serialized LogGroupList; throws protobufjs errors on truncated or invalid input. */
-export function decodeLogGroupList(bytes: Uint8Array): LogGroupListMessage {
-  return slsProto().LogGroupList.decode(bytes) as unknown as LogGroupListMessage;
 }
 
 /** Decodes one serialized LogGroup (the PutLogs body); throws on truncated or invalid input. */

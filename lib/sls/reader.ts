@@ -1,9 +1,11 @@
 // Reads a logstore over Log Service's own wire API: ListShards, GetCursor, GetCursorTime and PullLogs.
 // @alicloud/log has no PullLogs and reads every body as UTF-8, so requests are signed and sent here;
-// only the schema (sls.proto) comes from that package.
+// only the schema (sls.proto) comes from that package. A plain wire client: what the logs mean to
+// oss-thaw is lib/events's business.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { sleep, systemClock, type Clock } from '../clock';
+import { retry } from '../retry';
 import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
 import { isRetryable, SlsBadResponseError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
 import { checkLogGroupList, logsOfLogGroupList, type DecodedLog } from './log-decoder';
@@ -29,7 +31,7 @@ export interface LogStoreReaderOptions {
   requestTimeoutMs?: number;
   /** Attempts per call for 5xx, throttling and network failures. Default 5. */
   maxAttempts?: number;
-  /** Backoff before attempt n+1 is random in [0, min(backoffMaxMs, backoffBaseMs · 2^(n-1))]. */
+  /** Backoff before attempt n+1: half fixed, half random, of min(backoffMaxMs, backoffBaseMs · 2^(n-1)) (lib/retry). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /** Replaces node:http (tests, proxies). */
@@ -82,14 +84,9 @@ export interface PullOptions extends CallOptions {
   count?: number;
 }
 
-/** Pulls the OSS access-log records between two cursors of one shard. */
-export interface AccessLogSource {
-  pullRange(shardId: number, beginCursor: string, endCursor: string, options?: CallOptions): AsyncIterable<PulledLog>;
-}
-
 type Query = [string, string][];
 
-export class LogStoreReader implements AccessLogSource {
+export class LogStoreReader {
   readonly project: string;
   readonly logstore: string;
   private readonly target: ProjectEndpoint;
@@ -226,13 +223,6 @@ export class LogStoreReader implements AccessLogSource {
     }
   }
 
-  /** Every page in `[beginCursor, endCursor)`, decoded. */
-  async *pages(shardId: number, beginCursor: string, endCursor: string, options: PullOptions = {}): AsyncGenerator<PulledPage> {
-    for await (const { raw, ...page } of this.rawPages(shardId, beginCursor, endCursor, options)) {
-      yield { ...page, logs: [...logsOfLogGroupList(raw, shardId)] };
-    }
-  }
-
   /**
    * Every log in `[beginCursor, endCursor)` of one shard, in order. Only the current page's bytes and one
    * LogGroup's decoded logs are held at a time.
@@ -252,20 +242,17 @@ export class LogStoreReader implements AccessLogSource {
     return this.withRetry(operation, signal, () => this.exchange(method, path, query, signal, { accept: 'application/json' }));
   }
 
-  private async withRetry<T>(operation: string, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+  private withRetry<T>(operation: string, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
     const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.settings;
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt();
-      } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        if (!isRetryable(err)) throw err;
-        if (n >= maxAttempts) throw new SlsRetriesExhaustedError(operation, n, err);
-        // Full jitter: spreads retries of many readers hitting the same overloaded shard.
-        const ceiling = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (n - 1));
-        await this.sleep(Math.floor(this.random() * ceiling), signal);
-      }
-    }
+    return retry(attempt, {
+      policy: { baseMs: backoffBaseMs, maxMs: backoffMaxMs, maxAttempts },
+      retryable: isRetryable,
+      clock: this.clock,
+      sleep: this.sleep,
+      random: this.random,
+      signal,
+      exhausted: (err, attempts) => new SlsRetriesExhaustedError(operation, attempts, err),
+    });
   }
 
   /** Signs and sends one request; non-200 answers become SlsServiceError. */

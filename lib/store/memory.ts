@@ -1,19 +1,18 @@
-// The in-memory StateStore: the same conditional-write semantics as the Tablestore adapter, for
-// unit tests and single-process tools. Records are copied in and out so callers cannot mutate
-// stored state behind the store's back.
-import type { CounterUpdate, CounterValues, StateStore, WriteResult } from '../restore/ports';
+// In-memory stores with the same conditional-write semantics as the Tablestore adapters, for unit
+// tests and single-process tools. Records are copied in and out so callers cannot mutate stored
+// state behind the store's back.
+import type { CounterStore, CounterUpdate, CounterValues, StateStore, WriteResult } from '../restore/ports';
 import { dueAtMs, type RestoreRecord } from '../restore/record';
-import { assertDistinctNames, assertWritable } from './record-codec';
+import { assertDistinctNames, assertWritable, type StoredRecord, upgradeStoredRecord } from './record-codec';
 
 export class MemoryStateStore implements StateStore {
-  private readonly rows = new Map<string, RestoreRecord>();
-  private readonly counters = new Map<string, CounterValues>();
+  private readonly rows = new Map<string, StoredRecord>();
 
   async getMany(ids: readonly string[]): Promise<Map<string, RestoreRecord>> {
     const found = new Map<string, RestoreRecord>();
     for (const id of ids) {
       const row = this.rows.get(id);
-      if (row) found.set(id, { ...row });
+      if (row) found.set(id, upgradeStoredRecord({ ...row }));
     }
     return found;
   }
@@ -34,21 +33,28 @@ export class MemoryStateStore implements StateStore {
     return { ok: true, record: { ...record } };
   }
 
-  async delete(id: string, expectedVersion: number): Promise<boolean> {
-    const stored = this.rows.get(id);
-    if (!stored || stored.version !== expectedVersion) return false;
-    this.rows.delete(id);
-    return true;
-  }
-
   async listDue(nowMs: number, limit: number): Promise<RestoreRecord[]> {
-    return [...this.rows.values()]
+    return this.all()
       .map((record) => ({ record, due: dueAtMs(record) }))
       .filter((r): r is { record: RestoreRecord; due: number } => r.due !== undefined && r.due <= nowMs)
       .sort((a, b) => a.due - b.due || (a.record.id < b.record.id ? -1 : 1))
       .slice(0, limit)
-      .map((r) => ({ ...r.record }));
+      .map((r) => r.record);
   }
+
+  /** Every record, for tests and the local stack's inspection. */
+  all(): RestoreRecord[] {
+    return [...this.rows.values()].map((r) => upgradeStoredRecord({ ...r }));
+  }
+
+  /** Writes a row as an older release would have, unchecked: for tests of reading old rows. */
+  putStored(row: StoredRecord): void {
+    this.rows.set(row.id, { ...row });
+  }
+}
+
+export class MemoryCounterStore implements CounterStore {
+  private readonly counters = new Map<string, CounterValues>();
 
   async addToCounters(updates: readonly CounterUpdate[]): Promise<CounterValues[]> {
     assertDistinctNames(updates);
@@ -58,10 +64,5 @@ export class MemoryStateStore implements StateStore {
       this.counters.set(name, next);
       return { ...next };
     });
-  }
-
-  /** Every record, for tests and the local stack's inspection. */
-  all(): RestoreRecord[] {
-    return [...this.rows.values()].map((r) => ({ ...r }));
   }
 }

@@ -1,6 +1,17 @@
-// Checks shared by every StateStore adapter, so a bad record fails the same way everywhere.
+// Checks and mappings shared by every store adapter, so a record is written and read the same
+// way everywhere.
 import type { CounterUpdate } from '../restore/ports';
-import { INTEGER_FIELDS, RESTORE_STATES, type RestoreRecord } from '../restore/record';
+import { CorruptRecordError } from '../restore/errors';
+import {
+  INTEGER_FIELDS,
+  isDeferReason,
+  isRefusedReason,
+  RESTORE_STATES,
+  RefusedReason,
+  type RestoreRecord,
+  recordProblem,
+  RestoreState,
+} from '../restore/record';
 
 /** Rejects records no adapter should store: a programming error, so it throws. */
 export function assertWritable(record: RestoreRecord): void {
@@ -14,10 +25,44 @@ export function assertWritable(record: RestoreRecord): void {
     const value = record[field];
     if (value !== undefined && !Number.isSafeInteger(value)) throw new TypeError(`record ${field} must be an integer, got ${value}`);
   }
+  const problem = recordProblem(record);
+  if (problem) throw new TypeError(`record ${record.id}: ${problem}`);
 }
 
 /** One call may name a counter once (Tablestore refuses a row twice in one batch). */
 export function assertDistinctNames(updates: readonly CounterUpdate[]): void {
   const names = new Set(updates.map((u) => u.name));
   if (names.size !== updates.length) throw new TypeError('addToCounters: counter names must be distinct within one call');
+}
+
+/** A record as the first release wrote it: DEFERRED also meant "refused" and "the copy expired". */
+export interface StoredRecord extends Omit<RestoreRecord, 'reason'> {
+  readonly reason?: string;
+}
+
+/**
+ * Reads a stored record in today's terms. Rows written by the first release keep their meaning:
+ *   DEFERRED + reason frozen-again (a status read found the copy gone) → RESTORED, expired when
+ *     that read happened (updatedAtMs): it reads as FROZEN, and a miss after it starts a new cycle;
+ *   DEFERRED + object-too-large / tier-not-allowed → REFUSED with that reason, looked at again
+ *     by a miss after its retryAtMs, as before.
+ * Everything else is already in today's terms. The row itself changes on its next write.
+ */
+export function upgradeStoredRecord(stored: StoredRecord): RestoreRecord {
+  const record = upgraded(stored);
+  if (record.reason !== undefined && !isDeferReason(record.reason) && !isRefusedReason(record.reason)) {
+    throw new CorruptRecordError(`record ${record.id}: unknown reason "${record.reason}"`);
+  }
+  return record;
+}
+
+function upgraded(stored: StoredRecord): RestoreRecord {
+  if (stored.state !== RestoreState.DEFERRED) return stored as RestoreRecord;
+  if (stored.reason === 'frozen-again') {
+    return { ...stored, state: RestoreState.RESTORED, reason: undefined, retryAtMs: undefined, expiresAtMs: stored.updatedAtMs };
+  }
+  if (stored.reason === RefusedReason.OBJECT_TOO_LARGE || stored.reason === RefusedReason.TIER_NOT_ALLOWED) {
+    return { ...stored, state: RestoreState.REFUSED, reason: stored.reason };
+  }
+  return stored as RestoreRecord;
 }

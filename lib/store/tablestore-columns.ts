@@ -1,9 +1,11 @@
 // RestoreRecord ⇄ Tablestore attribute columns. Integers are written as Int64 (plain JS numbers
-// would be stored as DOUBLE) and read back from the SDK's Int64 objects.
+// would be stored as DOUBLE) and read back from the SDK's Int64 objects. Every field is a plain
+// column (state, bucket, timestamps), so a later listing by state or bucket can read them.
 import TableStore from 'tablestore';
 import { CorruptRecordError } from '../restore/errors';
-import { INTEGER_FIELDS, RESTORE_STATES, type RestoreRecord } from '../restore/record';
+import { INTEGER_FIELDS, isMissOperation, RESTORE_STATES, STRING_FIELDS } from '../restore/record';
 import { isStorageClass, isTier } from '../restore/storage-class';
+import type { StoredRecord } from './record-codec';
 
 export interface Cell {
   columnName: string;
@@ -11,10 +13,8 @@ export interface Cell {
   timestamp?: unknown;
 }
 
-const STRING_FIELDS = ['bucket', 'key', 'versionId', 'state', 'storageClass', 'tier', 'leaseOwner', 'lastError', 'reason', 'lastSource'] as const;
-
 /** Attribute columns for PutRow; undefined fields are left out, so PutRow removes them. */
-export function columnsOf(record: RestoreRecord, dueAtMs: number | undefined): Record<string, unknown>[] {
+export function columnsOf(record: StoredRecord, dueAtMs: number | undefined): Record<string, unknown>[] {
   const columns: Record<string, unknown>[] = [];
   for (const field of STRING_FIELDS) {
     const value = record[field];
@@ -29,7 +29,13 @@ export function columnsOf(record: RestoreRecord, dueAtMs: number | undefined): R
   return columns;
 }
 
-export function recordOf(id: string, cells: readonly Cell[]): RestoreRecord {
+/** The dueAtMs column as stored (the index key), which an older release may have written differently. */
+export function storedDueAtMs(id: string, cells: readonly Cell[]): number | undefined {
+  return integerOf(id, 'dueAtMs', cells.find((c) => c.columnName === 'dueAtMs')?.columnValue);
+}
+
+/** The row as stored; upgradeStoredRecord (record-codec.ts) reads it in today's terms. */
+export function recordOf(id: string, cells: readonly Cell[]): StoredRecord {
   const values = new Map(cells.map((c) => [c.columnName, c.columnValue]));
   const string = (name: string) => {
     const v = values.get(name);
@@ -37,24 +43,18 @@ export function recordOf(id: string, cells: readonly Cell[]): RestoreRecord {
     if (typeof v !== 'string') throw new CorruptRecordError(`record ${id}: column ${name} is not a string`);
     return v;
   };
-  const integer = (name: string) => {
-    const v = values.get(name);
-    if (v === undefined) return undefined;
-    const n = typeof v === 'number' ? v : typeof (v as { toNumber?: unknown })?.toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : Number.NaN;
-    if (!Number.isSafeInteger(n)) throw new CorruptRecordError(`record ${id}: column ${name} is not an integer`);
-    return n;
-  };
+  const integer = (name: string) => integerOf(id, name, values.get(name));
   const required = <T>(name: string, v: T | undefined): T => {
     if (v === undefined) throw new CorruptRecordError(`record ${id}: column ${name} is missing`);
     return v;
   };
   const state = required('state', string('state'));
   if (!(RESTORE_STATES as readonly string[]).includes(state)) throw new CorruptRecordError(`record ${id}: unknown state "${state}"`);
-  const storageClass = string('storageClass');
-  if (storageClass !== undefined && !isStorageClass(storageClass)) throw new CorruptRecordError(`record ${id}: unknown storage class "${storageClass}"`);
-  const tier = string('tier');
-  if (tier !== undefined && !isTier(tier)) throw new CorruptRecordError(`record ${id}: unknown tier "${tier}"`);
-
+  const checks: Partial<Record<(typeof STRING_FIELDS)[number], (v: string) => boolean>> = {
+    storageClass: isStorageClass,
+    tier: isTier,
+    lastOperation: isMissOperation,
+  };
   const record: Record<string, unknown> = {
     id,
     bucket: required('bucket', string('bucket')),
@@ -66,13 +66,22 @@ export function recordOf(id: string, cells: readonly Cell[]): RestoreRecord {
     firstSeenAtMs: required('firstSeenAtMs', integer('firstSeenAtMs')),
     updatedAtMs: required('updatedAtMs', integer('updatedAtMs')),
   };
-  for (const field of ['storageClass', 'tier', 'leaseOwner', 'lastError', 'reason', 'lastSource'] as const) {
+  for (const field of STRING_FIELDS.filter((f) => !(f in record))) {
     const v = string(field);
-    if (v !== undefined) record[field] = v;
+    if (v === undefined) continue;
+    if (checks[field] && !checks[field](v)) throw new CorruptRecordError(`record ${id}: unknown ${field} "${v}"`);
+    record[field] = v;
   }
-  for (const field of INTEGER_FIELDS.filter((f) => f !== 'version' && f !== 'attempts' && f !== 'firstSeenAtMs' && f !== 'updatedAtMs')) {
+  for (const field of INTEGER_FIELDS.filter((f) => !(f in record))) {
     const v = integer(field);
     if (v !== undefined) record[field] = v;
   }
-  return record as unknown as RestoreRecord;
+  return record as unknown as StoredRecord;
+}
+
+function integerOf(id: string, name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : typeof (v as { toNumber?: unknown })?.toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw new CorruptRecordError(`record ${id}: column ${name} is not an integer`);
+  return n;
 }

@@ -1,6 +1,7 @@
 // Creates oss-thaw's tables if they are missing (idempotent: safe on every deploy and start).
 import TableStore from 'tablestore';
-import { otsCode, type TablestoreStateStore } from './tablestore';
+import type { TablestoreStateStore } from './tablestore';
+import { otsCode } from './tablestore-client';
 
 /** Counter rows (budgets per day, rate per second) outlive their window briefly, then expire. */
 const COUNTER_TTL_SECONDS = 3 * 86_400;

@@ -1,7 +1,7 @@
 // The HTTP API over loopback against `thaw dev` in its own process: status reads (GET of a
 // RESTORING record: one store read, no OSS call) and restore requests (POST of new objects).
 import OSS from 'ali-oss';
-import { mapWithLimit } from '../../lib/restore/retry';
+import { mapWithLimit } from '../../lib/retry';
 import { spawnDev } from '../support/dev-stack';
 import { type Benchmark, type Figure, percentile, round, timed } from './harness';
 

@@ -5,7 +5,7 @@ import { type OssEmulator, startOssEmulator } from '../../lib/emulators/oss';
 import { AliOssObjectStore } from '../../lib/oss/object-store';
 import { Coordinator } from '../../lib/restore/coordinator';
 import type { Miss } from '../../lib/restore/miss';
-import { mapWithLimit } from '../../lib/restore/retry';
+import { mapWithLimit } from '../../lib/retry';
 import { MemoryStateStore } from '../../lib/store/memory';
 import { type Benchmark, type Figure, round, timed } from './harness';
 
@@ -48,7 +48,7 @@ export const coordinatorBenchmark: Benchmark = {
       objects: new AliOssObjectStore({ endpoint: emulator.endpoint, ...creds }),
       settings: { concurrency: CONCURRENCY },
     });
-    const { ms: coordMs } = await timed(() => coordinator.handle(misses('thaw-bench-coordinator')));
+    const { ms: coordMs } = await timed(() => coordinator.request(misses('thaw-bench-coordinator')));
     const coordRestores = await restoresIn(emulator.endpoint, 'thaw-bench-coordinator');
 
     const client = new OSS({ endpoint: emulator.endpoint, ...creds, bucket: 'thaw-bench-naive', retryMax: 0 } as OSS.Options);

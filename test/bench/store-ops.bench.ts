@@ -30,12 +30,7 @@ function counting(store: StateStore) {
       counts.writes++;
       return store.update(r);
     },
-    delete: (id, v) => {
-      counts.writes++;
-      return store.delete(id, v);
-    },
     listDue: (n, l) => store.listDue(n, l),
-    addToCounters: (updates) => store.addToCounters(updates),
   };
   return { wrapped, counts };
 }
@@ -62,9 +57,9 @@ export const storeOpsBenchmark: Benchmark = {
       }));
 
       const first = counting(store);
-      const { ms: firstMs } = await timed(() => new Coordinator({ store: first.wrapped, objects }).handle(misses));
+      const { ms: firstMs } = await timed(() => new Coordinator({ store: first.wrapped, objects }).request(misses));
       const second = counting(store);
-      const { ms: secondMs } = await timed(() => new Coordinator({ store: second.wrapped, objects }).handle(misses));
+      const { ms: secondMs } = await timed(() => new Coordinator({ store: second.wrapped, objects }).request(misses));
 
       return [
         { name: 'first pass misses/s (new objects)', value: round(MISSES / (firstMs / 1000)), unit: 'misses/s' },

@@ -115,17 +115,6 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
       });
     });
 
-    describe('delete', () => {
-      it('deletes only at the expected version', async () => {
-        const r = record(key('delete'));
-        await store.create(r);
-        expect(await store.delete(r.id, 2)).toBe(false);
-        expect(await store.delete(r.id, 1)).toBe(true);
-        expect((await store.getMany([r.id])).size).toBe(0);
-        expect(await store.delete(r.id, 1)).toBe(false);
-      });
-    });
-
     describe('getMany', () => {
       it('returns the records that exist among 250 ids, more than one batch holds', async () => {
         const records = Array.from({ length: 250 }, (_, i) => record(key(`many-${i}`)));
@@ -141,48 +130,6 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
       });
     });
 
-    describe('addToCounters', () => {
-      const add = async (name: string, restores: number, bytes: number) => (await store.addToCounters([{ name, deltas: { restores, bytes } }]))[0];
-
-      it('starts at zero, adds atomically under concurrency, and subtracts', async () => {
-        const name = `budget/${key('counter')}/2026-01-01`;
-        const results = await Promise.all(Array.from({ length: 25 }, () => add(name, 1, 3_000_000_000)));
-        // Every caller saw a distinct total: no two increments were merged.
-        expect(new Set(results.map((r) => r!.restores)).size).toBe(25);
-        expect(await add(name, 0, 0)).toEqual({ restores: 25, bytes: 75_000_000_000 });
-        expect(await add(name, -1, -3_000_000_000)).toEqual({ restores: 24, bytes: 72_000_000_000 });
-      });
-
-      it('updates several counters in one call and answers in order', async () => {
-        const a = `budget/${key('a')}`;
-        const b = `rate/${key('b')}`;
-        await add(a, 2, 10);
-        expect(
-          await store.addToCounters([
-            { name: b, deltas: { restores: 1, bytes: 0 } },
-            { name: a, deltas: { restores: 3, bytes: 5 } },
-          ]),
-        ).toEqual([
-          { restores: 1, bytes: 0 },
-          { restores: 5, bytes: 15 },
-        ]);
-      });
-
-      it('refuses the same counter twice in one call', async () => {
-        const a = `budget/${key('twice')}`;
-        await expect(
-          store.addToCounters([
-            { name: a, deltas: { restores: 1, bytes: 0 } },
-            { name: a, deltas: { restores: 1, bytes: 0 } },
-          ]),
-        ).rejects.toThrow(/distinct/);
-      });
-
-      it('answers an empty call with an empty list', async () => {
-        expect(await store.addToCounters([])).toEqual([]);
-      });
-    });
-
     describe('listDue', () => {
       // listDue sees the whole table, so these rows use times far from every other test's.
       const FAR = T0 + 1_000 * 86_400_000;
@@ -191,7 +138,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
         const lapsed = record(key('due-lapsed'), { state: 'CLAIMED', leaseUntilMs: FAR + 3 });
         const restoring = record(key('due-restoring'), { state: 'RESTORING', etaAtMs: FAR + 1, retryAtMs: FAR + 1, leaseUntilMs: undefined });
         const failed = record(key('due-failed'), { state: 'FAILED', retryAtMs: FAR + 2, leaseUntilMs: undefined });
-        const deferredLater = record(key('due-later'), { state: 'DEFERRED', retryAtMs: FAR + 100, leaseUntilMs: undefined });
+        const deferredLater = record(key('due-later'), { state: 'DEFERRED', reason: 'rate-limit', retryAtMs: FAR + 100, leaseUntilMs: undefined });
         const restored = record(key('due-restored'), { state: 'RESTORED', expiresAtMs: FAR - 10, leaseUntilMs: undefined });
         const notFound = record(key('due-notfound'), { state: 'NOT_FOUND', retryAtMs: FAR - 10, leaseUntilMs: undefined });
         for (const r of [lapsed, restoring, failed, deferredLater, restored, notFound]) await store.create(r);

@@ -24,7 +24,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: num
 describe('the access-log loop against thaw dev, without the API', () => {
   let dev: RunningDev;
   let oss: OSS;
-  const keys = Array.from({ length: 10 }, (_, i) => `loop/object-${i} ü+.bin`);
+  // One key that looks like it carries a query (defect 4 of issue 10): it is restored as itself.
+  const keys = Array.from({ length: 10 }, (_, i) => (i === 0 ? 'loop/q?versionId=CAEQabc.bin' : `loop/object-${i} ü+.bin`));
 
   const status = async (key: string) => {
     const res = await fetch(`${dev.info.api}/v1/restores/thaw-demo/${encodeURIComponent(key)}`, { headers: { authorization: `Bearer ${dev.info.apiToken}` } });
@@ -94,5 +95,31 @@ describe('the access-log loop against thaw dev, without the API', () => {
 
     const after = (await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
     expect(keys.map((key) => after.restores[`thaw-demo/${key}`])).toEqual(Array(10).fill(1));
+  });
+
+  // Defect 6 (issue 10): not only GETs need a restore first; a refused image-processing read is a miss too.
+  it('restores an archived image once after an image-processing read was refused', async () => {
+    const key = 'loop/photo.jpg';
+    await oss.put(key, Buffer.from('jpeg bytes'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const refused = await oss.get(key, { process: 'image/resize,w_100' }).then(
+      () => 200,
+      (err: { status: number; code: string }) => `${err.status} ${err.code}`,
+    );
+    expect(refused).toBe('403 InvalidObjectState');
+
+    const store = new TablestoreStateStore({ ...dev.info.tablestore, table: 'thaw_restores' });
+    const id = recordId({ bucket: 'thaw-demo', key, versionId: '' });
+    const record = await eventually(
+      async () => {
+        const r = (await store.getMany([id])).get(id);
+        return r && r.state !== 'CLAIMED' ? r : undefined;
+      },
+      15_000,
+      `a restore of ${key}`,
+    );
+    expect(['RESTORING', 'RESTORED']).toContain(record.state);
+    expect(record).toMatchObject({ lastSource: 'access-log', lastOperation: 'ProcessImage' });
+    const stats = (await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+    expect(stats.restores[`thaw-demo/${key}`]).toBe(1);
   });
 });

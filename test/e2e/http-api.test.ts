@@ -59,6 +59,8 @@ describe('HTTP API against thaw dev', () => {
     ['a missing object', 'POST', 'thaw-demo', 'e2e/never-written', true, 404, 'NoSuchKey'],
     ['a bucket outside the allow-list', 'POST', 'someone-elses-bucket', 'a.bin', true, 403, 'NotAllowed'],
     ['a request without a token', 'POST', 'thaw-demo', 'archive/report-2023.csv', false, 401, 'Unauthorized'],
+    // Defect 5 (issue 10): no SDK can address such a key; refused up front, naming why.
+    ['a key with a ".." segment', 'POST', 'thaw-demo', 'e2e/a/../b', true, 400, 'UnaddressableKey'],
   ])('answers %s with %s', async (_label, method, bucket, key, withToken, status, code) => {
     const res = await call(method, url(bucket, key), withToken ? dev.info.apiToken : null);
     expect(res.status).toBe(status);
@@ -72,6 +74,16 @@ describe('HTTP API against thaw dev', () => {
     expect(res.status).toBe(202);
     expect(((await res.json()) as Json).key).toBe(key);
     expect(((await (await call('GET', url('thaw-demo', key))).json()) as Json).key).toBe(key);
+    expect(await restoresOf('thaw-demo', key)).toBe(1);
+  });
+
+  // Defect 4 (issue 10): the key's own "?versionId=" is part of the key.
+  it('restores a key containing "?versionId=" once, as that key', async () => {
+    const key = 'e2e/q?versionId=CAEQabc.bin';
+    await oss.put(key, Buffer.from('q'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const res = await call('POST', url('thaw-demo', key));
+    expect(res.status).toBe(202);
+    expect((await res.json()) as Json).toMatchObject({ key, versionId: null, state: 'RESTORING' });
     expect(await restoresOf('thaw-demo', key)).toBe(1);
   });
 

@@ -3,6 +3,7 @@
 // wire (signed PullLogs, deflate, protobuf) and coordinates. Replaying a range changes nothing.
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../lib/clock';
 import { type OssAccessLogRecord, type OssEmulator, startOssEmulator } from '../../lib/emulators/oss';
 import { type SlsEmulator, startSlsEmulator, writeOssAccessLogs } from '../../lib/emulators/sls';
 import { handleAccessLogRange, type LogTriggerEvent, parseLogTriggerEvent, RangeIncompleteError } from '../../lib/events/log-trigger';
@@ -135,5 +136,217 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     ['a negative shard', { source: { endpoint: 'e', projectName: 'p', logstoreName: 'l', shardId: -1, beginCursor: 'x', endCursor: 'y' } }, 'shardId'],
   ])('rejects a trigger event with %s, naming what is missing', (_label, payload, message) => {
     expect(() => parseLogTriggerEvent(payload)).toThrow(message);
+  });
+});
+
+// The defects of issue 10 that reach the coordinator through the access log, with one clock for
+// the OSS emulator and the coordinator so restores finish and copies expire when a test says so.
+describe('access-log path: what the log says, at the edges of a restore cycle', () => {
+  const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
+  const clock = new ManualClock(T0);
+  let oss: OssEmulator;
+  let sls: SlsEmulator;
+  let reader: LogStoreReader;
+  let client: OSS;
+  let objects: AliOssObjectStore;
+  const logged: OssAccessLogRecord[] = [];
+  const store = new MemoryStateStore();
+  let coordinator: Coordinator;
+
+  const restoresOf = async (key: string) =>
+    ((await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> }).restores[`${BUCKET}/${key}`] ?? 0;
+  /** Ships `records` to Log Service as one range and runs the access-log function over it. */
+  const ship = async (records: readonly { __time__: string }[]) => {
+    const written = writeOssAccessLogs(sls, PROJECT, LOGSTORE, records, { shardId: 0 })!;
+    const range = {
+      source: { endpoint: sls.endpoint, projectName: PROJECT, logstoreName: LOGSTORE, shardId: 0, beginCursor: written.cursor, endCursor: written.nextCursor },
+    };
+    return { range, result: await handleAccessLogRange(range, { source: reader, coordinator, log: silentLogger }) };
+  };
+  /** The access-log records of the reads made in `reads`, as OSS wrote them. */
+  const readsOf = async (reads: () => Promise<unknown>) => {
+    const from = logged.length;
+    await reads();
+    return logged.slice(from).filter((r) => r.operation !== 'HeadObject' && r.operation !== 'RestoreObject');
+  };
+  /** A refused request as OSS logs it (lib/emulators/oss/access-log.ts builds the record). */
+  const crafted = (fields: Partial<OssAccessLogRecord> & Record<string, string>): OssAccessLogRecord => ({
+    ...logged[0]!,
+    operation: 'GetObject',
+    http_method: 'GET',
+    http_status: '403',
+    error_code: 'InvalidObjectState',
+    ...fields,
+  });
+
+  beforeAll(async () => {
+    sls = await startSlsEmulator();
+    sls.createProject(PROJECT);
+    sls.createLogstore(PROJECT, LOGSTORE, { shardCount: 1 });
+    oss = await startOssEmulator({ clock, onAccessLog: (r) => logged.push(r) });
+    const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
+    objects = new AliOssObjectStore({ endpoint: oss.endpoint, ...creds });
+    coordinator = new Coordinator({ store, objects, clock });
+    reader = new LogStoreReader({
+      endpoint: sls.endpoint,
+      project: PROJECT,
+      logstore: LOGSTORE,
+      ...sls.credentials[0]!,
+      maxAttempts: 2,
+      backoffBaseMs: 1,
+      backoffMaxMs: 2,
+    });
+    client = new OSS({ endpoint: oss.endpoint, ...creds, bucket: BUCKET });
+    await client.putBucket(BUCKET);
+  });
+  afterAll(async () => {
+    reader?.close();
+    await oss?.close();
+    await sls?.close();
+  });
+
+  // Defect 4 (issue 10): the key's own "?versionId=" is logged as %3F…%3D in request_uri.
+  it('defect 4: restores a key containing "?versionId=" once, as the key it is', async () => {
+    const key = 'dir/q?versionId=CAEQabc.bin';
+    await client.put(key, Buffer.from('q'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const reads = await readsOf(() => client.get(key).catch(() => undefined));
+    expect(reads.map((r) => [r.operation, r.http_status, r.request_uri])).toEqual([['GetObject', '403', '/dir/q%3FversionId%3DCAEQabc.bin']]);
+    const { result } = await ship(reads);
+    expect(result.summary).toMatchObject({ restoresIssued: 1, notFound: 0 });
+    expect(store.all().find((r) => r.key === key)).toMatchObject({ versionId: '', state: 'RESTORING', lastOperation: 'GetObject' });
+    expect(await restoresOf(key)).toBe(1);
+  });
+
+  // Defect 3 (issue 10): a replayed or late range after the copy expired must not buy a second restore.
+  it('defect 3: a replayed old range after the copy expired issues no RestoreObject; a new failed read does', async () => {
+    const key = 'late/report.csv';
+    await client.put(key, Buffer.from('r'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const reads = await readsOf(() => client.get(key).catch(() => undefined));
+    const first = await ship(reads);
+    expect(first.result.summary.restoresIssued).toBe(1);
+
+    // The restore finishes (a minute), the copy is readable for a day, then expires.
+    clock.advance(60_000);
+    oss.tick();
+    await coordinator.refresh([{ bucket: BUCKET, key }]);
+    expect(store.all().find((r) => r.key === key)).toMatchObject({ state: 'RESTORED' });
+    clock.advance(2 * 86_400_000);
+    oss.tick();
+
+    // FC retries the old range (or Log Service delivers it late): nothing is restored.
+    const replay = await handleAccessLogRange(first.range, { source: reader, coordinator, log: silentLogger });
+    expect(replay.summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+    expect(await restoresOf(key)).toBe(1);
+
+    // A read that fails now, after the expiry, starts the next cycle.
+    const fresh = await ship(await readsOf(() => client.get(key).catch(() => undefined)));
+    expect(fresh.result.summary.restoresIssued).toBe(1);
+    expect(await restoresOf(key)).toBe(2);
+  });
+
+  // Defect 5 (issue 10): a key with "." or ".." segments is counted as refused, not FAILED for good.
+  it('defect 5: counts a refused read of "a/../b" as refused, and sends OSS nothing for it', async () => {
+    const operations = async () => ((await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations;
+    const before = await operations();
+    const { result } = await ship([
+      crafted({ __time__: String(clock.nowMs() / 1000), object: 'a%2F..%2Fb', request_uri: '/a/../b' }),
+      crafted({ __time__: String(clock.nowMs() / 1000), object: '.%2Fx', request_uri: '/./x' }),
+    ]);
+    expect(result.summary).toMatchObject({ refused: 2, failed: 0, restoresIssued: 0 });
+    expect(store.all().find((r) => r.key === 'a/../b')).toMatchObject({ state: 'REFUSED', reason: 'unaddressable-key', lastOperation: 'GetObject' });
+    expect(await operations()).toEqual(before);
+  });
+
+  // Defect 6 (issue 10): every operation OSS refuses on an archived object is a miss where the log
+  // names the object. (That the OSS emulator refuses and logs them as OSS does is the emulator's
+  // side; these records are crafted as its access log writes them.)
+  it('defect 6: restores objects whose image processing, select, async processing or copy was refused', async () => {
+    const keys = ['six/img.jpg', 'six/data.csv', 'six/video.mp4', 'six/src.bin', 'six/part-src.bin', 'six/unnamed-src.bin'];
+    for (const key of keys) await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
+    const at = String(Math.floor(clock.nowMs() / 1000));
+    const copySource = (key: string) =>
+      Buffer.from(JSON.stringify({ truncated: false, headers: { 'x-oss-copy-source': `/${BUCKET}/${encodeURIComponent(key)}` }, querys: {} })).toString(
+        'base64',
+      );
+    const { result } = await ship([
+      crafted({ __time__: at, object: 'six%2Fimg.jpg', request_uri: '/six/img.jpg?x-oss-process=image%2Fresize%2Cw_100' }),
+      crafted({
+        __time__: at,
+        operation: 'SelectObject',
+        http_method: 'POST',
+        object: 'six%2Fdata.csv',
+        request_uri: '/six/data.csv?x-oss-process=csv%2Fselect',
+      }),
+      crafted({
+        __time__: at,
+        operation: 'PostProcessTask',
+        http_method: 'POST',
+        object: 'six%2Fvideo.mp4',
+        request_uri: '/six/video.mp4?x-oss-async-process',
+      }),
+      crafted({
+        __time__: at,
+        operation: 'CopyObject',
+        http_method: 'PUT',
+        object: 'six%2Fcopy.bin',
+        request_uri: '/six/copy.bin',
+        user_defined_log_fields: copySource('six/src.bin'),
+      }),
+      crafted({
+        __time__: at,
+        operation: 'UploadPartCopy',
+        http_method: 'PUT',
+        object: 'six%2Fbig.bin',
+        request_uri: '/six/big.bin?partNumber=1&uploadId=0004B9894A22E5B1888A1E29F823',
+        user_defined_log_fields: copySource('six/part-src.bin'),
+      }),
+      // A copy whose source the bucket does not log: the record names only the destination.
+      crafted({ __time__: at, operation: 'CopyObject', http_method: 'PUT', object: 'six%2Fcopy2.bin', request_uri: '/six/copy2.bin' }),
+    ]);
+    expect(result).toMatchObject({
+      misses: 5,
+      operations: { ProcessImage: 1, SelectObject: 1, PostProcessTask: 1, CopyObject: 1, UploadPartCopy: 1 },
+      skipped: { 'copy-source-not-logged': 1 },
+    });
+    expect(result.summary.restoresIssued).toBe(5);
+    const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
+    expect(keys.map((k) => [k, byKey[k]?.state ?? null, byKey[k]?.lastOperation ?? null])).toEqual([
+      ['six/img.jpg', 'RESTORING', 'ProcessImage'],
+      ['six/data.csv', 'RESTORING', 'SelectObject'],
+      ['six/video.mp4', 'RESTORING', 'PostProcessTask'],
+      ['six/src.bin', 'RESTORING', 'CopyObject'],
+      ['six/part-src.bin', 'RESTORING', 'UploadPartCopy'],
+      ['six/unnamed-src.bin', null, null],
+    ]);
+  });
+
+  // Defect 6 (issue 10), with the OSS emulator refusing and logging the reads as OSS does.
+  it('defect 6: a refused image-processing read, copy and part copy made through ali-oss each start one restore', async () => {
+    for (const key of ['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin']) {
+      await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'Archive' } });
+    }
+    const { uploadId } = (await client.initMultipartUpload('real/big.bin')) as { uploadId: string };
+    const reads = await readsOf(async () => {
+      await client.copy('real/copy-unlogged.bin', 'real/hidden-src.bin').catch(() => undefined);
+      // The bucket owner logs the copy-source header (PutUserDefinedLogFieldsConfig).
+      oss.configureUserDefinedLogFields(BUCKET, { headers: ['x-oss-copy-source'], params: [] });
+      await client.get('real/photo.jpg', { process: 'image/resize,w_100' }).catch(() => undefined);
+      await client.copy('real/copy.bin', 'real/src.bin').catch(() => undefined);
+      await client.uploadPartCopy('real/big.bin', uploadId, 1, '0-2', { sourceKey: 'real/part-src.bin', sourceBucketName: BUCKET }, {}).catch(() => undefined);
+      oss.configureUserDefinedLogFields(BUCKET, undefined);
+    });
+    const refused = reads.filter((r) => r.error_code === 'InvalidObjectState');
+    expect(refused.map((r) => r.operation)).toEqual(['CopyObject', 'ProcessImage', 'CopyObject', 'UploadPartCopy']);
+
+    const { result } = await ship(reads);
+    expect(result).toMatchObject({ operations: { ProcessImage: 1, CopyObject: 1, UploadPartCopy: 1 }, skipped: { 'copy-source-not-logged': 1 } });
+    const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
+    expect(['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin'].map((k) => byKey[k]?.lastOperation ?? null)).toEqual([
+      'ProcessImage',
+      'CopyObject',
+      'UploadPartCopy',
+      null,
+    ]);
+    expect(await Promise.all(['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin'].map(restoresOf))).toEqual([1, 1, 1, 0]);
   });
 });

@@ -24,8 +24,6 @@ function recording(store: StateStore) {
   const wrapped: StateStore = {
     getMany: (ids) => store.getMany(ids),
     listDue: (now, limit) => store.listDue(now, limit),
-    delete: (id, v) => store.delete(id, v),
-    addToCounters: (updates) => store.addToCounters(updates),
     create: async (r) => {
       const result = await store.create(r);
       if (result.ok) writes.push({ id: r.id, version: r.version });
@@ -92,7 +90,7 @@ describe('concurrency proof: Tablestore adapter + emulators', () => {
         source: 'access-log',
         seenAtMs: clock.nowMs(),
       }));
-      return new Coordinator({ store: wrapped, objects, clock, settings: { concurrency: 16 } }).handle(misses);
+      return new Coordinator({ store: wrapped, objects, clock, settings: { concurrency: 16 } }).request(misses);
     });
     const results = await Promise.all(invocations);
     await fetch(`${tsSettings.endpoint}/-/faults`, { method: 'DELETE' });

@@ -42,7 +42,7 @@ describe('storage events over the OSS emulator', () => {
   it('records a ColdArchive restore as RESTORED when FinishRestore arrives, before its ETA', async () => {
     const t0 = clock.nowMs();
     await client.put('cold.bin', Buffer.from('c'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
-    await coordinator.handle([miss('cold.bin')]);
+    await coordinator.request([miss('cold.bin')]);
     expect(byKey('cold.bin')).toMatchObject({ state: 'RESTORING', tier: 'Standard', etaAtMs: t0 + 5 * 3_600_000 });
 
     // Someone else raises the restore to Expedited: OSS finishes in an hour, four before our ETA.
@@ -64,7 +64,7 @@ describe('storage events over the OSS emulator', () => {
   it('invalidates the record of an object that is rewritten, and of one that is deleted', async () => {
     await client.put('rewritten.bin', Buffer.from('r'), { headers: { 'x-oss-storage-class': 'Archive' } });
     await client.put('deleted.bin', Buffer.from('d'), { headers: { 'x-oss-storage-class': 'Archive' } });
-    await coordinator.handle([miss('rewritten.bin'), miss('deleted.bin')]);
+    await coordinator.request([miss('rewritten.bin'), miss('deleted.bin')]);
     expect(byKey('rewritten.bin')?.state).toBe('RESTORING');
     events.length = 0;
 
@@ -85,7 +85,7 @@ describe('storage events over the OSS emulator', () => {
 
     // The next miss starts from a fresh HEAD: the rewritten object is Standard now.
     clock.advance(1000);
-    await coordinator.handle([miss('rewritten.bin')]);
+    await coordinator.request([miss('rewritten.bin')]);
     expect(byKey('rewritten.bin')).toMatchObject({ state: 'NOT_ARCHIVED', storageClass: 'Standard', version: 5 });
     expect(byKey('rewritten.bin')?.invalidatedAtMs).toBeUndefined();
 

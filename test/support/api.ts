@@ -8,7 +8,7 @@ import { parseAllowList } from '../../lib/policy/allow-list';
 import { type CostLimits, CostPolicy, DEFAULT_LIMITS } from '../../lib/policy/cost-policy';
 import { Coordinator } from '../../lib/restore/coordinator';
 import { DEFAULT_TIMING } from '../../lib/restore/timing';
-import { MemoryStateStore } from '../../lib/store/memory';
+import { MemoryCounterStore, MemoryStateStore } from '../../lib/store/memory';
 import { FakeObjectStore } from './fake-object-store';
 import { T0 } from './records';
 
@@ -18,7 +18,7 @@ export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: Aut
   const clock = new ManualClock(T0);
   const store = new MemoryStateStore();
   const objects = new FakeObjectStore(clock);
-  const policy = new CostPolicy({ ...DEFAULT_LIMITS, allow: parseAllowList('thaw-test'), ...options.limits }, store);
+  const policy = new CostPolicy({ ...DEFAULT_LIMITS, allow: parseAllowList('thaw-test'), ...options.limits }, new MemoryCounterStore());
   const coordinator = new Coordinator({ store, objects, policy, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms) });
   const app = createApi({
     coordinator,

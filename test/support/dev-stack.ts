@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './child-env';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,7 +25,7 @@ export interface RunningDev {
 export async function spawnDev(args: string[] = [], env: Record<string, string> = {}): Promise<RunningDev> {
   const child = spawn(process.execPath, ['lib/bin/thaw.mjs', 'dev', '--json', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -8,7 +8,5 @@ export const downStore: StateStore = {
     throw new TransientError('OTSServerBusy');
   },
   update: async () => ({ ok: false }),
-  delete: async () => false,
   listDue: async () => [],
-  addToCounters: async (updates) => updates.map(() => ({ restores: 0, bytes: 0 })),
 };

@@ -198,13 +198,31 @@ describe('HTTP API', () => {
       ['plus and percent', 'a+b%c.txt'],
       ['question mark and hash', 'what?#now'],
       ['non-ASCII', 'données/日本語/émoji-🧊.bin'],
-      ['dot segments', 'a/../b/./c'],
+      ['dots that are not whole segments', 'a/.../b/..c/.d'],
     ])('round-trips a key with %s', async (_label, key) => {
       const { call, objects } = apiUnderTest();
       objects.put(ref(key), 'Archive');
       const res = await call('POST', `/v1/restores/thaw-test/${encodeURIComponent(key)}`);
       expect(res.status).toBe(202);
       expect((await json(res)).key).toBe(key);
+    });
+
+    // Defect 5 (issue 10): ali-oss normalises "." and ".." segments in the request path but signs
+    // the key as written, so OSS refuses every call for such a key (403), and the record sat in
+    // FAILED for good while callers got 503. Refused up front instead, naming the reason.
+    it.each([
+      ['POST', 'a/../b'],
+      ['POST', './x'],
+      ['POST', 'dir/.'],
+      ['GET', 'a/../b'],
+    ])('defect 5: answers %s of the unaddressable key %s with 400 UnaddressableKey, before any work', async (method, key) => {
+      const { call, objects, store } = apiUnderTest();
+      objects.put(ref(key), 'Archive');
+      const res = await call(method, `/v1/restores/thaw-test/${encodeURIComponent(key)}`);
+      expect(res.status).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: 'UnaddressableKey', message: expect.stringContaining('"." or ".." path segment') });
+      expect(objects.calls).toEqual([]);
+      expect(store.all()).toEqual([]);
     });
 
     it('passes versionId through', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRestoreHeader, parseRestoreHeader, UnparsableRestoreHeaderError } from '../../../lib/oss/restore-header';
+import { parseRestoreHeader, UnparsableRestoreHeaderError } from '../../../lib/oss/restore-header';
 
 describe('parseRestoreHeader', () => {
   it.each([
@@ -22,15 +22,5 @@ describe('parseRestoreHeader', () => {
     ['an unparsable expiry', 'ongoing-request="false", expiry-date="tomorrow"'],
   ])('throws on %s', (_label, header) => {
     expect(() => parseRestoreHeader(header)).toThrow(UnparsableRestoreHeaderError);
-  });
-});
-
-describe('formatRestoreHeader', () => {
-  it('writes what OSS writes', () => {
-    expect(formatRestoreHeader({ kind: 'restored', expiresAtMs: Date.UTC(2017, 3, 16, 8, 12, 33) })).toBe(
-      'ongoing-request="false", expiry-date="Sun, 16 Apr 2017 08:12:33 GMT"',
-    );
-    expect(formatRestoreHeader({ kind: 'restoring' })).toBe('ongoing-request="true"');
-    expect(formatRestoreHeader({ kind: 'frozen' })).toBeUndefined();
   });
 });

@@ -1,25 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllowList, isAllowed } from '../../../lib/policy/allow-list';
 import { type CostLimits, CostPolicy, DEFAULT_LIMITS } from '../../../lib/policy/cost-policy';
-import { MemoryStateStore } from '../../../lib/store/memory';
+import type { Admission } from '../../../lib/restore/ports';
+import { MemoryCounterStore } from '../../../lib/store/memory';
 import { ref, T0 } from '../../support/records';
 
 const GIB = 2 ** 30;
 const ONE_DAY = { days: 1 } as const;
 
 function policy(limits: Partial<CostLimits> = {}) {
-  const store = new MemoryStateStore();
+  const store = new MemoryCounterStore();
   return { store, policy: new CostPolicy({ ...DEFAULT_LIMITS, allow: '*', ...limits }, store) };
 }
 
-const counter = async (store: MemoryStateStore, name: string) => (await store.addToCounters([{ name, deltas: { restores: 0, bytes: 0 } }]))[0];
+/** A refusal in one line, e.g. "deferred daily-restore-budget +86400000", for readable tables. */
+const said = (a: Admission) =>
+  a.admitted ? 'yes' : a.refusal.kind === 'deferred' ? `deferred ${a.refusal.reason} +${a.refusal.retryAtMs - T0}` : `refused ${a.refusal.reason}`;
+
+const counter = async (store: MemoryCounterStore, name: string) => (await store.addToCounters([{ name, deltas: { restores: 0, bytes: 0 } }]))[0];
 
 describe('CostPolicy', () => {
   it('admits concurrent requests up to the daily restore budget and refunds the rest', async () => {
     const { store, policy: p } = policy({ dailyRestores: 3 });
     const admissions = await Promise.all(Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, ONE_DAY, T0)));
     expect(admissions.map((a) => a.admitted)).toEqual([true, true, true, false, false]);
-    expect(admissions[3]).toEqual({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 });
+    expect(admissions[3]).toEqual({ admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 } });
     expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30 });
   });
 
@@ -30,7 +35,7 @@ describe('CostPolicy', () => {
       p.admit(ref('b'), { storageClass: 'ColdArchive', sizeBytes: 5 * GIB }, ONE_DAY, T0),
       p.admit(ref('c'), { storageClass: 'ColdArchive', sizeBytes: 4 * GIB }, ONE_DAY, T0),
     ]);
-    expect(admissions.map((a) => (a.admitted ? 'yes' : a.reason))).toEqual(['yes', 'daily-byte-budget', 'yes']);
+    expect(admissions.map(said)).toEqual(['yes', 'deferred daily-byte-budget +86400000', 'yes']);
   });
 
   it('counts what other workers spent before', async () => {
@@ -57,15 +62,14 @@ describe('CostPolicy', () => {
     const admissions = await Promise.all(
       Array.from({ length: 3 }, (_, i) => p.admit(ref(`r${i}`), { storageClass: 'Archive', sizeBytes: 1 }, ONE_DAY, T0 + 500)),
     );
-    expect(admissions.map((a) => (a.admitted ? 'yes' : `${a.reason} ${a.retryAtMs - T0}`))).toEqual(['yes', 'yes', 'rate-limit 1000']);
+    expect(admissions.map(said)).toEqual(['yes', 'yes', 'deferred rate-limit +1000']);
   });
 
-  it('refuses objects over the size limit without touching the counters', async () => {
+  it('refuses (not defers) objects over the size limit, without touching the counters', async () => {
     const { store, policy: p } = policy({ maxObjectBytes: 100 });
     expect(await p.admit(ref('big'), { storageClass: 'Archive', sizeBytes: 101 }, ONE_DAY, T0)).toEqual({
       admitted: false,
-      reason: 'object-too-large',
-      retryAtMs: T0 + 86_400_000,
+      refusal: { kind: 'refused', reason: 'object-too-large' },
     });
     expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0 });
   });
@@ -83,7 +87,7 @@ describe('CostPolicy', () => {
   it.each([
     ['ColdArchive', 'Standard', { admitted: true, params: { days: 1, tier: 'Bulk' } }],
     ['ColdArchive', 'Bulk', { admitted: true, params: { days: 1, tier: 'Bulk' } }],
-    ['DeepColdArchive', 'Standard', { admitted: false, reason: 'tier-not-allowed', retryAtMs: T0 + 86_400_000 }],
+    ['DeepColdArchive', 'Standard', { admitted: false, refusal: { kind: 'refused', reason: 'tier-not-allowed' } }],
     ['Archive', undefined, { admitted: true, params: { days: 1 } }],
   ] as const)('with only Bulk allowed, %s at %s → %j', async (storageClass, tier, expected) => {
     const { policy: p } = policy({ maxTier: 'Bulk' });

@@ -8,7 +8,7 @@ import type { RestorePolicy, StateStore, WriteResult } from '../../../lib/restor
 import { MemoryStateStore } from '../../../lib/store/memory';
 import { downStore } from '../../support/down-store';
 import { FakeObjectStore } from '../../support/fake-object-store';
-import { ref, T0 } from '../../support/records';
+import { record, ref, T0 } from '../../support/records';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -48,7 +48,7 @@ describe('Coordinator', () => {
   describe('duplicates', () => {
     it('restores an object once for 1,000 misses in one batch', async () => {
       objects.put(ref('a.parquet'), 'Archive', 4096);
-      const { summary } = await coordinator.handle(Array.from({ length: 1000 }, () => miss('a.parquet')));
+      const { summary } = await coordinator.request(Array.from({ length: 1000 }, () => miss('a.parquet')));
 
       expect(objects.count('restore')).toBe(1);
       expect(summary).toMatchObject({ seen: 1000, invalid: 0, distinct: 1, restoresIssued: 1, deduplicated: 999 });
@@ -68,11 +68,11 @@ describe('Coordinator', () => {
 
     it('makes no OSS call and no write for an object already RESTORING', async () => {
       objects.put(ref('a'), 'ColdArchive');
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       const before = objects.calls.length;
 
       clock.advance(10 * MIN);
-      const { summary } = await coordinator.handle([miss('a'), miss('a')]);
+      const { summary } = await coordinator.request([miss('a'), miss('a')]);
 
       expect(objects.calls.length).toBe(before);
       expect((await stored('a'))?.version).toBe(2);
@@ -82,7 +82,7 @@ describe('Coordinator', () => {
     it('restores each of 100 objects once across 20 concurrent batches', async () => {
       const keys = Array.from({ length: 100 }, (_, i) => `obj-${i}`);
       for (const k of keys) objects.put(ref(k), 'Archive');
-      const batches = Array.from({ length: 20 }, () => make().handle(keys.map((k) => miss(k))));
+      const batches = Array.from({ length: 20 }, () => make().request(keys.map((k) => miss(k))));
       const results = await Promise.all(batches);
 
       expect(objects.count('restore')).toBe(100);
@@ -93,7 +93,7 @@ describe('Coordinator', () => {
     it('treats versions of one key as different objects', async () => {
       objects.put(ref('v', 'thaw-test', 'v1'), 'Archive');
       objects.put(ref('v', 'thaw-test', 'v2'), 'Archive');
-      await coordinator.handle([miss('v', { versionId: 'v1' }), miss('v', { versionId: 'v2' }), miss('v', { versionId: 'v1' })]);
+      await coordinator.request([miss('v', { versionId: 'v1' }), miss('v', { versionId: 'v2' }), miss('v', { versionId: 'v1' })]);
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual(['thaw-test/v?versionId=v1', 'thaw-test/v?versionId=v2']);
     });
   });
@@ -106,22 +106,22 @@ describe('Coordinator', () => {
       ['an object restoring by someone else', 'ColdArchive', { kind: 'restoring' }, { state: 'RESTORING', etaAtMs: T0 + 5 * HOUR }],
     ] as const)('%s', async (_label, storageClass, restore, expected) => {
       objects.put(ref('x'), storageClass, 10, restore);
-      await coordinator.handle([miss('x')]);
+      await coordinator.request([miss('x')]);
       expect(objects.count('restore')).toBe(0);
       expect(await stored('x')).toMatchObject(expected);
     });
 
     it('records NOT_FOUND for a missing object and re-checks only after a minute', async () => {
-      await coordinator.handle([miss('ghost')]);
+      await coordinator.request([miss('ghost')]);
       expect(await stored('ghost')).toMatchObject({ state: 'NOT_FOUND', retryAtMs: T0 + MIN });
 
       clock.advance(MIN - 1);
-      await coordinator.handle([miss('ghost')]);
+      await coordinator.request([miss('ghost')]);
       expect(objects.count('head')).toBe(1);
 
       objects.put(ref('ghost'), 'Archive');
       clock.advance(1);
-      await coordinator.handle([miss('ghost')]);
+      await coordinator.request([miss('ghost')]);
       expect(await stored('ghost')).toMatchObject({ state: 'RESTORING' });
     });
   });
@@ -131,7 +131,7 @@ describe('Coordinator', () => {
       objects.put(ref('arch'), 'Archive');
       objects.put(ref('cold'), 'ColdArchive');
       objects.put(ref('deep'), 'DeepColdArchive');
-      await coordinator.handle([
+      await coordinator.request([
         miss('arch', { request: { days: 30, tier: 'Expedited' } }),
         miss('cold', { request: { days: 30, tier: 'Bulk' } }),
         miss('deep', { request: { tier: 'Bulk' } }),
@@ -148,9 +148,9 @@ describe('Coordinator', () => {
 
     it('raises a running ColdArchive restore to a faster tier, bringing the ETA forward', async () => {
       objects.put(ref('cold'), 'ColdArchive');
-      await coordinator.handle([miss('cold')]);
+      await coordinator.request([miss('cold')]);
       clock.advance(10 * MIN);
-      await coordinator.handle([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
+      await coordinator.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
 
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params?.tier)).toEqual(['Standard', 'Expedited']);
       // The fake answers 409 to the second call (already restoring): the record keeps its start.
@@ -162,7 +162,7 @@ describe('Coordinator', () => {
     it('retries a HEAD that failed twice and restores', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new TransientError('503'), new TransientError('503'));
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a')]);
       expect(summary.restoresIssued).toBe(1);
       expect(objects.count('head')).toBe(3);
     });
@@ -170,7 +170,7 @@ describe('Coordinator', () => {
     it('records FAILED with a retry time once retries run out, and tries again after it', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.restore.push(...Array.from({ length: 4 }, () => new TransientError('RestoreObject: 503 ServiceUnavailable')));
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a')]);
 
       expect(summary).toMatchObject({ failed: 1, restoresIssued: 0 });
       expect(objects.count('restore')).toBe(4);
@@ -183,18 +183,18 @@ describe('Coordinator', () => {
         retryAtMs: T0 + 525 + 22_500,
       });
 
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(objects.count('restore')).toBe(4);
 
       clock.set(failed!.retryAtMs!);
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', attempts: 0, lastError: undefined });
     });
 
     it('does not retry past the deadline', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new TransientError('timeout'), new TransientError('timeout'));
-      await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 12_050 });
+      await coordinator.request([miss('a')], { deadlineAtMs: T0 + 12_050 });
       // Margin 2 s and a 10 s call leave 50 ms: the first backoff (75 ms) does not fit.
       expect(objects.count('head')).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'FAILED', attempts: 1 });
@@ -202,7 +202,7 @@ describe('Coordinator', () => {
 
     it('starts nothing when not even one OSS call fits before the deadline', async () => {
       objects.put(ref('a'), 'Archive');
-      const { summary } = await coordinator.handle([miss('a')], { deadlineAtMs: T0 + 12_000 });
+      const { summary } = await coordinator.request([miss('a')], { deadlineAtMs: T0 + 12_000 });
       expect(summary.unstarted).toBe(1);
       expect(objects.calls).toEqual([]);
       expect(await stored('a')).toBeUndefined();
@@ -224,7 +224,7 @@ describe('Coordinator', () => {
         random: () => 0.5,
         sleep: async (ms) => clock.advance(ms),
       });
-      await slow.handle([miss('a')]);
+      await slow.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
       expect(await stored('a')).toMatchObject({ state: 'FAILED', lastError: expect.stringMatching(/^Transient: no time left/) });
     });
@@ -236,7 +236,7 @@ describe('Coordinator', () => {
     it('records a denied credential as FAILED and waits the longest before trying again', async () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new AccessDeniedError('HeadObject thaw-test/a: 403 InvalidAccessKeyId'));
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(objects.count('head')).toBe(1);
       expect(await stored('a')).toMatchObject({
         state: 'FAILED',
@@ -263,11 +263,11 @@ describe('Coordinator', () => {
       });
       objects.objects.get('thaw-test/a')!.restore = { kind: 'restoring' };
 
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(objects.count('head')).toBe(0);
 
       clock.advance(MIN);
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
       expect(summary.alreadyRestoring).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', version: 3 });
@@ -280,11 +280,9 @@ describe('Coordinator', () => {
         getMany: (ids) => store.getMany(ids),
         create: (r) => store.create(r),
         update: async (r): Promise<WriteResult> => (r.state === 'CLAIMED' ? store.update(r) : { ok: false }),
-        delete: (id, v) => store.delete(id, v),
         listDue: (now, limit) => store.listDue(now, limit),
-        addToCounters: (updates) => store.addToCounters(updates),
       };
-      const { outcomes } = await make({ store: racing }).handle([miss('a')]);
+      const { outcomes } = await make({ store: racing }).request([miss('a')]);
       expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
     });
 
@@ -303,17 +301,17 @@ describe('Coordinator', () => {
           restore: objects.restore.bind(objects),
         };
         void new Coordinator({ store, objects: slowObjects, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms), settings: { workerId: 'A' } })
-          .handle([miss('a')])
+          .request([miss('a')])
           .then((r) => (resultA = r));
       });
-      let resultA: Awaited<ReturnType<Coordinator['handle']>> | undefined;
+      let resultA: Awaited<ReturnType<Coordinator['request']>> | undefined;
       await aHeadStarted;
 
       // The object is rewritten as Standard; the event invalidates the record; worker B handles a new miss.
       objects.put(ref('a'), 'Standard');
       const { invalidateRecord } = await import('../../../lib/restore/invalidate');
       expect(await invalidateRecord(store, recordId(ref('a')), clock.nowMs())).toBe(true);
-      await make({ settings: { workerId: 'B' } }).handle([miss('a')]);
+      await make({ settings: { workerId: 'B' } }).request([miss('a')]);
       expect(await stored('a')).toMatchObject({ state: 'NOT_ARCHIVED', version: 4 });
 
       releaseA();
@@ -323,7 +321,7 @@ describe('Coordinator', () => {
     });
 
     it('reports the object unrecorded when the store cannot take the claim', async () => {
-      const { summary } = await make({ store: downStore }).handle([miss('a')]);
+      const { summary } = await make({ store: downStore }).request([miss('a')]);
       expect(summary.unrecorded).toBe(1);
       expect(objects.calls).toEqual([]);
     });
@@ -344,37 +342,270 @@ describe('Coordinator', () => {
           leaseUntilMs: undefined,
         }),
       });
-      await coordinator.handle([miss('cold')]);
+      await coordinator.request([miss('cold')]);
       expect(await stored('cold')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0, etaAtMs: T0 + 5 * HOUR, retryAtMs: T0 + 5 * HOUR });
     });
 
     it('looks again at a RESTORED record when a read failed after it, at most once a minute', async () => {
       objects.put(ref('r'), 'Archive', 1, { kind: 'restored', expiresAtMs: T0 + 24 * HOUR });
-      await coordinator.handle([miss('r')]);
+      await coordinator.request([miss('r')]);
       // Someone cleaned the restored copy up early; reads fail again.
       objects.objects.get('thaw-test/r')!.restore = { kind: 'frozen' };
       clock.advance(30_000);
-      await coordinator.handle([miss('r', { seenAtMs: clock.nowMs() })]);
+      await coordinator.request([miss('r', { seenAtMs: clock.nowMs() })]);
       expect(objects.count('head')).toBe(1);
       clock.advance(30_000);
       // An access log replaying a read from before the record: no evidence, no HEAD.
-      await coordinator.handle([miss('r', { seenAtMs: T0 - 1 })]);
+      await coordinator.request([miss('r', { seenAtMs: T0 - 1 })]);
       expect(objects.count('head')).toBe(1);
-      const { summary } = await coordinator.handle([miss('r', { seenAtMs: clock.nowMs() })]);
+      const { summary } = await coordinator.request([miss('r', { seenAtMs: clock.nowMs() })]);
       expect(summary.restoresIssued).toBe(1);
     });
   });
 
   describe('expiry', () => {
-    it('restores again once a restored copy has expired', async () => {
+    it('restores again once a restored copy has expired and a read fails after that', async () => {
       objects.put(ref('a'), 'Archive', 10, { kind: 'restored', expiresAtMs: T0 + HOUR });
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       expect(await stored('a')).toMatchObject({ state: 'RESTORED', expiresAtMs: T0 + HOUR });
 
       clock.set(T0 + HOUR);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
-      const { summary } = await coordinator.handle([miss('a')]);
+      const { summary } = await coordinator.request([miss('a', { seenAtMs: T0 + HOUR })]);
       expect(summary.restoresIssued).toBe(1);
+    });
+
+    // Defect 3 (issue 10): a late or replayed miss from before the copy expired was served by that
+    // cycle; it must not start (and bill) a second one.
+    it('defect 3: starts no new cycle for misses seen before the copy expired, however late they arrive', async () => {
+      objects.put(ref('a'), 'Archive');
+      await coordinator.request([miss('a', { seenAtMs: T0 })]);
+      clock.advance(MIN);
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'restored', expiresAtMs: T0 + MIN + 24 * HOUR };
+      await coordinator.refresh([ref('a')]);
+      expect(await stored('a')).toMatchObject({ state: 'RESTORED', requestedAtMs: T0, expiresAtMs: T0 + MIN + 24 * HOUR });
+
+      // Two days on the copy is gone; an access-log range from before the cycle is replayed, and
+      // a read from during it arrives late.
+      clock.set(T0 + 48 * HOUR);
+      objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
+      const replay = await coordinator.request([miss('a', { seenAtMs: T0 - HOUR }), miss('a', { seenAtMs: T0 + 30 * MIN })]);
+      expect(replay.summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(objects.count('restore')).toBe(1);
+      expect(objects.count('head')).toBe(2);
+
+      // A read that failed after the expiry does start the next cycle.
+      const fresh = await coordinator.request([miss('a', { seenAtMs: T0 + MIN + 24 * HOUR })]);
+      expect(fresh.summary.restoresIssued).toBe(1);
+      expect(await stored('a')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0 + 48 * HOUR });
+    });
+
+    it("defect 3: a sweep that finds a restore's copy already gone records it expired, and restores nothing", async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      await coordinator.request([miss('cold', { seenAtMs: T0 })]);
+      // Nobody looked for three days (the sweeper was down); OSS restored it and the copy expired.
+      clock.set(T0 + 72 * HOUR);
+      objects.objects.get('thaw-test/cold')!.restore = { kind: 'frozen' };
+      const { summary } = await coordinator.request([miss('cold', { source: 'sweeper', seenAtMs: clock.nowMs() })]);
+      expect(summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORED', requestedAtMs: T0, expiresAtMs: T0 + 72 * HOUR });
+    });
+  });
+
+  // Defect 1 (issue 10): an object is (bucket, key, the version OSS resolves). A failed GET without
+  // a versionId and one naming the current version read the same object version: one record of
+  // its restore, one RestoreObject.
+  describe('versioned objects', () => {
+    const current = () => store.all().find((r) => r.key === 'v.bin' && r.versionId === '');
+    const version = (id: string) => store.all().find((r) => r.key === 'v.bin' && r.versionId === id);
+
+    it('defect 1: restores once for misses with and without the current version id in one batch', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      const { summary, outcomes } = await coordinator.request([miss('v.bin'), miss('v.bin', { versionId: 'CAEQv1' }), miss('v.bin')]);
+      expect(objects.count('restore')).toBe(1);
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual(['thaw-test/v.bin?versionId=CAEQv1']);
+      expect(summary).toMatchObject({ seen: 3, distinct: 1, restoresIssued: 1 });
+      expect(outcomes.map((o) => o.record?.versionId)).toEqual(['CAEQv1']);
+      expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', storageClass: 'Archive' });
+    });
+
+    it('defect 1: restores once when the miss without a version id comes first, and later misses of either kind cost nothing', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
+      await coordinator.request([miss('v.bin')]);
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1', retryAtMs: T0 + 10 * MIN });
+      expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', tier: 'Standard' });
+      const calls = objects.calls.length;
+
+      clock.advance(MIN);
+      const { summary } = await coordinator.request([
+        miss('v.bin', { seenAtMs: clock.nowMs() }),
+        miss('v.bin', { versionId: 'CAEQv1', seenAtMs: clock.nowMs() }),
+      ]);
+      expect(summary).toMatchObject({ distinct: 1, alreadyRestoring: 1, restoresIssued: 0 });
+      expect(objects.calls.length).toBe(calls);
+      expect(objects.count('restore')).toBe(1);
+    });
+
+    it('defect 1: restores once when the miss naming the version comes first', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
+      await coordinator.request([miss('v.bin', { versionId: 'CAEQv1' })]);
+      clock.advance(MIN);
+      const { outcomes } = await coordinator.request([miss('v.bin', { seenAtMs: clock.nowMs() })]);
+      // One HEAD to learn the current version; its record is already RESTORING, so no restore.
+      expect(objects.count('restore')).toBe(1);
+      expect(outcomes[0]).toMatchObject({ result: 'restoring', record: { versionId: 'CAEQv1', state: 'RESTORING' } });
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1' });
+    });
+
+    it('looks up the current version again after a while, and follows a new one', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      await coordinator.request([miss('v.bin')]);
+      // A new version was written and its event got lost: after ten minutes a miss HEADs the key again.
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv2'), 'Archive');
+      clock.advance(10 * MIN);
+      await coordinator.request([miss('v.bin', { seenAtMs: clock.nowMs() })]);
+      expect(current()).toMatchObject({ currentVersionId: 'CAEQv2' });
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual([
+        'thaw-test/v.bin?versionId=CAEQv1',
+        'thaw-test/v.bin?versionId=CAEQv2',
+      ]);
+    });
+
+    it('looks up the current version at once after an object event invalidated the record', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      await coordinator.request([miss('v.bin')]);
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv2'), 'Archive');
+      clock.advance(1000);
+      const { invalidateRecord } = await import('../../../lib/restore/invalidate');
+      expect(await invalidateRecord(store, current()!.id, clock.nowMs())).toBe(true);
+      await coordinator.request([miss('v.bin', { seenAtMs: clock.nowMs() })]);
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv2' });
+      expect(version('CAEQv2')).toMatchObject({ state: 'RESTORING' });
+    });
+
+    it('keeps a restore that the record of a versioned key tracked before versions were told apart', async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive', 100, { kind: 'restoring' });
+      // Written by the first release: the record of the key without a versionId holds the restore.
+      await store.create(
+        record('v.bin', {
+          state: 'RESTORING',
+          storageClass: 'ColdArchive',
+          tier: 'Expedited',
+          requestedAtMs: T0 - HOUR,
+          etaAtMs: T0,
+          retryAtMs: T0,
+          leaseUntilMs: undefined,
+        }),
+      );
+      await coordinator.request([miss('v.bin')]);
+      expect(objects.count('restore')).toBe(0);
+      expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0 - HOUR, etaAtMs: T0 });
+      expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1' });
+    });
+
+    it("answers a status read without a version id from the current version's record", async () => {
+      objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
+      await coordinator.request([miss('v.bin')]);
+      const { outcomes } = await coordinator.refresh([ref('v.bin')]);
+      expect(outcomes[0]).toMatchObject({ result: 'restoring', record: { versionId: 'CAEQv1' } });
+      expect(objects.count('head')).toBe(1);
+    });
+  });
+
+  // Defect 2 (issue 10): a raise the budget refuses must not turn a running restore into DEFERRED
+  // (429 until midnight, while OSS finishes and the object is readable).
+  describe('raising the tier of a running restore', () => {
+    const budget = (restoresLeft: number): RestorePolicy => {
+      let left = restoresLeft;
+      return {
+        inScope: () => true,
+        clampRequest: (r) => r,
+        admit: async (_r, _o, params) =>
+          left-- > 0
+            ? { admitted: true, params }
+            : { admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR } },
+      };
+    };
+
+    it("defect 2: keeps the restore's state, tier, ETA and checks when the budget refuses a raise, and says so", async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      const c = make({ policy: budget(1) });
+      await c.request([miss('cold', { source: 'http' })]);
+      const before = await stored('cold');
+      expect(before).toMatchObject({ state: 'RESTORING', tier: 'Standard', requestedAtMs: T0, etaAtMs: T0 + 5 * HOUR, retryAtMs: T0 + 5 * HOUR });
+
+      clock.advance(10 * MIN);
+      const { outcomes } = await c.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
+      expect(outcomes[0]).toMatchObject({ result: 'restoring', raiseRefused: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR } });
+      expect(objects.count('restore')).toBe(1);
+      expect(await stored('cold')).toMatchObject({
+        state: 'RESTORING',
+        tier: 'Standard',
+        requestedAtMs: T0,
+        etaAtMs: T0 + 5 * HOUR,
+        retryAtMs: T0 + 5 * HOUR,
+        reason: undefined,
+      });
+
+      // OSS finishes at the original ETA; the record follows, nobody is told to wait for midnight.
+      clock.set(T0 + 5 * HOUR);
+      objects.objects.get('thaw-test/cold')!.restore = { kind: 'restored', expiresAtMs: T0 + 29 * HOUR };
+      await c.refresh([ref('cold')]);
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORED', tier: 'Standard', expiresAtMs: T0 + 29 * HOUR });
+    });
+
+    it("defect 2: a granted raise keeps the cycle's start and brings the ETA forward", async () => {
+      objects.put(ref('cold'), 'ColdArchive');
+      await coordinator.request([miss('cold')]);
+      clock.advance(10 * MIN);
+      const { outcomes } = await coordinator.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
+      expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params?.tier)).toEqual(['Standard', 'Expedited']);
+      expect(outcomes[0]?.result).toBe('restore-started');
+      expect(await stored('cold')).toMatchObject({ state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0, etaAtMs: T0 + 10 * MIN + HOUR });
+    });
+  });
+
+  // Defect 5 (issue 10): ali-oss normalises "." and ".." segments in the path but signs the key as
+  // written, so OSS answers 403 to every call and the record sat in FAILED for good.
+  it('defect 5: refuses a key with "." or ".." segments without any OSS call, for good', async () => {
+    const { summary } = await coordinator.request([miss('a/../b'), miss('./x'), miss('dir/.')]);
+    expect(objects.calls).toEqual([]);
+    expect(summary).toMatchObject({ refused: 3, failed: 0 });
+    expect(await stored('a/../b')).toMatchObject({ state: 'REFUSED', reason: 'unaddressable-key', retryAtMs: undefined });
+    clock.advance(365 * 24 * HOUR);
+    const again = await coordinator.request([miss('a/../b', { seenAtMs: clock.nowMs() })]);
+    expect(again.summary).toMatchObject({ refused: 1 });
+    expect((await stored('a/../b'))?.version).toBe(2);
+  });
+
+  describe('records the first release wrote', () => {
+    it('treats DEFERRED frozen-again as an expired copy: a read after it restores, an older one does not', async () => {
+      objects.put(ref('old'), 'Archive');
+      store.putStored({
+        ...record('old', { leaseUntilMs: undefined, leaseOwner: undefined }),
+        state: 'DEFERRED',
+        reason: 'frozen-again',
+        updatedAtMs: T0 - MIN,
+        version: 3,
+      });
+      await coordinator.request([miss('old', { seenAtMs: T0 - 2 * MIN })]);
+      expect(objects.calls).toEqual([]);
+      await coordinator.request([miss('old', { seenAtMs: T0 })]);
+      expect(await stored('old')).toMatchObject({ state: 'RESTORING', version: 5, reason: undefined });
+    });
+
+    it('treats DEFERRED object-too-large as REFUSED, looked at again after its retry time', async () => {
+      objects.put(ref('big'), 'Archive', 10);
+      store.putStored({
+        ...record('big', { leaseUntilMs: undefined, leaseOwner: undefined }),
+        state: 'DEFERRED',
+        reason: 'object-too-large',
+        retryAtMs: T0 + HOUR,
+      });
+      expect((await coordinator.request([miss('big')])).summary.refused).toBe(1);
+      clock.set(T0 + HOUR);
+      await coordinator.request([miss('big', { seenAtMs: clock.nowMs() })]);
+      expect(await stored('big')).toMatchObject({ state: 'RESTORING' });
     });
   });
 
@@ -385,7 +616,7 @@ describe('Coordinator', () => {
         clampRequest: (r) => r,
         admit: async (_r, _o, params) => ({ admitted: true, params }),
       };
-      const { summary } = await make({ policy }).handle([miss('a'), miss('a')]);
+      const { summary } = await make({ policy }).request([miss('a'), miss('a')]);
       expect(summary).toMatchObject({ outOfScope: 1, deduplicated: 0 });
       expect(store.all()).toEqual([]);
       expect(objects.calls).toEqual([]);
@@ -396,9 +627,9 @@ describe('Coordinator', () => {
       const policy: RestorePolicy = {
         inScope: () => true,
         clampRequest: (r) => r,
-        admit: async () => ({ admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR }),
+        admit: async () => ({ admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR } }),
       };
-      const { summary } = await make({ policy }).handle([miss('big')]);
+      const { summary } = await make({ policy }).request([miss('big')]);
       expect(summary.deferred).toBe(1);
       expect(objects.count('restore')).toBe(0);
       expect(await stored('big')).toMatchObject({ state: 'DEFERRED', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR });
@@ -408,7 +639,7 @@ describe('Coordinator', () => {
   describe('bad input', () => {
     it('counts invalid misses and still handles the valid ones in the batch', async () => {
       objects.put(ref('ok'), 'Archive');
-      const { summary, invalid } = await coordinator.handle([
+      const { summary, invalid } = await coordinator.request([
         miss('ok'),
         miss('', {}),
         { ...miss('x'), bucket: 'Bad_Bucket' },
@@ -424,18 +655,18 @@ describe('Coordinator', () => {
   describe('refresh mode', () => {
     it('only checks a restore past its ETA and never calls RestoreObject', async () => {
       objects.put(ref('a'), 'Archive');
-      await coordinator.handle([miss('a')]);
+      await coordinator.request([miss('a')]);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'restored', expiresAtMs: T0 + 25 * HOUR };
 
-      const early = await coordinator.handle([miss('a', { source: 'http' })], { mode: 'refresh' });
+      const early = await coordinator.refresh([ref('a')]);
       expect(early.outcomes[0]?.result).toBe('restoring');
 
       clock.advance(MIN);
-      const late = await coordinator.handle([miss('a', { source: 'http' })], { mode: 'refresh' });
+      const late = await coordinator.refresh([ref('a')]);
       expect(late.outcomes[0]?.record).toMatchObject({ state: 'RESTORED', expiresAtMs: T0 + 25 * HOUR });
       expect(objects.count('restore')).toBe(1);
 
-      const untracked = await coordinator.handle([miss('b', { source: 'http' })], { mode: 'refresh' });
+      const untracked = await coordinator.refresh([ref('b')]);
       expect(untracked.outcomes[0]?.result).toBe('untracked');
       expect(objects.count('head')).toBe(2);
     });

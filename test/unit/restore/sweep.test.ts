@@ -119,10 +119,12 @@ describe('sweep keeps what was asked for', () => {
         inScope: () => true,
         clampRequest: (r) => r,
         admit: async (_r, _o, params, nowMs) =>
-          nowMs < T0 + 1000 ? { admitted: false, reason: 'daily-restore-budget', retryAtMs: T0 + 1000 } : { admitted: true, params },
+          nowMs < T0 + 1000
+            ? { admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 1000 } }
+            : { admitted: true, params },
       },
     });
-    await coordinator.handle([{ bucket: 'thaw-test', key: 'cold', source: 'http', seenAtMs: T0, request: { days: 7, tier: 'Bulk' } }]);
+    await coordinator.request([{ bucket: 'thaw-test', key: 'cold', source: 'http', seenAtMs: T0, request: { days: 7, tier: 'Bulk' } }]);
     expect((await store.getMany([recordId(ref('cold'))])).get(recordId(ref('cold')))).toMatchObject({ state: 'DEFERRED', days: 7, tier: 'Bulk' });
 
     clock.set(T0 + 1000);

@@ -1,0 +1,87 @@
+// Issue 10's outside checks at the edges of a restore cycle, against `thaw dev --json` in its own
+// process, with the real SDKs: a versioned object read with and without its version id, and a
+// tier raise the budget refuses. Time runs 3,600× faster (ColdArchive Standard: 5 s).
+import OSS from 'ali-oss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDev, spawnDev } from '../support/dev-stack';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const VERSIONED = 'thaw-versioned';
+
+describe('restore cycles against thaw dev', () => {
+  let dev: RunningDev;
+  let demo: OSS;
+  let versioned: OSS;
+
+  const url = (bucket: string, key: string, versionId?: string) =>
+    `${dev.info.api}/v1/restores/${bucket}/${encodeURIComponent(key)}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
+  const call = (method: string, target: string, body?: unknown) =>
+    fetch(target, {
+      method,
+      headers: { authorization: `Bearer ${dev.info.apiToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  const restoresOf = async (bucket: string, key: string) =>
+    ((await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
+
+  beforeAll(async () => {
+    // One restore a day per bucket, and Expedited allowed, so a raise has to ask the budget.
+    dev = await spawnDev(['--time-scale', '3600'], { THAW_ALLOW: `thaw-demo,${VERSIONED}`, THAW_DAILY_RESTORES: '1', THAW_MAX_TIER: 'Expedited' });
+    const creds = { endpoint: dev.info.oss.endpoint, accessKeyId: dev.info.oss.accessKeyId, accessKeySecret: dev.info.oss.accessKeySecret };
+    demo = new OSS({ ...creds, bucket: 'thaw-demo' });
+    versioned = new OSS({ ...creds, bucket: VERSIONED });
+    await versioned.putBucket(VERSIONED);
+    // @types/ali-oss lacks putBucketVersioning; ali-oss 6 has it.
+    await (versioned as unknown as { putBucketVersioning(name: string, status: string): Promise<unknown> }).putBucketVersioning(VERSIONED, 'Enabled');
+  });
+  afterAll(async () => {
+    expect(await dev?.stop()).toBe(0);
+  });
+
+  // Defect 1 (issue 10).
+  it('gives a versioned object read with and without its version id one RestoreObject in total', async () => {
+    const put = await versioned.put('docs/v.bin', Buffer.from('v'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    const versionId = (put.res.headers as Record<string, string>)['x-oss-version-id']!;
+    expect(versionId).toBeTruthy();
+
+    const without = await call('POST', url(VERSIONED, 'docs/v.bin'));
+    const withVersion = await call('POST', url(VERSIONED, 'docs/v.bin', versionId));
+    // At this time scale an Archive restore takes 17 ms: the second answer may already be 200.
+    expect(without.status).toBe(202);
+    expect([200, 202]).toContain(withVersion.status);
+    expect(((await without.json()) as Json).versionId).toBe(versionId);
+    expect(((await withVersion.json()) as Json).versionId).toBe(versionId);
+    expect(await restoresOf(VERSIONED, 'docs/v.bin')).toBe(1);
+
+    const status = (await (await call('GET', url(VERSIONED, 'docs/v.bin'))).json()) as Json;
+    expect(status).toMatchObject({ versionId, state: expect.stringMatching(/^(RESTORING|RESTORED)$/) });
+  });
+
+  // Defect 2 (issue 10).
+  it('keeps a budget-refused raise RESTORING at the original tier, then RESTORED', async () => {
+    await demo.put('e2e/cold-raise.bin', Buffer.from('cold'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
+    const first = await call('POST', url('thaw-demo', 'e2e/cold-raise.bin'));
+    expect(first.status).toBe(202);
+    const started = (await first.json()) as Json;
+    expect(started).toMatchObject({ state: 'RESTORING', tier: 'Standard' });
+
+    const raise = await call('POST', url('thaw-demo', 'e2e/cold-raise.bin'), { tier: 'Expedited' });
+    expect(raise.status).toBe(202);
+    const body = (await raise.json()) as Json;
+    expect(body).toMatchObject({ state: 'RESTORING', tier: 'Standard', requestedAt: started.requestedAt, etaAt: started.etaAt });
+    expect(body.raise).toMatchObject({ tier: 'Expedited', refused: 'daily-restore-budget' });
+    expect(Number(raise.headers.get('retry-after'))).toBeLessThanOrEqual(6);
+
+    // The Standard restore finishes (5 s scaled); the record follows it, at its own tier.
+    let after = await call('GET', url('thaw-demo', 'e2e/cold-raise.bin'));
+    for (const until = Date.now() + 20_000; after.status !== 200 && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await call('GET', url('thaw-demo', 'e2e/cold-raise.bin'));
+    }
+    expect(after.status).toBe(200);
+    expect((await after.json()) as Json).toMatchObject({ state: 'RESTORED', tier: 'Standard' });
+    expect(await restoresOf('thaw-demo', 'e2e/cold-raise.bin')).toBe(1);
+  });
+});
