@@ -25,6 +25,7 @@ const STACK_OPTIONS = {
   'tablestore-endpoint': { type: 'string' },
   'sls-endpoint': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  'build-dir': { type: 'string' },
 } as const;
 
 const out = (text: string) => process.stdout.write(text);
@@ -68,7 +69,7 @@ async function stackOptions(values: StackValues, env: NodeJS.ProcessEnv): Promis
 /** `thaw deploy [--dry-run] [--endpoint URL --account-id ID --region R] [--parameters FILE] [--parameter K=V …] [--role Id=ARN …]` */
 export async function deployCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values } = parseArgs({ args: argv, strict: true, options: STACK_OPTIONS });
-  await deployStack(await stackOptions(values, env));
+  await deployStack({ ...(await stackOptions(values, env)), buildDir: values['build-dir'] });
 }
 
 /** `thaw destroy [--yes] [--delete-tables] [--dry-run] …` */
@@ -107,6 +108,7 @@ export async function packageCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       region: { type: 'string' },
       output: { type: 'string', default: defaultOutput(ROOT) },
       'omit-eventbridge': { type: 'boolean', default: false },
+      'build-dir': { type: 'string' },
     },
   });
   if (!values.bucket) throw new UsageError('usage: thaw package --bucket B [--prefix P] [--oss-endpoint URL] [--output FILE]');
@@ -119,6 +121,7 @@ export async function packageCommand(argv: string[], env: NodeJS.ProcessEnv = pr
     credentials: credentialsFrom(undefined, env),
     output: values.output,
     omitEventBridge: values['omit-eventbridge'],
+    buildDir: values['build-dir'],
     out,
   });
 }

@@ -38,6 +38,11 @@ export interface FcApiOptions {
   readonly log: Logger;
   /** What GET /-/stack answers. */
   readonly stackInfo?: () => unknown;
+  /**
+   * Fault injection for tests: asked once per signed request, before (`when: 'before'`) and after
+   * (`'after'`: the change landed, the answer is lost) it is handled; an error returned is answered instead.
+   */
+  readonly fault?: (request: { method: string; path: string; when: 'before' | 'after' }) => FcApiError | undefined;
 }
 
 export function fcApiServer(options: FcApiOptions): Server {
@@ -56,7 +61,7 @@ async function handle(options: FcApiOptions, req: IncomingMessage, res: ServerRe
   const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
   const method = req.method ?? 'GET';
 
-  if (method === 'GET' && path === '/-/stack' && options.stackInfo) return json(res, 200, options.stackInfo());
+  if (method === 'GET' && path === '/-/stack' && options.stackInfo) return writeJson(res, 200, options.stackInfo());
   const code = /^\/-\/code\/([^/]+)\/([^/]+)$/.exec(path);
   if (method === 'GET' && code) {
     const { code: zip } = options.model.getFunctionCode(decode(code[1]!), decode(code[2]!));
@@ -82,6 +87,38 @@ async function handle(options: FcApiOptions, req: IncomingMessage, res: ServerRe
     throw fcErrors.invalidArgument('Content-MD5 does not match the body');
   }
   if (!path.startsWith(`${PREFIX}/services`)) throw fcErrors.pathNotSupported(method, path);
+  const before = options.fault?.({ method, path, when: 'before' });
+  if (before) throw before;
+  if (options.fault) {
+    // Handle the request, then ask whether its answer gets lost.
+    const answer = await route(options, req, res, method, path, query, body);
+    const after = options.fault({ method, path, when: 'after' });
+    if (after) throw after;
+    return answer();
+  }
+  return (await route(options, req, res, method, path, query, body))();
+}
+
+type Reply = () => void;
+
+async function route(
+  options: FcApiOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: Buffer,
+): Promise<Reply> {
+  // Management calls answer synchronously from the model; invocations write their own answer.
+  const json =
+    (_res: ServerResponse, status: number, value: unknown): Reply =>
+    () =>
+      writeJson(res, status, value);
+  const noContent = (_res: ServerResponse, action: () => void): Reply => {
+    action();
+    return () => writeNoContent(res);
+  };
   const segments = path
     .slice(PREFIX.length + 1)
     .split('/')
@@ -120,7 +157,8 @@ async function handle(options: FcApiOptions, req: IncomingMessage, res: ServerRe
       if (method === 'DELETE') return noContent(res, () => m.deleteTrigger(service, fn, trigger));
     }
   } else if (sub === 'invocations' && trigger === undefined && method === 'POST') {
-    return invoke(options, req, res, service, fn, body);
+    await invoke(options, req, res, service, fn, body);
+    return () => undefined;
   }
   throw fcErrors.pathNotSupported(method, path);
 }
@@ -183,13 +221,12 @@ function parseJson(body: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function json(res: ServerResponse, status: number, value: unknown): void {
+function writeJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'x-fc-request-id': randomUUID() });
   res.end(JSON.stringify(value));
 }
 
-function noContent(res: ServerResponse, action: () => void): void {
-  action();
+function writeNoContent(res: ServerResponse): void {
   res.writeHead(204, { 'x-fc-request-id': randomUUID() });
   res.end();
 }
