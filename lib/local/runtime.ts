@@ -52,7 +52,16 @@ class Instance {
     private readonly log: Logger,
   ) {
     const dot = record.handler.lastIndexOf('.');
-    this.worker = new Worker(WORKER, { workerData: { entry, exportName: record.handler.slice(dot + 1) }, env, stdout: false, stderr: false });
+    this.worker = new Worker(WORKER, {
+      workerData: { entry, exportName: record.handler.slice(dot + 1) },
+      env,
+      // The tablestore SDK calls new Buffer(): one DEP0005 warning per instance, noise in the demo.
+      execArgv: ['--disable-warning=DEP0005'],
+      // Function output goes to stderr, where the stack logs: `thaw dev --json` keeps stdout to its one line.
+      stdout: true,
+      stderr: false,
+    });
+    this.worker.stdout.pipe(process.stderr);
     this.worker.unref();
     this.worker.on('message', (m: { id: string } & Record<string, unknown>) => {
       const p = this.pending.get(m.id);
