@@ -29,7 +29,8 @@ export function clientsFor(target: Target): Clients {
       accessKeySecret,
       securityToken,
       region: target.region,
-      ...(target.fcEndpoint ? { endpoint: target.fcEndpoint } : {}),
+      // The SDK's own default endpoint is http://: the cloud is reached over TLS only.
+      ...(target.fcEndpoint ? { endpoint: target.fcEndpoint } : { secure: true }),
       timeout: 120_000,
     }),
     ram: new Ram({ accessKeyId, accessKeySecret, securityToken, endpoint: target.ramEndpoint ?? 'https://ram.aliyuncs.com', opts: { timeout: 30_000 } }),

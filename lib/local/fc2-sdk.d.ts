@@ -6,6 +6,8 @@ declare module '@alicloud/fc2' {
     securityToken?: string;
     region: string;
     endpoint?: string;
+    /** https:// for the default endpoint (the SDK defaults to http://). */
+    secure?: boolean;
     timeout?: number;
   }
   interface FcResponse<T = unknown> {

@@ -129,12 +129,22 @@ export class LocalRuntime implements FunctionInvoker {
   private readonly instances = new Map<string, Instance>();
   private readonly deployed = new Map<string, { record: FunctionRecord; entry: string }>();
   private readonly retired = new Set<Instance>();
+  /** Code being unpacked, by function: an invocation right after CreateFunction waits for it, as FC's would succeed. */
+  private readonly unpacking = new Map<string, Promise<void>>();
   private dir: Promise<string> | undefined;
 
   constructor(private readonly options: LocalRuntimeOptions) {}
 
   /** Unpacks new code (or takes new configuration) for a function; the next invocation runs it. */
-  async deploy(service: string, record: FunctionRecord, code: Uint8Array): Promise<void> {
+  deploy(service: string, record: FunctionRecord, code: Uint8Array): Promise<void> {
+    const key = `${service}/${record.functionName}`;
+    const previous = this.unpacking.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.unpack(service, record, code));
+    this.unpacking.set(key, next);
+    return next;
+  }
+
+  private async unpack(service: string, record: FunctionRecord, code: Uint8Array): Promise<void> {
     this.dir ??= mkdtemp(join(tmpdir(), 'thaw-local-fc-'));
     const root = join(await this.dir, service, record.functionName, record.codeChecksum);
     for (const [name, bytes] of Object.entries(unzipSync(code))) {
@@ -152,16 +162,19 @@ export class LocalRuntime implements FunctionInvoker {
   remove(service: string, fn: string): void {
     const key = `${service}/${fn}`;
     this.deployed.delete(key);
+    this.unpacking.delete(key);
     this.retire(key);
   }
 
   async invoke(service: string, fn: string, event: Buffer): Promise<InvocationOutcome> {
+    await this.unpacking.get(`${service}/${fn}`);
     const answer = await this.instance(service, fn).call({ kind: 'event', event, context: this.context(service, fn) });
     if (answer.ok) return { ok: true, result: JSON.parse(String(answer.result)) };
     return { ok: false, errorMessage: String(answer.errorMessage), errorType: String(answer.errorType) };
   }
 
   async invokeHttp(service: string, fn: string, request: HttpInvocation): Promise<HttpAnswer | InvocationOutcome> {
+    await this.unpacking.get(`${service}/${fn}`);
     const answer = await this.instance(service, fn).call({ kind: 'http', request, context: this.context(service, fn) });
     if (answer.ok) return answer.response as HttpAnswer;
     return { ok: false, errorMessage: String(answer.errorMessage), errorType: String(answer.errorType) };

@@ -125,9 +125,11 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   // Changes land in order: code before the triggers that fire it.
   let changes: Promise<void> = Promise.resolve();
   model.onChange((change) => {
+    // Code is taken at once (an invocation right after CreateFunction waits for it); triggers after it.
+    const code = change.kind === 'function' ? runtime.deploy(change.service, change.function, change.code) : undefined;
     changes = changes
       .then(async () => {
-        if (change.kind === 'function') await runtime.deploy(change.service, change.function, change.code);
+        if (change.kind === 'function') await code;
         else if (change.kind === 'function-deleted') runtime.remove(change.service, change.function);
         else if (change.kind === 'trigger') await triggers.apply(change.service, change.function, change.trigger);
         else await triggers.remove(change.service, change.function, change.trigger);

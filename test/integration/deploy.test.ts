@@ -154,6 +154,37 @@ describe('thaw deploy', () => {
   });
 });
 
+describe('thaw deploy: the roles', () => {
+  it('checks it may use RAM before creating anything, unless every role is given by --role', async () => {
+    const mark = target.requests.length;
+    const noRam = { ...target.targetWith(target.credentials), ramEndpoint: 'http://127.0.0.1:9' };
+    const error = await failure(target.deploy({ target: noRam }));
+    expect(error).toMatchObject({ code: 'PermissionMissing' });
+    expect(error.message).toMatch(/RAM refused GetRole .*ram:CreateRole.*or pass every role by --role LogicalId=acs:ram::<uid>:role\/<name>/);
+    expect(target.writesSince(mark)).toEqual([]);
+
+    const roles = Object.fromEntries(
+      ['ServiceRole', 'OssInvocationRole', 'LogInvocationRole', 'EventBridgeInvocationRole'].map((id) => [
+        id,
+        `acs:ram::1000000000000001:role/team-${id.toLowerCase()}`,
+      ]),
+    );
+    const { plan } = await target.deploy({ target: noRam, roleArns: roles });
+    expect(plan.steps.filter((s) => s.kind === 'role').map((s) => s.action)).toEqual(['keep', 'keep', 'keep', 'keep']);
+    expect(target.model.getTrigger('thaw-it', 'storage-event', 'object-events').invocationRole).toBe('acs:ram::1000000000000001:role/team-ossinvocationrole');
+  });
+
+  it('updates a role whose policy the template changed, as a new default version', async () => {
+    await target.deploy();
+    const { plan } = await target.deploy({ parameterLayers: [{ ...target.parameters, AllowList: 'archive-a/,archive-a/more/' }] });
+    const role = changes(plan).find((s) => s.kind === 'role')!;
+    expect(role).toMatchObject({ name: 'thaw-it-service', action: 'update', reasons: ['policy thaw-it-service differs from the template'] });
+    const policy = await target.ramClient().request('GetPolicy', { PolicyName: 'thaw-it-service', PolicyType: 'Custom' });
+    expect(policy.DefaultPolicyVersion.VersionId).toBe('v2');
+    expect(policy.DefaultPolicyVersion.PolicyDocument).toContain('acs:oss:*:*:archive-a/more/*');
+  });
+});
+
 describe('thaw destroy', () => {
   it('removes the triggers, functions, service and roles it made, and keeps the tables', async () => {
     await target.deploy();

@@ -50,6 +50,8 @@ export interface DeployTarget {
   readonly parameters: Record<string, string>;
   /** The deploy target with other credentials. */
   targetWith(credentials: { accessKeyId: string; accessKeySecret: string }): DeployOptions['target'];
+  /** The credentials the account accepts. */
+  readonly credentials: { accessKeyId: string; accessKeySecret: string };
   /** Alibaba's RAM SDK pointed at the stand-in. */
   ramClient(): Ram;
   deploy(overrides?: Partial<DeployOptions>): Promise<Outcome & { output: string }>;
@@ -129,6 +131,7 @@ export async function startDeployTarget(): Promise<DeployTarget> {
     writesSince: (mark) => requests.slice(mark).filter((r) => r.method !== 'GET'),
     failNext: (match, error, when) => faults.push({ match, error, when }),
     parameters,
+    credentials,
     ramClient: () => new Ram({ ...credentials, endpoint: ramEndpoint }),
     targetWith: (other) => ({ accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', fcEndpoint, ramEndpoint, credentials: other }),
     async deploy(overrides = {}) {
