@@ -2,6 +2,9 @@
 // from what exists now. `--dry-run` prints it; otherwise the steps run in order. Every step is a
 // create-or-update (or a delete of what exists), so running a plan again after it stopped half-way
 // picks up where it stopped: that is how a deploy converges after a fault.
+import { systemClock } from '../clock';
+import { realSleep, retrying } from '../restore/retry';
+import { TransientError } from '../restore/errors';
 import { StepFailedError } from './errors';
 
 export type ResourceKind = 'role' | 'service' | 'function' | 'trigger' | 'tables';
@@ -40,15 +43,54 @@ export function summary(plan: Plan): string {
   return parts.length === 0 ? 'no change' : parts.join(', ');
 }
 
-/** Runs the steps in order; the first failure stops the run and says what to do. */
-export async function applyPlan(plan: Plan, progress: (step: Step) => void = () => undefined): Promise<number> {
+/** A step whose call failed this way is tried again (3 attempts in all): every step may be repeated. */
+const STEP_RETRY = { baseMs: 500, maxMs: 4_000, maxAttempts: 3 };
+const TRANSIENT_CODES = new Set([
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ConcurrentUpdateError',
+  'ResourceThrottled',
+  'Throttling',
+  'Throttling.User',
+  'InternalError',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'RequestTimeoutError',
+]);
+
+/** 5xx, throttling, a reset or timed-out connection: the same call may succeed if made again. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown };
+  if (typeof e?.code === 'number') return e.code >= 500 || e.code === 429;
+  return TRANSIENT_CODES.has(String(e?.code ?? '')) || TRANSIENT_CODES.has(String(e?.name ?? ''));
+}
+
+/** Runs the steps in order, each with bounded retries of transient faults; the first failure stops the run and says what to do. */
+export async function applyPlan(
+  plan: Plan,
+  progress: (step: Step) => void = () => undefined,
+  sleep: (ms: number) => Promise<void> = realSleep,
+): Promise<number> {
   let ran = 0;
   for (const step of plan.steps) {
     if (!step.run) continue;
     progress(step);
+    const run = step.run;
     try {
-      await step.run();
-    } catch (err) {
+      await retrying(
+        async () => {
+          try {
+            await run();
+          } catch (err) {
+            throw isTransient(err) ? new TransientError(describeError(err), { cause: err }) : err;
+          }
+        },
+        STEP_RETRY,
+        { clock: systemClock, deadlineAtMs: Number.POSITIVE_INFINITY, random: Math.random, sleep },
+      );
+    } catch (caught) {
+      const err = caught instanceof TransientError ? caught.cause : caught;
       const reason = describeError(err);
       throw new StepFailedError(
         `${step.action} ${step.kind} ${step.name} failed: ${reason}. The ${ran} step(s) before it are done; run the same command again to carry on (every step is create-or-update).`,

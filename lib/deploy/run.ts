@@ -22,6 +22,8 @@ export interface StackOptions {
   readonly dryRun: boolean;
   /** Where plan lines and progress go. */
   readonly out: (text: string) => void;
+  /** Waits between retries of a step (tests make it instant). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface DeployOptions extends StackOptions {
@@ -92,7 +94,7 @@ async function finish(plan: Plan, stack: StackSpec, options: StackOptions, verb:
     options.out(`${verb} --dry-run: ${summary(plan)}; nothing was changed\n`);
     return { plan, stack, ran: 0 };
   }
-  const ran = await applyPlan(plan, (step) => options.out(`  ${step.action} ${step.kind} ${step.name} ...\n`));
+  const ran = await applyPlan(plan, (step) => options.out(`  ${step.action} ${step.kind} ${step.name} ...\n`), options.sleep);
   options.out(`${verb}: done (${summary(plan)})\n`);
   return { plan, stack, ran };
 }

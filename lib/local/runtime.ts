@@ -49,7 +49,7 @@ class Instance {
     readonly record: FunctionRecord,
     entry: string,
     env: Record<string, string>,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     const dot = record.handler.lastIndexOf('.');
     this.worker = new Worker(WORKER, {

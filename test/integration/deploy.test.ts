@@ -89,11 +89,17 @@ describe('thaw deploy', () => {
     expect(target.model.getFunction('thaw-it', 'http').environmentVariables.THAW_SWEEP_LIMIT).toBe('50');
   });
 
-  it.each([
-    ['answers 500 before creating it', 'before' as const],
-    ['creates it and then answers 500 (the answer is lost)', 'after' as const],
-  ])('stops when a createTrigger %s, and a rerun converges', async (_label, when) => {
-    target.failNext((r) => r.method === 'POST' && r.path.endsWith('/functions/storage-event/triggers'), fcErrors.internal(), when);
+  it('retries a call that answers 500 once, and finishes', async () => {
+    target.failNext((r) => r.method === 'POST' && r.path.endsWith('/functions/storage-event/triggers'), fcErrors.internal(), 'before');
+    const mark = target.requests.length;
+    await target.deploy();
+    expect(deployed()).toEqual({ functions: FUNCTIONS, triggers: TRIGGERS });
+    expect(target.writesSince(mark).filter((r) => r.path.endsWith('/functions/storage-event/triggers'))).toHaveLength(3);
+  });
+
+  it('stops when a createTrigger keeps answering 500, and a rerun converges', async () => {
+    for (let i = 0; i < 3; i++)
+      target.failNext((r) => r.method === 'POST' && r.path.endsWith('/functions/storage-event/triggers'), fcErrors.internal(), 'before');
     await expect(target.deploy()).rejects.toMatchObject({
       code: 'StepFailed',
       message: expect.stringMatching(/create trigger thaw-it\/storage-event\/.+ failed: InternalServerError.*run the same command again/),
@@ -105,6 +111,16 @@ describe('thaw deploy', () => {
     expect(deployed()).toEqual({ functions: FUNCTIONS, triggers: TRIGGERS });
     const third = await target.deploy();
     expect(changes(third.plan)).toEqual([]);
+  });
+
+  it('finishes when a createTrigger landed but its answer was lost: the retry finds it and updates it', async () => {
+    target.failNext((r) => r.method === 'POST' && r.path.endsWith('/functions/storage-event/triggers'), fcErrors.internal(), 'after');
+    const mark = target.requests.length;
+    await target.deploy();
+    expect(deployed()).toEqual({ functions: FUNCTIONS, triggers: TRIGGERS });
+    const writes = target.writesSince(mark).filter((r) => r.path.includes('/functions/storage-event/triggers'));
+    expect(writes.map((r) => r.method)).toEqual(['POST', 'POST', 'PUT', 'POST']);
+    expect(changes((await target.deploy()).plan)).toEqual([]);
   });
 
   it('--dry-run names every function and trigger, and writes nothing', async () => {

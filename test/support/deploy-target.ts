@@ -119,6 +119,7 @@ export async function startDeployTarget(): Promise<DeployTarget> {
       dryRun: false,
       code: syntheticCode(),
       out: (text) => output.push(text),
+      sleep: async () => undefined,
       ...overrides,
       output,
     };

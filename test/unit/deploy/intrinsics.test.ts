@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub placeholders are ${…} in plain strings.
 import { describe, expect, it } from 'vitest';
 import { evaluate, type Scope } from '../../../lib/deploy/intrinsics';
 
