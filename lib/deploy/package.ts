@@ -80,7 +80,8 @@ export function packagedTemplate(doc: TemplateDocument, codeUris: Readonly<Recor
       }
     }
   }
-  return stringify(copy, { aliasDuplicateObjects: false, lineWidth: 0 });
+  // YAML 1.1 quoting: a parser of that version (as ROS's may be) would read 2015-09-01 as a date, yes/no as booleans.
+  return stringify(copy, { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0 });
 }
 
 async function exists(oss: OSS, key: string): Promise<boolean> {

@@ -46,7 +46,14 @@ export class TriggerWiring {
 
   /** Every OSS emulator event goes through here. */
   ossEvent(record: OssEventRecord): void {
-    for (const deliver of this.ossSubscribers.values()) deliver(record);
+    for (const [key, deliver] of this.ossSubscribers) {
+      try {
+        deliver(record);
+      } catch (error) {
+        // One trigger's bad pattern must not keep the event from the others (or fail the OSS request).
+        this.options.log.warn('trigger could not match an OSS event', { trigger: key, error });
+      }
+    }
   }
 
   async apply(service: string, fn: string, trigger: TriggerRecord): Promise<void> {

@@ -52,7 +52,10 @@ describe('thaw package', () => {
 
   it('uploads one zip per function and writes a template whose every CodeUri is an oss:// object that exists', async () => {
     const { stdout } = await thawPackage();
-    const doc = parseTemplate(await readFile(join(dir, 'packaged.yml'), 'utf8'));
+    const text = await readFile(join(dir, 'packaged.yml'), 'utf8');
+    // Quoted, so that a YAML 1.1 parser does not read a date.
+    expect(text).toContain('ROSTemplateFormatVersion: "2015-09-01"');
+    const doc = parseTemplate(text);
     const service = Object.values(doc.Resources!).find((r) => r.Type === 'Aliyun::Serverless::Service')!;
     const uris = Object.entries(service)
       .filter(([, f]) => (f as { Type?: string }).Type === 'Aliyun::Serverless::Function')
