@@ -14,7 +14,16 @@ const USAGE = `usage: thaw <command>
       [--port 0] [--host 127.0.0.1] [--time-scale N] [--access-key-id ID --access-key-secret SECRET]
       [--region oss-cn-hangzhou] [--instance NAME] [--seed N] [--data-dir DIR]
   thaw build                         bundle each function into .build/<name>/index.js with esbuild
-  thaw invoke <function> [--event JSON] [--endpoint URL --account-id ID --region R --service S] [--async]
+  thaw deploy [--dry-run] [--endpoint URL --account-id ID --region R] [--stack oss-thaw]
+      [--parameters FILE] [--parameter Name=Value ...] [--role LogicalId=ARN ...]
+      [--oss-endpoint URL --tablestore-endpoint URL --sls-endpoint URL]
+                                     create or update template.yml's roles, service, functions, triggers
+                                     and tables through the FC 2.0 and RAM APIs; --dry-run only plans
+  thaw destroy [--yes] [--delete-tables] [--dry-run] (same target flags)
+                                     remove what deploy made; the tables stay unless --delete-tables
+  thaw package --bucket B [--prefix P] [--oss-endpoint URL] [--output FILE] [--omit-eventbridge]
+                                     zips to OSS and .build/template.packaged.yml (oss:// CodeUris) for ROS
+  thaw invoke <function> [--event JSON] [--endpoint URL --account-id ID --region R] [--service S | --stack S] [--async]
                                      invoke a function through the FC API (@alicloud/fc2): local or deployed
   thaw tables create                 create the Tablestore tables if missing (THAW_TABLESTORE_ENDPOINT,
                                      THAW_TABLESTORE_INSTANCE, THAW_TABLE, ALIBABA_CLOUD_ACCESS_KEY_*)
@@ -32,7 +41,12 @@ export async function main(argv: string[]): Promise<void> {
     }
     // Configuration and environment problems get one line, not a stack trace.
     const code = (err as { code?: string }).code;
-    if ((err as Error).name === 'ConfigError' || code === 'EADDRINUSE' || /^No credentials/.test((err as Error).message)) {
+    if (
+      (err as Error).name === 'ConfigError' ||
+      code === 'EADDRINUSE' ||
+      /^No credentials/.test((err as Error).message) ||
+      ['TemplateInvalid', 'ParameterInvalid', 'PrerequisiteMissing', 'PermissionMissing', 'StepFailed'].includes(String(code))
+    ) {
       process.stderr.write(`thaw: ${(err as Error).message}\n`);
       process.exit(1);
     }
@@ -52,6 +66,18 @@ async function run(argv: string[]): Promise<void> {
     case 'dev': {
       const { dev } = await import('./local/start');
       return dev(rest);
+    }
+    case 'deploy': {
+      const { deployCommand } = await import('./deploy/cli');
+      return deployCommand(rest);
+    }
+    case 'destroy': {
+      const { destroyCommand } = await import('./deploy/cli');
+      return destroyCommand(rest);
+    }
+    case 'package': {
+      const { packageCommand } = await import('./deploy/cli');
+      return packageCommand(rest);
     }
     case 'invoke': {
       const { invoke } = await import('./local/invoke');

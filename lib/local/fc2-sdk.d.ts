@@ -1,4 +1,4 @@
-// The part of @alicloud/fc2 (which ships no types) that `thaw invoke` uses.
+// The part of @alicloud/fc2 2.6.6 (which ships no types) that thaw uses: the FC 2.0 open API.
 declare module '@alicloud/fc2' {
   interface FcConfig {
     accessKeyID: string;
@@ -6,15 +6,33 @@ declare module '@alicloud/fc2' {
     securityToken?: string;
     region: string;
     endpoint?: string;
+    /** https:// for the default endpoint (the SDK defaults to http://). */
+    secure?: boolean;
     timeout?: number;
   }
-  interface FcResponse {
+  interface FcResponse<T = unknown> {
     headers: Record<string, string | undefined>;
-    data: unknown;
+    data: T;
   }
+  type Body = Record<string, unknown>;
   export default class FC {
     constructor(accountId: string, config: FcConfig);
     invokeFunction(service: string, functionName: string, event: string | Buffer, headers?: Record<string, string>): Promise<FcResponse>;
+    createService(serviceName: string, options?: Body): Promise<FcResponse<Body>>;
+    getService(serviceName: string): Promise<FcResponse<Body>>;
+    updateService(serviceName: string, options: Body): Promise<FcResponse<Body>>;
+    deleteService(serviceName: string): Promise<FcResponse<Body>>;
+    listServices(options?: Body): Promise<FcResponse<{ services?: Body[] }>>;
+    createFunction(serviceName: string, options: Body): Promise<FcResponse<Body>>;
+    getFunction(serviceName: string, functionName: string): Promise<FcResponse<Body>>;
+    updateFunction(serviceName: string, functionName: string, options: Body): Promise<FcResponse<Body>>;
+    deleteFunction(serviceName: string, functionName: string): Promise<FcResponse<Body>>;
+    listFunctions(serviceName: string, options?: Body): Promise<FcResponse<{ functions?: Body[] }>>;
+    createTrigger(serviceName: string, functionName: string, options: Body): Promise<FcResponse<Body>>;
+    getTrigger(serviceName: string, functionName: string, triggerName: string): Promise<FcResponse<Body>>;
+    updateTrigger(serviceName: string, functionName: string, triggerName: string, options: Body): Promise<FcResponse<Body>>;
+    deleteTrigger(serviceName: string, functionName: string, triggerName: string): Promise<FcResponse<Body>>;
+    listTriggers(serviceName: string, functionName: string, options?: Body): Promise<FcResponse<{ triggers?: Body[] }>>;
     static getSignature(accessKeyId: string, accessKeySecret: string, method: string, path: string, headers: Record<string, string>): string;
   }
 }

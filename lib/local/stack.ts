@@ -1,35 +1,55 @@
-// The local stack: OSS and Tablestore emulators, the functions of template.yml wired to their
-// triggers as FC would, and a seeded demo bucket. `thaw start` and `thaw dev` run it.
+// The local stack: OSS, Tablestore and Log Service emulators, a local FC API with its runtime, a
+// RAM stand-in, and a seeded demo bucket. On start it deploys template.yml into its own FC API
+// with the same code as `thaw deploy` (roles, service, functions as zips, triggers, tables); the
+// runtime then runs what was deployed, wired by the triggers that were created. `thaw start` and
+// `thaw dev` run it.
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllowList } from '../policy/allow-list';
 import { sha256Hex } from '../api/auth';
-import { DEFAULT_OWNER_ID, type OssAccessLogRecord, type OssEventRecord, startOssEmulator } from '../emulators/oss';
-import { close, listen } from '../emulators/shared/http';
-import { type LogTrigger, OSS_LOG_STORE, startLogTrigger, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
+import { systemClock } from '../clock';
+import type { FunctionCode } from '../deploy/code';
+import { deployStack } from '../deploy/run';
+import { environmentParameters, readTemplateFile } from '../deploy/template';
+import type { LocalStackInfo } from '../deploy/target';
+import { DEFAULT_OWNER_ID, type OssAccessLogRecord, startOssEmulator } from '../emulators/oss';
+import { close, listen, readBody } from '../emulators/shared/http';
+import { OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
 import { startTablestoreEmulator } from '../emulators/tablestore';
 import { jsonLogger, type Logger, type LogLevel } from '../log';
-import { TablestoreStateStore } from '../store/tablestore';
-import { ensureTables } from '../store/tablestore-schema';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { fcApiServer } from './fc-api';
-import { httpTriggerServer, loadFunction, type LocalFunction } from './runtime';
-import { readTemplate } from './template';
+import { FunctionComputeModel } from './fc-model';
+import { RamStandIn } from './ram-api';
+import { type HttpAnswer, LocalRuntime } from './runtime';
+import { TriggerWiring } from './triggers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TABLE = 'thaw_restores';
+const REGION = 'cn-hangzhou';
+const STACK_NAME = 'oss-thaw';
+/** Where the Log trigger and the functions write their own logs, locally. */
+const TRIGGER_LOGSTORE = 'oss-thaw-log-trigger';
+const FUNCTION_LOG_PROJECT = 'oss-thaw-functions';
+const FUNCTION_LOGSTORE = 'function-logs';
 
 export interface StackOptions {
-  /** Port of the HTTP function (0 picks one). */
+  /** Port of the HTTP trigger's listener (0 picks one). */
   readonly port?: number;
   /** Divides every emulated restore duration (and the ETAs the API reports). */
   readonly timeScale?: number;
-  /** THAW_ALLOW for the stack; default: the demo bucket. */
+  /** AllowList for the stack; default: the demo bucket. */
   readonly allow?: string;
   readonly logLevel?: LogLevel;
   /** How often the local Log trigger invokes the access-log function (FC: 3–600 s). */
   readonly triggerIntervalMs?: number;
+  /** Prebuilt function code (tests and benchmarks); otherwise built into a temporary folder. */
+  readonly code?: ReadonlyMap<string, FunctionCode>;
+  /** Where deploy output goes (default: nowhere). */
+  readonly out?: (text: string) => void;
 }
 
 export interface StackDescription {
@@ -38,12 +58,15 @@ export interface StackDescription {
   readonly oss: { endpoint: string; region: string; accessKeyId: string; accessKeySecret: string };
   readonly tablestore: { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
   readonly sls: { endpoint: string; project: string; logstore: string; accessKeyId: string; accessKeySecret: string };
-  /** The local FC API, for @alicloud/fc2 (`new FC(accountId, { endpoint, region, accessKeyID, accessKeySecret })`). */
+  /** The local FC API, for @alicloud/fc2 (`new FC(accountId, { endpoint, region, accessKeyID, accessKeySecret })`) and thaw deploy. */
   readonly fc: { endpoint: string; accountId: string; region: string; service: string; accessKeyId: string; accessKeySecret: string };
+  /** The RAM stand-in thaw deploy creates the roles in. */
+  readonly ram: { endpoint: string };
 }
 
 export interface Stack {
-  readonly functions: ReadonlyMap<string, LocalFunction>;
+  readonly model: FunctionComputeModel;
+  readonly ram: RamStandIn;
   describe(): StackDescription;
   close(): Promise<void>;
 }
@@ -61,17 +84,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 async function assemble(options: StackOptions, started: { close(): Promise<void> }[]): Promise<Stack> {
   const timeScale = options.timeScale ?? 1;
-  const log: Logger = jsonLogger({ level: options.logLevel ?? 'info', fields: { component: 'local-stack' } });
+  const logLevel = options.logLevel ?? 'info';
+  const log: Logger = jsonLogger({ level: logLevel, fields: { component: 'local-stack' } });
   const sls = await startSlsEmulator();
   started.push(sls);
   // Named as OSS real-time logging names it: oss-log-<uid>-<region>, logstore oss-log-store.
-  const logProject = `oss-log-${DEFAULT_OWNER_ID}-cn-hangzhou`;
+  const logProject = `oss-log-${DEFAULT_OWNER_ID}-${REGION}`;
   sls.createProject(logProject);
   sls.createLogstore(logProject, OSS_LOG_STORE, { shardCount: 2 });
+  sls.createLogstore(logProject, TRIGGER_LOGSTORE);
+  sls.createProject(FUNCTION_LOG_PROJECT);
+  sls.createLogstore(FUNCTION_LOG_PROJECT, FUNCTION_LOGSTORE);
   const accessLog = new AccessLogShipper((records) => writeOssAccessLogs(sls, logProject, OSS_LOG_STORE, records));
-  const events = new EventQueue();
   started.push({ close: async () => accessLog.stop() });
-  const oss = await startOssEmulator({ timeScale, onAccessLog: (r) => accessLog.add(r), onEvent: (e) => events.add(e) });
+
+  let wiring: TriggerWiring | undefined;
+  const oss = await startOssEmulator({ timeScale, onAccessLog: (r) => accessLog.add(r), onEvent: (e) => wiring?.ossEvent(e) });
   started.push(oss);
   const tablestore = await startTablestoreEmulator();
   started.push(tablestore);
@@ -85,110 +113,111 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
     accessKeyId: slsCredential.accessKeyId,
     accessKeySecret: slsCredential.accessKeySecret,
   };
-
   oss.createBucket(DEMO_BUCKET);
   for (const o of DEMO_OBJECTS) oss.putObject(DEMO_BUCKET, o.key, o.body, { storageClass: o.storageClass });
+  const allow = options.allow ?? process.env.THAW_ALLOW ?? `${DEMO_BUCKET}/`;
+  // Every bucket the allow-list names exists locally (empty), so the deploy's prerequisite check —
+  // which rightly refuses a missing bucket in a real account — passes for `THAW_ALLOW=my-bucket npm start`.
+  const allowed = parseAllowList(allow);
+  for (const entry of allowed === '*' ? [] : allowed) if (!oss.hasBucket(entry.bucket)) oss.createBucket(entry.bucket);
+
+  // One key for the whole account, as the emulators share one by default.
+  const credentials = { accessKeyId: ossInfo.accessKeyId, accessKeySecret: ossInfo.accessKeySecret };
+  const model = new FunctionComputeModel(systemClock);
+  const runtime = new LocalRuntime({ accountId: DEFAULT_OWNER_ID, region: REGION, credentials, log });
+  started.push({ close: () => runtime.close() });
+  wiring = new TriggerWiring({ runtime, sls, log, timeScale, logIntervalMs: options.triggerIntervalMs ?? 1000, accountId: DEFAULT_OWNER_ID });
+  const triggers = wiring;
+  started.push({ close: () => triggers.close() });
+  // Changes land in order: code before the triggers that fire it.
+  let changes: Promise<void> = Promise.resolve();
+  model.onChange((change) => {
+    // Code is taken at once (an invocation right after CreateFunction waits for it); triggers after it.
+    const code = change.kind === 'function' ? runtime.deploy(change.service, change.function, change.code) : undefined;
+    changes = changes
+      .then(async () => {
+        if (change.kind === 'function') await code;
+        else if (change.kind === 'function-deleted') runtime.remove(change.service, change.function);
+        else if (change.kind === 'trigger') await triggers.apply(change.service, change.function, change.trigger);
+        else await triggers.remove(change.service, change.function, change.trigger);
+      })
+      .catch((error: unknown) => log.error('the local runtime could not take a change', { kind: change.kind, error }));
+  });
+
+  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  const ramServer = ram.server();
+  const ramEndpoint = await listen(ramServer, 0);
+  started.push({ close: () => close(ramServer) });
 
   const apiToken = `thaw_${randomBytes(18).toString('base64url')}`;
-  // What FC would pass as EnvironmentVariables, pointed at the emulators.
-  const environment: Record<string, string> = {
-    THAW_ALLOW: options.allow ?? process.env.THAW_ALLOW ?? DEMO_BUCKET,
-    THAW_API_TOKEN_SHA256: sha256Hex(apiToken),
-    // Whatever the shell says, the local API asks for the token it prints.
-    THAW_API_ANONYMOUS: 'false',
-    THAW_OSS_ENDPOINT: oss.endpoint,
-    THAW_OSS_REGION: ossInfo.region,
-    THAW_TABLESTORE_ENDPOINT: tablestore.endpoint,
-    THAW_TABLESTORE_INSTANCE: tsInfo.instance,
-    THAW_TABLE: TABLE,
-    THAW_TIME_SCALE: String(timeScale),
-    THAW_LOG_LEVEL: options.logLevel ?? 'info',
-  };
-  Object.assign(process.env, environment);
-
-  // The deploy path creates the tables the same way (thaw tables create).
-  await ensureTables(new TablestoreStateStore({ ...tsInfo, table: TABLE }));
-
-  const credentials = { accessKeyId: ossInfo.accessKeyId, accessKeySecret: ossInfo.accessKeySecret };
-  const specs = await readTemplate(join(ROOT, 'template.yml'));
-  const functions = new Map<string, LocalFunction>();
-  for (const spec of specs) functions.set(spec.name, await loadFunction(ROOT, spec, credentials, log));
-
-  // Invocations started by events and timers, so close() can let them finish first.
-  const inFlight = new Set<Promise<unknown>>();
-  const track = (invocation: Promise<unknown>) => {
-    inFlight.add(invocation);
-    void invocation.finally(() => inFlight.delete(invocation));
-  };
-
-  // Wire each trigger of template.yml to its local source, as FC would.
-  const servers: Server[] = [];
-  const logTriggers: LogTrigger[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  let api = '';
-  for (const fn of functions.values()) {
-    for (const trigger of fn.spec.triggers) {
-      switch (trigger.type) {
-        case 'HTTP': {
-          const server = httpTriggerServer(fn);
-          started.push({ close: () => close(server) });
-          api = await listen(server, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
-            if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
-            throw err;
-          });
-          servers.push(server);
-          break;
-        }
-        case 'Log':
-          logTriggers.push(
-            await startLogTrigger({
-              emulator: sls,
-              project: logProject,
-              logstore: OSS_LOG_STORE,
-              intervalMs: options.triggerIntervalMs ?? 1000,
-              startFrom: 'begin',
-              invoke: async (event) => {
-                await fn.invoke(event);
-              },
-              onError: (error) => log.warn('log trigger invocation failed; the range will be retried', { function: fn.spec.name, error }),
-            }),
-          );
-          break;
-        case 'OSS':
-          events.subscribe(eventPatterns(trigger.properties), (record) =>
-            track(fn.invoke({ events: [record] }).catch((error: unknown) => log.warn('storage event invocation failed', { function: fn.spec.name, error }))),
-          );
-          break;
-        case 'Timer': {
-          const everyMs = parseEvery(String(trigger.properties.CronExpression ?? '@every 1m'));
-          const timer = setInterval(
-            () => {
-              track(
-                fn
-                  .invoke({ triggerTime: new Date().toISOString(), triggerName: trigger.name, payload: '' })
-                  .catch((error: unknown) => log.warn('timer invocation failed', { function: fn.spec.name, error })),
-              );
-            },
-            Math.max(250, everyMs / timeScale),
-          );
-          timer.unref();
-          timers.push(timer);
-          break;
-        }
-        default:
-          log.warn('trigger type not emulated locally', { function: fn.spec.name, trigger: trigger.type });
-      }
-    }
+  // The shell's THAW_* settings (THAW_DAILY_RESTORES=1 npm start) become the parameters that carry them.
+  const fromShell: Record<string, string> = {};
+  for (const [variable, parameter] of environmentParameters(await readTemplateFile(join(ROOT, 'template.yml')))) {
+    const value = process.env[variable];
+    if (value !== undefined && value.trim() !== '') fromShell[parameter] = value.trim();
   }
-
-  const service = specs[0]?.service ?? 'oss-thaw';
-  const fcServer = fcApiServer({ service, functions, credentials, log });
+  // The template parameters of a deployment into this stack: its own emulators.
+  const parameters: Record<string, string> = {
+    ...fromShell,
+    AllowList: allow,
+    ApiTokenSha256: sha256Hex(apiToken),
+    // Whatever the shell says, the local API asks for the token it prints.
+    ApiAnonymous: 'false',
+    OssEndpoint: oss.endpoint,
+    OssRegion: ossInfo.region,
+    TablestoreEndpoint: tablestore.endpoint,
+    TablestoreInstance: tsInfo.instance,
+    AccessLogProject: logProject,
+    AccessLogLogstore: OSS_LOG_STORE,
+    TriggerLogLogstore: TRIGGER_LOGSTORE,
+    FunctionLogProject: FUNCTION_LOG_PROJECT,
+    FunctionLogstore: FUNCTION_LOGSTORE,
+    WatchedBucket: DEMO_BUCKET,
+    TimeScale: String(timeScale),
+    LogLevel: logLevel,
+  };
+  const info: LocalStackInfo = {
+    accountId: DEFAULT_OWNER_ID,
+    region: REGION,
+    ramEndpoint,
+    endpoints: { oss: oss.endpoint, tablestore: tablestore.endpoint, sls: sls.endpoint },
+    parameters,
+  };
+  const fcServer = fcApiServer({ model, invoker: runtime, credentials, log, stackInfo: () => info });
   const fcEndpoint = await listen(fcServer, 0);
-  servers.push(fcServer);
-  const fcInfo: StackDescription['fc'] = { endpoint: fcEndpoint, accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', service, ...credentials };
+  started.push({ close: () => close(fcServer) });
+
+  // The deploy path, exactly as `thaw deploy --endpoint <this FC API>` runs it.
+  const buildDir = options.code ? undefined : await mkdtemp(join(tmpdir(), 'thaw-build-'));
+  try {
+    await deployStack({
+      templatePath: join(ROOT, 'template.yml'),
+      stackName: STACK_NAME,
+      target: { accountId: DEFAULT_OWNER_ID, region: REGION, fcEndpoint, ramEndpoint, credentials },
+      parameterLayers: [parameters],
+      roleArns: {},
+      endpoints: info.endpoints,
+      dryRun: false,
+      code: options.code,
+      buildDir,
+      out: options.out ?? (() => undefined),
+    });
+  } finally {
+    if (buildDir) await rm(buildDir, { recursive: true, force: true });
+  }
+  await changes;
+
+  const httpServer = createServer((req, res) => void serveHttpTrigger(req, res, runtime, triggers));
+  const api = await listen(httpServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
+    throw err;
+  });
+  started.push({ close: () => close(httpServer) });
+  const fcInfo: StackDescription['fc'] = { endpoint: fcEndpoint, accountId: DEFAULT_OWNER_ID, region: REGION, service: STACK_NAME, ...credentials };
 
   return {
-    functions,
+    model,
+    ram,
     describe: () => ({
       api,
       apiToken,
@@ -196,18 +225,59 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
       tablestore: pick(tsInfo, ['endpoint', 'instance', 'accessKeyId', 'accessKeySecret']),
       sls: slsInfo,
       fc: fcInfo,
+      ram: { endpoint: ramEndpoint },
     }),
     async close() {
-      for (const timer of timers) clearInterval(timer);
-      for (const trigger of logTriggers) await trigger.stop();
-      await Promise.allSettled([...inFlight]);
-      accessLog.stop();
-      for (const server of servers) await close(server);
-      await oss.close();
-      await tablestore.close();
-      await sls.close();
+      // Sources first, so nothing new starts; then the invocations in flight finish; then the rest.
+      for (const part of started.reverse()) await part.close();
     },
   };
+}
+
+/**
+ * The HTTP trigger as FC 2.0 serves it: the request goes to the function with an HTTP trigger as
+ * `(req, resp, context)`; a function that throws answers 502, as FC does.
+ */
+async function serveHttpTrigger(req: IncomingMessage, res: ServerResponse, runtime: LocalRuntime, wiring: TriggerWiring): Promise<void> {
+  const target = wiring.httpTarget();
+  if (!target) {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'NoHttpTrigger', message: 'no deployed function has an HTTP trigger' } }));
+    return;
+  }
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const queries: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1))) {
+    const seen = queries[name];
+    queries[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  let body: Buffer;
+  try {
+    // FC's HTTP trigger payload limit.
+    body = await readBody(req, 6 * 1024 * 1024);
+  } catch {
+    res.writeHead(413, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'EntityTooLarge', message: 'the request body exceeds 6 MB' } }));
+    return;
+  }
+  const answer = await runtime.invokeHttp(target.service, target.fn, {
+    method: req.method ?? 'GET',
+    path: q === -1 ? rawUrl : rawUrl.slice(0, q),
+    url: rawUrl,
+    headers: { ...req.headers },
+    queries,
+    clientIP: req.socket.remoteAddress ?? '',
+    body,
+  });
+  if ('ok' in answer) {
+    res.writeHead(502, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'FunctionFailed', message: 'The function raised an error; see its logs.' } }));
+    return;
+  }
+  const http = answer as HttpAnswer;
+  res.writeHead(http.statusCode, http.headers);
+  res.end(Buffer.from(http.body));
 }
 
 /**
@@ -235,41 +305,6 @@ class AccessLogShipper {
   stop(): void {
     clearInterval(this.timer);
   }
-}
-
-/** Delivers OSS emulator events to the functions whose OSS trigger patterns match. */
-class EventQueue {
-  private readonly subscribers: { patterns: RegExp[]; deliver: (record: OssEventRecord) => unknown }[] = [];
-
-  subscribe(patterns: RegExp[], deliver: (record: OssEventRecord) => unknown): void {
-    this.subscribers.push({ patterns, deliver });
-  }
-
-  add(record: OssEventRecord): void {
-    for (const s of this.subscribers) {
-      if (s.patterns.some((p) => p.test(`oss:${record.eventName}`))) void s.deliver(record);
-    }
-  }
-}
-
-/** 'oss:ObjectCreated:*' → /^oss:ObjectCreated:.*$/ */
-function eventPatterns(properties: Record<string, unknown>): RegExp[] {
-  const events = Array.isArray(properties.Events) ? (properties.Events as unknown[]) : [];
-  return events.map(
-    (e) =>
-      new RegExp(
-        `^${String(e)
-          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')}$`,
-      ),
-  );
-}
-
-/** FC timer expressions of the form '@every 1m', '@every 30s', '@every 1h'. */
-function parseEvery(expression: string): number {
-  const match = /^@every\s+(\d+)([smh])$/.exec(expression.trim());
-  if (!match) return 60_000;
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {

@@ -44,7 +44,14 @@ export async function start(argv: string[]): Promise<void> {
 }
 
 async function run(options: RunOptions & { demo?: boolean }): Promise<void> {
-  const stack = await startStack({ port: options.port, timeScale: options.timeScale, logLevel: options.json ? options.logLevel : 'warn' });
+  // npm start shows the deploy into the local FC API as it happens; --json prints one line only.
+  if (!options.json) process.stdout.write('Starting the emulators, building the functions and deploying template.yml into the local FC API...\n');
+  const stack = await startStack({
+    port: options.port,
+    timeScale: options.timeScale,
+    logLevel: options.json ? options.logLevel : 'warn',
+    out: options.json ? undefined : (text) => process.stdout.write(text),
+  });
   const info = stack.describe();
   // Listen before announcing: a SIGTERM right after the line must still close cleanly.
   const signalled = untilSignalled();
@@ -124,8 +131,10 @@ Try it:
   curl -s -X POST -H "Authorization: Bearer $TOKEN" '${url('standard/readme.txt')}'
   # what OSS itself saw (RestoreObject calls per object)
   curl -s ${info.oss.endpoint}/-/stats
-  # run the sweeper now, through the FC API with the real FC client
-  ALIBABA_CLOUD_ACCESS_KEY_ID=${info.fc.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${info.fc.accessKeySecret} \\
-    npx thaw invoke sweeper --endpoint ${info.fc.endpoint} --account-id ${info.fc.accountId}
+  # the local FC API: run the sweeper now, or see what a deploy would change (npm start deployed
+  # template.yml into it with the same code as \`thaw deploy\`)
+  export ALIBABA_CLOUD_ACCESS_KEY_ID=${info.fc.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${info.fc.accessKeySecret}
+  npx thaw invoke sweeper --endpoint ${info.fc.endpoint}
+  npx thaw deploy --dry-run --endpoint ${info.fc.endpoint}
 `;
 }

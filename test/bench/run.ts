@@ -1,11 +1,12 @@
 // npm run bench [-- name ...]: runs the benchmarks and prints their figures.
 import { accessLogBenchmark } from './access-log.bench';
 import { apiBenchmark } from './api.bench';
+import { bundleBenchmark } from './bundle.bench';
 import { storeOpsBenchmark } from './store-ops.bench';
 import { coordinatorBenchmark } from './coordinator.bench';
 import type { Benchmark } from './harness';
 
-const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, apiBenchmark, accessLogBenchmark];
+const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, apiBenchmark, accessLogBenchmark, bundleBenchmark];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

@@ -2,7 +2,7 @@
 // tsx) and the HTTP one answers through the FC 3.0 calling convention against the emulators.
 // Guards the esbuild + tablestore trap (a top-level "use strict" breaks tablestore at run time).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,6 +38,7 @@ describe('function bundles', () => {
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'thaw-bundle-'));
+    await mkdir('.build', { recursive: true });
     built = await buildFunctions({ outDir, quiet: true });
     oss = await startOssEmulator();
     oss.createBucket('thaw-bundle');
@@ -70,6 +71,28 @@ describe('function bundles', () => {
   it('builds one CommonJS bundle per function', () => {
     expect(built.map((b) => b.name)).toEqual(['access-log', 'http', 'storage-event', 'sweeper']);
     for (const b of built) expect(b.bytes).toBeGreaterThan(100_000);
+  });
+
+  it('exports its handlers when required inside the checkout, whose package.json says "type": "module"', async () => {
+    // Built under the repository's own .build/, where the nearest package.json would otherwise be ours.
+    const inside = await mkdtemp(join('.build', 'bundle-test-'));
+    try {
+      const [http] = await buildFunctions({ outDir: inside, quiet: true, only: ['http'] });
+      expect(JSON.parse(await readFile(join(inside, 'http', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+      const { stdout } = await run(
+        process.execPath,
+        ['-e', 'console.log(Object.keys(require(process.argv[1])).sort().join(","))', join(process.cwd(), http!.outfile)],
+        {
+          env: childEnv(),
+        },
+      );
+      expect(stdout.trim()).toBe('fc2Handler,handler');
+      // The source map stays beside the bundle, unreferenced (the zip leaves it out).
+      expect(await readFile(`${http!.outfile}.map`, 'utf8')).toContain('"sources"');
+      expect(await readFile(http!.outfile, 'utf8')).not.toContain('sourceMappingURL');
+    } finally {
+      await rm(inside, { recursive: true, force: true });
+    }
   });
 
   it('serves the API from the http bundle through the FC 3.0 convention', async () => {

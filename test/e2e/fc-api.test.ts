@@ -1,9 +1,10 @@
 // The real Function Compute client (@alicloud/fc2) invoking the local stack's functions through
 // its FC API, and `thaw invoke` doing the same from the command line.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import FC from '@alicloud/fc2';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
 
@@ -67,6 +68,37 @@ describe('the local FC API', () => {
     const res = await fetch(`${fc.endpoint}${path}`, { method: 'POST', headers, body: sentBody });
     expect(res.status).toBe(status);
     expect(((await res.json()) as { ErrorCode: string }).ErrorCode).toBe(code);
+  });
+
+  it('serves the FC 2.0 management API with its documented errors, to the real client', async () => {
+    const c = client();
+    const service = `scratch-${randomUUID().slice(0, 8)}`;
+    const code = { zipFile: Buffer.from(zipSync({ 'index.js': new TextEncoder().encode('exports.handler = async () => 1;') })).toString('base64') };
+    await expect(c.getService(service)).rejects.toMatchObject({ code: 'ServiceNotFound' });
+    await c.createService(service, { description: 'scratch' });
+    await expect(c.createService(service, {})).rejects.toMatchObject({ code: 'ServiceAlreadyExists' });
+    await expect(c.getFunction(service, 'f')).rejects.toMatchObject({ code: 'FunctionNotFound' });
+    const fn = (await c.createFunction(service, { functionName: 'f', handler: 'index.handler', runtime: 'nodejs20', code })).data;
+    expect(fn).toMatchObject({ functionName: 'f', codeSize: expect.any(Number), codeChecksum: expect.stringMatching(/^\d+$/) });
+    await expect(c.createFunction(service, { functionName: 'f', handler: 'index.handler', runtime: 'nodejs20', code })).rejects.toMatchObject({
+      code: 'FunctionAlreadyExists',
+    });
+    await expect(c.getTrigger(service, 'f', 't')).rejects.toMatchObject({ code: 'TriggerNotFound' });
+    const timer = { triggerName: 't', triggerType: 'timer', triggerConfig: { cronExpression: '@every 5m', enable: true } };
+    await c.createTrigger(service, 'f', timer);
+    await expect(c.createTrigger(service, 'f', timer)).rejects.toMatchObject({ code: 'TriggerAlreadyExists' });
+    await expect(
+      c.createTrigger(service, 'f', { ...timer, triggerName: 'u', triggerConfig: { cronExpression: '@every 5m', Enable: true } }),
+    ).rejects.toMatchObject({
+      code: 'InvalidArgument',
+    });
+    await expect(c.deleteFunction(service, 'f')).rejects.toMatchObject({ code: 'FunctionNotEmpty' });
+    await expect(c.deleteService(service)).rejects.toMatchObject({ code: 'ServiceNotEmpty' });
+    expect((await c.invokeFunction(service, 'f', '{}')).data).toBe(1);
+    await c.deleteTrigger(service, 'f', 't');
+    await c.deleteFunction(service, 'f');
+    await c.deleteService(service);
+    await expect(c.getService(service)).rejects.toMatchObject({ code: 'ServiceNotFound' });
   });
 
   it('is what `thaw invoke` talks to', async () => {

@@ -55,6 +55,7 @@ export interface OssEmulator extends RunningEmulator {
   readonly credentials: readonly OssCredential[];
   readonly faults: FaultInjector;
   createBucket(name: string, options?: { versioning?: boolean; storageClass?: StorageClass }): void;
+  hasBucket(name: string): boolean;
   /** Writes an object as PutObject would (no event, no stats); returns the version id when versioned. */
   putObject(
     bucket: string,
@@ -110,6 +111,7 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
       if (ticker) clearInterval(ticker);
       await close(server);
     },
+    hasBucket: (name) => service.store.listBuckets().some((b) => b.name === name),
     createBucket(name, bucketOptions = {}) {
       if (!isValidBucketName(name)) throw new TypeError(`invalid OSS bucket name "${name}"`);
       const bucket = service.store.createBucket(name, clock.nowMs(), bucketOptions.storageClass);

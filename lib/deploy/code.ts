@@ -1,0 +1,45 @@
+// A function's code package as FC takes it: a zip holding index.js (the esbuild bundle) and a
+// package.json that says CommonJS, nothing else (no source map). The zip is deterministic (fixed
+// entry times, fixed order), so an unchanged bundle has an unchanged checksum and is not uploaded
+// again.
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { zipSync } from 'fflate';
+import { BUNDLE_PACKAGE_JSON, type BuiltFunction, buildFunctions } from '../local/build';
+import { crc64 } from './crc64';
+
+export interface FunctionCode {
+  readonly name: string;
+  readonly zip: Uint8Array;
+  /** CRC-64 of the zip, as FC reports codeChecksum. */
+  readonly checksum: string;
+  /** The bundle the zip was made from. */
+  readonly bundle: string;
+}
+
+/** DOS timestamps start in 1980; any fixed instant keeps the bytes stable. */
+const ENTRY_TIME = new Date(Date.UTC(2020, 0, 1));
+
+export async function zipFunction(built: Pick<BuiltFunction, 'name' | 'outfile'>): Promise<FunctionCode> {
+  const bundle = await readFile(built.outfile);
+  const zip = zipSync(
+    {
+      'index.js': [new Uint8Array(bundle), { mtime: ENTRY_TIME }],
+      'package.json': [new TextEncoder().encode(BUNDLE_PACKAGE_JSON), { mtime: ENTRY_TIME }],
+    },
+    { level: 9, mtime: ENTRY_TIME },
+  );
+  return { name: built.name, zip, checksum: crc64(zip), bundle: built.outfile };
+}
+
+/** Builds every function and zips it; the zips are also written next to the bundles. */
+export async function buildCode(options: { outDir?: string; quiet?: boolean } = {}): Promise<Map<string, FunctionCode>> {
+  const built = await buildFunctions({ outDir: options.outDir, quiet: options.quiet ?? true });
+  const code = new Map<string, FunctionCode>();
+  for (const b of built) code.set(b.name, await zipFunction(b));
+  return code;
+}
+
+export function zipPathOf(code: FunctionCode): string {
+  return join(dirname(dirname(code.bundle)), `${code.name}.zip`);
+}

@@ -1,0 +1,252 @@
+// Reads template.yml (ROS 2015-09-01 + Aliyun::Serverless-2018-04-03) into a StackSpec: the roles,
+// the one service, its functions and their triggers, every intrinsic evaluated. Both `thaw deploy`
+// and the local stack deploy from this; `thaw package` rewrites the same document for ROS.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { TemplateError } from './errors';
+import { evaluate, type Scope, type Value } from './intrinsics';
+import { type ParameterSpec, parameterSpecs } from './parameters';
+
+/** The YAML short forms (!Ref, !Sub, …) as the long forms ROS reads ({Ref: …}, {'Fn::Sub': …}). */
+const TAGS = ['Ref', 'Sub', 'Join', 'Split', 'GetAtt', 'Select', 'If', 'Equals', 'Not', 'FindInMap', 'Base64', 'GetAZs', 'Replace'];
+
+// Each short form may tag a scalar (`!Ref X`), a sequence (`!Join [',', …]`) or a mapping.
+const SHORT_FORMS = TAGS.flatMap((name) => {
+  const key = name === 'Ref' ? 'Ref' : `Fn::${name}`;
+  return [
+    { tag: `!${name}`, resolve: (value: unknown) => ({ [key]: value }) },
+    { tag: `!${name}`, collection: 'seq', resolve: (seq: { toJSON(): unknown }) => ({ [key]: seq.toJSON() }) },
+    { tag: `!${name}`, collection: 'map', resolve: (map: { toJSON(): unknown }) => ({ [key]: map.toJSON() }) },
+  ];
+});
+
+export interface TemplateDocument {
+  readonly ROSTemplateFormatVersion?: string;
+  readonly Transform?: string;
+  readonly Description?: string;
+  readonly Parameters?: Record<string, Record<string, unknown>>;
+  readonly Resources?: Record<string, Record<string, unknown>>;
+  readonly [section: string]: unknown;
+}
+
+export function parseTemplate(text: string): TemplateDocument {
+  const doc = parse(text, { customTags: SHORT_FORMS as never, maxAliasCount: 100 }) as TemplateDocument;
+  if (!doc || typeof doc !== 'object' || !doc.Resources) throw new TemplateError('the template has no Resources');
+  return doc;
+}
+
+export async function readTemplateFile(path: string): Promise<TemplateDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new TemplateError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  return parseTemplate(text);
+}
+
+export type TriggerType = 'HTTP' | 'Log' | 'OSS' | 'Timer' | 'EventBridge';
+const TRIGGER_TYPES: readonly TriggerType[] = ['HTTP', 'Log', 'OSS', 'Timer', 'EventBridge'];
+
+export interface RoleSpec {
+  readonly logicalId: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly assumeRolePolicyDocument: Record<string, Value>;
+  readonly policies: readonly { policyName: string; policyDocument: Record<string, Value> }[];
+}
+
+export interface TriggerSpec {
+  readonly name: string;
+  readonly type: TriggerType;
+  /** Evaluated Properties, as written in the template (PascalCase). */
+  readonly properties: Record<string, Value>;
+}
+
+export interface FunctionSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly handler: string;
+  readonly runtime: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  readonly environment: Record<string, string>;
+  readonly codeUri: string;
+  readonly triggers: readonly TriggerSpec[];
+}
+
+export interface ServiceSpec {
+  readonly logicalId: string;
+  /** The FC service name: ROS makes up <stack>-<LogicalId>-<hash>; thaw deploy uses the stack name. */
+  readonly name: string;
+  readonly description: string;
+  readonly role: string;
+  readonly logConfig?: { project: string; logstore: string };
+}
+
+export interface StackSpec {
+  readonly stackName: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly parameters: Readonly<Record<string, Value>>;
+  readonly roles: readonly RoleSpec[];
+  readonly service: ServiceSpec;
+  readonly functions: readonly FunctionSpec[];
+}
+
+export interface ResolveOptions {
+  readonly stackName: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Typed parameter values (see resolveParameters). */
+  readonly parameters: Readonly<Record<string, Value>>;
+  /** Role ARNs given by flag, by logical id: used instead of creating the role. */
+  readonly roleArns?: Readonly<Record<string, string>>;
+}
+
+/** Evaluates the template into what to deploy. */
+export function resolveStack(doc: TemplateDocument, options: ResolveOptions): StackSpec {
+  const resources = doc.Resources ?? {};
+  const base = { parameters: options.parameters, accountId: options.accountId, region: options.region, stackName: options.stackName };
+  const noAttributes: Scope = {
+    ...base,
+    attribute: (id, attr) => {
+      throw new TemplateError(`Fn::GetAtt ${id}.${attr} is not available here`);
+    },
+  };
+
+  const roles: RoleSpec[] = [];
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'ALIYUN::RAM::Role') continue;
+    const p = evaluate(resource.Properties ?? {}, noAttributes, `Resources.${logicalId}.Properties`) as Record<string, Value>;
+    roles.push({
+      logicalId,
+      roleName: requireString(p.RoleName, `${logicalId}.RoleName`),
+      description: typeof p.Description === 'string' ? p.Description : '',
+      assumeRolePolicyDocument: requireObject(p.AssumeRolePolicyDocument, `${logicalId}.AssumeRolePolicyDocument`),
+      policies: (Array.isArray(p.Policies) ? p.Policies : []).map((policy, i) => {
+        const o = requireObject(policy, `${logicalId}.Policies[${i}]`);
+        return {
+          policyName: requireString(o.PolicyName, `${logicalId}.Policies[${i}].PolicyName`),
+          policyDocument: requireObject(o.PolicyDocument, `${logicalId}.Policies[${i}].PolicyDocument`),
+        };
+      }),
+    });
+  }
+  const scope: Scope = {
+    ...base,
+    attribute: (id, attr) => {
+      const role = roles.find((r) => r.logicalId === id);
+      if (!role || attr !== 'Arn') throw new TemplateError(`Fn::GetAtt ${id}.${attr}: only the Arn of an ALIYUN::RAM::Role is supported`);
+      return options.roleArns?.[id] ?? roleArn(options.accountId, role.roleName);
+    },
+  };
+
+  const services = Object.entries(resources).filter(([, r]) => r.Type === 'Aliyun::Serverless::Service');
+  if (services.length !== 1) throw new TemplateError(`the template must declare exactly one Aliyun::Serverless::Service (found ${services.length})`);
+  const [serviceId, service] = services[0]!;
+  const sp = evaluate(service.Properties ?? {}, scope, `Resources.${serviceId}.Properties`) as Record<string, Value>;
+  const log = sp.LogConfig === undefined ? undefined : requireObject(sp.LogConfig, `${serviceId}.LogConfig`);
+
+  const functions: FunctionSpec[] = [];
+  for (const [name, resource] of Object.entries(service)) {
+    const fn = resource as { Type?: unknown; Properties?: unknown; Events?: Record<string, { Type?: unknown; Properties?: unknown }> };
+    if (fn?.Type !== 'Aliyun::Serverless::Function') continue;
+    const where = `Resources.${serviceId}.${name}`;
+    const p = evaluate(fn.Properties ?? {}, scope, `${where}.Properties`) as Record<string, Value>;
+    const environment = Object.fromEntries(
+      Object.entries(requireObject(p.EnvironmentVariables ?? {}, `${where}.EnvironmentVariables`)).map(([k, v]) => {
+        if (v !== null && typeof v === 'object') throw new TemplateError(`${where}.EnvironmentVariables.${k} must be a scalar`);
+        // FC environment variables are strings.
+        return [k, v === null ? '' : String(v)];
+      }),
+    );
+    const triggers = Object.entries(fn.Events ?? {}).map(([triggerName, event]) => {
+      const type = event?.Type as TriggerType;
+      if (!TRIGGER_TYPES.includes(type))
+        throw new TemplateError(`${where}.Events.${triggerName}: type ${String(event?.Type)} is not one of ${TRIGGER_TYPES.join(', ')}`);
+      return {
+        name: triggerName,
+        type,
+        properties: evaluate(event.Properties ?? {}, scope, `${where}.Events.${triggerName}.Properties`) as Record<string, Value>,
+      };
+    });
+    functions.push({
+      name,
+      description: typeof p.Description === 'string' ? p.Description : '',
+      handler: requireString(p.Handler, `${where}.Handler`),
+      runtime: requireString(p.Runtime, `${where}.Runtime`),
+      memorySize: Number(p.MemorySize ?? 128),
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      environment,
+      codeUri: requireString(p.CodeUri, `${where}.CodeUri`),
+      triggers,
+    });
+  }
+  if (functions.length === 0) throw new TemplateError(`service ${serviceId} declares no functions`);
+  return {
+    stackName: options.stackName,
+    accountId: options.accountId,
+    region: options.region,
+    parameters: options.parameters,
+    roles,
+    service: {
+      logicalId: serviceId,
+      name: options.stackName,
+      description: typeof sp.Description === 'string' ? sp.Description : '',
+      role: requireString(sp.Role, `${serviceId}.Role`),
+      logConfig: log
+        ? { project: requireString(log.Project, `${serviceId}.LogConfig.Project`), logstore: requireString(log.Logstore, `${serviceId}.LogConfig.Logstore`) }
+        : undefined,
+    },
+    functions,
+  };
+}
+
+export function roleArn(accountId: string, roleName: string): string {
+  // RAM role ARNs carry no region: acs:ram::<uid>:role/<name> (role names are case-insensitive; RAM shows them lower-case).
+  return `acs:ram::${accountId}:role/${roleName.toLowerCase()}`;
+}
+
+export function templateParameters(doc: TemplateDocument): ParameterSpec[] {
+  return parameterSpecs(doc.Parameters ?? {});
+}
+
+function requireString(v: Value | undefined, where: string): string {
+  if (typeof v !== 'string' || v === '') throw new TemplateError(`${where} must be a non-empty string`);
+  return v;
+}
+
+function requireObject(v: Value | undefined, where: string): Record<string, Value> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TemplateError(`${where} must be an object`);
+  return v as Record<string, Value>;
+}
+
+/**
+ * Which template parameter each function environment variable carries, where the variable is
+ * exactly one parameter (`!Ref P`, `!Sub '${P}'`, `!Join [',', !Ref P]`). The local stack uses it so
+ * a shell's `THAW_DAILY_RESTORES=1 npm start` reaches the functions it deploys, as the parameter would.
+ */
+export function environmentParameters(doc: TemplateDocument): Map<string, string> {
+  const found = new Map<string, string>();
+  const parameterOf = (value: unknown): string | undefined => {
+    if (!value || typeof value !== 'object') return undefined;
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return v.Ref;
+    const sub = v['Fn::Sub'];
+    if (typeof sub === 'string') return /^\$\{([A-Za-z0-9]+)\}$/.exec(sub)?.[1];
+    const join = v['Fn::Join'];
+    if (Array.isArray(join) && join.length === 2) return parameterOf(join[1]);
+    return undefined;
+  };
+  for (const resource of Object.values(doc.Resources ?? {})) {
+    for (const fn of Object.values(resource)) {
+      const env = (fn as { Properties?: { EnvironmentVariables?: Record<string, unknown> } } | null)?.Properties?.EnvironmentVariables;
+      for (const [name, value] of Object.entries(env ?? {})) {
+        const parameter = parameterOf(value);
+        if (parameter) found.set(name, parameter);
+      }
+    }
+  }
+  return found;
+}

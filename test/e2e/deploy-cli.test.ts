@@ -1,0 +1,104 @@
+// What a platform engineer sees from outside, against the local stack's FC API (`thaw dev --json`
+// prints it): thaw deploy --dry-run names every function and trigger and writes nothing, thaw
+// deploy creates them, a second run reports no change and creates nothing, and thaw destroy
+// leaves no function or trigger behind. Through the CLI, in its own process, as a user runs it.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import FC from '@alicloud/fc2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv } from '../support/child-env';
+import { type RunningDev, spawnDev } from '../support/dev-stack';
+
+const run = promisify(execFile);
+const FUNCTIONS = ['access-log', 'http', 'storage-event', 'sweeper'];
+const TRIGGERS = ['access-log/access-log', 'http/http', 'storage-event/finish-restore', 'storage-event/object-events', 'sweeper/every-minute'];
+
+interface FcInfo {
+  endpoint: string;
+  accountId: string;
+  region: string;
+  service: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+describe('thaw deploy and thaw destroy against the local FC API', () => {
+  let dev: RunningDev;
+  let fc: FcInfo;
+  let buildDir: string;
+  beforeAll(async () => {
+    dev = await spawnDev();
+    fc = (dev.info as unknown as { fc: FcInfo }).fc;
+    buildDir = await mkdtemp(join(tmpdir(), 'thaw-deploy-cli-'));
+  });
+  afterAll(async () => {
+    expect(await dev?.stop()).toBe(0);
+    if (buildDir) await rm(buildDir, { recursive: true, force: true });
+  });
+
+  const thaw = (...args: string[]) =>
+    run(process.execPath, ['lib/bin/thaw.mjs', ...args, '--endpoint', fc.endpoint, '--build-dir', buildDir], {
+      env: childEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: fc.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: fc.accessKeySecret }),
+    });
+
+  /** Every function and trigger of the service with its last modification: what "writes nothing" compares. */
+  async function deployed(): Promise<string[]> {
+    const client = new FC(fc.accountId, { accessKeyID: fc.accessKeyId, accessKeySecret: fc.accessKeySecret, region: fc.region, endpoint: fc.endpoint });
+    const services = (await client.listServices()).data.services ?? [];
+    if (!services.some((s) => s.serviceName === fc.service)) return [];
+    const out: string[] = [];
+    for (const f of (await client.listFunctions(fc.service)).data.functions ?? []) {
+      out.push(`${String(f.functionName)} ${String(f.lastModifiedTime)}`);
+      for (const t of (await client.listTriggers(fc.service, String(f.functionName))).data.triggers ?? []) {
+        out.push(`${String(f.functionName)}/${String(t.triggerName)} ${String(t.lastModifiedTime)}`);
+      }
+    }
+    return out.sort();
+  }
+  const names = (state: string[]) => state.map((line) => line.split(' ')[0]);
+
+  it('plans, creates, reports no change, and destroys, all from the command line', async () => {
+    // npm start already deployed the template into this FC API.
+    const started = await deployed();
+    expect(names(started)).toEqual([...FUNCTIONS, ...TRIGGERS].sort());
+
+    const again = await thaw('deploy');
+    expect(again.stdout).toContain('deploy: no change');
+    expect(await deployed()).toEqual(started);
+
+    const destroyDry = await thaw('destroy', '--dry-run');
+    expect(destroyDry.stdout).toContain('destroy --dry-run: 14 to delete; nothing was changed');
+    expect(await deployed()).toEqual(started);
+
+    const destroyed = await thaw('destroy', '--yes');
+    expect(destroyed.stdout).toContain('destroy: done (14 to delete)');
+    expect(destroyed.stdout).toMatch(/= keep\s+tables\s+thaw_restores /);
+    expect(await deployed()).toEqual([]);
+
+    const dry = await thaw('deploy', '--dry-run');
+    for (const f of FUNCTIONS) expect(dry.stdout).toMatch(new RegExp(`\\+ create\\s+function oss-thaw/${f} `));
+    for (const t of TRIGGERS) expect(dry.stdout).toMatch(new RegExp(`\\+ create\\s+trigger\\s+oss-thaw/${t} `));
+    expect(dry.stdout).toContain('nothing was changed');
+    expect(await deployed()).toEqual([]);
+
+    const created = await thaw('deploy');
+    expect(created.stdout).toContain('deploy: done (14 to create)');
+    expect(names(await deployed())).toEqual([...FUNCTIONS, ...TRIGGERS].sort());
+
+    const unchanged = await deployed();
+    expect((await thaw('deploy')).stdout).toContain('deploy: no change');
+    expect(await deployed()).toEqual(unchanged);
+
+    // The redeployed functions serve the API the stack printed, with its token.
+    const health = await fetch(`${dev.info.api}/v1/health`, { headers: { authorization: `Bearer ${dev.info.apiToken}` } });
+    expect(health.status).toBe(200);
+  }, 180_000);
+
+  it('refuses to destroy without --yes when no one can be asked', async () => {
+    await expect(thaw('destroy')).rejects.toMatchObject({ stderr: expect.stringContaining('pass --yes to run it without a terminal') });
+    expect(names(await deployed()).length).toBeGreaterThan(0);
+  }, 60_000);
+});

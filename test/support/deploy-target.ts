@@ -1,0 +1,161 @@
+// An account to deploy into, on loopback: the local FC API (with fault injection and a count of
+// what was written), the RAM stand-in, and the OSS, Log Service and Tablestore emulators holding
+// the prerequisites template.yml needs. The functions' code is a small synthetic zip per function:
+// these tests are about the deploy, not the bundles.
+import Ram from '@alicloud/ram';
+import { zipSync } from 'fflate';
+import { systemClock } from '../../lib/clock';
+import type { FunctionCode } from '../../lib/deploy/code';
+import { crc64 } from '../../lib/deploy/crc64';
+import { type DeployOptions, deployStack, destroyStack, type Outcome } from '../../lib/deploy/run';
+import { DEFAULT_OWNER_ID, startOssEmulator } from '../../lib/emulators/oss';
+import { close, listen } from '../../lib/emulators/shared/http';
+import { OSS_LOG_STORE, startSlsEmulator } from '../../lib/emulators/sls';
+import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
+import { silentLogger } from '../../lib/log';
+import type { FcApiError } from '../../lib/local/fc-errors';
+import { fcApiServer } from '../../lib/local/fc-api';
+import { FunctionComputeModel } from '../../lib/local/fc-model';
+import { RamStandIn } from '../../lib/local/ram-api';
+
+export const FUNCTIONS = ['access-log', 'http', 'storage-event', 'sweeper'];
+
+export function syntheticCode(version: Record<string, string> = {}): Map<string, FunctionCode> {
+  return new Map(
+    FUNCTIONS.map((name) => {
+      const zip = zipSync(
+        { 'index.js': new TextEncoder().encode(`exports.handler = async () => ${JSON.stringify(version[name] ?? 'v1')};\n`) },
+        { mtime: new Date(Date.UTC(2020, 0, 1)) },
+      );
+      return [name, { name, zip, checksum: crc64(zip), bundle: `${name}/index.js` }];
+    }),
+  );
+}
+
+export interface Request {
+  method: string;
+  path: string;
+}
+
+export interface DeployTarget {
+  readonly model: FunctionComputeModel;
+  readonly ram: RamStandIn;
+  readonly tablestore: Awaited<ReturnType<typeof startTablestoreEmulator>>;
+  /** Every signed FC request, in order. */
+  readonly requests: Request[];
+  /** Non-GET FC requests since the last call. */
+  writesSince(mark: number): Request[];
+  /** Answer the next matching request with `error`, before or after it is handled. */
+  failNext(match: (r: Request) => boolean, error: FcApiError, when: 'before' | 'after'): void;
+  readonly parameters: Record<string, string>;
+  /** The deploy target with other credentials. */
+  targetWith(credentials: { accessKeyId: string; accessKeySecret: string }): DeployOptions['target'];
+  /** The credentials the account accepts. */
+  readonly credentials: { accessKeyId: string; accessKeySecret: string };
+  /** Alibaba's RAM SDK pointed at the stand-in. */
+  ramClient(): Ram;
+  deploy(overrides?: Partial<DeployOptions>): Promise<Outcome & { output: string }>;
+  destroy(overrides?: Partial<DeployOptions> & { deleteTables?: boolean }): Promise<Outcome & { output: string }>;
+  tables(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startDeployTarget(): Promise<DeployTarget> {
+  const oss = await startOssEmulator();
+  const sls = await startSlsEmulator();
+  const tablestore = await startTablestoreEmulator();
+  const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
+  const credentials = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
+  oss.createBucket('archive-a');
+  const project = `oss-log-${DEFAULT_OWNER_ID}-cn-hangzhou`;
+  sls.createProject(project);
+  sls.createLogstore(project, OSS_LOG_STORE);
+  sls.createLogstore(project, 'trigger-log');
+  sls.createProject('thaw-logs');
+  sls.createLogstore('thaw-logs', 'functions');
+
+  const model = new FunctionComputeModel(systemClock);
+  const requests: Request[] = [];
+  const faults: { match: (r: Request) => boolean; error: FcApiError; when: 'before' | 'after' }[] = [];
+  const server = fcApiServer({
+    model,
+    invoker: { invoke: async () => ({ ok: true, result: null }) },
+    credentials,
+    log: silentLogger,
+    fault: ({ method, path, when }) => {
+      if (when === 'before') requests.push({ method, path });
+      const i = faults.findIndex((f) => f.when === when && f.match({ method, path }));
+      if (i === -1) return undefined;
+      return faults.splice(i, 1)[0]!.error;
+    },
+  });
+  const fcEndpoint = await listen(server);
+  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  const ramServer = ram.server();
+  const ramEndpoint = await listen(ramServer);
+  const ts = tablestore.describe() as { instance: string };
+  const parameters: Record<string, string> = {
+    AllowList: 'archive-a/',
+    ApiTokenSha256: 'b'.repeat(64),
+    OssEndpoint: oss.endpoint,
+    TablestoreEndpoint: tablestore.endpoint,
+    TablestoreInstance: ts.instance,
+    TableName: 'thaw_deploy',
+    AccessLogProject: project,
+    TriggerLogLogstore: 'trigger-log',
+    FunctionLogProject: 'thaw-logs',
+    FunctionLogstore: 'functions',
+    WatchedBucket: 'archive-a',
+  };
+  const options = (overrides: Partial<DeployOptions>): DeployOptions & { output: string[] } => {
+    const output: string[] = [];
+    return {
+      templatePath: 'template.yml',
+      stackName: 'thaw-it',
+      target: { accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', fcEndpoint, ramEndpoint, credentials },
+      parameterLayers: [parameters],
+      roleArns: {},
+      endpoints: { oss: oss.endpoint, tablestore: tablestore.endpoint, sls: sls.endpoint },
+      dryRun: false,
+      code: syntheticCode(),
+      out: (text) => output.push(text),
+      sleep: async () => undefined,
+      ...overrides,
+      output,
+    };
+  };
+  return {
+    model,
+    ram,
+    tablestore,
+    requests,
+    writesSince: (mark) => requests.slice(mark).filter((r) => r.method !== 'GET'),
+    failNext: (match, error, when) => faults.push({ match, error, when }),
+    parameters,
+    credentials,
+    ramClient: () => new Ram({ ...credentials, endpoint: ramEndpoint }),
+    targetWith: (other) => ({ accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', fcEndpoint, ramEndpoint, credentials: other }),
+    async deploy(overrides = {}) {
+      const o = options(overrides);
+      const outcome = await deployStack(o);
+      return { ...outcome, output: o.output.join('') };
+    },
+    async destroy(overrides = {}) {
+      const o = options(overrides);
+      const outcome = await destroyStack({ ...o, deleteTables: overrides.deleteTables ?? false });
+      return { ...outcome, output: o.output.join('') };
+    },
+    async tables() {
+      const { TablestoreStateStore } = await import('../../lib/store/tablestore');
+      const store = new TablestoreStateStore({ ...(tablestore.describe() as { endpoint: string; instance: string }), table: 'x', ...credentials });
+      return ((await store.sdk.listTable({})).tableNames ?? []).sort();
+    },
+    async close() {
+      await close(server);
+      await close(ramServer);
+      await oss.close();
+      await sls.close();
+      await tablestore.close();
+    },
+  };
+}

@@ -1,0 +1,235 @@
+// template.yml against the code it deploys. What to check is derived from the code, not from a
+// list kept by hand: each function is bundled (esbuild's metafile names the source files in it),
+// and those files are read for the SDK calls they make and the THAW_* variables they read.
+//   - every RAM action the bundled code performs is granted to the runtime role, and nothing more;
+//   - every env var a function reads is passed to it, and the template passes nothing unread;
+//   - every handler resolves to an export with the right calling convention;
+//   - every trigger the deploy would create passes the local FC API's copy of FC's trigger rules.
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Value } from '../../../lib/deploy/intrinsics';
+import { resolveParameters } from '../../../lib/deploy/parameters';
+import { triggerBody } from '../../../lib/deploy/fc-resources';
+import { readTemplateFile, resolveStack, type StackSpec, templateParameters } from '../../../lib/deploy/template';
+import { parseStorageEvents } from '../../../lib/events/storage-event';
+import { type BuiltFunction, buildFunctions } from '../../../lib/local/build';
+import { validateTrigger } from '../../../lib/local/trigger-config';
+
+// SDK calls → the RAM actions that authorise them (OSS RAM policy reference: HeadObject is
+// oss:GetObject, and with a versionId oss:GetObjectVersion; RestoreObject with a versionId needs
+// oss:RestoreObjectVersion. Log Service: GetCursor/GetCursorTime/PullLogs are log:GetCursorOrData).
+// A call missing here fails the test: map it, then grant it.
+const OSS_ACTIONS: Record<string, string[]> = {
+  head: ['oss:GetObject', 'oss:GetObjectVersion'],
+  restore: ['oss:RestoreObject', 'oss:RestoreObjectVersion'],
+  get: ['oss:GetObject', 'oss:GetObjectVersion'],
+};
+const SLS_ACTIONS: Record<string, string> = {
+  ListShards: 'log:ListShards',
+  GetCursor: 'log:GetCursorOrData',
+  GetCursorTime: 'log:GetCursorOrData',
+  PullLogs: 'log:GetCursorOrData',
+};
+// Called by ensureTables only when a table is missing; thaw deploy makes the tables with the
+// deployer's credentials, so the runtime role must not hold it.
+const DEPLOY_TIME_ONLY = ['ots:CreateTable'];
+
+const PARAMETERS = {
+  AllowList: 'archive-a/,archive-b/logs/',
+  ApiTokenSha256: 'a'.repeat(64),
+  TablestoreInstance: 'thaw-inst',
+  TablestoreEndpoint: 'https://thaw-inst.cn-hangzhou.ots-internal.aliyuncs.com',
+  AccessLogProject: 'oss-log-1234567890-cn-hangzhou',
+  TriggerLogLogstore: 'trigger-log',
+  FunctionLogProject: 'thaw-logs',
+  FunctionLogstore: 'functions',
+  WatchedBucket: 'archive-a',
+};
+
+let outDir: string;
+let built: BuiltFunction[];
+let stack: StackSpec;
+const sources = new Map<string, string>();
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'thaw-template-'));
+  built = await buildFunctions({ outDir, quiet: true });
+  for (const b of built) for (const input of b.inputs) if (!sources.has(input)) sources.set(input, await readFile(input, 'utf8'));
+  const doc = await readTemplateFile('template.yml');
+  stack = resolveStack(doc, {
+    stackName: 'thaw-test',
+    accountId: '1234567890',
+    region: 'cn-hangzhou',
+    parameters: resolveParameters(templateParameters(doc), PARAMETERS),
+  });
+}, 120_000);
+afterAll(async () => {
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+/** Our own source files in a function's bundle (not node_modules). */
+function ownSources(fn: string): [string, string][] {
+  const b = built.find((x) => x.name === fn)!;
+  return b.inputs.filter((i) => !i.includes('node_modules')).map((i) => [i, sources.get(i)!]);
+}
+
+function actionsUsedBy(fn: string): Set<string> {
+  const used = new Set<string>();
+  for (const [file, text] of ownSources(fn)) {
+    if (/from 'tablestore'/.test(text)) {
+      for (const m of text.matchAll(/\bclient\.(\w+)\(/g)) used.add(`ots:${m[1]![0]!.toUpperCase()}${m[1]!.slice(1)}`);
+    }
+    if (/from 'ali-oss'/.test(text)) {
+      for (const m of text.matchAll(/\bclient(?:\([^)]*\))?\.(\w+)\(/g)) {
+        const actions = OSS_ACTIONS[m[1]!];
+        if (!actions) throw new Error(`${file} calls ali-oss ${m[1]}(): add the RAM actions it needs to OSS_ACTIONS`);
+        for (const a of actions) used.add(a);
+      }
+    }
+    if (file.endsWith('lib/sls/reader.ts')) {
+      for (const m of text.matchAll(/(?:call|withRetry)\(\s*'(\w+)'/g)) {
+        const action = SLS_ACTIONS[m[1]!];
+        if (!action) throw new Error(`${file} calls Log Service ${m[1]}: add its RAM action to SLS_ACTIONS`);
+        used.add(action);
+      }
+    }
+  }
+  return used;
+}
+
+function serviceRolePolicy(): { Action: string[]; Resource: string[] }[] {
+  const arn = stack.service.role;
+  const role = stack.roles.find((r) => arn.endsWith(`/${r.roleName}`))!;
+  expect(role, 'the service Role is one of the template roles').toBeDefined();
+  return role.policies.flatMap((p) => (p.policyDocument.Statement as Value[]).map((s) => s as unknown as { Action: string[]; Resource: string[] }));
+}
+
+describe('template.yml: the runtime role', () => {
+  it('grants every action the functions perform, and none that nothing performs', () => {
+    const used = new Set(stack.functions.flatMap((f) => [...actionsUsedBy(f.name)]));
+    // FC writes the functions' log lines to the service LogConfig with this role.
+    const platform = stack.service.logConfig ? ['log:PostLogStoreLogs'] : [];
+    const granted = new Set(serviceRolePolicy().flatMap((s) => s.Action));
+    const required = new Set([...used, ...platform].filter((a) => !DEPLOY_TIME_ONLY.includes(a)));
+    expect([...required].filter((a) => !granted.has(a)).sort(), 'performed but not granted').toEqual([]);
+    expect([...granted].filter((a) => !required.has(a)).sort(), 'granted but not performed').toEqual([]);
+    expect(used.has('oss:RestoreObjectVersion') && used.has('oss:GetObjectVersion')).toBe(true);
+  });
+
+  it('scopes OSS to the allow-listed objects, Log Service to the one logstore, Tablestore to the one instance and tables', () => {
+    const statements = serviceRolePolicy();
+    const resourcesOf = (prefix: string) => statements.filter((s) => s.Action.every((a) => a.startsWith(prefix))).flatMap((s) => s.Resource);
+    expect(resourcesOf('oss:')).toEqual(['acs:oss:*:*:archive-a/*', 'acs:oss:*:*:archive-b/logs/*']);
+    expect(resourcesOf('log:').sort()).toEqual([
+      'acs:log:cn-hangzhou:1234567890:project/oss-log-1234567890-cn-hangzhou/logstore/oss-log-store',
+      'acs:log:cn-hangzhou:1234567890:project/thaw-logs/logstore/functions',
+    ]);
+    expect(resourcesOf('ots:').sort()).toEqual([
+      'acs:ots:cn-hangzhou:1234567890:instance/thaw-inst/table/*',
+      'acs:ots:cn-hangzhou:1234567890:instance/thaw-inst/table/thaw_restores*',
+    ]);
+    const listTable = statements.find((s) => s.Action.includes('ots:ListTable'))!;
+    expect(listTable.Action).toEqual(['ots:ListTable']);
+    for (const r of statements.flatMap((s) => s.Resource)) expect(r).not.toMatch(/^acs:oss:\*:\*:\*$|project\/\*|instance\/\*$/);
+  });
+});
+
+describe('template.yml: the functions', () => {
+  it('deploys every function folder, each from its own build', () => {
+    expect(stack.functions.map((f) => f.name).sort()).toEqual(built.map((b) => b.name));
+    for (const f of stack.functions) expect(f.codeUri).toBe(`./.build/${f.name}`);
+  });
+
+  it('names handlers that the functions export, with HTTP functions on the FC 2.0 signature', async () => {
+    for (const fn of stack.functions) {
+      const module = (await import(`../../../functions/${fn.name}/index.ts`)) as Record<string, unknown>;
+      const [file, exportName] = fn.handler.split('.');
+      expect(file, fn.name).toBe('index');
+      expect(typeof module[exportName!], `${fn.name}: ${fn.handler}`).toBe('function');
+      const http = fn.triggers.some((t) => t.type === 'HTTP');
+      expect((module[exportName!] as (...a: unknown[]) => unknown).length, fn.name).toBe(http ? 3 : 2);
+    }
+  });
+
+  it('passes every THAW_* variable a function reads, and none it does not', () => {
+    for (const fn of stack.functions) {
+      const read = new Set(ownSources(fn.name).flatMap(([, text]) => [...text.matchAll(/'(THAW_[A-Z0-9_]+)'/g)].map((m) => m[1]!)));
+      expect(read.size, fn.name).toBeGreaterThan(10);
+      const passed = Object.keys(fn.environment).filter((k) => k.startsWith('THAW_'));
+      expect([...read].filter((v) => !passed.includes(v)).sort(), `${fn.name} reads but is not passed`).toEqual([]);
+      expect(passed.filter((v) => !read.has(v)).sort(), `${fn.name} is passed but never reads`).toEqual([]);
+    }
+  });
+});
+
+describe('template.yml: the triggers', () => {
+  const bodies = () => stack.functions.flatMap((fn) => fn.triggers.map((t) => ({ fn, trigger: t, body: triggerBody(stack, fn, t) })));
+
+  it('all pass the trigger rules the local FC API holds from FC documentation', () => {
+    const types = bodies().map(({ body }) => {
+      expect(() => validateTrigger(body), body.triggerName).not.toThrow();
+      return body.triggerType;
+    });
+    expect(types.sort()).toEqual(['eventbridge', 'http', 'log', 'oss', 'timer']);
+  });
+
+  it('subscribes FinishRestore through EventBridge, and named events with a filter through the OSS trigger', () => {
+    const oss = bodies().find((b) => b.body.triggerType === 'oss')!.body;
+    const events = oss.triggerConfig.events as string[];
+    expect(events).not.toContain('oss:ObjectRestore:FinishRestore');
+    expect(events.filter((e) => e.endsWith('*'))).toEqual(['oss:ObjectCreated:*']);
+    expect(oss.triggerConfig.filter).toEqual({ key: { prefix: '', suffix: '' } });
+    expect(oss.sourceArn).toBe('acs:oss:cn-hangzhou:1234567890:archive-a');
+    const eb = bodies().find((b) => b.body.triggerType === 'eventbridge')!;
+    expect(JSON.parse(String(eb.body.triggerConfig.eventRuleFilterPattern))).toEqual({
+      source: ['acs.oss'],
+      type: ['oss:ObjectRestore:FinishRestore'],
+      subject: [{ prefix: 'acs:oss:cn-hangzhou:1234567890:archive-a/' }],
+    });
+    expect(eb.fn.name).toBe(bodies().find((b) => b.body.triggerType === 'oss')!.fn.name);
+  });
+
+  it('sends only events the storage-event function acts on (none it would ignore)', () => {
+    const oss = bodies().find((b) => b.body.triggerType === 'oss')!.body;
+    for (const name of oss.triggerConfig.events as string[]) {
+      const eventName = name.replace(/^oss:/, '').replace(/:\*$/, ':PutObject');
+      const parsed = parseStorageEvents({
+        events: [
+          {
+            eventName,
+            eventSource: 'acs:oss',
+            eventTime: '2026-01-01T00:00:00.000Z',
+            region: 'cn-hangzhou',
+            oss: { bucket: { name: 'archive-a' }, object: { key: 'k', size: 1 } },
+          },
+        ],
+      });
+      expect(parsed.ignored, name).toEqual([]);
+      expect(parsed.events.length, name).toBe(1);
+    }
+  });
+
+  it('gives the OSS, Log and EventBridge triggers an invocation role trusted by that service and allowed to invoke that function', () => {
+    const principal: Record<string, string> = { oss: 'oss.aliyuncs.com', log: 'log.aliyuncs.com', eventbridge: 'eventbridge.aliyuncs.com' };
+    for (const { fn, body } of bodies()) {
+      if (body.triggerType === 'http' || body.triggerType === 'timer') {
+        expect(body.invocationRole, body.triggerName).toBeUndefined();
+        continue;
+      }
+      const role = stack.roles.find((r) => body.invocationRole === `acs:ram::1234567890:role/${r.roleName}`)!;
+      expect(role, body.triggerName).toBeDefined();
+      expect(JSON.stringify(role.assumeRolePolicyDocument)).toContain(`"Service":["${principal[body.triggerType]}"]`);
+      const invoke = role.policies
+        .flatMap((p) => p.policyDocument.Statement as unknown as { Action: string[]; Resource: string[] }[])
+        .find((s) => s.Action.includes('fc:InvokeFunction'))!;
+      expect(invoke.Resource).toEqual([`acs:fc:cn-hangzhou:1234567890:services/thaw-test*/functions/${fn.name}`]);
+    }
+  });
+
+  it('keeps its own logs: a service LogConfig from the parameters', () => {
+    expect(stack.service.logConfig).toEqual({ project: 'thaw-logs', logstore: 'functions' });
+  });
+});

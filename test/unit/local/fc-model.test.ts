@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../lib/clock';
+import { zipSync } from 'fflate';
+import { FunctionComputeModel } from '../../../lib/local/fc-model';
+
+const code = { zipFile: Buffer.from(zipSync({ 'index.js': new TextEncoder().encode('exports.handler=async()=>1') })).toString('base64') };
+const ROLE = 'acs:ram::123:role/r';
+
+function model() {
+  const m = new FunctionComputeModel(new ManualClock(Date.UTC(2026, 0, 1)));
+  m.createService({ serviceName: 's' });
+  m.createFunction('s', { functionName: 'f', handler: 'index.handler', runtime: 'nodejs20', code });
+  m.createFunction('s', { functionName: 'g', handler: 'index.handler', runtime: 'nodejs20', code });
+  return m;
+}
+
+const oss = (name: string, events: string[], prefix = '') => ({
+  triggerName: name,
+  triggerType: 'oss',
+  sourceArn: 'acs:oss:cn-hangzhou:123:bucket-a',
+  invocationRole: ROLE,
+  triggerConfig: { events, filter: { key: { prefix, suffix: '' } } },
+});
+
+describe('FunctionComputeModel', () => {
+  it('stamps times from its clock and checksums the code', () => {
+    const fn = model().getFunction('s', 'f');
+    expect(fn).toMatchObject({ createdTime: '2026-01-01T00:00:00.000Z', codeSize: expect.any(Number), codeChecksum: expect.stringMatching(/^\d+$/) });
+  });
+
+  it('refuses a second OSS trigger on the bucket whose events and key filter overlap', () => {
+    const m = model();
+    m.createTrigger('s', 'f', oss('a', ['oss:ObjectCreated:*'], 'logs/'));
+    expect(() => m.createTrigger('s', 'g', oss('b', ['oss:ObjectCreated:PutObject'], 'logs/2024/'))).toThrow(/conflicts with trigger 'a' of s\/f/);
+    // Disjoint prefixes, or disjoint events, do not conflict.
+    expect(() => m.createTrigger('s', 'g', oss('c', ['oss:ObjectCreated:PutObject'], 'data/'))).not.toThrow();
+    expect(() => m.createTrigger('s', 'g', oss('d', ['oss:ObjectRemoved:DeleteObject'], 'logs/'))).not.toThrow();
+  });
+
+  it('keeps an HTTP trigger alone on its function', () => {
+    const m = model();
+    m.createTrigger('s', 'f', { triggerName: 'h', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET'] } });
+    expect(() => m.createTrigger('s', 'f', { triggerName: 't', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1m', enable: true } })).toThrow(
+      /cannot have an HTTP trigger together with other triggers/,
+    );
+  });
+
+  it('refuses code that is not a zip', () => {
+    expect(() =>
+      model().createFunction('s', {
+        functionName: 'h',
+        handler: 'index.handler',
+        runtime: 'nodejs20',
+        code: { zipFile: Buffer.from('not a zip').toString('base64') },
+      }),
+    ).toThrow('code.zipFile is not a zip file');
+  });
+
+  it('updates a trigger in place, keeping its type, source and id', () => {
+    const m = model();
+    const created = m.createTrigger('s', 'f', oss('a', ['oss:ObjectCreated:*']));
+    const updated = m.updateTrigger('s', 'f', 'a', { triggerConfig: { events: ['oss:ObjectRemoved:DeleteObject'] } });
+    expect(updated).toMatchObject({
+      triggerId: created.triggerId,
+      triggerType: 'oss',
+      sourceArn: created.sourceArn,
+      triggerConfig: { events: ['oss:ObjectRemoved:DeleteObject'] },
+    });
+  });
+});
