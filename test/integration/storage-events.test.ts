@@ -1,7 +1,7 @@
 // Storage events from the OSS emulator (the OSS trigger's record shape) applied to records:
 // FinishRestore records RESTORED at once, rewrites and deletes invalidate, duplicates change nothing.
 import OSS from 'ali-oss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock';
 import { type OssEmulator, type OssEventRecord, startOssEmulator } from '../../lib/emulators/oss';
 import { applyStorageEvents } from '../../lib/events/apply';
@@ -15,10 +15,10 @@ import { MemoryStateStore } from '../../lib/store/memory';
 const BUCKET = 'thaw-events';
 
 describe('storage events over the OSS emulator', () => {
-  // A fixed start, whole seconds (x-oss-restore carries the expiry to the second). Each test reads
-  // its own start from the clock, so none depends on what an earlier one advanced it by.
-  const clock = new ManualClock(Date.UTC(2026, 0, 1, 8, 0, 0));
-  const events: OssEventRecord[] = [];
+  // Each test gets its own emulator, store and clock, from a fixed start in whole seconds
+  // (x-oss-restore carries the expiry to the second): none depends on another's events or time.
+  let clock: ManualClock;
+  let events: OssEventRecord[];
   let oss: OssEmulator;
   let client: OSS;
   let store: MemoryStateStore;
@@ -27,7 +27,9 @@ describe('storage events over the OSS emulator', () => {
   const apply = (payload: unknown) => applyStorageEvents(parseStorageEvents(payload).events, { coordinator, store, clock, log: silentLogger });
   const byKey = (key: string) => store.all().find((r) => r.key === key);
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    clock = new ManualClock(Date.UTC(2026, 0, 1, 8, 0, 0));
+    events = [];
     oss = await startOssEmulator({ clock, onEvent: (e) => events.push(e) });
     const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
     client = new OSS({ endpoint: oss.endpoint, ...creds, bucket: BUCKET });
@@ -35,7 +37,7 @@ describe('storage events over the OSS emulator', () => {
     store = new MemoryStateStore();
     coordinator = new Coordinator({ store, objects: new AliOssObjectStore({ endpoint: oss.endpoint, ...creds }), clock });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await oss?.close();
   });
 
