@@ -26,6 +26,17 @@ export interface ThawConfig {
     readonly endpoint: string;
     readonly instance: string;
     readonly table: string;
+    /** Per Tablestore request. */
+    readonly timeoutMs: number;
+  };
+  /** Where the access-log function may pull from, and how much it may hold at once. */
+  readonly sls: {
+    /** The function's region (FC_REGION): a Log trigger event may name its public or VPC endpoint. */
+    readonly region?: string;
+    /** One more endpoint a Log trigger event may name (THAW_SLS_ENDPOINT), e.g. a local emulator's. */
+    readonly endpoint?: string;
+    /** Largest PullLogs page, compressed or decompressed, that is read into memory. */
+    readonly maxPageBytes: number;
   };
   readonly restore: {
     readonly defaultDays: number;
@@ -57,6 +68,15 @@ export function loadConfig(env: Env = process.env): ThawConfig {
       endpoint: read.string('THAW_TABLESTORE_ENDPOINT', { required: true }),
       instance: read.string('THAW_TABLESTORE_INSTANCE', { required: true }),
       table: read.string('THAW_TABLE', { default: 'thaw_restores', pattern: /^[A-Za-z_][A-Za-z0-9_]{0,254}$/ }),
+      timeoutMs: read.integer('THAW_TABLESTORE_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 }),
+    },
+    sls: {
+      // Set by Function Compute in every instance; a Log trigger fires functions of its own region.
+      region: read.string('FC_REGION', { pattern: /^[a-z]{2}(-[a-z0-9]+)+$/ }) || undefined,
+      endpoint: read.endpoint('THAW_SLS_ENDPOINT'),
+      // A LogGroup is at most 5 MB (Log Service limits); a page of several is read in halves when
+      // it exceeds the limit, so the floor leaves room for one whole group.
+      maxPageBytes: read.integer('THAW_SLS_MAX_PAGE_BYTES', { default: 16 * 1024 * 1024, min: 8 * 1024 * 1024, max: 256 * 1024 * 1024 }),
     },
     restore: {
       defaultDays: read.integer('THAW_DEFAULT_DAYS', { default: 1, min: 1, max: 365 }),
@@ -121,6 +141,21 @@ export function reader(env: Env) {
         throw new ConfigError(name, `must be an integer from ${opts.min} to ${opts.max}, got "${v}"`);
       }
       return n;
+    },
+    /** An http(s) URL or a bare host name, nothing after the host and port. */
+    endpoint(name: string): string | undefined {
+      const v = raw(name);
+      if (v === undefined) return undefined;
+      let url: URL;
+      try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `https://${v}`);
+      } catch {
+        throw new ConfigError(name, `"${v}" is not a host name or an http(s) URL`);
+      }
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+        throw new ConfigError(name, `"${v}" must be an http(s) endpoint with nothing after the host and port`);
+      }
+      return v.replace(/\/+$/, '');
     },
     boolean(name: string, fallback: boolean): boolean {
       const v = raw(name)?.toLowerCase();

@@ -13,7 +13,7 @@ import { DEFAULT_TIMING, type Timing } from './restore/timing';
 import { MemoryCounterStore } from './store/memory';
 import { TablestoreStateStore } from './store/tablestore';
 import { TablestoreCounterStore } from './store/tablestore-counters';
-import { ensureTables } from './store/tablestore-schema';
+import { requireTables } from './store/tables';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -53,13 +53,20 @@ export interface Services {
   readonly clock: Clock;
   readonly log: Logger;
   readonly api: ApiHandler;
-  /** Resolves once the tables exist (created on first use, idempotently); retried after a failure. */
+  /**
+   * Resolves once the tables are known to exist (checked on first use, through the store's
+   * retries); a failure is not cached, so the next invocation checks again. A missing table is a
+   * TablesMissingError naming it: functions never create tables (thaw deploy does).
+   */
   ready(): Promise<void>;
 }
 
 export interface ServiceOverrides {
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** Waits between retries and their jitter (tests of faults spend no real seconds, and replay). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
   /** Replaces Tablestore (tests, single-process tools); the counters then live in memory too. */
   readonly store?: StateStore;
 }
@@ -67,9 +74,10 @@ export interface ServiceOverrides {
 export function buildServices(config: ThawConfig, credentials: Credentials, overrides: ServiceOverrides = {}): Services {
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? jsonLogger({ level: config.logLevel });
-  const tablestore = overrides.store ? undefined : new TablestoreStateStore({ ...config.tablestore, ...credentials });
+  const retries = { sleep: overrides.sleep, random: overrides.random, clock };
+  const tablestore = overrides.store ? undefined : new TablestoreStateStore({ ...config.tablestore, ...credentials, ...retries });
   const store: StateStore = overrides.store ?? tablestore!;
-  const counters: CounterStore = overrides.store ? new MemoryCounterStore() : new TablestoreCounterStore({ ...config.tablestore, ...credentials });
+  const counters: CounterStore = overrides.store ? new MemoryCounterStore() : new TablestoreCounterStore({ ...config.tablestore, ...credentials, ...retries });
   const objects = new AliOssObjectStore({ ...config.oss, ...credentials });
   const policy = new CostPolicy(config.limits, counters);
   const timing: Timing = { ...DEFAULT_TIMING, timeScale: config.restore.timeScale };
@@ -80,6 +88,8 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
     clock,
     timing,
     log,
+    sleep: overrides.sleep,
+    random: overrides.random,
     settings: {
       defaultDays: config.restore.defaultDays,
       defaultTier: config.restore.defaultTier,
@@ -93,15 +103,10 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
   return {
     ready() {
       if (!tablestore) return Promise.resolve();
-      tablesReady ??= ensureTables(tablestore).then(
-        ({ created }) => {
-          if (created.length > 0) log.info('tables created', { created });
-        },
-        (err: unknown) => {
-          tablesReady = undefined;
-          throw err;
-        },
-      );
+      tablesReady ??= requireTables(tablestore).catch((err: unknown) => {
+        tablesReady = undefined;
+        throw err;
+      });
       return tablesReady;
     },
     config,

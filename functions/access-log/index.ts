@@ -10,10 +10,11 @@ const runtime = functionRuntime();
 
 export async function handler(event: unknown, context: FcContext): Promise<RangeResult | { malformed: string }> {
   const started = Date.now();
-  const { coordinator, log } = await runtime.services(context);
+  const { coordinator, log, config } = await runtime.services(context);
   let trigger: LogTriggerEvent;
   try {
-    trigger = parseLogTriggerEvent(event);
+    // Only the region's own Log Service endpoints (or THAW_SLS_ENDPOINT) get our signed requests.
+    trigger = parseLogTriggerEvent(event, config.sls);
   } catch (err) {
     // Retrying an event that names no range cannot help: log it loudly and finish.
     if (!(err instanceof MalformedTriggerEventError)) throw err;
@@ -21,22 +22,21 @@ export async function handler(event: unknown, context: FcContext): Promise<Range
     return { malformed: err.message };
   }
   const { endpoint, projectName, logstoreName } = trigger.source;
-  // Ten LogGroups per PullLogs keeps a page small however large OSS made its groups (memory
-  // stays flat: see the access-log benchmark); a range of many groups just takes more requests.
-  let source: LogStoreReader;
+  const deadlineAtMs = runtime.deadline(context, started);
+  const source = new LogStoreReader({
+    endpoint,
+    project: projectName,
+    logstore: logstoreName,
+    ...credentialsFrom(context),
+    // Ten LogGroups per PullLogs keeps a page small however large OSS made its groups (memory
+    // stays flat: see the access-log benchmark); a range of many groups just takes more requests.
+    pageSize: 10,
+    maxPageBytes: config.sls.maxPageBytes,
+    // A pull starts only if it can end before the deadline, so none may take most of the invocation.
+    requestTimeoutMs: deadlineAtMs === undefined ? 10_000 : Math.max(1_000, Math.min(10_000, Math.floor((deadlineAtMs - started) / 4))),
+  });
   try {
-    source = new LogStoreReader({ endpoint, project: projectName, logstore: logstoreName, ...credentialsFrom(context), pageSize: 10 });
-  } catch (err) {
-    // An endpoint or project no reader accepts will not improve on retry either.
-    log.error('malformed Log trigger event', { requestId: context?.requestId, reason: (err as Error).message });
-    return { malformed: (err as Error).message };
-  }
-  try {
-    return await handleAccessLogRange(
-      trigger,
-      { source, coordinator, log: log.child({ requestId: context?.requestId }) },
-      { deadlineAtMs: runtime.deadline(context, started) },
-    );
+    return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }) }, { deadlineAtMs });
   } finally {
     source.close();
   }

@@ -37,7 +37,8 @@ export interface RequestContext {
   readonly deadlineAtMs?: number;
 }
 
-const MAX_BODY_BYTES = 4096;
+/** The largest request body the API reads (the FC adapters refuse larger ones before buffering them). */
+export const MAX_BODY_BYTES = 4096;
 
 export type ApiHandler = (request: Request, context?: RequestContext) => Promise<Response>;
 

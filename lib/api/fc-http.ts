@@ -1,7 +1,15 @@
 // Function Compute HTTP adapters. They only convert: platform event → Web Request → app →
 // Response → platform result. We declare the few fields we read rather than import a types package.
-import type { ApiHandler } from './app';
+import { type ApiHandler, MAX_BODY_BYTES } from './app';
 import { ApiProblem, problemResponse } from './problem';
+
+/** Refused at the edge, before anything is buffered or anyone is authenticated. */
+function bodyTooLarge(requestId: string | undefined): Response {
+  return problemResponse(
+    new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { connection: 'close' }),
+    requestId ?? 'unknown',
+  );
+}
 
 /** FC 3.0 HTTP trigger event (the `event` Buffer, parsed). */
 export interface Fc3HttpEvent {
@@ -42,6 +50,8 @@ export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, request
   let request: Request;
   try {
     const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined && event.body !== '';
+    // FC has bounded the event already; still, nothing larger than the API reads is decoded.
+    if (hasBody && encodedSize(String(event.body), event.isBase64Encoded === true) > MAX_BODY_BYTES) return toFc3Result(bodyTooLarge(requestId));
     const body = hasBody ? Buffer.from(String(event.body), event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
     request = new Request(url, { method, headers, body });
   } catch {
@@ -49,6 +59,11 @@ export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, request
   }
   const response = await app(request, { rawPath: event.rawPath, requestId: requestId ?? event.requestContext?.requestId, deadlineAtMs });
   return toFc3Result(response);
+}
+
+/** Bytes a body string decodes to, without decoding it (base64: at most 3 per 4 characters). */
+function encodedSize(body: string, base64: boolean): number {
+  return base64 ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body, 'utf8');
 }
 
 function parseFc3Event(raw: unknown): Fc3HttpEvent {
@@ -84,8 +99,14 @@ export interface Fc2Response {
 }
 
 export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: Fc2Response, requestId?: string, deadlineAtMs?: number): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const method = req.method.toUpperCase();
+  // GET and HEAD bodies are never read; others up to the API's limit, refused by their declared
+  // length before reading and cut off while streaming, so no body is held past the limit.
+  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBounded(req, MAX_BODY_BYTES);
+  if (body === 'too-large') {
+    await send(resp, bodyTooLarge(requestId));
+    return;
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -99,17 +120,44 @@ export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: F
   for (const [name, value] of Object.entries(req.queries ?? {})) {
     for (const v of Array.isArray(value) ? value : [value]) query.append(name, v);
   }
-  const method = req.method.toUpperCase();
   const qs = query.toString();
-  const body = method !== 'GET' && method !== 'HEAD' && chunks.length ? Buffer.concat(chunks) : undefined;
   let response: Response;
   try {
-    const request = new Request(`http://${headers.get('host') ?? 'localhost'}${req.path}${qs ? `?${qs}` : ''}`, { method, headers, body });
+    const request = new Request(`http://${headers.get('host') ?? 'localhost'}${req.path}${qs ? `?${qs}` : ''}`, {
+      method,
+      headers,
+      body: body && body.length > 0 ? body : undefined,
+    });
     response = await app(request, { rawPath: req.path, requestId, deadlineAtMs });
   } catch {
     response = problemResponse(new ApiProblem(400, 'InvalidInput', 'The request URL or method is malformed.'), requestId ?? 'unknown');
   }
+  await send(resp, response);
+}
+
+async function send(resp: Fc2Response, response: Response): Promise<void> {
   resp.setStatusCode(response.status);
   for (const [name, value] of response.headers) resp.setHeader(name, value);
   resp.send(Buffer.from(await response.arrayBuffer()));
+}
+
+/** The body, or 'too-large' as soon as its declared length or what has arrived passes `limit`. */
+async function readBounded(req: Fc2Request, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = headerOf(req.headers, 'content-length');
+  if (declared !== undefined && Number(declared) > limit) return 'too-large';
+  const chunks: Buffer[] = [];
+  let total = 0;
+  // Leaving the loop early ends the stream: the rest of a large body is never read.
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    total += buf.length;
+    if (total > limit) return 'too-large';
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+function headerOf(headers: Fc2Request['headers'], name: string): string | undefined {
+  const value = headers[name] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  return Array.isArray(value) ? value[0] : value;
 }

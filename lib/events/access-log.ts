@@ -26,7 +26,16 @@ export interface AccessLogRecord {
 
 /** Pulls the OSS access-log records between two cursors of one shard (lib/sls's LogStoreReader). */
 export interface AccessLogSource {
-  pullRange(shardId: number, beginCursor: string, endCursor: string, options?: { signal?: AbortSignal }): AsyncIterable<AccessLogRecord>;
+  /**
+   * Stops with an error whose `code` is 'SlsDeadline' when `deadlineAtMs` leaves no room for another
+   * request; tells `onOversized` of each LogGroup too large to hold, which it skips.
+   */
+  pullRange(
+    shardId: number,
+    beginCursor: string,
+    endCursor: string,
+    options?: { signal?: AbortSignal; deadlineAtMs?: number; onOversized?: (skipped: { sizeBytes: number; limitBytes: number }) => void },
+  ): AsyncIterable<AccessLogRecord>;
 }
 
 export type SkipReason =

@@ -3,7 +3,8 @@
 //   created / removed / modified → the record no longer describes the object (a rewritten object
 //   may not be archived; a deleted one is gone), so it is invalidated, conditionally on its version.
 // Duplicate or replayed events are harmless: a second invalidation finds it done, a second HEAD
-// finds the record already RESTORED.
+// finds the record already RESTORED. At the deadline no new work starts and the invocation fails,
+// so FC delivers the events again and the redelivery finishes what is left.
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { invalidateRecord } from '../restore/invalidate';
@@ -11,7 +12,13 @@ import type { Coordinator } from '../restore/coordinator';
 import { describeError, TransientError } from '../restore/errors';
 import { objectRef, type ObjectRef, recordId } from '../restore/object-ref';
 import type { StateStore } from '../restore/ports';
+import { mapWithLimit } from '../retry';
 import type { StorageEvent } from './storage-event';
+
+/** Records read in one StateStore.getMany (Tablestore's BatchGetRow takes 100). */
+const INVALIDATION_CHUNK = 100;
+/** Invalidations written at once: the Tablestore adapter sends concurrent writes as one BatchWriteRow. */
+const INVALIDATION_CONCURRENCY = 32;
 
 export interface EventOutcomes {
   readonly refreshed: number;
@@ -49,6 +56,9 @@ export async function applyStorageEvents(
     }
   }
 
+  // Invalidations, per record: the latest change among the events naming it (a record written after
+  // that one has seen them all). In chunks, each one batched read and concurrent conditional writes.
+  const changes = new Map<string, { changedAtMs: number; event: string; ref: ObjectRef }>();
   for (const event of events.filter((e) => e.kind !== 'restore-finished')) {
     let refs: ObjectRef[];
     try {
@@ -61,12 +71,38 @@ export async function applyStorageEvents(
       continue;
     }
     for (const ref of refs) {
-      const removed = await invalidateRecord(deps.store, recordId(ref), deps.clock.nowMs(), { changedAtMs: event.eventTimeMs });
-      if (removed) {
-        invalidated++;
-        deps.log.info('record invalidated', { event: event.name, bucket: ref.bucket, key: ref.key, versionId: ref.versionId || undefined });
-      }
+      const id = recordId(ref);
+      const seen = changes.get(id);
+      if (!seen || event.eventTimeMs > seen.changedAtMs) changes.set(id, { changedAtMs: event.eventTimeMs, event: event.name, ref });
     }
+  }
+  const ids = [...changes.keys()];
+  for (let i = 0; i < ids.length; i += INVALIDATION_CHUNK) {
+    // No new chunk once the deadline (FC's timeout less the runtime's reserve) has come: the rest
+    // is left to FC's redelivery, where what was done already finds nothing to do.
+    if (options.deadlineAtMs !== undefined && deps.clock.nowMs() >= options.deadlineAtMs) {
+      const left = ids.length - i;
+      deps.log.warn('storage events left for the deadline', { invalidated, left });
+      throw new TransientError(`${left} record(s) not invalidated before the deadline; retry the events`);
+    }
+    const chunk = ids.slice(i, i + INVALIDATION_CHUNK);
+    const records = await deps.store.getMany(chunk);
+    const done = await mapWithLimit(chunk, INVALIDATION_CONCURRENCY, async (id) => {
+      const known = records.get(id);
+      if (!known) return false;
+      const change = changes.get(id)!;
+      const removed = await invalidateRecord(deps.store, id, deps.clock.nowMs(), { known, changedAtMs: change.changedAtMs });
+      if (removed) {
+        deps.log.info('record invalidated', {
+          event: change.event,
+          bucket: change.ref.bucket,
+          key: change.ref.key,
+          versionId: change.ref.versionId || undefined,
+        });
+      }
+      return removed;
+    });
+    invalidated += done.filter(Boolean).length;
   }
   return { refreshed, invalidated, untracked, invalid };
 }

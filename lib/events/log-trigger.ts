@@ -33,36 +33,131 @@ export class MalformedTriggerEventError extends Error {
   }
 }
 
-/** Some misses of the range could not be handled; FC must retry the range (replay is safe). */
+/** Some misses of the range could not be handled, or it was not read to its end; FC must retry the range (replay is safe). */
 export class RangeIncompleteError extends Error {
   readonly code = 'RangeIncomplete';
-  constructor(readonly summary: BatchSummary) {
-    super(`${summary.unrecorded} object(s) could not be recorded and ${summary.unstarted} not started before the deadline; retry the range`);
+  constructor(
+    readonly summary: BatchSummary,
+    /** The deadline came before the range was read to its end cursor. */
+    readonly unread = false,
+  ) {
+    super(
+      `${summary.unrecorded} object(s) could not be recorded and ${summary.unstarted} not started before the deadline${unread ? '; the range was not read to its end before the deadline' : ''}; retry the range`,
+    );
     this.name = 'RangeIncompleteError';
   }
 }
 
-export function parseLogTriggerEvent(payload: unknown): LogTriggerEvent {
+/**
+ * Which Log Service a trigger event may send us to. The access-log function signs its requests
+ * (AccessKeyId, signature, STS token), so an endpoint is trusted only when it is one of the
+ * function's region's own (public and VPC, Log Service "Endpoints") or the one configured.
+ */
+export interface TriggerSourceRule {
+  /** The function's region (FC_REGION): `<region>.log.aliyuncs.com`, `<region>-intranet.log.aliyuncs.com`. */
+  readonly region?: string;
+  /** One more endpoint, matched on host and port, and on the scheme where both name one (THAW_SLS_ENDPOINT). */
+  readonly endpoint?: string;
+}
+
+/** A Log trigger event is a few hundred bytes; anything far larger is not one. */
+const MAX_EVENT_BYTES = 64 * 1024;
+// Log Service naming rules (project 3–63, logstore 2–63 characters); cursors are base64 text.
+const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const LOGSTORE_NAME = /^[a-z0-9][a-z0-9_-]{0,61}[a-z0-9]$/;
+const CURSOR = /^[A-Za-z0-9+/=_-]{1,256}$/;
+
+export function parseLogTriggerEvent(payload: unknown, rule: TriggerSourceRule): LogTriggerEvent {
   let event: unknown = payload;
   if (Buffer.isBuffer(payload) || typeof payload === 'string') {
+    const bytes = Buffer.isBuffer(payload) ? payload.length : Buffer.byteLength(payload);
+    if (bytes > MAX_EVENT_BYTES) throw new MalformedTriggerEventError(`the Log trigger event is ${bytes} bytes, more than ${MAX_EVENT_BYTES}`);
     try {
       event = JSON.parse(payload.toString());
     } catch {
       throw new MalformedTriggerEventError('the Log trigger event is not JSON');
     }
   }
-  const source = (event as { source?: Record<string, unknown> } | null)?.source;
-  if (!source || typeof source !== 'object') throw new MalformedTriggerEventError('the Log trigger event has no "source" object');
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new MalformedTriggerEventError('the Log trigger event is not a JSON object');
+  const source = (event as { source?: unknown }).source;
+  if (!source || typeof source !== 'object' || Array.isArray(source)) throw new MalformedTriggerEventError('the Log trigger event has no "source" object');
+  const s = source as Record<string, unknown>;
   for (const field of ['endpoint', 'projectName', 'logstoreName', 'beginCursor', 'endCursor'] as const) {
-    if (typeof source[field] !== 'string' || source[field] === '') {
-      throw new MalformedTriggerEventError(`the Log trigger event has no source.${field}`);
+    if (typeof s[field] !== 'string' || s[field] === '') {
+      throw new MalformedTriggerEventError(`the Log trigger event has no source.${field} string`);
     }
   }
-  const shardId = Number(source.shardId);
-  if (source.shardId === null || source.shardId === '' || !Number.isInteger(shardId) || shardId < 0) {
-    throw new MalformedTriggerEventError('source.shardId must be a non-negative integer');
+  // FC sends a number; a boolean, a string or a fraction is not a shard (Number(true) would be 1).
+  if (typeof s.shardId !== 'number' || !Number.isSafeInteger(s.shardId) || s.shardId < 0) {
+    throw new MalformedTriggerEventError(`source.shardId must be a non-negative integer, got ${describeValue(s.shardId)}`);
   }
-  return { ...(event as object), source: { ...(source as unknown as LogTriggerEvent['source']), shardId } } as LogTriggerEvent;
+  const text = s as Record<'endpoint' | 'projectName' | 'logstoreName' | 'beginCursor' | 'endCursor', string>;
+  if (!PROJECT_NAME.test(text.projectName))
+    throw new MalformedTriggerEventError(`source.projectName ${describeValue(text.projectName)} is not a Log Service project name`);
+  if (!LOGSTORE_NAME.test(text.logstoreName))
+    throw new MalformedTriggerEventError(`source.logstoreName ${describeValue(text.logstoreName)} is not a logstore name`);
+  for (const field of ['beginCursor', 'endCursor'] as const) {
+    if (!CURSOR.test(text[field])) throw new MalformedTriggerEventError(`source.${field} ${describeValue(text[field])} is not a cursor`);
+  }
+  checkEndpoint(text.endpoint, rule);
+  const e = event as Record<string, unknown>;
+  for (const field of ['jobName', 'taskId'] as const) {
+    if (e[field] !== undefined && typeof e[field] !== 'string')
+      throw new MalformedTriggerEventError(`${field} must be a string, got ${describeValue(e[field])}`);
+  }
+  if (e.cursorTime !== undefined && (typeof e.cursorTime !== 'number' || !Number.isFinite(e.cursorTime))) {
+    throw new MalformedTriggerEventError(`cursorTime must be a number, got ${describeValue(e.cursorTime)}`);
+  }
+  return {
+    source: {
+      endpoint: text.endpoint,
+      projectName: text.projectName,
+      logstoreName: text.logstoreName,
+      shardId: s.shardId,
+      beginCursor: text.beginCursor,
+      endCursor: text.endCursor,
+    },
+    ...(e.jobName === undefined ? {} : { jobName: e.jobName as string }),
+    ...(e.taskId === undefined ? {} : { taskId: e.taskId as string }),
+    ...(e.cursorTime === undefined ? {} : { cursorTime: e.cursorTime as number }),
+    ...(e.parameter === undefined ? {} : { parameter: e.parameter }),
+  };
+}
+
+/** Throws unless `endpoint` is one the rule trusts; nothing but a scheme, host and port is accepted. */
+export function checkEndpoint(endpoint: string, rule: TriggerSourceRule): void {
+  const given = endpointParts(endpoint);
+  if (!given)
+    throw new MalformedTriggerEventError(`source.endpoint ${describeValue(endpoint)} is not a Log Service endpoint (a host, or http(s)://host[:port])`);
+  const configured = rule.endpoint === undefined ? undefined : endpointParts(rule.endpoint);
+  const sameScheme = configured?.scheme === undefined || given.scheme === undefined || configured.scheme === given.scheme;
+  if (configured && sameScheme && configured.host === given.host && configured.port === given.port) return;
+  if (rule.region && given.port === '' && regionEndpoints(rule.region).includes(given.host)) return;
+  const trusted = [...(rule.region ? regionEndpoints(rule.region) : []), ...(rule.endpoint ? [rule.endpoint] : [])];
+  throw new MalformedTriggerEventError(
+    `source.endpoint ${describeValue(endpoint)} is not a Log Service endpoint of this function's region${trusted.length ? ` (trusted: ${trusted.join(', ')})` : ' (FC_REGION is not set and THAW_SLS_ENDPOINT names none)'}; set THAW_SLS_ENDPOINT to trust another`,
+  );
+}
+
+/** The public and the VPC endpoint of a region (Log Service "Endpoints"). */
+export function regionEndpoints(region: string): string[] {
+  return [`${region}.log.aliyuncs.com`, `${region}-intranet.log.aliyuncs.com`];
+}
+
+function endpointParts(endpoint: string): { scheme?: string; host: string; port: string } | undefined {
+  const scheme = /^(https?):\/\//i.exec(endpoint)?.[1]?.toLowerCase();
+  // A host name or IPv4 address and an optional port: no user, path, query or fragment.
+  const rest = /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?\/*$/.exec(scheme ? endpoint.slice(scheme.length + 3) : endpoint);
+  if (!rest || /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) !== (scheme !== undefined)) return undefined;
+  const defaultPort = scheme === 'http' ? '80' : '443';
+  const port = rest[2] === undefined || rest[2] === defaultPort ? '' : rest[2];
+  return { ...(scheme ? { scheme } : {}), host: rest[1]!.toLowerCase().replace(/\.$/, ''), port };
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
 }
 
 export interface RangeResult {
@@ -71,12 +166,16 @@ export interface RangeResult {
   /** Misses by the operation OSS refused. */
   readonly operations: Partial<Record<MissOperation, number>>;
   readonly skipped: Partial<Record<SkipReason, number>>;
+  /** LogGroups skipped whole because one alone was over THAW_SLS_MAX_PAGE_BYTES (logged at error). */
+  readonly oversizedLogGroups: number;
   readonly summary: BatchSummary;
 }
 
 /**
  * Misses are handed to the coordinator in batches of `batchSize`: large enough that duplicates
  * within a range mostly fold into one batch, small enough that memory stays flat on big ranges.
+ * At the deadline no new PullLogs starts and no new object is claimed; what was left fails the
+ * invocation with RangeIncompleteError, so FC retries the range (replaying what was done is free).
  */
 export async function handleAccessLogRange(
   event: LogTriggerEvent,
@@ -89,32 +188,54 @@ export async function handleAccessLogRange(
   const operations: Partial<Record<MissOperation, number>> = {};
   let records = 0;
   let missCount = 0;
+  let oversizedLogGroups = 0;
+  let unread = false;
   let pending: Miss[] = [];
   const summaries: BatchSummary[] = [];
-  const flush = async () => {
-    if (pending.length === 0) return;
+  /** Coordinates what is pending; false once the deadline left misses unstarted (pulling more is pointless). */
+  const flush = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
     const batch = pending;
     pending = [];
-    summaries.push((await deps.coordinator.request(batch, { deadlineAtMs: options.deadlineAtMs, log: deps.log })).summary);
+    const { summary } = await deps.coordinator.request(batch, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
+    summaries.push(summary);
+    return summary.unstarted === 0;
+  };
+  const onOversized = (page: { sizeBytes: number; limitBytes: number }) => {
+    oversizedLogGroups++;
+    deps.log.error('LogGroup over the page limit skipped', { shardId, sizeBytes: page.sizeBytes, limitBytes: page.limitBytes });
   };
 
-  for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, { signal: options.signal })) {
-    records++;
-    const verdict = classifyAccessLogRecord(log);
-    if ('skip' in verdict) {
-      skipped[verdict.skip] = (skipped[verdict.skip] ?? 0) + 1;
-      continue;
+  try {
+    for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, {
+      signal: options.signal,
+      deadlineAtMs: options.deadlineAtMs,
+      onOversized,
+    })) {
+      records++;
+      const verdict = classifyAccessLogRecord(log);
+      if ('skip' in verdict) {
+        skipped[verdict.skip] = (skipped[verdict.skip] ?? 0) + 1;
+        continue;
+      }
+      missCount++;
+      operations[verdict.miss.operation] = (operations[verdict.miss.operation] ?? 0) + 1;
+      pending.push(verdict.miss);
+      if (pending.length >= batchSize && !(await flush())) {
+        unread = true;
+        break;
+      }
     }
-    missCount++;
-    operations[verdict.miss.operation] = (operations[verdict.miss.operation] ?? 0) + 1;
-    pending.push(verdict.miss);
-    if (pending.length >= batchSize) await flush();
+  } catch (err) {
+    // The deadline stopped the reading: coordinate what was read, then have FC retry the range.
+    if ((err as { code?: unknown })?.code !== 'SlsDeadline') throw err;
+    unread = true;
   }
   await flush();
 
   const summary = addSummaries(summaries);
-  const result = { records, misses: missCount, operations, skipped, summary };
-  deps.log.info('access-log range done', { shardId, records, misses: missCount, operations, skipped, ...summary });
-  if (summary.unrecorded > 0 || summary.unstarted > 0) throw new RangeIncompleteError(summary);
+  const result = { records, misses: missCount, operations, skipped, oversizedLogGroups, summary };
+  deps.log.info('access-log range done', { shardId, records, misses: missCount, operations, skipped, oversizedLogGroups, unread, ...summary });
+  if (summary.unrecorded > 0 || summary.unstarted > 0 || unread) throw new RangeIncompleteError(summary, unread);
   return result;
 }

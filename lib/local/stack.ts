@@ -167,6 +167,8 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
     OssRegion: ossInfo.region,
     TablestoreEndpoint: tablestore.endpoint,
     TablestoreInstance: tsInfo.instance,
+    // The Log trigger's events name the emulator's address, which no region endpoint matches.
+    SlsEndpoint: sls.endpoint,
     AccessLogProject: logProject,
     AccessLogLogstore: OSS_LOG_STORE,
     TriggerLogLogstore: TRIGGER_LOGSTORE,

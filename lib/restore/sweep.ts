@@ -34,7 +34,11 @@ export async function sweep(
   // Records the allow-list no longer covers would stay first in line forever and starve the
   // rest: take them out of the due index (invalidated, not deleted: see invalidate.ts).
   const outOfScope = due.filter((r) => !deps.policy.inScope(r));
-  for (const record of outOfScope) await invalidateRecord(deps.store, record.id, nowMs, { known: record });
+  for (const record of outOfScope) {
+    // Left for the next run once the deadline has come, like the coordinator's work.
+    if (options.deadlineAtMs !== undefined && deps.clock.nowMs() >= options.deadlineAtMs) break;
+    await invalidateRecord(deps.store, record.id, nowMs, { known: record });
+  }
   const misses: Miss[] = due
     .filter((r) => deps.policy.inScope(r))
     // What was asked for travels with the record, so a retry restores as the caller asked.

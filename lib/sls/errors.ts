@@ -71,3 +71,30 @@ const THROTTLING_CODES = new Set([
   'ServerBusy',
   'RequestTimeout',
 ]);
+
+/**
+ * An answer larger than the reader may hold (the configured page limit): refused by its declared
+ * size or while streaming, before it is buffered or decompressed. Not retryable as it is; a
+ * PullLogs page is asked for again with fewer LogGroups (reader.ts). `headers` are the answer's.
+ */
+export class SlsResponseTooLargeError extends Error {
+  override readonly name = 'SlsResponseTooLargeError';
+  readonly code = 'SlsResponseTooLarge' as const;
+  constructor(
+    readonly limitBytes: number,
+    /** What the answer declared or had sent when it was cut off. */
+    readonly sizeBytes: number,
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>,
+  ) {
+    super(`the answer is ${sizeBytes} bytes or more, over the limit of ${limitBytes}`);
+  }
+}
+
+/** The invocation's deadline left no room for another request; what is unread is left to a retry. */
+export class SlsDeadlineError extends Error {
+  override readonly name = 'SlsDeadlineError';
+  readonly code = 'SlsDeadline' as const;
+  constructor(readonly operation: string) {
+    super(`${operation} not started: the deadline leaves no room for another request`);
+  }
+}

@@ -4,13 +4,22 @@ export {
   LogStoreReader,
   type CallOptions,
   type LogStoreReaderOptions,
+  type OversizedPage,
   type PulledLog,
   type PulledPage,
   type PullOptions,
   type RawPage,
   type ShardInfo,
 } from './reader';
-export { isRetryable, SlsBadResponseError, SlsNetworkError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
+export {
+  isRetryable,
+  SlsBadResponseError,
+  SlsDeadlineError,
+  SlsNetworkError,
+  SlsResponseTooLargeError,
+  SlsRetriesExhaustedError,
+  SlsServiceError,
+} from './errors';
 export { checkLogGroupList, logsOfLogGroupList, LogGroupListFormatError, type DecodedLog } from './log-decoder';
 export { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
 export type { SlsHttpRequest, SlsHttpResponse, SlsTransport } from './transport';

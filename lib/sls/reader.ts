@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { sleep, systemClock, type Clock } from '../clock';
 import { retry } from '../retry';
 import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
-import { isRetryable, SlsBadResponseError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
+import { isRetryable, SlsBadResponseError, SlsDeadlineError, SlsResponseTooLargeError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
 import { checkLogGroupList, logsOfLogGroupList, type DecodedLog } from './log-decoder';
 import { lz4BlockDecompress } from './lz4';
 import { authorizationHeader } from './signature';
@@ -29,6 +29,12 @@ export interface LogStoreReaderOptions {
   pageSize?: number;
   /** Deadline for one HTTP exchange. Default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Largest answer held in memory, compressed or decompressed (a PullLogs page declares its raw
+   * size, so a page is refused before it is inflated). Default 16 MiB. A page over it is asked for
+   * again with fewer LogGroups; a single LogGroup over it is skipped (see PullOptions.onOversized).
+   */
+  maxPageBytes?: number;
   /** Attempts per call for 5xx, throttling and network failures. Default 5. */
   maxAttempts?: number;
   /** Backoff before attempt n+1: half fixed, half random, of min(backoffMaxMs, backoffBaseMs · 2^(n-1)) (lib/retry). */
@@ -45,6 +51,8 @@ export interface LogStoreReaderOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** No request starts unless it can end (requestTimeoutMs) by this instant: SlsDeadlineError instead. */
+  deadlineAtMs?: number;
 }
 
 export interface ShardInfo {
@@ -82,6 +90,20 @@ export interface PullOptions extends CallOptions {
   endCursor?: string;
   /** LogGroups per request; defaults to the reader's pageSize. */
   count?: number;
+  /**
+   * Told of a single LogGroup larger than maxPageBytes, which the range reads skip (Log Service
+   * caps a LogGroup at 5 MB, so only a hostile or broken answer has one). Without it they throw.
+   */
+  onOversized?: (skipped: OversizedPage) => void;
+}
+
+/** A page skipped because even one LogGroup of it was over the limit. */
+export interface OversizedPage {
+  shardId: number;
+  cursor: string;
+  nextCursor: string;
+  sizeBytes: number;
+  limitBytes: number;
 }
 
 type Query = [string, string][];
@@ -93,7 +115,7 @@ export class LogStoreReader {
   private readonly send: SlsTransport;
   private readonly closeTransport: () => void;
   private readonly settings: Required<
-    Pick<LogStoreReaderOptions, 'pageSize' | 'requestTimeoutMs' | 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'userAgent'>
+    Pick<LogStoreReaderOptions, 'pageSize' | 'requestTimeoutMs' | 'maxPageBytes' | 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'userAgent'>
   >;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -119,6 +141,7 @@ export class LogStoreReader {
     this.settings = {
       pageSize: options.pageSize ?? 100,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      maxPageBytes: options.maxPageBytes ?? 16 * 1024 * 1024,
       maxAttempts: options.maxAttempts ?? 5,
       backoffBaseMs: options.backoffBaseMs ?? 100,
       backoffMaxMs: options.backoffMaxMs ?? 5_000,
@@ -126,6 +149,9 @@ export class LogStoreReader {
     };
     if (!(Number.isInteger(this.settings.pageSize) && this.settings.pageSize >= 1 && this.settings.pageSize <= 1000)) {
       throw new TypeError(`pageSize must be an integer from 1 to 1000, got ${String(options.pageSize)}`);
+    }
+    if (!(Number.isSafeInteger(this.settings.maxPageBytes) && this.settings.maxPageBytes >= 1)) {
+      throw new TypeError(`maxPageBytes must be a positive integer, got ${String(options.maxPageBytes)}`);
     }
     if (!(Number.isInteger(this.settings.maxAttempts) && this.settings.maxAttempts >= 1)) {
       throw new TypeError(`maxAttempts must be a positive integer, got ${String(options.maxAttempts)}`);
@@ -141,7 +167,7 @@ export class LogStoreReader {
   }
 
   async listShards(options: CallOptions = {}): Promise<ShardInfo[]> {
-    const res = await this.call('ListShards', 'GET', `/logstores/${this.logstore}/shards`, [], options.signal);
+    const res = await this.call('ListShards', 'GET', `/logstores/${this.logstore}/shards`, [], options);
     const shards = parseJson(res, 'ListShards');
     if (!Array.isArray(shards)) throw new SlsBadResponseError('ListShards did not answer a JSON array', requestIdOf(res));
     return shards as ShardInfo[];
@@ -158,7 +184,7 @@ export class LogStoreReader {
         ['type', 'cursor'],
         ['from', fromValue],
       ],
-      options.signal,
+      options,
     );
     const body = parseJson(res, 'GetCursor') as { cursor?: unknown };
     if (typeof body?.cursor !== 'string') throw new SlsBadResponseError('GetCursor answered no cursor', requestIdOf(res));
@@ -175,7 +201,7 @@ export class LogStoreReader {
         ['type', 'cursor_time'],
         ['cursor', cursor],
       ],
-      options.signal,
+      options,
     );
     const body = parseJson(res, 'GetCursorTime') as { cursor_time?: unknown };
     const time = Number(body?.cursor_time);
@@ -202,24 +228,45 @@ export class LogStoreReader {
     ];
     if (options.endCursor !== undefined) query.push(['end_cursor', options.endCursor]);
     const path = this.shardPath(shardId);
-    return this.withRetry('PullLogs', options.signal, async () => {
+    return this.withRetry('PullLogs', options, async () => {
       const res = await this.exchange('GET', path, query, options.signal, {
         accept: 'application/x-protobuf',
         'accept-encoding': 'deflate',
       });
-      return readPullAnswer(res, shardId, cursor);
+      return readPullAnswer(res, shardId, cursor, this.settings.maxPageBytes);
     });
   }
 
-  /** Every page in `[beginCursor, endCursor)`, fetched one at a time so only one page is held. */
+  /**
+   * Every page in `[beginCursor, endCursor)`, fetched one at a time so only one page is held. A page
+   * over maxPageBytes is asked for again with half as many LogGroups; a lone LogGroup over it is
+   * skipped (onOversized). Stops with SlsDeadlineError when the deadline leaves no room for a request.
+   */
   async *rawPages(shardId: number, beginCursor: string, endCursor: string, options: PullOptions = {}): AsyncGenerator<RawPage> {
+    const pageSize = options.count ?? this.settings.pageSize;
+    let count = pageSize;
     let cursor = beginCursor;
     while (cursor !== endCursor) {
-      const page = await this.fetchPage(shardId, cursor, { ...options, endCursor });
+      let page: RawPage;
+      try {
+        page = await this.fetchPage(shardId, cursor, { ...options, endCursor, count });
+      } catch (err) {
+        if (!(err instanceof SlsResponseTooLargeError)) throw err;
+        if (count > 1) {
+          count = Math.ceil(count / 2);
+          continue;
+        }
+        const nextCursor = headerOf(err.headers, 'x-log-cursor');
+        if (!options.onOversized || !nextCursor || nextCursor === cursor) throw err;
+        options.onOversized({ shardId, cursor, nextCursor, sizeBytes: err.sizeBytes, limitBytes: err.limitBytes });
+        cursor = nextCursor;
+        continue;
+      }
       if (page.logGroupCount > 0 || page.raw.length > 0) yield page;
       // A page with nothing in it, or a cursor that does not move, means the range is exhausted.
       if (page.logGroupCount === 0 || page.nextCursor === cursor) return;
       cursor = page.nextCursor;
+      count = Math.min(pageSize, count * 2);
     }
   }
 
@@ -238,19 +285,22 @@ export class LogStoreReader {
     return `/logstores/${this.logstore}/shards/${shardId}`;
   }
 
-  private call(operation: string, method: string, path: string, query: Query, signal?: AbortSignal): Promise<SlsHttpResponse> {
-    return this.withRetry(operation, signal, () => this.exchange(method, path, query, signal, { accept: 'application/json' }));
+  private call(operation: string, method: string, path: string, query: Query, options: CallOptions): Promise<SlsHttpResponse> {
+    return this.withRetry(operation, options, () => this.exchange(method, path, query, options.signal, { accept: 'application/json' }));
   }
 
-  private withRetry<T>(operation: string, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
-    const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.settings;
+  private withRetry<T>(operation: string, options: CallOptions, attempt: () => Promise<T>): Promise<T> {
+    const { maxAttempts, backoffBaseMs, backoffMaxMs, requestTimeoutMs } = this.settings;
     return retry(attempt, {
       policy: { baseMs: backoffBaseMs, maxMs: backoffMaxMs, maxAttempts },
       retryable: isRetryable,
       clock: this.clock,
       sleep: this.sleep,
       random: this.random,
-      signal,
+      signal: options.signal,
+      deadlineAtMs: options.deadlineAtMs,
+      attemptMs: requestTimeoutMs,
+      deadlineError: () => new SlsDeadlineError(operation),
       exhausted: (err, attempts) => new SlsRetriesExhaustedError(operation, attempts, err),
     });
   }
@@ -289,6 +339,7 @@ export class LogStoreReader {
       headers,
       timeoutMs: this.settings.requestTimeoutMs,
       signal,
+      maxBodyBytes: this.settings.maxPageBytes,
     });
     if (res.status !== 200) throw serviceError(res);
     return res;
@@ -296,7 +347,11 @@ export class LogStoreReader {
 }
 
 function headerValue(res: SlsHttpResponse, name: string): string | undefined {
-  const v = res.headers[name];
+  return headerOf(res.headers, name);
+}
+
+function headerOf(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+  const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
@@ -326,7 +381,7 @@ function parseJson(res: SlsHttpResponse, operation: string): unknown {
   }
 }
 
-async function readPullAnswer(res: SlsHttpResponse, shardId: number, cursor: string): Promise<RawPage> {
+async function readPullAnswer(res: SlsHttpResponse, shardId: number, cursor: string, maxPageBytes: number): Promise<RawPage> {
   const requestId = requestIdOf(res);
   const nextCursor = headerValue(res, 'x-log-cursor');
   if (!nextCursor) throw new SlsBadResponseError('PullLogs answered no x-log-cursor', requestId);
@@ -336,6 +391,8 @@ async function readPullAnswer(res: SlsHttpResponse, shardId: number, cursor: str
   if (!Number.isSafeInteger(rawSize) || rawSize < 0) {
     throw new SlsBadResponseError(`PullLogs answered x-log-bodyrawsize "${rawSizeHeader}"`, requestId);
   }
+  // Refused before anything is inflated: what a page declares is what would be allocated.
+  if (rawSize > maxPageBytes) throw new SlsResponseTooLargeError(maxPageBytes, rawSize, res.headers);
   if (rawSize === 0) return { shardId, cursor, nextCursor, logGroupCount, rawSize, raw: Buffer.alloc(0) };
   const raw = await decompress(res.body, (headerValue(res, 'x-log-compresstype') ?? '').toLowerCase(), rawSize, requestId);
   try {

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { SlsNetworkError } from './errors';
+import { SlsNetworkError, SlsResponseTooLargeError } from './errors';
 
 export interface SlsHttpRequest {
   protocol: 'http:' | 'https:';
@@ -17,6 +17,8 @@ export interface SlsHttpRequest {
   body?: Buffer;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Answers with a larger body are refused (by Content-Length, or once that much has arrived). */
+  maxBodyBytes?: number;
 }
 
 export interface SlsHttpResponse {
@@ -78,7 +80,22 @@ export function nodeTransport(): NodeTransport {
       });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        const limit = request.maxBodyBytes ?? Number.POSITIVE_INFINITY;
+        const tooLarge = (size: number) => {
+          finish(() => reject(new SlsResponseTooLargeError(limit, size, res.headers)));
+          req.destroy();
+        };
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) {
+          tooLarge(declared);
+          return;
+        }
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > limit) tooLarge(received);
+          else chunks.push(chunk);
+        });
         res.on('error', (err) => finish(() => reject(new SlsNetworkError(err.message, { cause: err }))));
         res.on('aborted', () => finish(() => reject(new SlsNetworkError('connection closed mid-answer'))));
         res.on('end', () => {

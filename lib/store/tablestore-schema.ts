@@ -1,7 +1,9 @@
-// Creates oss-thaw's tables if they are missing (idempotent: safe on every deploy and start).
+// Creates oss-thaw's tables if they are missing (idempotent: safe on every deploy). Deploy-time
+// only: the functions' role has no ots:CreateTable, they check the tables exist (tables.ts).
+// Every call goes through the adapter's retries and error mapping.
 import TableStore from 'tablestore';
 import type { TablestoreStateStore } from './tablestore';
-import { otsCode } from './tablestore-client';
+import { otsCode, type OtsError } from './tablestore-client';
 
 /** Counter rows (budgets per day, rate per second) outlive their window briefly, then expire. */
 const COUNTER_TTL_SECONDS = 3 * 86_400;
@@ -11,12 +13,11 @@ export interface EnsureResult {
 }
 
 export async function ensureTables(store: TablestoreStateStore): Promise<EnsureResult> {
-  const client = store.sdk;
-  const existing = new Set((await client.listTable({})).tableNames ?? []);
+  const missing = new Set(await store.missingTables());
   const created: string[] = [];
 
-  if (!existing.has(store.table)) {
-    await createIgnoringExists(client, {
+  if (missing.has(store.table)) {
+    await createIgnoringExists(store, {
       tableMeta: {
         tableName: store.table,
         primaryKey: [{ name: 'id', type: TableStore.PrimaryKeyType.STRING }],
@@ -41,8 +42,8 @@ export async function ensureTables(store: TablestoreStateStore): Promise<EnsureR
     created.push(store.table);
   }
 
-  if (!existing.has(store.countersTable)) {
-    await createIgnoringExists(client, {
+  if (missing.has(store.countersTable)) {
+    await createIgnoringExists(store, {
       tableMeta: { tableName: store.countersTable, primaryKey: [{ name: 'name', type: TableStore.PrimaryKeyType.STRING }] },
       reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
       tableOptions: { timeToLive: COUNTER_TTL_SECONDS, maxVersions: 1 },
@@ -52,12 +53,14 @@ export async function ensureTables(store: TablestoreStateStore): Promise<EnsureR
   return { created };
 }
 
-async function createIgnoringExists(client: TableStore.Client, params: Record<string, unknown>): Promise<void> {
+async function createIgnoringExists(store: TablestoreStateStore, params: Record<string, unknown>): Promise<void> {
   try {
-    await client.createTable(params);
+    await store.admin('CreateTable', (client) => client.createTable(params));
   } catch (err) {
-    // Another deploy or instance created it between our list and our create.
-    if (otsCode(err as Error) === 'OTSObjectAlreadyExist') return;
+    // Another deploy created it between our list and our create, or our own create landed and its
+    // answer was lost before a retry. The mapped error keeps the SDK's as its cause.
+    const sdkError = ((err as Error).cause ?? err) as OtsError;
+    if (otsCode(sdkError) === 'OTSObjectAlreadyExist') return;
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // StateStore over Tablestore (the `tablestore` SDK).
 //
-// Tables (created idempotently by ensureTables, see tablestore-schema.ts):
+// Tables (created idempotently by ensureTables at deploy time, see tablestore-schema.ts; a function
+// only checks that they exist, see tables.ts):
 //   <table>            PK (id STRING): one row per object version; every RestoreRecord field a column.
 //                      Global secondary index <table>_due, PK (dueAtMs INTEGER, id STRING): only rows
 //                      that carry dueAtMs are in it, so listDue reads due records, not the table.
@@ -41,6 +42,7 @@ interface QueuedWrite {
 export class TablestoreStateStore implements StateStore {
   private readonly ots: OtsClient;
   private readonly client: TableStore.Client;
+  readonly instance: string;
   readonly table: string;
   readonly dueIndex: string;
   readonly countersTable: string;
@@ -55,6 +57,7 @@ export class TablestoreStateStore implements StateStore {
   });
 
   constructor(settings: TablestoreSettings) {
+    this.instance = settings.instance;
     this.table = settings.table;
     this.dueIndex = `${settings.table}_due`;
     this.countersTable = `${settings.table}_counters`;
@@ -65,6 +68,19 @@ export class TablestoreStateStore implements StateStore {
   /** The SDK client, for table administration (tablestore-schema.ts). */
   get sdk(): TableStore.Client {
     return this.client;
+  }
+
+  /** Which of this store's two tables the instance lacks (ListTable, through the retries). */
+  async missingTables(): Promise<string[]> {
+    const { tableNames } = await this.ots.call('ListTable', this.table, () => this.client.listTable({}));
+    const existing = new Set(tableNames ?? []);
+    return [this.table, this.countersTable].filter((name) => !existing.has(name));
+  }
+
+  /** A table-administration call through the same retries and error mapping as every other call. */
+  admin<T>(operation: string, call: (client: TableStore.Client) => Promise<T>): Promise<T> {
+    // Creating a table is safe to repeat: a create whose answer was lost meets OTSObjectAlreadyExist.
+    return this.ots.call(operation, this.table, () => call(this.client), { repeatable: true });
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, RestoreRecord>> {

@@ -13,6 +13,7 @@ import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { type BuiltFunction, buildFunctions } from '../../lib/local/build';
 import { objectRef, recordId } from '../../lib/restore/object-ref';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { ensureTables } from '../../lib/store/tablestore-schema';
 import { childEnv } from '../support/child-env';
 
 const run = promisify(execFile);
@@ -46,8 +47,9 @@ describe('function bundles', () => {
     oss.putObject('thaw-bundle', 'cold.bin', 'x', { storageClass: 'ColdArchive' });
     oss.putObject('thaw-bundle', 'rewritten.bin', 'x', { storageClass: 'Archive' });
     tablestore = await startTablestoreEmulator();
-    // No tables yet: the first invocation creates them, as on a fresh deployment.
+    // The tables are made at deploy time (thaw deploy), as in the cloud: the functions only check them.
     const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
+    await ensureTables(new TablestoreStateStore({ ...ts, table: 'thaw_bundle' }));
     const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
     // Extends the parent's environment: under faketime the bundles must share the emulators' clock.
     env = childEnv({
@@ -145,6 +147,21 @@ describe('function bundles', () => {
     const result = JSON.parse(stdout);
     expect(result.statusCode).toBe(503);
     expect(result.headers['retry-after']).toBe('5');
+  });
+
+  it('fails a cold start on a missing table with an error that names it and the fix, and creates nothing', async () => {
+    const sweeper = built.find((b) => b.name === 'sweeper')!;
+    const failed = await run(process.execPath, ['-e', INVOKE, sweeper.outfile, '{}'], { env: { ...env, THAW_TABLE: 'thaw_undeployed' } }).then(
+      () => undefined,
+      (err: { stderr: string }) => err.stderr,
+    );
+    expect(failed).toContain("code: 'TablesMissing'");
+    expect(failed).toContain('tables thaw_undeployed, thaw_undeployed_counters are missing in Tablestore instance');
+    expect(failed).toContain('run thaw deploy (or thaw tables create)');
+    // Readable text, not the SDK's raw protobuf bytes.
+    expect([...(failed ?? '')].filter((c) => c.charCodeAt(0) < 9)).toEqual([]);
+    const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
+    expect(await new TablestoreStateStore({ ...ts, table: 'thaw_undeployed' }).missingTables()).toEqual(['thaw_undeployed', 'thaw_undeployed_counters']);
   });
 
   it('creates the tables with `thaw tables create`, and says so once they exist', async () => {

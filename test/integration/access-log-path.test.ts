@@ -79,6 +79,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
             cursorTime: 0,
           }),
         ),
+        { endpoint: sls.endpoint },
       ),
     );
   });
@@ -135,7 +136,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     ['no endCursor', { source: { endpoint: 'e', projectName: 'p', logstoreName: 'l', shardId: 0, beginCursor: 'x' } }, 'source.endCursor'],
     ['a negative shard', { source: { endpoint: 'e', projectName: 'p', logstoreName: 'l', shardId: -1, beginCursor: 'x', endCursor: 'y' } }, 'shardId'],
   ])('rejects a trigger event with %s, naming what is missing', (_label, payload, message) => {
-    expect(() => parseLogTriggerEvent(payload)).toThrow(message);
+    expect(() => parseLogTriggerEvent(payload, { region: 'cn-hangzhou' })).toThrow(message);
   });
 });
 

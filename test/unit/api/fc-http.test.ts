@@ -75,3 +75,75 @@ describe('FC 3.0 HTTP event adapter', () => {
     expect(JSON.parse(result.body).error).toMatchObject({ code: 'InvalidInput', message: 'The HTTP trigger event has no rawPath.' });
   });
 });
+
+// Outside attack on the first release: a 200 MB POST with no token was buffered whole before the
+// app authenticated it or applied its 4 KiB limit (143 MB → 738 MB RSS), and a declared 10 GB
+// Content-Length was not refused up front.
+describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
+  /** A body of `chunks` × 64 KiB, produced only as it is read; counts what was pulled. */
+  function endlessBody(fields: { method: string; headers: Record<string, string> }, chunks = 3_200) {
+    const pulled = { chunks: 0 };
+    async function* body() {
+      for (let i = 0; i < chunks; i++) {
+        pulled.chunks++;
+        yield Buffer.alloc(64 * 1024, 0x61);
+      }
+    }
+    return { pulled, req: Object.assign(Readable.from(body()), { path: '/v1/restores/thaw-test/a', ...fields }) as unknown as Fc2Request };
+  }
+
+  it('refuses a body by its declared length without reading any of it, before authentication', async () => {
+    const { app } = apiUnderTest();
+    const { pulled, req } = endlessBody({ method: 'POST', headers: { 'content-length': String(10 * 1024 ** 3) } });
+    const { out, resp } = fc2Response();
+    await handleFc2Request(app, req, resp, 'req-1');
+    expect(out.status).toBe(413);
+    expect(JSON.parse(out.body).error).toEqual({ code: 'BodyTooLarge', message: 'The body may be at most 4096 bytes.', requestId: 'req-1' });
+    expect(pulled.chunks).toBe(0);
+  });
+
+  it('stops reading a body without a length once it passes the limit (200 MB offered, one chunk read)', async () => {
+    // Readable.from reads one chunk ahead of its consumer: two produced means one consumed.
+    const { app } = apiUnderTest();
+    const { pulled, req } = endlessBody({ method: 'POST', headers: {} });
+    const { out, resp } = fc2Response();
+    await handleFc2Request(app, req, resp, 'req-2');
+    expect(out.status).toBe(413);
+    expect(pulled.chunks).toBeLessThanOrEqual(2);
+  });
+
+  it('never reads the body of a GET', async () => {
+    const { app } = apiUnderTest();
+    const { pulled, req } = endlessBody({ method: 'GET', headers: { authorization: `Bearer ${TOKEN}` } });
+    const { out, resp } = fc2Response();
+    await handleFc2Request(app, req, resp, 'req-3');
+    expect(out.status).toBe(404);
+    expect(pulled.chunks).toBe(0);
+  });
+
+  it('passes a body of exactly the limit on to the API', async () => {
+    const { app } = apiUnderTest();
+    const { out, resp } = fc2Response();
+    const body = `{"days":1${' '.repeat(4096 - 10)}}`;
+    expect(Buffer.byteLength(body)).toBe(4096);
+    await handleFc2Request(
+      app,
+      fc2Request({ method: 'POST', path: '/v1/restores/thaw-test/none', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': '4096' }, body }),
+      resp,
+    );
+    // Read and judged by the API: the object does not exist.
+    expect(out.status).toBe(404);
+  });
+});
+
+describe('FC 3.0 adapter: request bodies are bounded before decoding', () => {
+  it.each([
+    ['plain', 'x'.repeat(4097), false],
+    ['base64', Buffer.alloc(4097).toString('base64'), true],
+  ])('refuses a %s body over the limit with 413', async (_label, body, isBase64Encoded) => {
+    const { app } = apiUnderTest();
+    const result = await handleFc3Event(app, { rawPath: '/v1/restores/thaw-test/a', body, isBase64Encoded, requestContext: { http: { method: 'POST' } } }, 'r');
+    expect(result.statusCode).toBe(413);
+    expect(JSON.parse(result.body).error.code).toBe('BodyTooLarge');
+  });
+});
