@@ -1,9 +1,10 @@
-// A function's code package as FC takes it: a zip holding index.js (the esbuild bundle) and a
-// package.json that says CommonJS, nothing else (no source map). The zip is deterministic (fixed
+// A function's code package as FC takes it: a zip holding index.js (the esbuild bundle), the SDK
+// files it loads on first use (sdk/*.js) and a package.json that says CommonJS, nothing else (no
+// source map). The zip is deterministic (fixed
 // entry times, fixed order), so an unchanged bundle has an unchanged checksum and is not uploaded
 // again.
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { BUNDLE_PACKAGE_JSON, type BuiltFunction, buildFunctions } from '../local/build';
 import { crc64 } from './crc64';
@@ -20,15 +21,14 @@ export interface FunctionCode {
 /** DOS timestamps start in 1980; any fixed instant keeps the bytes stable. */
 const ENTRY_TIME = new Date(Date.UTC(2020, 0, 1));
 
-export async function zipFunction(built: Pick<BuiltFunction, 'name' | 'outfile'>): Promise<FunctionCode> {
+export async function zipFunction(built: Pick<BuiltFunction, 'name' | 'outfile'> & Partial<Pick<BuiltFunction, 'sdkFiles'>>): Promise<FunctionCode> {
   const bundle = await readFile(built.outfile);
-  const zip = zipSync(
-    {
-      'index.js': [new Uint8Array(bundle), { mtime: ENTRY_TIME }],
-      'package.json': [new TextEncoder().encode(BUNDLE_PACKAGE_JSON), { mtime: ENTRY_TIME }],
-    },
-    { level: 9, mtime: ENTRY_TIME },
-  );
+  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {
+    'index.js': [new Uint8Array(bundle), { mtime: ENTRY_TIME }],
+    'package.json': [new TextEncoder().encode(BUNDLE_PACKAGE_JSON), { mtime: ENTRY_TIME }],
+  };
+  for (const file of [...(built.sdkFiles ?? [])].sort()) entries[`sdk/${basename(file)}`] = [new Uint8Array(await readFile(file)), { mtime: ENTRY_TIME }];
+  const zip = zipSync(entries, { level: 9, mtime: ENTRY_TIME });
   return { name: built.name, zip, checksum: crc64(zip), bundle: built.outfile };
 }
 

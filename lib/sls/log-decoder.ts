@@ -9,7 +9,7 @@
 //   LogGroup { repeated Log Logs = 1; optional string Reserved = 2, Topic = 3, Source = 4; repeated LogTag LogTags = 6 }
 //   Log { required uint32 Time = 1; repeated Content Contents = 2; optional fixed32 TimeNs = 4 }
 //   Content / LogTag { required string Key = 1; required string Value = 2 }
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/minimal';
 
 const { Reader } = protobuf;
 type ProtoReader = protobuf.Reader;

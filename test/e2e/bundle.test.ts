@@ -70,9 +70,28 @@ describe('function bundles', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('builds one CommonJS bundle per function', () => {
+  it('builds one CommonJS bundle per function, with the SDKs in files of their own', () => {
     expect(built.map((b) => b.name)).toEqual(['access-log', 'http', 'storage-event', 'sweeper']);
-    for (const b of built) expect(b.bytes).toBeGreaterThan(100_000);
+    for (const b of built) {
+      expect(b.files).toEqual(['index.js', 'package.json', 'sdk/ali-oss.js', 'sdk/tablestore.js']);
+      // oss-thaw's own code only: the SDKs (1.7 MB together) are not compiled when the bundle loads.
+      expect(b.bytes).toBeLessThan(200_000);
+      expect(b.bytes).toBeGreaterThan(20_000);
+    }
+  });
+
+  it('loads no SDK when the bundle loads, and the one an invocation needs when it runs', async () => {
+    const sweeper = built.find((b) => b.name === 'sweeper')!;
+    const loadedSdks = `
+      const sdks = () => Object.keys(require.cache).filter((f) => f.includes('/sdk/')).map((f) => f.split('/').pop()).sort().join(',');
+      const { handler } = require(process.argv[1]);
+      const atLoad = sdks();
+      handler(Buffer.from('{}'), { requestId: 'r', credentials: { accessKeyId: process.env.KEY_ID, accessKeySecret: process.env.KEY_SECRET }, function: { timeout: 30 } })
+        .then(() => console.log(JSON.stringify({ atLoad, afterSweep: sdks() })));
+    `;
+    const { stdout } = await run(process.execPath, ['-e', loadedSdks, sweeper.outfile], { env });
+    // An empty sweep reads the due index and calls no OSS: ali-oss is never loaded.
+    expect(JSON.parse(stdout)).toEqual({ atLoad: '', afterSweep: 'tablestore.js' });
   });
 
   it('exports its handlers when required inside the checkout, whose package.json says "type": "module"', async () => {

@@ -75,11 +75,11 @@ describe('thaw package', () => {
     expect((await thawPackage()).stdout.match(/already uploaded/g)).toHaveLength(4);
   }, 120_000);
 
-  it('makes zips that hold the bundle and a CommonJS package.json only, and load alone in plain Node', async () => {
+  it('makes zips that hold the bundle, the SDK files it loads on first use and a CommonJS package.json only, and load alone in plain Node', async () => {
     await thawPackage();
     for (const name of ['access-log', 'http', 'storage-event', 'sweeper']) {
       const files = unzipSync(new Uint8Array(await readFile(join(dir, 'build', `${name}.zip`))));
-      expect(Object.keys(files).sort(), name).toEqual(['index.js', 'package.json']);
+      expect(Object.keys(files).sort(), name).toEqual(['index.js', 'package.json', 'sdk/ali-oss.js', 'sdk/tablestore.js']);
       expect(JSON.parse(new TextDecoder().decode(files['package.json']))).toEqual({ type: 'commonjs' });
       expect(new TextDecoder().decode(files['index.js']!)).not.toContain('sourceMappingURL');
       const unpacked = join(dir, 'unpacked', name);
@@ -89,7 +89,14 @@ describe('thaw package', () => {
       }
       const { stdout } = await run(
         process.execPath,
-        ['-e', 'const m = require(process.argv[1]); console.log(Object.keys(m).sort().join(","))', join(unpacked, 'index.js')],
+        // The SDK files load from the unpacked zip alone, as FC would load them.
+        [
+          '-e',
+          'const m = require(process.argv[1]); require(process.argv[2]); require(process.argv[3]); console.log(Object.keys(m).sort().join(","))',
+          join(unpacked, 'index.js'),
+          join(unpacked, 'sdk/tablestore.js'),
+          join(unpacked, 'sdk/ali-oss.js'),
+        ],
         {
           env: childEnv(),
         },
