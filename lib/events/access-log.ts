@@ -34,7 +34,13 @@ export interface AccessLogSource {
     shardId: number,
     beginCursor: string,
     endCursor: string,
-    options?: { signal?: AbortSignal; deadlineAtMs?: number; onOversized?: (skipped: { sizeBytes: number; limitBytes: number }) => void },
+    options?: {
+      signal?: AbortSignal;
+      deadlineAtMs?: number;
+      onOversized?: (skipped: { sizeBytes: number; limitBytes: number }) => void;
+      /** The content keys the caller reads (ACCESS_LOG_FIELDS); a source may leave the others out. */
+      fields?: readonly string[];
+    },
   ): AsyncIterable<AccessLogRecord>;
 }
 
@@ -57,6 +63,12 @@ export type SkipReason =
 export type AccessLogMiss = Miss & { readonly source: 'access-log'; readonly operation: MissOperation };
 
 export type AccessLogVerdict = { readonly miss: AccessLogMiss } | { readonly skip: SkipReason };
+
+/**
+ * Every content key classifyAccessLogRecord reads (a record carries some thirty): a source may
+ * decode only these. Keep it in step with classify() below; a unit test reads both.
+ */
+export const ACCESS_LOG_FIELDS = ['operation', 'request_uri', 'http_status', 'error_code', 'bucket', 'object', 'user_defined_log_fields'] as const;
 
 const REFUSED_STATUS = '403';
 const REFUSED_ERROR_CODE = 'InvalidObjectState';

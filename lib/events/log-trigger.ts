@@ -8,7 +8,7 @@ import type { Coordinator } from '../restore/coordinator';
 import type { Miss } from '../restore/miss';
 import type { MissOperation } from '../restore/record';
 import { addSummaries, type BatchSummary } from '../restore/summary';
-import { type AccessLogSource, classifyAccessLogRecord, type SkipReason } from './access-log';
+import { ACCESS_LOG_FIELDS, type AccessLogSource, classifyAccessLogRecord, type SkipReason } from './access-log';
 
 export interface LogTriggerEvent {
   readonly source: {
@@ -207,11 +207,8 @@ export async function handleAccessLogRange(
   };
 
   try {
-    for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, {
-      signal: options.signal,
-      deadlineAtMs: options.deadlineAtMs,
-      onOversized,
-    })) {
+    const pull = { signal: options.signal, deadlineAtMs: options.deadlineAtMs, onOversized, fields: ACCESS_LOG_FIELDS };
+    for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, pull)) {
       records++;
       const verdict = classifyAccessLogRecord(log);
       if ('skip' in verdict) {

@@ -17,6 +17,7 @@ import { decide, type Intent } from './decide';
 import { DeadlineReachedError, describeError, isRetryable } from './errors';
 import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
 import { describeRef, type ObjectRef } from './object-ref';
+import { claimAhead } from './pipeline';
 import { allowAllPolicy, type ObjectHead, type ObjectStore, type PolicyRefusal, type RestorePolicy, type StateStore } from './ports';
 import { effectiveState, type MissSource, type RestoreRecord } from './record';
 import { type CoordinatorSettings, DEFAULT_SETTINGS } from './settings';
@@ -146,15 +147,15 @@ export class Coordinator {
       objects.filter((o) => this.policy.inScope(o.ref)),
       mode,
     );
-    // In chunks: claim every object of a chunk at once (a store can batch those writes), then do
-    // the OSS work for the claims won, a few at a time. Chunks keep each lease short of lapsing.
-    for (let i = 0; i < work.length; i += this.settings.claimChunkSize) {
-      const chunk = work.slice(i, i + this.settings.claimChunkSize);
-      const steps = await Promise.all(chunk.map(({ o, existing }) => this.claimStep(o, existing, mode, options)));
-      outcomes.push(
-        ...(await mapWithLimit(steps, this.settings.concurrency, (step) => ('outcome' in step ? Promise.resolve(step.outcome) : this.workStep(step, options)))),
-      );
-    }
+    // Claims in chunks (a store can batch those writes), the next chunk while the current one is worked on.
+    outcomes.push(
+      ...(await claimAhead(work, {
+        chunkSize: this.settings.claimChunkSize,
+        concurrency: this.settings.concurrency,
+        claim: ({ o, existing }) => this.claimStep(o, existing, mode, options),
+        work: (claim) => this.workStep(claim, options),
+      })),
+    );
     const valid = objects.reduce((n, o) => n + o.count, 0);
     const merged = mergeOutcomes(outcomes);
     const summary = summarise({ seen: misses.length, invalid: grouped.invalid.length, valid }, merged, this.clock.nowMs() - startedAtMs);

@@ -47,30 +47,48 @@ export interface InvalidMiss {
 export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[]; invalid: InvalidMiss[] } {
   const byId = new Map<string, ObjectMisses>();
   const invalid: InvalidMiss[] = [];
+  // Batches are duplicate-heavy (ten misses an object is common): each distinct bucket/key/version
+  // is validated and digested once.
+  const refs = new Map<string, { ref: ObjectRef; id: string; unaddressable: boolean } | { field: string; reason: string }>();
   misses.forEach((miss, index) => {
-    let ref: ObjectRef;
-    let request: RestoreRequest;
-    try {
-      ref = objectRef(miss);
-      request = validateRestoreRequest(miss.request);
-    } catch (err) {
-      const field = err instanceof InvalidInputError ? err.field : 'miss';
-      invalid.push({ index, field, reason: describeError(err) });
+    const raw = JSON.stringify([miss.bucket, miss.key, miss.versionId ?? null]);
+    let known = refs.get(raw);
+    if (!known) {
+      try {
+        const ref = objectRef(miss);
+        known = { ref, id: recordId(ref), unaddressable: hasDotSegment(ref.key) };
+      } catch (err) {
+        known = { field: err instanceof InvalidInputError ? err.field : 'miss', reason: describeError(err) };
+      }
+      // Only plain values key the cache: anything JSON cannot tell apart is validated every time.
+      if (typeof miss.bucket === 'string' && typeof miss.key === 'string' && (miss.versionId === undefined || typeof miss.versionId === 'string')) {
+        refs.set(raw, known);
+      }
+    }
+    if ('field' in known) {
+      invalid.push({ index, field: known.field, reason: known.reason });
       return;
     }
-    const one = single(ref, request, miss);
+    let request: RestoreRequest;
+    try {
+      request = validateRestoreRequest(miss.request);
+    } catch (err) {
+      invalid.push({ index, field: err instanceof InvalidInputError ? err.field : 'miss', reason: describeError(err) });
+      return;
+    }
+    const one = single(known, request, miss);
     const existing = byId.get(one.id);
     byId.set(one.id, existing ? mergeObjectMisses(existing, one) : one);
   });
   return { objects: [...byId.values()], invalid };
 }
 
-function single(ref: ObjectRef, request: RestoreRequest, miss: Miss): ObjectMisses {
+function single(known: { ref: ObjectRef; id: string; unaddressable: boolean }, request: RestoreRequest, miss: Miss): ObjectMisses {
   // A miss without a usable time counts as seen now (the coordinator caps times at its clock).
   const seenAtMs = Number.isFinite(miss.seenAtMs) ? Math.floor(miss.seenAtMs) : Number.POSITIVE_INFINITY;
   return {
-    id: recordId(ref),
-    ref,
+    id: known.id,
+    ref: known.ref,
     request,
     count: 1,
     firstSeenAtMs: seenAtMs,
@@ -78,7 +96,7 @@ function single(ref: ObjectRef, request: RestoreRequest, miss: Miss): ObjectMiss
     lastReadAtMs: miss.source === 'sweeper' ? undefined : seenAtMs,
     source: miss.source,
     operation: miss.operation,
-    unaddressable: hasDotSegment(ref.key),
+    unaddressable: known.unaddressable,
   };
 }
 
@@ -88,14 +106,14 @@ function single(ref: ObjectRef, request: RestoreRequest, miss: Miss): ObjectMiss
  * fastest tier win, the latest read counts.
  */
 export function mergeObjectMisses(a: ObjectMisses, b: ObjectMisses): ObjectMisses {
-  const reads = [a.lastReadAtMs, b.lastReadAtMs].filter((t): t is number => t !== undefined);
+  const lastReadAtMs = a.lastReadAtMs === undefined ? b.lastReadAtMs : b.lastReadAtMs === undefined ? a.lastReadAtMs : Math.max(a.lastReadAtMs, b.lastReadAtMs);
   return {
     ...a,
     request: mergeRestoreRequests(a.request, b.request),
     count: a.count + b.count,
     firstSeenAtMs: Math.min(a.firstSeenAtMs, b.firstSeenAtMs),
     lastSeenAtMs: Math.max(a.lastSeenAtMs, b.lastSeenAtMs),
-    lastReadAtMs: reads.length > 0 ? Math.max(...reads) : undefined,
+    lastReadAtMs,
     operation: b.operation ?? a.operation,
   };
 }

@@ -162,6 +162,47 @@ export function checkLogGroupList(bytes: Uint8Array): { logGroups: number; logs:
   return { logGroups, logs };
 }
 
+/** Content keys to keep, by byte length, as bytes: a key is compared with them without being decoded. */
+export type ContentFilter = ReadonlyMap<number, readonly { readonly name: string; readonly bytes: Buffer }[]>;
+
+/** A filter keeping only the contents named (e.g. the fields a classifier reads of 30 a log carries). */
+export function contentFilter(names: readonly string[]): ContentFilter {
+  const byLength = new Map<number, { name: string; bytes: Buffer }[]>();
+  for (const name of new Set(names)) {
+    const bytes = Buffer.from(name, 'utf8');
+    byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), { name, bytes }]);
+  }
+  return byLength;
+}
+
+/** The Content at r.pos, decoded only if its key passes `filter`; moves r.pos to `end` either way. */
+function readWantedPair(r: ProtoReader, end: number, filter: ContentFilter): [string, string] | undefined {
+  let keyStart = 0;
+  let keyEnd = -1;
+  let valueStart = 0;
+  let valueEnd = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    if (field === 1 || field === 2) {
+      const length = r.uint32();
+      const start = r.pos;
+      r.pos += length;
+      if (field === 1) [keyStart, keyEnd] = [start, r.pos];
+      else [valueStart, valueEnd] = [start, r.pos];
+    } else skipField(r, tag & 7, end);
+  }
+  const candidates = filter.get(keyEnd - keyStart);
+  if (!candidates) return undefined;
+  const buf = r.buf as Buffer;
+  // Keys are a few bytes: a loop beats a call into Buffer.compare.
+  next: for (const c of candidates) {
+    for (let i = 0; i < c.bytes.length; i++) if (buf[keyStart + i] !== c.bytes[i]) continue next;
+    return [c.name, buf.toString('utf8', valueStart, valueEnd)];
+  }
+  return undefined;
+}
+
 function readPair(r: ProtoReader, end: number): [string, string] {
   let key = '';
   let value = '';
@@ -177,9 +218,10 @@ function readPair(r: ProtoReader, end: number): [string, string] {
 
 /**
  * The logs of a LogGroupList, one LogGroup decoded at a time. Call checkLogGroupList on the same bytes
- * first: this generator trusts the structure it was given.
+ * first: this generator trusts the structure it was given. With `filter`, a log's contents hold only
+ * the keys it names; the others are skipped without being decoded.
  */
-export function* logsOfLogGroupList(bytes: Uint8Array, shardId = 0): Generator<DecodedLog> {
+export function* logsOfLogGroupList(bytes: Uint8Array, shardId = 0, filter?: ContentFilter): Generator<DecodedLog> {
   const r = reader(bytes);
   while (r.pos < r.len) {
     const tag = r.uint32();
@@ -218,8 +260,9 @@ export function* logsOfLogGroupList(bytes: Uint8Array, shardId = 0): Generator<D
         const field = t >>> 3;
         if (field === 1) log.time = r.uint32();
         else if (field === 2) {
-          const [key, value] = readPair(r, embeddedEnd(r, end));
-          log.contents[key] = value;
+          const pairEnd = embeddedEnd(r, end);
+          const pair = filter ? readWantedPair(r, pairEnd, filter) : readPair(r, pairEnd);
+          if (pair) log.contents[pair[0]] = pair[1];
         } else if (field === 4) log.timeNs = r.fixed32();
         else skipField(r, t & 7, end);
       }

@@ -8,7 +8,7 @@ import { sleep, systemClock, type Clock } from '../clock';
 import { retry } from '../retry';
 import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
 import { isRetryable, SlsBadResponseError, SlsDeadlineError, SlsResponseTooLargeError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
-import { checkLogGroupList, logsOfLogGroupList, type DecodedLog } from './log-decoder';
+import { checkLogGroupList, contentFilter, logsOfLogGroupList, type DecodedLog } from './log-decoder';
 import { lz4BlockDecompress } from './lz4';
 import { authorizationHeader } from './signature';
 import { nodeTransport, type SlsHttpResponse, type SlsTransport } from './transport';
@@ -95,6 +95,8 @@ export interface PullOptions extends CallOptions {
    * caps a LogGroup at 5 MB, so only a hostile or broken answer has one). Without it they throw.
    */
   onOversized?: (skipped: OversizedPage) => void;
+  /** pullRange only: keep just these content keys of each log (the rest are skipped undecoded). */
+  fields?: readonly string[];
 }
 
 /** A page skipped because even one LogGroup of it was over the limit. */
@@ -238,18 +240,26 @@ export class LogStoreReader {
   }
 
   /**
-   * Every page in `[beginCursor, endCursor)`, fetched one at a time so only one page is held. A page
-   * over maxPageBytes is asked for again with half as many LogGroups; a lone LogGroup over it is
+   * Every page in `[beginCursor, endCursor)`. The next page is fetched while the caller works on
+   * this one (the service and we overlap), so at most two pages are held. A page over
+   * maxPageBytes is asked for again with half as many LogGroups; a lone LogGroup over it is
    * skipped (onOversized). Stops with SlsDeadlineError when the deadline leaves no room for a request.
    */
   async *rawPages(shardId: number, beginCursor: string, endCursor: string, options: PullOptions = {}): AsyncGenerator<RawPage> {
     const pageSize = options.count ?? this.settings.pageSize;
+    const fetch = (cursor: string, count: number) => {
+      const page = this.fetchPage(shardId, cursor, { ...options, endCursor, count });
+      // A page fetched ahead may never be awaited (the caller stopped): its failure is not unhandled.
+      page.catch(() => undefined);
+      return { cursor, count, page };
+    };
     let count = pageSize;
     let cursor = beginCursor;
+    let ahead: ReturnType<typeof fetch> | undefined;
     while (cursor !== endCursor) {
       let page: RawPage;
       try {
-        page = await this.fetchPage(shardId, cursor, { ...options, endCursor, count });
+        page = await (ahead?.cursor === cursor && ahead.count === count ? ahead : fetch(cursor, count)).page;
       } catch (err) {
         if (!(err instanceof SlsResponseTooLargeError)) throw err;
         if (count > 1) {
@@ -261,12 +271,16 @@ export class LogStoreReader {
         options.onOversized({ shardId, cursor, nextCursor, sizeBytes: err.sizeBytes, limitBytes: err.limitBytes });
         cursor = nextCursor;
         continue;
+      } finally {
+        ahead = undefined;
       }
-      if (page.logGroupCount > 0 || page.raw.length > 0) yield page;
       // A page with nothing in it, or a cursor that does not move, means the range is exhausted.
-      if (page.logGroupCount === 0 || page.nextCursor === cursor) return;
-      cursor = page.nextCursor;
+      const exhausted = page.logGroupCount === 0 || page.nextCursor === cursor;
       count = Math.min(pageSize, count * 2);
+      if (!exhausted && page.nextCursor !== endCursor) ahead = fetch(page.nextCursor, count);
+      if (page.logGroupCount > 0 || page.raw.length > 0) yield page;
+      if (exhausted) return;
+      cursor = page.nextCursor;
     }
   }
 
@@ -275,8 +289,9 @@ export class LogStoreReader {
    * LogGroup's decoded logs are held at a time.
    */
   async *pullRange(shardId: number, beginCursor: string, endCursor: string, options: PullOptions = {}): AsyncGenerator<PulledLog> {
+    const filter = options.fields ? contentFilter(options.fields) : undefined;
     for await (const page of this.rawPages(shardId, beginCursor, endCursor, options)) {
-      yield* logsOfLogGroupList(page.raw, shardId);
+      yield* logsOfLogGroupList(page.raw, shardId, filter);
     }
   }
 

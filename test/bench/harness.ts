@@ -1,12 +1,18 @@
-// A tiny benchmark harness: each benchmark returns named figures; run.ts prints them as a table
-// (for people) and one JSON line (for tools). Figures, never pass/fail: targets are read by people.
+// A tiny benchmark harness: each benchmark returns named figures; run.ts prints them as one table
+// (for people) and, with --json, one JSON object on the last line (for tools). Figures, never
+// pass/fail: targets are read by people (README → Performance).
 
 export interface Figure {
   readonly name: string;
   readonly value: number;
   readonly unit: string;
-  /** What a good value looks like, as a sentence for the reader (e.g. "must be 1000"). */
+  /** What a good value looks like, as a sentence for the reader (e.g. "goal ≥ 9"). */
   readonly target?: string;
+  /**
+   * The figure's key in the --json summary; dots nest (`costPer1000Misses.thaw.ossRequests`).
+   * Figures without one appear only in the table and the summary's `figures` list.
+   */
+  readonly key?: string;
 }
 
 export interface Benchmark {
@@ -27,7 +33,17 @@ export function percentile(sortedMs: readonly number[], p: number): number {
   return sortedMs[Math.max(0, index)]!;
 }
 
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
 export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** FC bills GB-seconds: every function of template.yml has 256 MB. */
+export const FUNCTION_MEMORY_GB = 0.25;

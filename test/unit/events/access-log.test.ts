@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessLogRecord, classifyAccessLogRecord } from '../../../lib/events/access-log';
+import fc from 'fast-check';
+import { ACCESS_LOG_FIELDS, type AccessLogRecord, classifyAccessLogRecord } from '../../../lib/events/access-log';
 
 // 2026-01-01T00:00:00Z
 const T = 1767225600;
@@ -188,5 +189,32 @@ describe('classifyAccessLogRecord: every operation OSS refuses on an archived ob
     ['a PutObject', { operation: 'PutObject' }, 'other-operation'],
   ])('skips %s', (_label, overrides, reason) => {
     expect(classifyAccessLogRecord(record(overrides))).toEqual({ skip: reason });
+  });
+});
+
+describe('ACCESS_LOG_FIELDS', () => {
+  // A source decodes only these keys (lib/sls's content filter): the verdict must not change.
+  const field = fc.constantFrom(...ACCESS_LOG_FIELDS, '__topic__', 'http_method', 'client_ip', 'request_id', 'host', 'user_agent', 'x');
+  const value = fc.oneof(
+    fc.constantFrom('GetObject', 'CopyObject', 'SelectObject', 'PostProcessTask', '403', '200', 'InvalidObjectState', 'archive-bucket', '-', ''),
+    fc.constantFrom(
+      '/k?x-oss-process=image/resize',
+      '/k?versionId=v1',
+      '/a%2Fb',
+      'a%zz',
+      Buffer.from('{"headers":{"x-oss-copy-source":"/b/k"}}').toString('base64'),
+    ),
+    fc.string({ maxLength: 20 }),
+  );
+
+  it('names every field the classification reads: the verdict of a record cut down to them is the same', () => {
+    fc.assert(
+      fc.property(fc.dictionary(field, value, { maxKeys: 12 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (contents, time) => {
+        const full = { time, contents: { ...record().contents, ...contents } };
+        const cut = { time, contents: Object.fromEntries(Object.entries(full.contents).filter(([k]) => (ACCESS_LOG_FIELDS as readonly string[]).includes(k))) };
+        expect(classifyAccessLogRecord(cut)).toEqual(classifyAccessLogRecord(full));
+      }),
+      { numRuns: 500, seed: 20260103 },
+    );
   });
 });

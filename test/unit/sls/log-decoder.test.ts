@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { checkLogGroupList, LogGroupListFormatError, logsOfLogGroupList, type DecodedLog } from '../../../lib/sls/log-decoder';
+import { checkLogGroupList, contentFilter, LogGroupListFormatError, logsOfLogGroupList, type DecodedLog } from '../../../lib/sls/log-decoder';
 
 // The schema-driven decoder the streaming one must agree with, loaded straight from @alicloud/log.
 const require = createRequire(import.meta.url);
@@ -163,3 +163,40 @@ function wrapLog(write: (w: protobuf.Writer) => protobuf.Writer): Buffer {
       .finish(),
   );
 }
+
+describe('logsOfLogGroupList with a content filter', () => {
+  it('keeps exactly the named keys, with the values the full decode gives, whatever else a log holds', () => {
+    fc.assert(
+      fc.property(fc.array(group, { maxLength: 4 }), fc.array(text, { maxLength: 4 }), (groups, wanted) => {
+        const bytes = encode(groups);
+        checkLogGroupList(bytes);
+        const names = [...wanted, ...groups.flatMap((g) => g.Logs.flatMap((l) => l.Contents.slice(0, 1).map((c) => c.Key)))];
+        const expected = viaSchema(bytes, 2).map((d) => ({
+          ...d,
+          contents: Object.fromEntries(Object.entries(d.contents).filter(([k]) => names.includes(k))),
+        }));
+        expect([...logsOfLogGroupList(bytes, 2, contentFilter(names))]).toEqual(expected);
+      }),
+      { numRuns: 200, seed: 20260102 },
+    );
+  });
+
+  it('tells apart keys of the same length, and multi-byte keys', () => {
+    const bytes = encode([
+      {
+        Logs: [
+          {
+            Time: 1,
+            Contents: [
+              { Key: 'operation', Value: 'GetObject' },
+              { Key: 'client_ip', Value: '10.0.0.1' },
+              { Key: 'clé', Value: 'ü' },
+            ],
+          },
+        ],
+        LogTags: [],
+      },
+    ]);
+    expect([...logsOfLogGroupList(bytes, 0, contentFilter(['operation', 'clé']))].map((l) => l.contents)).toEqual([{ operation: 'GetObject', clé: 'ü' }]);
+  });
+});
