@@ -54,6 +54,37 @@ describe('HTTP API against thaw dev', () => {
     expect((await oss.get('e2e/hot.bin')).content.toString()).toBe('hot bytes');
   });
 
+  it('refuses over-long bodies at the edge: a declared 10 GB at once, a streamed one as it passes the limit', async () => {
+    const { request } = await import('node:http');
+    const target = new URL(url('thaw-demo', 'e2e/big-body.bin'));
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status: number; sentMb: number }>((resolve, reject) => {
+        let sent = 0;
+        const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, sentMb: sent / 2 ** 20 });
+          req.destroy();
+        });
+        req.on('error', (err) => (sent > 0 ? resolve({ status: -1, sentMb: sent / 2 ** 20 }) : reject(err)));
+        const chunk = Buffer.alloc(2 ** 20, 0x61);
+        const pump = () => {
+          while (sent < 200 * 2 ** 20 && !req.destroyed) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+    // No token either: nothing is authenticated, let alone buffered, before the length is judged.
+    const declared = await post({ 'content-length': String(10 * 2 ** 30) });
+    expect(declared.status).toBe(413);
+    const streamed = await post({});
+    expect(streamed.status).toBe(413);
+    // Answered long before the 200 MB were sent.
+    expect(streamed.sentMb).toBeLessThan(100);
+  });
+
   it.each([
     ['a Standard object', 'POST', 'thaw-demo', 'standard/readme.txt', true, 409, 'NotArchived'],
     ['a missing object', 'POST', 'thaw-demo', 'e2e/never-written', true, 404, 'NoSuchKey'],
