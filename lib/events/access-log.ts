@@ -143,7 +143,11 @@ type Query = ReadonlyMap<string, string | null>;
  * is logged as %3F and belongs to the path. Names and values are percent-decoded; a value that
  * cannot be decoded is null (a parameter whose name cannot be decoded is none we read).
  */
+/** Most logged requests carry no query: they share one empty map rather than allocate their own. */
+const NO_QUERY: Query = new Map();
+
 function requestUriOf(requestUri: string | undefined): { query: Query } {
+  if (typeof requestUri !== 'string' || !requestUri.includes('?')) return { query: NO_QUERY };
   let uri = present(requestUri) ?? '';
   // Tolerate a full request line ("GET /key?versionId=… HTTP/1.1") as in OSS's own log files.
   const requestLine = /^[A-Z]+\s+(\S+)(?:\s+HTTP\/[\d.]+)?$/.exec(uri);
