@@ -48,7 +48,7 @@ export class CostPolicy implements RestorePolicy {
   });
 
   constructor(
-    private readonly limits: CostLimits,
+    readonly limits: CostLimits,
     private readonly counters: CounterStore,
   ) {}
 
@@ -143,12 +143,21 @@ interface PendingAdmission {
   readonly nowMs: number;
 }
 
-function rateCounter(nowMs: number): string {
+/** The counter of restores admitted in the second of `nowMs` (every bucket). */
+export function rateCounter(nowMs: number): string {
   return `rate/${Math.floor(nowMs / 1000)}`;
 }
 
-function budgetCounter(bucket: string, nowMs: number): string {
-  return `budget/${bucket}/${new Date(nowMs).toISOString().slice(0, 10)}`;
+/** The counter of a bucket's restores and bytes on the UTC day of `nowMs`. */
+export function budgetCounter(bucket: string, nowMs: number): string {
+  return `budget/${bucket}/${utcDay(nowMs)}`;
+}
+
+export const BUDGET_COUNTER_PREFIX = 'budget/';
+
+/** YYYY-MM-DD of the UTC day: the budgets' day. */
+export function utcDay(nowMs: number): string {
+  return new Date(nowMs).toISOString().slice(0, 10);
 }
 
 function defer(reason: DeferReason, retryAtMs: number): Admission {
@@ -159,6 +168,6 @@ function refuse(reason: typeof RefusedReason.OBJECT_TOO_LARGE | typeof RefusedRe
   return { admitted: false, refusal: { kind: 'refused', reason } };
 }
 
-function startOfUtcDay(ms: number): number {
+export function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
