@@ -58,8 +58,7 @@ export class CostPolicy implements RestorePolicy {
 
   /** Lowers a requested tier to the fastest one allowed. Pure: also used before deciding. */
   clampRequest(request: RestoreRequest): RestoreRequest {
-    if (request.tier && tierRank(request.tier) < tierRank(this.limits.maxTier)) return { ...request, tier: this.limits.maxTier };
-    return request;
+    return clampToMaxTier(request, this.limits.maxTier);
   }
 
   admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, wanted: ClassRestoreParams, nowMs: number): Promise<Admission> {
@@ -74,9 +73,7 @@ export class CostPolicy implements RestorePolicy {
    * class has no tier that slow (DeepColdArchive has no Bulk).
    */
   private allowedParams(storageClass: ArchiveClass, wanted: ClassRestoreParams): ClassRestoreParams | undefined {
-    if (!wanted.tier || tierRank(wanted.tier) >= tierRank(this.limits.maxTier)) return wanted;
-    const slower = RESTORE_RULES[storageClass].tiers.find((t) => tierRank(t) >= tierRank(this.limits.maxTier));
-    return slower ? { ...wanted, tier: slower } : undefined;
+    return paramsWithinMaxTier(storageClass, wanted, this.limits.maxTier);
   }
 
   private async decide(batch: readonly PendingAdmission[]): Promise<Admission[]> {
@@ -134,6 +131,22 @@ export class CostPolicy implements RestorePolicy {
     }
     return admissions;
   }
+}
+
+/** A requested tier faster than the fastest allowed is lowered to it. Pure: thaw restore's plan uses it too. */
+export function clampToMaxTier(request: RestoreRequest, maxTier: Tier): RestoreRequest {
+  if (request.tier && tierRank(request.tier) < tierRank(maxTier)) return { ...request, tier: maxTier };
+  return request;
+}
+
+/**
+ * A class's parameters with the tier lowered to the fastest one allowed, or undefined when the
+ * class has no tier that slow (DeepColdArchive has no Bulk): then the policy refuses it.
+ */
+export function paramsWithinMaxTier(storageClass: ArchiveClass, wanted: ClassRestoreParams, maxTier: Tier): ClassRestoreParams | undefined {
+  if (!wanted.tier || tierRank(wanted.tier) >= tierRank(maxTier)) return wanted;
+  const slower = RESTORE_RULES[storageClass].tiers.find((t) => tierRank(t) >= tierRank(maxTier));
+  return slower ? { ...wanted, tier: slower } : undefined;
 }
 
 interface PendingAdmission {
