@@ -7,10 +7,9 @@ import { InvalidInputError } from '../restore/errors';
 import { validateBucket } from '../restore/object-ref';
 import type { CostLimits } from '../policy/cost-policy';
 import { readUsage } from '../policy/usage';
-import { type CounterStore, LIST_ORDERS, type ListOrder, type RecordQuery, type StateStore } from '../restore/ports';
+import { type CounterStore, LIST_ORDERS, LISTED_STATES, type ListOrder, MAX_LIST_LIMIT, type RecordQuery, type StateStore } from '../restore/ports';
 import { FROZEN, type ObjectState, RESTORE_STATES } from '../restore/record';
 import type { Timing } from '../restore/timing';
-import { LISTED_STATES, MAX_LIST_LIMIT } from '../store/listing';
 import { json } from './problem';
 import { listedViewOf } from './representation';
 

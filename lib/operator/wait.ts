@@ -5,7 +5,9 @@
 import type { Clock } from '../clock';
 import { mapWithLimit } from '../retry';
 import type { Json } from './api-client';
-import { BATCH_OBJECTS } from './submit';
+
+/** Objects per status call (the API takes up to 100). */
+const BATCH_OBJECTS = 100;
 
 const MIN_POLL_MS = 2_000;
 const MAX_POLL_MS = 5 * 60_000;

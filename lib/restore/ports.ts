@@ -1,7 +1,7 @@
 // The coordinator's view of the world. Adapters (lib/store, lib/oss, lib/policy) implement these;
 // nothing in lib/restore imports an SDK.
 import type { ObjectRef } from './object-ref';
-import type { DeferReason, ObjectState, RefusedReason, RestoreRecord } from './record';
+import { type DeferReason, FROZEN, type ObjectState, type RefusedReason, RestoreState, type RestoreRecord } from './record';
 import type { ClassRestoreParams, RestoreRequest } from './restore-request';
 import type { ArchiveClass, StorageClass } from './storage-class';
 
@@ -48,6 +48,22 @@ export interface StateStore {
 /** key: by bucket, then key (an OSS listing's order); newest: last change first; eta: soonest ETA first. */
 export const LIST_ORDERS = ['key', 'newest', 'eta'] as const;
 export type ListOrder = (typeof LIST_ORDERS)[number];
+
+/** Records per page at most. */
+export const MAX_LIST_LIMIT = 1000;
+
+/** What a listing without a state covers: every state of a restore, not the CURRENT_VERSION pointers. */
+export const LISTED_STATES: readonly ObjectState[] = [
+  RestoreState.CLAIMED,
+  RestoreState.RESTORING,
+  RestoreState.RESTORED,
+  FROZEN,
+  RestoreState.DEFERRED,
+  RestoreState.FAILED,
+  RestoreState.REFUSED,
+  RestoreState.NOT_ARCHIVED,
+  RestoreState.NOT_FOUND,
+];
 
 export interface RecordQuery {
   /** The states to list, each in turn in this order; FROZEN and RESTORED are told apart by nowMs. */

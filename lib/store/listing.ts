@@ -8,30 +8,14 @@
 // handed to another query is refused rather than silently misread.
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../restore/errors';
-import type { ListOrder, RecordQuery } from '../restore/ports';
+import { LISTED_STATES, type ListOrder, type RecordQuery } from '../restore/ports';
 import { effectiveState, FROZEN, isInvalidated, type ObjectState, RestoreState, type RestoreRecord } from '../restore/record';
-
-/** Records per page at most. */
-export const MAX_LIST_LIMIT = 1000;
 
 /**
  * Index entries one page may examine beyond those it returns (filters on bucket, prefix, expiry
  * and invalidation skip some): a page never reads without a bound; a short page carries a cursor.
  */
 export const SCAN_BUDGET = 5000;
-
-/** What a listing without a state covers: every state of a restore, not the CURRENT_VERSION pointers. */
-export const LISTED_STATES: readonly ObjectState[] = [
-  RestoreState.CLAIMED,
-  RestoreState.RESTORING,
-  RestoreState.RESTORED,
-  FROZEN,
-  RestoreState.DEFERRED,
-  RestoreState.FAILED,
-  RestoreState.REFUSED,
-  RestoreState.NOT_ARCHIVED,
-  RestoreState.NOT_FOUND,
-];
 
 /** One walk over the records of one stored state, keeping those whose state as seen now is wanted. */
 export interface Scan {

@@ -28,8 +28,13 @@ export const CHROMIUM_FLAGS = [
 /** Chromium with a fresh profile of its own, removed again by close(). */
 export async function startChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'thaw-chromium-'));
+  // faketime's LD_PRELOAD (the suite's clock-moved run) hangs Chromium's start here (observed); the
+  // page takes every time it shows from the API, whose clock stays moved, so the browser runs unfaked.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name, value]) => value !== undefined && name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')),
+  ) as Record<string, string>;
   // launchPersistentContext passes the profile as --user-data-dir.
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, env });
   return {
     context,
     async close() {

@@ -54,10 +54,10 @@ function scripted(answer: (key: string, call: number) => Json) {
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${String(i).padStart(4, '0')}`);
 
 describe('submitAll', () => {
-  it('sends 100 objects a call, never more objects in a second than the pace', async () => {
+  it('sends 50 objects a call, never more objects in a second than the pace', async () => {
     const api = scripted(() => ({ status: 202, issued: true }));
     const result = await submitAll({ batch: api.batch, bucket: 'b', request: {}, keys: keys(450), pace: 90, clock: api.clock, sleep: api.sleep });
-    expect(api.calls.map((c) => c.keys.length)).toEqual([100, 100, 100, 100, 50]);
+    expect(api.calls.map((c) => c.keys.length)).toEqual([50, 50, 50, 50, 50, 50, 50, 50, 50]);
     for (let i = 1; i < api.calls.length; i++) {
       const gap = api.calls[i]!.atMs - api.calls[i - 1]!.atMs;
       expect(gap).toBeGreaterThanOrEqual(Math.floor((api.calls[i - 1]!.keys.length / 90) * 1000));
@@ -96,9 +96,10 @@ describe('submitAll', () => {
       return answer;
     };
     const result = await submitAll({ batch, bucket: 'b', request: {}, keys: keys(500), pace: 1000, clock: api.clock, sleep: api.sleep, signal: stop.signal });
-    expect(api.calls.length).toBeLessThanOrEqual(3);
+    // The calls already under way when it stopped finish; nothing new is sent.
+    expect(api.calls.length).toBeLessThanOrEqual(5);
     expect(result.accepted.length + result.unsent.length).toBe(500);
-    expect(result.unsent.length).toBeGreaterThanOrEqual(200);
+    expect(result.unsent.length).toBeGreaterThanOrEqual(250);
   });
 
   it('gives up when a call keeps failing after its own retries', async () => {
