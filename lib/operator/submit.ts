@@ -65,7 +65,8 @@ export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
   const worker = async () => {
     while (!options.signal?.aborted && fatal === undefined) {
       const nowMs = clock.nowMs();
-      const ready = queue.filter((q) => q.notBeforeMs <= nowMs).slice(0, BATCH_OBJECTS);
+      // A call never carries more objects than the pace allows in a second: they are admitted together.
+      const ready = queue.filter((q) => q.notBeforeMs <= nowMs).slice(0, Math.max(1, Math.min(BATCH_OBJECTS, Math.floor(options.pace))));
       if (ready.length === 0) {
         if (queue.length === 0) return;
         // Only objects waiting for the rate limit's next second are left.

@@ -152,3 +152,12 @@ describe('waitUntilReadable', () => {
     expect(api.calls.map((c) => c.atMs - T0)).toEqual([0, 300_000]);
   });
 });
+
+describe('submitAll under a low rate limit', () => {
+  it('sends no more objects in one call than the pace allows in a second', async () => {
+    const api = scripted(() => ({ status: 202 }));
+    await submitAll({ batch: api.batch, bucket: 'b', request: {}, keys: keys(30), pace: 9, clock: api.clock, sleep: api.sleep });
+    expect(api.calls.map((c) => c.keys.length)).toEqual([9, 9, 9, 3]);
+    expect(api.calls.map((c) => c.atMs - T0)).toEqual([0, 1000, 2000, 3000]);
+  });
+});
