@@ -74,8 +74,8 @@ export class TablestoreListing {
       const walked = await this.walk(query, scan, s === start.scan ? start.after : undefined, query.limit - chosen.length, budget);
       chosen.push(...walked.kept.map((id) => ({ id, scan })));
       budget -= walked.examined;
-      if (walked.stoppedAt) {
-        cursor = encodeCursor(query, { scan: s, after: walked.stoppedAt });
+      if (walked.stopped) {
+        cursor = encodeCursor(query, { scan: s, ...(walked.at ? { after: walked.at } : {}) });
         break;
       }
       // This state is done; the next one starts on a later page if this one is full or spent.
@@ -93,7 +93,7 @@ export class TablestoreListing {
 
   /**
    * Walks one stored state's entries after `after`, keeping at most `wanted` ids and examining at
-   * most `budget` entries. `stoppedAt` is set when the walk stopped before the end of the state.
+   * most `budget` entries. `stopped`: it ended before the end of the state, after the entry at `at`.
    */
   private async walk(
     query: RecordQuery,
@@ -101,7 +101,7 @@ export class TablestoreListing {
     after: SortKey | undefined,
     wanted: number,
     budget: number,
-  ): Promise<{ kept: string[]; examined: number; stoppedAt?: SortKey }> {
+  ): Promise<{ kept: string[]; examined: number; stopped: boolean; at?: SortKey }> {
     const kept: string[] = [];
     let examined = 0;
     let last = after;
@@ -116,17 +116,17 @@ export class TablestoreListing {
         const entry = entryOf(query.order, row);
         // A range starts at the cursor's own entry (GetRange's start is inclusive).
         if (after && samePosition(entry.position, after)) continue;
-        if (kept.length >= wanted || examined >= budget) return { kept, examined, stoppedAt: last };
+        if (kept.length >= wanted || examined >= budget) return { kept, examined, stopped: true, at: last };
         examined += 1;
         // Keys under a prefix are contiguous in the key order: the first one past it ends the walk.
-        if (query.order === 'key' && query.prefix !== undefined && !entry.key!.startsWith(query.prefix)) return { kept, examined };
+        if (query.order === 'key' && query.prefix !== undefined && !entry.key!.startsWith(query.prefix)) return { kept, examined, stopped: false };
         last = entry.position;
         if (this.wants(query, scan, entry)) kept.push(entry.id);
       }
       from = page.nextStartPrimaryKey ? page.nextStartPrimaryKey.map((c) => ({ [c.name]: c.value })) : null;
-      if (from && (kept.length >= wanted || examined >= budget)) return { kept, examined, stoppedAt: last };
+      if (from && (kept.length >= wanted || examined >= budget)) return { kept, examined, stopped: true, at: last };
     }
-    return { kept, examined };
+    return { kept, examined, stopped: false };
   }
 
   /** What the index row itself can rule out, before the record is read. */

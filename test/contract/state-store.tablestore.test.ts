@@ -207,4 +207,22 @@ describe('TablestoreStateStore: what a listing page reads', () => {
     // Ten records and the one entry that shows the page is full: nothing of the 1,500 others.
     expect(read).toEqual({ rangeRows: 11, records: 10 });
   });
+
+  it('stops a page after 5,000 entries it had to skip, with a cursor that carries on from there', async () => {
+    const { store } = opened;
+    const at = (bucket: string, key: string, updatedAtMs: number) =>
+      record(key, { bucket, state: 'FAILED', retryAtMs: T0, updatedAtMs, leaseUntilMs: undefined, leaseOwner: undefined });
+    // Newest first, another bucket's 5,100 records come before the two of ours.
+    const others = Array.from({ length: 5_100 }, (_, i) => at('busy-bucket', `n/${i}`, T0 + 10_000 + i));
+    for (let i = 0; i < others.length; i += 200) await Promise.all(others.slice(i, i + 200).map((r) => store.create(r)));
+    await store.create(at('quiet-bucket', 'mine/1', T0 + 2));
+    await store.create(at('quiet-bucket', 'mine/2', T0 + 1));
+    const query = { states: ['FAILED' as const], bucket: 'quiet-bucket', order: 'newest' as const, limit: 10, nowMs: T0 };
+    const first = await store.list(query);
+    expect(first.records).toEqual([]);
+    expect(first.cursor).toBeDefined();
+    const second = await store.list({ ...query, cursor: first.cursor });
+    expect(second.records.map((r) => r.key)).toEqual(['mine/1', 'mine/2']);
+    expect(second.cursor).toBeUndefined();
+  }, 60_000);
 });
