@@ -39,8 +39,13 @@ export const processTerminal: Terminal = {
   out: (text) => void process.stdout.write(text),
   async ask(question) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
+    // Ctrl-C at the prompt is a "no" (readline would otherwise only pause the input).
+    const cancel = new AbortController();
+    rl.on('SIGINT', () => cancel.abort());
     try {
-      return await rl.question(question);
+      return await rl.question(question, { signal: cancel.signal });
+    } catch {
+      return '';
     } finally {
       rl.close();
     }
