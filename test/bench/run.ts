@@ -4,9 +4,10 @@ import { apiBenchmark } from './api.bench';
 import { bundleBenchmark } from './bundle.bench';
 import { storeOpsBenchmark } from './store-ops.bench';
 import { coordinatorBenchmark } from './coordinator.bench';
+import { operatorsBenchmark } from './operators.bench';
 import type { Benchmark } from './harness';
 
-const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, apiBenchmark, accessLogBenchmark, bundleBenchmark];
+const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, apiBenchmark, accessLogBenchmark, bundleBenchmark, operatorsBenchmark];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

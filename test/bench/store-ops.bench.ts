@@ -31,6 +31,8 @@ function counting(store: StateStore) {
       return store.update(r);
     },
     listDue: (n, l) => store.listDue(n, l),
+    list: (q) => store.list(q),
+    countStates: (n, c) => store.countStates(n, c),
   };
   return { wrapped, counts };
 }
