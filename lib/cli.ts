@@ -25,8 +25,16 @@ const USAGE = `usage: thaw <command>
                                      zips to OSS and .build/template.packaged.yml (oss:// CodeUris) for ROS
   thaw invoke <function> [--event JSON] [--endpoint URL --account-id ID --region R] [--service S | --stack S] [--async]
                                      invoke a function through the FC API (@alicloud/fc2): local or deployed
-  thaw tables create                 create the Tablestore tables if missing (THAW_TABLESTORE_ENDPOINT,
-                                     THAW_TABLESTORE_INSTANCE, THAW_TABLE, ALIBABA_CLOUD_ACCESS_KEY_*)
+  thaw tables create                 create the Tablestore tables if missing, and give older ones the new
+                                     indexes (THAW_TABLESTORE_ENDPOINT, THAW_TABLESTORE_INSTANCE, THAW_TABLE,
+                                     ALIBABA_CLOUD_ACCESS_KEY_*)
+  thaw status [bucket[/prefix]] [--state S,...] [--limit 20] [--api URL] [--json]
+                                     records per state with ETA, tier, age and reason; today's budgets
+                                     (the API at --api or THAW_API_URL, default http://127.0.0.1:8080; THAW_API_TOKEN)
+  thaw restore oss://bucket/prefix [--days N] [--tier T] [--dry-run] [--wait] [--yes]
+      [--api URL] [--prices FILE] [--max-objects 100000] [--wait-timeout SECONDS] [--json]
+                                     list the prefix (THAW_OSS_ENDPOINT, ALIBABA_CLOUD_ACCESS_KEY_*), show
+                                     the plan and its cost, then restore through the API, resumably
 `;
 
 export class UsageError extends Error {}
@@ -35,7 +43,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await run(argv);
   } catch (err) {
-    if (err instanceof UsageError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof UsageError ||
+      (err as { code?: string }).code === 'OperatorUsage' ||
+      String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`thaw: ${(err as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }
@@ -45,7 +57,16 @@ export async function main(argv: string[]): Promise<void> {
       (err as Error).name === 'ConfigError' ||
       code === 'EADDRINUSE' ||
       /^No credentials/.test((err as Error).message) ||
-      ['TemplateInvalid', 'ParameterInvalid', 'PrerequisiteMissing', 'PermissionMissing', 'StepFailed'].includes(String(code))
+      [
+        'TemplateInvalid',
+        'ParameterInvalid',
+        'PrerequisiteMissing',
+        'PermissionMissing',
+        'StepFailed',
+        'ApiCallFailed',
+        'ListingFailed',
+        'PriceTableInvalid',
+      ].includes(String(code))
     ) {
       process.stderr.write(`thaw: ${(err as Error).message}\n`);
       process.exit(1);
@@ -87,6 +108,16 @@ async function run(argv: string[]): Promise<void> {
       if (rest[0] !== 'create') throw new UsageError('usage: thaw tables create');
       const { createTables } = await import('./local/tables');
       return createTables();
+    }
+    case 'status': {
+      const { statusCommand } = await import('./operator/status-command');
+      process.exitCode = await statusCommand(rest);
+      return;
+    }
+    case 'restore': {
+      const { restoreCommand } = await import('./operator/restore-command');
+      process.exitCode = await restoreCommand(rest);
+      return;
     }
     case 'build': {
       const { buildFunctions } = await import('./local/build');

@@ -119,7 +119,18 @@ export function buildServices(config: ThawConfig, credentials: Credentials, over
     clock,
     log,
     get api() {
-      api ??= createApi({ coordinator, store, policy, auth: config.auth, timing, clock, log });
+      api ??= createApi({
+        coordinator,
+        store,
+        policy,
+        auth: config.auth,
+        timing,
+        clock,
+        log,
+        counters,
+        limits: config.limits,
+        defaults: { days: config.restore.defaultDays, tier: config.restore.defaultTier },
+      });
       return api;
     },
   };

@@ -3,19 +3,27 @@
 //
 //   POST /v1/restores/{bucket}/{key}[?versionId=]   body {days?, tier?}   report a miss / ask for a restore
 //   GET  /v1/restores/{bucket}/{key}[?versionId=]                         the record (refreshed past its ETA)
-//   GET  /v1/health
+//   GET  /v1/restores?state=&bucket=&prefix=&order=&limit=&cursor=        records by state (operator-reads.ts)
+//   GET  /v1/usage                                                         budgets, rate, records per state
+//   POST /v1/batch/restore, /v1/batch/status                               many objects at once (batch.ts)
+//   GET  /v1/health, and the dashboard: GET / (dashboard/), no token; its data calls need one
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import type { CostLimits } from '../policy/cost-policy';
 import type { Coordinator, ObjectOutcome } from '../restore/coordinator';
 import { InvalidInputError, isRetryable } from '../restore/errors';
 import { hasDotSegment, objectRef } from '../restore/object-ref';
-import type { RestorePolicy, StateStore } from '../restore/ports';
+import type { CounterStore, RestorePolicy, StateStore } from '../restore/ports';
 import { RefusedReason, type RestoreRecord } from '../restore/record';
 import { validateRestoreRequest } from '../restore/restore-request';
 import type { Timing } from '../restore/timing';
 import { type AuthSettings, authenticate } from './auth';
-import { route } from './paths';
+import { batch, MAX_BATCH_BODY_BYTES } from './batch';
+import { readLimited } from './body';
+import { dashboardFile } from './dashboard/files';
+import { listRecords, usage } from './operator-reads';
+import { isBatchPath, route } from './paths';
 import { ApiProblem, internalErrorResponse, json, problemResponse, unavailable } from './problem';
 import { type Answer, answerFor, refusedAnswer, viewOf } from './representation';
 
@@ -27,6 +35,11 @@ export interface ApiDeps {
   readonly timing: Timing;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Budgets and rate, for /v1/usage. */
+  readonly counters: CounterStore;
+  readonly limits: CostLimits;
+  /** Days and tier a restore gets when the caller names none (THAW_DEFAULT_DAYS / _TIER). */
+  readonly defaults: { readonly days: number; readonly tier: string };
 }
 
 export interface RequestContext {
@@ -37,8 +50,17 @@ export interface RequestContext {
   readonly deadlineAtMs?: number;
 }
 
-/** The largest request body the API reads (the FC adapters refuse larger ones before buffering them). */
+/** The largest request body a single-object call reads. */
 export const MAX_BODY_BYTES = 4096;
+
+/**
+ * The largest body the API reads on this path: the FC adapters refuse a larger one by its declared
+ * length, or cut it off while it streams, before anything is buffered. Only the batch endpoints
+ * take more than a single-object call (100 objects need room).
+ */
+export function bodyLimitOf(rawPath: string): number {
+  return isBatchPath(rawPath) ? MAX_BATCH_BODY_BYTES : MAX_BODY_BYTES;
+}
 
 export type ApiHandler = (request: Request, context?: RequestContext) => Promise<Response>;
 
@@ -76,12 +98,32 @@ export function createApi(deps: ApiDeps): ApiHandler {
 async function dispatch(deps: ApiDeps, request: Request, context: RequestContext, log: Logger): Promise<Response> {
   const url = new URL(request.url);
   const target = route(context.rawPath ?? url.pathname);
-  if (target.kind === 'unknown') throw new ApiProblem(404, 'NoSuchRoute', 'Unknown path; see /v1/restores/{bucket}/{key} and /v1/health.');
+  if (target.kind === 'unknown') {
+    throw new ApiProblem(404, 'NoSuchRoute', 'Unknown path; see /v1/restores/{bucket}/{key}, /v1/restores, /v1/usage, /v1/batch/restore and /v1/health.');
+  }
   if (target.kind === 'health') {
     if (request.method !== 'GET') throw methodNotAllowed('GET');
     return json(200, { status: 'ok' });
   }
+  // The page holds no data: every call it makes carries the token.
+  if (target.kind === 'page') {
+    if (request.method !== 'GET') throw methodNotAllowed('GET');
+    return dashboardFile(target.file);
+  }
   authenticate(deps.auth, request.headers.get('authorization'));
+  const nowMs = deps.clock.nowMs();
+  if (target.kind === 'list') {
+    if (request.method !== 'GET') throw methodNotAllowed('GET');
+    return listRecords(deps, url.searchParams, nowMs);
+  }
+  if (target.kind === 'usage') {
+    if (request.method !== 'GET') throw methodNotAllowed('GET');
+    return usage(deps, nowMs);
+  }
+  if (target.kind === 'batch') {
+    if (request.method !== 'POST') throw methodNotAllowed('POST');
+    return batch({ ...deps, nowMs: () => deps.clock.nowMs() }, target.action, request, { deadlineAtMs: context.deadlineAtMs, log });
+  }
 
   const ref = objectRef({ bucket: target.bucket, key: target.key, versionId: url.searchParams.get('versionId') ?? undefined });
   if (!deps.policy.inScope(ref)) {
@@ -150,16 +192,6 @@ async function readJsonBody(request: Request): Promise<{ days?: unknown; tier?: 
   const unknown = Object.keys(body).filter((k) => k !== 'days' && k !== 'tier');
   if (unknown.length) throw new ApiProblem(400, 'InvalidInput', `Unknown field(s) in the body: ${unknown.slice(0, 5).join(', ')}.`);
   return body as { days?: unknown; tier?: unknown };
-}
-
-async function readLimited(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > limit) throw new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${limit} bytes.`);
-  const buf = Buffer.from(await request.arrayBuffer());
-  if (buf.length > limit) throw new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${limit} bytes.`);
-  const text = buf.toString('utf8');
-  if (!Buffer.from(text, 'utf8').equals(buf)) throw new ApiProblem(400, 'InvalidInput', 'The body must be UTF-8.');
-  return text;
 }
 
 function methodNotAllowed(allow: string): ApiProblem {

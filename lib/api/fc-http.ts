@@ -1,14 +1,11 @@
 // Function Compute HTTP adapters. They only convert: platform event → Web Request → app →
 // Response → platform result. We declare the few fields we read rather than import a types package.
-import { type ApiHandler, MAX_BODY_BYTES } from './app';
+import { type ApiHandler, bodyLimitOf } from './app';
 import { ApiProblem, problemResponse } from './problem';
 
 /** Refused at the edge, before anything is buffered or anyone is authenticated. */
-function bodyTooLarge(requestId: string | undefined): Response {
-  return problemResponse(
-    new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { connection: 'close' }),
-    requestId ?? 'unknown',
-  );
+function bodyTooLarge(limit: number, requestId: string | undefined): Response {
+  return problemResponse(new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${limit} bytes.`, { connection: 'close' }), requestId ?? 'unknown');
 }
 
 /** FC 3.0 HTTP trigger event (the `event` Buffer, parsed). */
@@ -51,7 +48,8 @@ export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, request
   try {
     const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined && event.body !== '';
     // FC has bounded the event already; still, nothing larger than the API reads is decoded.
-    if (hasBody && encodedSize(String(event.body), event.isBase64Encoded === true) > MAX_BODY_BYTES) return toFc3Result(bodyTooLarge(requestId));
+    const limit = bodyLimitOf(event.rawPath);
+    if (hasBody && encodedSize(String(event.body), event.isBase64Encoded === true) > limit) return toFc3Result(bodyTooLarge(limit, requestId));
     const body = hasBody ? Buffer.from(String(event.body), event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
     request = new Request(url, { method, headers, body });
   } catch {
@@ -102,9 +100,10 @@ export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: F
   const method = req.method.toUpperCase();
   // GET and HEAD bodies are never read; others up to the API's limit, refused by their declared
   // length before reading and cut off while streaming, so no body is held past the limit.
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBounded(req, MAX_BODY_BYTES);
+  const limit = bodyLimitOf(req.path);
+  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBounded(req, limit);
   if (body === 'too-large') {
-    await send(resp, bodyTooLarge(requestId));
+    await send(resp, bodyTooLarge(limit, requestId));
     return;
   }
   const headers = new Headers();

@@ -24,6 +24,36 @@ export interface RestoreView {
   readonly raise?: { readonly tier: string | null; readonly refused: string; readonly retryAt: string | null };
 }
 
+/** A record as an operator's listing shows it: the caller's view, with what happened when. */
+export interface ListedView extends RestoreView {
+  readonly sizeBytes: number | null;
+  readonly firstSeenAt: string;
+  readonly updatedAt: string;
+  readonly lastSource: string | null;
+  /**
+   * FAILED: the kind of the last failure (our error code: Transient, AccessDenied, MalformedRequest,
+   * DeadlineReached…). Its message may carry service details, so it stays in the logs.
+   */
+  readonly failure: string | null;
+}
+
+export function listedViewOf(record: RestoreRecord, timing: Timing, nowMs: number): ListedView {
+  return {
+    ...viewOf(record, timing, nowMs),
+    sizeBytes: record.sizeBytes ?? null,
+    firstSeenAt: new Date(record.firstSeenAtMs).toISOString(),
+    updatedAt: new Date(record.updatedAtMs).toISOString(),
+    lastSource: record.lastSource ?? null,
+    failure: record.state === RestoreState.FAILED && record.lastError ? failureKind(record.lastError) : null,
+  };
+}
+
+/** "Transient: HeadObject …" → "Transient": describeError() writes our code (or the error's name) first. */
+function failureKind(lastError: string): string {
+  const head = lastError.split(':', 1)[0]!.trim();
+  return /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(head) ? head : 'Error';
+}
+
 /** An answer: a status and, for the states that are a caller's dead end, an error code and message. */
 export interface Answer {
   readonly status: number;

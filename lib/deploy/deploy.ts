@@ -4,7 +4,7 @@
 // its resource already there (its first attempt landed, the answer was lost) becomes an update.
 import type FC from '@alicloud/fc2';
 import { TablestoreStateStore } from '../store/tablestore';
-import { ensureTables } from '../store/tablestore-schema';
+import { prepareTables, tableChanges } from '../store/tablestore-upgrade';
 import type { Credentials } from '../wiring';
 import { type Clients, codeOf, unless } from './clients';
 import type { FunctionCode } from './code';
@@ -218,18 +218,22 @@ export function tablesOf(stack: StackSpec, credentials: Credentials, endpoint: s
 
 async function tablesStep(stack: StackSpec, credentials: Credentials, endpoint: string): Promise<Step> {
   const store = tablesOf(stack, credentials, endpoint);
-  const existing = new Set((await store.sdk.listTable({})).tableNames ?? []);
+  const { missingTables, missingColumns, missingIndexes } = await tableChanges(store);
   const names = [store.table, store.countersTable];
-  const missing = names.filter((n) => !existing.has(n));
   const name = `${stack.functions[0]!.environment.THAW_TABLESTORE_INSTANCE}/${names.join(',')}`;
-  if (missing.length === 0) return { kind: 'tables', name, action: 'unchanged', reasons: ['both exist'] };
-  return {
-    kind: 'tables',
-    name,
-    action: 'create',
-    reasons: [`${missing.join(', ')} not found; made with the deployer's credentials`],
-    run: async () => void (await ensureTables(store)),
-  };
+  const run = async () => void (await prepareTables(store));
+  if (missingTables.length > 0) {
+    return { kind: 'tables', name, action: 'create', reasons: [`${missingTables.join(', ')} not found; made with the deployer's credentials`], run };
+  }
+  if (missingColumns.length > 0 || missingIndexes.length > 0) {
+    // A table an earlier release made: its new indexes are filled from the rows it holds.
+    const reasons = [
+      ...(missingColumns.length ? [`columns ${missingColumns.join(', ')}`] : []),
+      ...(missingIndexes.length ? [`indexes ${missingIndexes.join(', ')}`] : []),
+    ];
+    return { kind: 'tables', name, action: 'update', reasons: [`${reasons.join('; ')} not found; added with the deployer's credentials`], run };
+  }
+  return { kind: 'tables', name, action: 'unchanged', reasons: ['both exist with every index'] };
 }
 
 /** Fields of `wanted` that `current` does not hold as given ("wanted ⊆ current": FC may add defaults). */

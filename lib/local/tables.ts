@@ -3,7 +3,7 @@
 // tables be ready (Tablestore takes a few seconds) before the first miss arrives.
 import { reader } from '../config';
 import { TablestoreStateStore } from '../store/tablestore';
-import { ensureTables } from '../store/tablestore-schema';
+import { prepareTables } from '../store/tablestore-upgrade';
 import { credentialsFrom } from '../wiring';
 
 export async function createTables(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -14,6 +14,8 @@ export async function createTables(env: NodeJS.ProcessEnv = process.env): Promis
     table: read.string('THAW_TABLE', { default: 'thaw_restores', pattern: /^[A-Za-z_][A-Za-z0-9_]{0,254}$/ }),
     ...credentialsFrom(undefined, env),
   });
-  const { created } = await ensureTables(store);
-  process.stdout.write(created.length ? `created: ${created.join(', ')}\n` : `tables already exist: ${store.table}, ${store.countersTable}\n`);
+  const { created, added } = await prepareTables(store);
+  if (created.length) process.stdout.write(`created: ${created.join(', ')}\n`);
+  if (added.length) process.stdout.write(`added: ${added.join(', ')}\n`);
+  if (!created.length && !added.length) process.stdout.write(`tables already exist: ${store.table}, ${store.countersTable}\n`);
 }

@@ -48,7 +48,7 @@ export class CostPolicy implements RestorePolicy {
   });
 
   constructor(
-    private readonly limits: CostLimits,
+    readonly limits: CostLimits,
     private readonly counters: CounterStore,
   ) {}
 
@@ -58,8 +58,7 @@ export class CostPolicy implements RestorePolicy {
 
   /** Lowers a requested tier to the fastest one allowed. Pure: also used before deciding. */
   clampRequest(request: RestoreRequest): RestoreRequest {
-    if (request.tier && tierRank(request.tier) < tierRank(this.limits.maxTier)) return { ...request, tier: this.limits.maxTier };
-    return request;
+    return clampToMaxTier(request, this.limits.maxTier);
   }
 
   admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, wanted: ClassRestoreParams, nowMs: number): Promise<Admission> {
@@ -74,9 +73,7 @@ export class CostPolicy implements RestorePolicy {
    * class has no tier that slow (DeepColdArchive has no Bulk).
    */
   private allowedParams(storageClass: ArchiveClass, wanted: ClassRestoreParams): ClassRestoreParams | undefined {
-    if (!wanted.tier || tierRank(wanted.tier) >= tierRank(this.limits.maxTier)) return wanted;
-    const slower = RESTORE_RULES[storageClass].tiers.find((t) => tierRank(t) >= tierRank(this.limits.maxTier));
-    return slower ? { ...wanted, tier: slower } : undefined;
+    return paramsWithinMaxTier(storageClass, wanted, this.limits.maxTier);
   }
 
   private async decide(batch: readonly PendingAdmission[]): Promise<Admission[]> {
@@ -136,6 +133,22 @@ export class CostPolicy implements RestorePolicy {
   }
 }
 
+/** A requested tier faster than the fastest allowed is lowered to it. Pure: thaw restore's plan uses it too. */
+export function clampToMaxTier(request: RestoreRequest, maxTier: Tier): RestoreRequest {
+  if (request.tier && tierRank(request.tier) < tierRank(maxTier)) return { ...request, tier: maxTier };
+  return request;
+}
+
+/**
+ * A class's parameters with the tier lowered to the fastest one allowed, or undefined when the
+ * class has no tier that slow (DeepColdArchive has no Bulk): then the policy refuses it.
+ */
+export function paramsWithinMaxTier(storageClass: ArchiveClass, wanted: ClassRestoreParams, maxTier: Tier): ClassRestoreParams | undefined {
+  if (!wanted.tier || tierRank(wanted.tier) >= tierRank(maxTier)) return wanted;
+  const slower = RESTORE_RULES[storageClass].tiers.find((t) => tierRank(t) >= tierRank(maxTier));
+  return slower ? { ...wanted, tier: slower } : undefined;
+}
+
 interface PendingAdmission {
   readonly ref: ObjectRef;
   readonly sizeBytes: number;
@@ -143,12 +156,21 @@ interface PendingAdmission {
   readonly nowMs: number;
 }
 
-function rateCounter(nowMs: number): string {
+/** The counter of restores admitted in the second of `nowMs` (every bucket). */
+export function rateCounter(nowMs: number): string {
   return `rate/${Math.floor(nowMs / 1000)}`;
 }
 
-function budgetCounter(bucket: string, nowMs: number): string {
-  return `budget/${bucket}/${new Date(nowMs).toISOString().slice(0, 10)}`;
+/** The counter of a bucket's restores and bytes on the UTC day of `nowMs`. */
+export function budgetCounter(bucket: string, nowMs: number): string {
+  return `budget/${bucket}/${utcDay(nowMs)}`;
+}
+
+export const BUDGET_COUNTER_PREFIX = 'budget/';
+
+/** YYYY-MM-DD of the UTC day: the budgets' day. */
+export function utcDay(nowMs: number): string {
+  return new Date(nowMs).toISOString().slice(0, 10);
 }
 
 function defer(reason: DeferReason, retryAtMs: number): Admission {
@@ -159,6 +181,6 @@ function refuse(reason: typeof RefusedReason.OBJECT_TOO_LARGE | typeof RefusedRe
   return { admitted: false, refusal: { kind: 'refused', reason } };
 }
 
-function startOfUtcDay(ms: number): number {
+export function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }

@@ -1,7 +1,7 @@
 // The coordinator's view of the world. Adapters (lib/store, lib/oss, lib/policy) implement these;
 // nothing in lib/restore imports an SDK.
 import type { ObjectRef } from './object-ref';
-import type { DeferReason, RefusedReason, RestoreRecord } from './record';
+import { type DeferReason, FROZEN, type ObjectState, type RefusedReason, RestoreState, type RestoreRecord } from './record';
 import type { ClassRestoreParams, RestoreRequest } from './restore-request';
 import type { ArchiveClass, StorageClass } from './storage-class';
 
@@ -31,6 +31,64 @@ export interface StateStore {
    * Its cost follows the number of due records, not the size of the table.
    */
   listDue(nowMs: number, limit: number): Promise<RestoreRecord[]>;
+  /**
+   * Records in the given states, a page at a time (lib/store/listing.ts holds the shared rules).
+   * Its cost follows the records the page reads, never the size of the table; a page may hold
+   * fewer than `limit` records and still carry a cursor. Invalidated records are never listed.
+   */
+  list(query: RecordQuery): Promise<RecordPage>;
+  /**
+   * Records per bucket per state (as callers see them: FROZEN apart from RESTORED), at most
+   * `cap` read per stored state; a state that reached it is named in `capped` (its counts are
+   * lower bounds).
+   */
+  countStates(nowMs: number, cap: number): Promise<StateCounts>;
+}
+
+/** key: by bucket, then key (an OSS listing's order); newest: last change first; eta: soonest ETA first. */
+export const LIST_ORDERS = ['key', 'newest', 'eta'] as const;
+export type ListOrder = (typeof LIST_ORDERS)[number];
+
+/** Records per page at most. */
+export const MAX_LIST_LIMIT = 1000;
+
+/** What a listing without a state covers: every state of a restore, not the CURRENT_VERSION pointers. */
+export const LISTED_STATES: readonly ObjectState[] = [
+  RestoreState.CLAIMED,
+  RestoreState.RESTORING,
+  RestoreState.RESTORED,
+  FROZEN,
+  RestoreState.DEFERRED,
+  RestoreState.FAILED,
+  RestoreState.REFUSED,
+  RestoreState.NOT_ARCHIVED,
+  RestoreState.NOT_FOUND,
+];
+
+export interface RecordQuery {
+  /** The states to list, each in turn in this order; FROZEN and RESTORED are told apart by nowMs. */
+  readonly states: readonly ObjectState[];
+  readonly bucket?: string;
+  /** Key prefix; only with a bucket. */
+  readonly prefix?: string;
+  readonly order: ListOrder;
+  /** 1 to MAX_LIST_LIMIT. */
+  readonly limit: number;
+  /** From the previous page of the same query. */
+  readonly cursor?: string;
+  readonly nowMs: number;
+}
+
+export interface RecordPage {
+  readonly records: readonly RestoreRecord[];
+  /** Present when more may follow: pass it back with the same query. */
+  readonly cursor?: string;
+}
+
+export interface StateCounts {
+  readonly byBucket: ReadonlyMap<string, Readonly<Partial<Record<ObjectState, number>>>>;
+  /** States whose count stopped at the cap: lower bounds. */
+  readonly capped: readonly ObjectState[];
 }
 
 /** Budget and rate counters: a second concern, kept apart from the records. */
@@ -41,6 +99,13 @@ export interface CounterStore {
    * subtract back what was over. Names must be distinct within one call.
    */
   addToCounters(updates: readonly CounterUpdate[]): Promise<CounterValues[]>;
+  /** The counters whose names start with `prefix`, in name order, at most `limit` (absent ones are zero). */
+  listCounters(prefix: string, limit: number): Promise<NamedCounter[]>;
+}
+
+export interface NamedCounter {
+  readonly name: string;
+  readonly values: CounterValues;
 }
 
 export interface CounterUpdate {

@@ -1,7 +1,7 @@
 // CounterStore over Tablestore: table <table>_counters, PK (name STRING), columns restores and
 // bytes (INTEGER), INCREMENT-ed atomically; a TTL cleans old rows up (see tablestore-schema.ts).
 import TableStore from 'tablestore';
-import type { CounterStore, CounterUpdate, CounterValues } from '../restore/ports';
+import type { CounterStore, CounterUpdate, CounterValues, NamedCounter } from '../restore/ports';
 import { assertDistinctNames } from './record-codec';
 import { type BatchRow, OtsClient, rowError, type TablestoreSettings, toNumber, TRANSIENT_CODES } from './tablestore-client';
 
@@ -51,7 +51,40 @@ export class TablestoreCounterStore implements CounterStore {
     );
     return results;
   }
+
+  async listCounters(prefix: string, limit: number): Promise<NamedCounter[]> {
+    const found: NamedCounter[] = [];
+    // Names sort as bytes: every name with the prefix lies at or after it, contiguously.
+    let from: unknown[] | null = [{ name: prefix }];
+    while (from && found.length < limit) {
+      const start: unknown[] = from;
+      const page = (await this.ots.call('GetRange', this.table, () =>
+        this.client.getRange({
+          tableName: this.table,
+          direction: TableStore.Direction.FORWARD,
+          inclusiveStartPrimaryKey: start,
+          exclusiveEndPrimaryKey: [{ name: TableStore.INF_MAX }],
+          limit: Math.min(RANGE_ROWS, limit - found.length),
+          maxVersions: 1,
+        } as unknown as TableStore.GetRangeParams),
+      )) as {
+        rows: { primaryKey: { name: string; value: unknown }[]; attributes: { columnName: string; columnValue: unknown }[] }[];
+        nextStartPrimaryKey: { name: string; value: unknown }[] | null;
+      };
+      for (const row of page.rows) {
+        const name = String(row.primaryKey[0]?.value);
+        if (!name.startsWith(prefix)) return found;
+        const cells = new Map((row.attributes ?? []).map((c) => [c.columnName, toNumber(c.columnValue)]));
+        found.push({ name, values: { restores: cells.get('restores') ?? 0, bytes: cells.get('bytes') ?? 0 } });
+      }
+      from = page.nextStartPrimaryKey ? page.nextStartPrimaryKey.map((c) => ({ [c.name]: c.value })) : null;
+    }
+    return found;
+  }
 }
+
+/** GetRange answers at most 5,000 rows per call. */
+const RANGE_ROWS = 5000;
 
 function incrementRow(update: CounterUpdate): Record<string, unknown> {
   return {

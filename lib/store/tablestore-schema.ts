@@ -1,9 +1,40 @@
-// Creates oss-thaw's tables if they are missing (idempotent: safe on every deploy). Deploy-time
-// only: the functions' role has no ots:CreateTable, they check the tables exist (tables.ts).
+// oss-thaw's tables and indexes, declared once, and their creation when missing (idempotent: safe
+// on every deploy and start). A table made by an earlier release gains what is new here at deploy
+// time (tablestore-upgrade.ts), never from a function: the runtime role cannot change tables.
+//
+//   <table>             PK (id): one row per object version
+//     <table>_due       (dueAtMs, id)            the sweeper's due records
+//     <table>_by_key    (state, bucket, key, id) listing by state under a bucket/prefix; counts
+//     <table>_by_updated (state, updatedAtMs, id) listing newest first
+//     <table>_by_eta    (state, etaAtMs, id)     listing by ETA (rows with an ETA only)
+//   <table>_counters    PK (name): budget and rate counters, with a TTL
+//
+// Each index key reads plain columns every record already has, so an index added to an existing
+// table is filled from its rows (CreateIndex with base data). Tablestore allows 5 indexes per
+// table and 4 index columns per index (secondary index limits).
+//
 // Every call goes through the adapter's retries and error mapping.
 import TableStore from 'tablestore';
 import type { TablestoreStateStore } from './tablestore';
 import { otsCode, type OtsError } from './tablestore-client';
+import { DEFINED_COLUMNS, type IndexSpec, indexesOf } from './tablestore-indexes';
+
+export { DEFINED_COLUMNS, indexesOf };
+
+/** The SDK's form of an index (CreateTable's indexMetas, CreateIndex's indexMeta). */
+export function indexMeta(spec: IndexSpec): Record<string, unknown> {
+  return {
+    name: spec.name,
+    primaryKey: [...spec.primaryKey],
+    definedColumn: [...spec.definedColumn],
+    indexUpdateMode: TableStore.IndexUpdateMode.IUM_ASYNC_INDEX,
+    indexType: TableStore.IndexType.IT_GLOBAL_INDEX,
+  };
+}
+
+export function definedColumnType(type: 'INTEGER' | 'STRING'): number {
+  return type === 'INTEGER' ? TableStore.DefinedColumnType.DCT_INTEGER : TableStore.DefinedColumnType.DCT_STRING;
+}
 
 /** Counter rows (budgets per day, rate per second) outlive their window briefly, then expire. */
 const COUNTER_TTL_SECONDS = 3 * 86_400;
@@ -22,22 +53,13 @@ export async function ensureTables(store: TablestoreStateStore): Promise<EnsureR
         tableName: store.table,
         primaryKey: [{ name: 'id', type: TableStore.PrimaryKeyType.STRING }],
         // Index key columns must be declared (pre-defined) columns.
-        definedColumn: [{ name: 'dueAtMs', type: TableStore.DefinedColumnType.DCT_INTEGER }],
+        definedColumn: DEFINED_COLUMNS.map((c) => ({ name: c.name, type: definedColumnType(c.type) })),
       },
       reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
       // A table with a global secondary index keeps one version and no TTL.
       tableOptions: { timeToLive: -1, maxVersions: 1 },
       streamSpecification: { enableStream: false },
-      indexMetas: [
-        {
-          name: store.dueIndex,
-          // Tablestore appends the table's primary key (id), so the index key is (dueAtMs, id).
-          primaryKey: ['dueAtMs'],
-          definedColumn: [],
-          indexUpdateMode: TableStore.IndexUpdateMode.IUM_ASYNC_INDEX,
-          indexType: TableStore.IndexType.IT_GLOBAL_INDEX,
-        },
-      ],
+      indexMetas: Object.values(indexesOf(store.table)).map(indexMeta),
     });
     created.push(store.table);
   }

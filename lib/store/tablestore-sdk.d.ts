@@ -28,6 +28,8 @@ declare module 'tablestore' {
       batchGetRow(params: Params): Promise<unknown>;
       batchWriteRow(params: Params): Promise<unknown>;
       getRange(params: Params): Promise<unknown>;
+      /** The SDK's generic request: signs and sends `operation` with the message its encoder makes. */
+      makeRequest(operation: string, params: Params): Promise<unknown>;
     }
     class Condition {
       constructor(rowExistence: string, columnCondition: unknown);

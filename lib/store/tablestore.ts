@@ -5,6 +5,7 @@
 //   <table>            PK (id STRING): one row per object version; every RestoreRecord field a column.
 //                      Global secondary index <table>_due, PK (dueAtMs INTEGER, id STRING): only rows
 //                      that carry dueAtMs are in it, so listDue reads due records, not the table.
+//                      Three listing indexes (by key, by last change, by ETA): tablestore-listing.ts.
 //   <table>_counters   PK (name STRING): budget and rate counters (TablestoreCounterStore).
 //
 // Writes: create is PutRow EXPECT_NOT_EXIST; update is PutRow EXPECT_EXIST with version == n-1
@@ -13,7 +14,7 @@
 import TableStore from 'tablestore';
 import { MicroBatcher, type BatchEntry } from '../micro-batch';
 import { CorruptRecordError, TransientError } from '../restore/errors';
-import type { StateStore, WriteResult } from '../restore/ports';
+import type { RecordPage, RecordQuery, StateCounts, StateStore, WriteResult } from '../restore/ports';
 import { dueAtMs, type RestoreRecord } from '../restore/record';
 import { assertWritable, upgradeStoredRecord } from './record-codec';
 import {
@@ -31,6 +32,7 @@ import {
   TRANSIENT_CODES,
 } from './tablestore-client';
 import { type Cell, columnsOf, recordOf, storedDueAtMs } from './tablestore-columns';
+import { TablestoreListing } from './tablestore-listing';
 
 export type { TablestoreSettings } from './tablestore-client';
 
@@ -43,6 +45,7 @@ export class TablestoreStateStore implements StateStore {
   private readonly ots: OtsClient;
   private readonly client: TableStore.Client;
   readonly instance: string;
+  private readonly listing: TablestoreListing;
   readonly table: string;
   readonly dueIndex: string;
   readonly countersTable: string;
@@ -63,6 +66,7 @@ export class TablestoreStateStore implements StateStore {
     this.countersTable = `${settings.table}_counters`;
     this.ots = new OtsClient(settings);
     this.client = this.ots.sdk;
+    this.listing = new TablestoreListing(this.ots, this.client, this.table, (ids) => this.getMany(ids));
   }
 
   /** The SDK client, for table administration (tablestore-schema.ts). */
@@ -140,6 +144,14 @@ export class TablestoreStateStore implements StateStore {
       else if (dueColumn !== dueAt) await this.update({ ...record, version: record.version + 1 }).catch(() => undefined);
     }
     return due.sort((a, b) => a.due - b.due || (a.record.id < b.record.id ? -1 : 1)).map((r) => r.record);
+  }
+
+  list(query: RecordQuery): Promise<RecordPage> {
+    return this.listing.list(query);
+  }
+
+  countStates(nowMs: number, cap: number): Promise<StateCounts> {
+    return this.listing.countStates(nowMs, cap);
   }
 
   private async readRows(ids: readonly string[]): Promise<Map<string, { record: RestoreRecord; dueColumn: number | undefined }>> {

@@ -7,9 +7,10 @@ import { apiBenchmark } from './api.bench';
 import { bundleBenchmark } from './bundle.bench';
 import { coordinatorBenchmark } from './coordinator.bench';
 import type { Benchmark, Figure } from './harness';
+import { operatorsBenchmark } from './operators.bench';
 import { storeOpsBenchmark } from './store-ops.bench';
 
-const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, accessLogBenchmark, apiBenchmark, bundleBenchmark];
+const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, accessLogBenchmark, apiBenchmark, bundleBenchmark, operatorsBenchmark];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -36,12 +36,15 @@ function counting(store: StateStore, counters: CounterStore) {
       return store.update(r);
     },
     listDue: (n, l) => store.listDue(n, l),
+    list: (q) => store.list(q),
+    countStates: (n, c) => store.countStates(n, c),
   };
   const countingCounters: CounterStore = {
     addToCounters: (updates) => {
       counts.counterRows += updates.length;
       return counters.addToCounters(updates);
     },
+    listCounters: (prefix, limit) => counters.listCounters(prefix, limit),
   };
   return { wrapped, countingCounters, counts };
 }

@@ -65,5 +65,27 @@ export function describeCounterStoreContract(name: string, open: () => Promise<C
         expect(await store.addToCounters([])).toEqual([]);
       });
     });
+
+    describe('listCounters', () => {
+      it('lists the counters under a prefix in name order, up to the limit', async () => {
+        const prefix = `budget/${key('list')}/`;
+        await store.addToCounters([
+          { name: `${prefix}b`, deltas: { restores: 2, bytes: 20 } },
+          { name: `${prefix}a`, deltas: { restores: 1, bytes: 10 } },
+          { name: `${prefix}c`, deltas: { restores: 3, bytes: 30 } },
+        ]);
+        await store.addToCounters([{ name: `${prefix.slice(0, -1)}x/a`, deltas: { restores: 9, bytes: 9 } }]);
+        expect(await store.listCounters(prefix, 10)).toEqual([
+          { name: `${prefix}a`, values: { restores: 1, bytes: 10 } },
+          { name: `${prefix}b`, values: { restores: 2, bytes: 20 } },
+          { name: `${prefix}c`, values: { restores: 3, bytes: 30 } },
+        ]);
+        expect((await store.listCounters(prefix, 2)).map((c) => c.name)).toEqual([`${prefix}a`, `${prefix}b`]);
+      });
+
+      it('answers an empty list for a prefix nothing has', async () => {
+        expect(await store.listCounters(`rate/${key('none')}/`, 10)).toEqual([]);
+      });
+    });
   });
 }

@@ -1,7 +1,8 @@
 // The StateStore contract: every adapter (memory, Tablestore over the emulator) runs these same
 // tests, so "the same semantics" is checked, not assumed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StateStore } from '../../lib/restore/ports';
+import { InvalidInputError } from '../../lib/restore/errors';
+import type { RecordQuery, StateStore } from '../../lib/restore/ports';
 import type { RestoreRecord } from '../../lib/restore/record';
 import { record, T0 } from '../support/records';
 
@@ -157,6 +158,126 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
         expect((await store.listDue(far, 1000)).map((x) => x.id)).toContain(r.id);
         await store.update({ ...r, version: 2, state: 'RESTORED', retryAtMs: undefined, expiresAtMs: far + 1 });
         expect((await store.listDue(far, 1000)).map((x) => x.id)).not.toContain(r.id);
+      });
+    });
+
+    describe('list', () => {
+      // Each test lists its own bucket, so the records of other tests never reach its pages.
+      let b = 0;
+      const bucketFor = (label: string) => `lst-${name}-${label}-${b++}`;
+      const NOW = T0 + 86_400_000;
+      const restoring = (bucket: string, key: string, fields: Partial<RestoreRecord> = {}) =>
+        record(key, { bucket, state: 'RESTORING', leaseUntilMs: undefined, leaseOwner: undefined, etaAtMs: T0 + 5_000, retryAtMs: T0 + 5_000, ...fields });
+      const query = (fields: Partial<RecordQuery>): RecordQuery => ({ states: ['RESTORING'], order: 'key', limit: 100, nowMs: NOW, ...fields });
+      /** Every page of a query, as the keys of its records, and how many pages it took. */
+      const pageThrough = async (q: RecordQuery) => {
+        const keys: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.list({ ...q, cursor });
+          keys.push(...page.records.map((r) => r.key));
+          cursor = page.cursor;
+          pages++;
+        } while (cursor && pages < 100);
+        return { keys, pages };
+      };
+
+      it('pages through one state under a bucket and prefix in key order, two at a time, without repeats', async () => {
+        const bucket = bucketFor('prefix');
+        const keys = ['p/a', 'p/b', 'p/c', 'p/d', 'p/e'];
+        for (const k of [...keys].reverse()) await store.create(restoring(bucket, k));
+        await store.create(restoring(bucket, 'q/outside'));
+        await store.create(restoring(bucket, 'o/before'));
+        await store.create(record('p/claimed', { bucket }));
+        await store.create(restoring(bucket, 'p/gone', { invalidatedAtMs: T0 + 1 }));
+        const { keys: listed, pages } = await pageThrough(query({ bucket, prefix: 'p/', limit: 2 }));
+        expect(listed).toEqual(keys);
+        expect(pages).toBeGreaterThanOrEqual(3);
+      });
+
+      it('lists the newest change first', async () => {
+        const bucket = bucketFor('newest');
+        await store.create(restoring(bucket, 'old', { updatedAtMs: T0 + 1 }));
+        await store.create(restoring(bucket, 'new', { updatedAtMs: T0 + 3 }));
+        await store.create(restoring(bucket, 'mid', { updatedAtMs: T0 + 2 }));
+        expect((await pageThrough(query({ bucket, order: 'newest', limit: 1 }))).keys).toEqual(['new', 'mid', 'old']);
+      });
+
+      it('lists by ETA, soonest first, and leaves out records without one', async () => {
+        const bucket = bucketFor('eta');
+        await store.create(restoring(bucket, 'late', { etaAtMs: T0 + 30_000 }));
+        await store.create(restoring(bucket, 'soon', { etaAtMs: T0 + 10_000 }));
+        await store.create(restoring(bucket, 'none', { etaAtMs: undefined }));
+        expect((await pageThrough(query({ bucket, order: 'eta', limit: 1 }))).keys).toEqual(['soon', 'late']);
+      });
+
+      it('tells FROZEN from RESTORED by the clock, and lists the states in the order asked', async () => {
+        const bucket = bucketFor('frozen');
+        const restored = (key: string, expiresAtMs: number) =>
+          record(key, { bucket, state: 'RESTORED', expiresAtMs, leaseUntilMs: undefined, leaseOwner: undefined });
+        await store.create(restored('expired', NOW - 1));
+        await store.create(restored('readable', NOW + 1));
+        await store.create(restoring(bucket, 'running'));
+        expect((await pageThrough(query({ bucket, states: ['FROZEN'] }))).keys).toEqual(['expired']);
+        expect((await pageThrough(query({ bucket, states: ['RESTORED'] }))).keys).toEqual(['readable']);
+        const mixed = await store.list(query({ bucket, states: ['FROZEN', 'RESTORING', 'RESTORED'] }));
+        expect(mixed.records.map((r) => r.key)).toEqual(['expired', 'readable', 'running']);
+      });
+
+      it('keeps to one bucket in the time orders too', async () => {
+        const bucket = bucketFor('mine');
+        const other = bucketFor('other');
+        await store.create(restoring(bucket, 'mine', { updatedAtMs: T0 + 1 }));
+        await store.create(restoring(other, 'theirs', { updatedAtMs: T0 + 2 }));
+        expect((await pageThrough(query({ bucket, order: 'newest' }))).keys).toEqual(['mine']);
+        expect((await pageThrough(query({ bucket, order: 'eta', prefix: 'mi' }))).keys).toEqual(['mine']);
+      });
+
+      it('sees a change of state on the next page it reads', async () => {
+        const bucket = bucketFor('moves');
+        const r = restoring(bucket, 'moving');
+        await store.create(r);
+        await store.update({ ...r, version: 2, state: 'RESTORED', expiresAtMs: NOW + 1, retryAtMs: undefined });
+        expect((await pageThrough(query({ bucket }))).keys).toEqual([]);
+        expect((await pageThrough(query({ bucket, states: ['RESTORED'] }))).keys).toEqual(['moving']);
+      });
+
+      it('refuses a cursor from another query, naming the cursor', async () => {
+        const bucket = bucketFor('cursor');
+        for (const k of ['a', 'b', 'c']) await store.create(restoring(bucket, k));
+        const first = await store.list(query({ bucket, limit: 1 }));
+        expect(first.cursor).toBeDefined();
+        const misuse = store.list(query({ bucket: bucketFor('else'), limit: 1, cursor: first.cursor }));
+        await expect(misuse).rejects.toBeInstanceOf(InvalidInputError);
+        await expect(store.list(query({ bucket, cursor: 'not-a-cursor' }))).rejects.toThrow(/cursor/);
+      });
+    });
+
+    describe('countStates', () => {
+      it('counts the records of a bucket per state, FROZEN apart, invalidated ones not at all', async () => {
+        const bucket = `cnt-${name}-states`;
+        const NOW = T0 + 86_400_000;
+        const base = { bucket, leaseUntilMs: undefined, leaseOwner: undefined };
+        await store.create(record('c/1', { ...base, state: 'RESTORING', etaAtMs: T0 }));
+        await store.create(record('c/2', { ...base, state: 'RESTORING', etaAtMs: T0 }));
+        await store.create(record('c/3', { ...base, state: 'RESTORED', expiresAtMs: NOW - 1 }));
+        await store.create(record('c/4', { ...base, state: 'RESTORED', expiresAtMs: NOW + 1 }));
+        await store.create(record('c/5', { ...base, state: 'FAILED', retryAtMs: NOW }));
+        await store.create(record('c/6', { ...base, state: 'FAILED', retryAtMs: NOW, invalidatedAtMs: T0 }));
+        const counts = await store.countStates(NOW, 10_000);
+        expect(counts.byBucket.get(bucket)).toEqual({ RESTORING: 2, RESTORED: 1, FROZEN: 1, FAILED: 1 });
+        expect(counts.capped).toEqual([]);
+      });
+
+      it('stops at the cap and says which states are lower bounds', async () => {
+        const bucket = `cnt-${name}-cap`;
+        await store.create(record('k/1', { bucket, state: 'NOT_FOUND', leaseUntilMs: undefined, leaseOwner: undefined }));
+        await store.create(record('k/2', { bucket, state: 'NOT_FOUND', leaseUntilMs: undefined, leaseOwner: undefined }));
+        const counts = await store.countStates(T0, 1);
+        expect(counts.capped).toContain('NOT_FOUND');
+        const seen = [...counts.byBucket.values()].reduce((n, c) => n + (c.NOT_FOUND ?? 0), 0);
+        expect(seen).toBe(1);
       });
     });
   });

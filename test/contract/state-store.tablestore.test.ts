@@ -7,7 +7,9 @@ import type { StoredRecord } from '../../lib/store/record-codec';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { columnsOf } from '../../lib/store/tablestore-columns';
 import { ensureTables } from '../../lib/store/tablestore-schema';
-import { record, T0 } from '../support/records';
+import { prepareTables, tableChanges } from '../../lib/store/tablestore-upgrade';
+import { recordId } from '../../lib/restore/object-ref';
+import { record, ref, T0 } from '../support/records';
 import { describeStateStoreContract } from './state-store.contract';
 
 async function openStore(table: string) {
@@ -90,4 +92,137 @@ describe('TablestoreStateStore: rows the first release wrote', () => {
     })) as { rows: { primaryKey: { name: string; value: unknown }[] }[] };
     expect(index.rows.map((r) => r.primaryKey.find((c) => c.name === 'id')?.value)).toEqual([budget.id]);
   });
+});
+
+// A deployment made by an earlier release has the records table with its due index only: the
+// next deploy (prepareTables) adds the listing columns and indexes, filled from the rows it holds.
+describe('TablestoreStateStore: a table from before the listing indexes', () => {
+  let opened: Awaited<ReturnType<typeof openStore>> | undefined;
+  afterAll(async () => {
+    await opened?.emulator.close();
+  });
+
+  it('gains the listing columns and indexes on the next deploy, and lists the rows it already had', async () => {
+    const emulator = await startTablestoreEmulator();
+    const { endpoint, instance, accessKeyId, accessKeySecret } = emulator.describe() as Record<string, string>;
+    const store = new TablestoreStateStore({
+      endpoint: endpoint!,
+      instance: instance!,
+      table: 'thaw_v1',
+      accessKeyId: accessKeyId!,
+      accessKeySecret: accessKeySecret!,
+    });
+    opened = { store, emulator };
+    // The first release's CreateTable, as it was.
+    await store.sdk.createTable({
+      tableMeta: {
+        tableName: 'thaw_v1',
+        primaryKey: [{ name: 'id', type: TableStore.PrimaryKeyType.STRING }],
+        definedColumn: [{ name: 'dueAtMs', type: TableStore.DefinedColumnType.DCT_INTEGER }],
+      },
+      reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+      tableOptions: { timeToLive: -1, maxVersions: 1 },
+      indexMetas: [{ name: 'thaw_v1_due', primaryKey: ['dueAtMs'], definedColumn: [] }],
+    });
+    const old = ['v1/a', 'v1/b', 'v1/c'].map((k) =>
+      record(k, { state: 'RESTORING', etaAtMs: T0 + 1, retryAtMs: T0 + 1, leaseUntilMs: undefined, leaseOwner: undefined }),
+    );
+    for (const r of old) {
+      await store.sdk.putRow({
+        tableName: 'thaw_v1',
+        condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
+        primaryKey: [{ id: r.id }],
+        attributeColumns: columnsOf(r, T0 + 1),
+      });
+    }
+    expect(await tableChanges(store)).toEqual({
+      missingTables: ['thaw_v1_counters'],
+      missingColumns: ['state', 'bucket', 'key', 'updatedAtMs', 'etaAtMs', 'expiresAtMs', 'invalidatedAtMs'],
+      missingIndexes: ['thaw_v1_by_key', 'thaw_v1_by_updated', 'thaw_v1_by_eta'],
+    });
+
+    expect(await prepareTables(store)).toEqual({
+      created: ['thaw_v1_counters'],
+      added: [
+        'thaw_v1.state',
+        'thaw_v1.bucket',
+        'thaw_v1.key',
+        'thaw_v1.updatedAtMs',
+        'thaw_v1.etaAtMs',
+        'thaw_v1.expiresAtMs',
+        'thaw_v1.invalidatedAtMs',
+        'thaw_v1_by_key',
+        'thaw_v1_by_updated',
+        'thaw_v1_by_eta',
+      ],
+    });
+    expect(await tableChanges(store)).toEqual({ missingTables: [], missingColumns: [], missingIndexes: [] });
+    expect(await prepareTables(store)).toEqual({ created: [], added: [] });
+
+    const page = await store.list({ states: ['RESTORING'], bucket: 'thaw-test', prefix: 'v1/', order: 'key', limit: 10, nowMs: T0 });
+    expect(page.records.map((r) => r.key)).toEqual(['v1/a', 'v1/b', 'v1/c']);
+    const byEta = await store.list({ states: ['RESTORING'], order: 'eta', limit: 10, nowMs: T0 });
+    expect(byEta.records.map((r) => r.key)).toEqual(['v1/a', 'v1/b', 'v1/c'].sort((x, y) => (recordId(ref(x)) < recordId(ref(y)) ? -1 : 1)));
+    // The due index still works for the sweeper.
+    expect((await store.listDue(T0 + 1, 10)).map((r) => r.key).sort()).toEqual(['v1/a', 'v1/b', 'v1/c']);
+  });
+});
+
+describe('TablestoreStateStore: what a listing page reads', () => {
+  let opened: Awaited<ReturnType<typeof openStore>>;
+  beforeAll(async () => {
+    opened = await openStore('thaw_cost');
+  });
+  afterAll(async () => {
+    await opened?.emulator.close();
+  });
+
+  it('reads index entries in proportion to the page, not to the table', async () => {
+    const { store } = opened;
+    const restoring = (bucket: string, key: string) =>
+      record(key, { bucket, state: 'RESTORING', etaAtMs: T0 + 1, retryAtMs: T0 + 1, leaseUntilMs: undefined, leaseOwner: undefined });
+    // 1,500 records elsewhere in the table: other buckets, other prefixes, other states.
+    for (let i = 0; i < 500; i++) {
+      await store.create(restoring('other-bucket', `x/${i}`));
+      await store.create(restoring('cost-bucket', `elsewhere/${i}`));
+      await store.create(record(`claimed/${i}`, { bucket: 'cost-bucket' }));
+    }
+    for (let i = 0; i < 30; i++) await store.create(restoring('cost-bucket', `mine/${String(i).padStart(2, '0')}`));
+    const read = { rangeRows: 0, records: 0 };
+    const sdk = store.sdk as unknown as Record<string, (params: Record<string, unknown>) => Promise<unknown>>;
+    const getRange = sdk.getRange!.bind(sdk);
+    const batchGetRow = sdk.batchGetRow!.bind(sdk);
+    sdk.getRange = async (params) => {
+      const answer = (await getRange(params)) as { rows: unknown[] };
+      read.rangeRows += answer.rows.length;
+      return answer;
+    };
+    sdk.batchGetRow = async (params) => {
+      read.records += (params.tables as { primaryKey: unknown[] }[])[0]?.primaryKey.length ?? 0;
+      return batchGetRow(params);
+    };
+    const page = await store.list({ states: ['RESTORING'], bucket: 'cost-bucket', prefix: 'mine/', order: 'key', limit: 10, nowMs: T0 });
+    expect(page.records.map((r) => r.key)).toEqual(Array.from({ length: 10 }, (_, i) => `mine/0${i}`));
+    expect(page.cursor).toBeDefined();
+    // Ten records and the one entry that shows the page is full: nothing of the 1,500 others.
+    expect(read).toEqual({ rangeRows: 11, records: 10 });
+  });
+
+  it('stops a page after 5,000 entries it had to skip, with a cursor that carries on from there', async () => {
+    const { store } = opened;
+    const at = (bucket: string, key: string, updatedAtMs: number) =>
+      record(key, { bucket, state: 'FAILED', retryAtMs: T0, updatedAtMs, leaseUntilMs: undefined, leaseOwner: undefined });
+    // Newest first, another bucket's 5,100 records come before the two of ours.
+    const others = Array.from({ length: 5_100 }, (_, i) => at('busy-bucket', `n/${i}`, T0 + 10_000 + i));
+    for (let i = 0; i < others.length; i += 200) await Promise.all(others.slice(i, i + 200).map((r) => store.create(r)));
+    await store.create(at('quiet-bucket', 'mine/1', T0 + 2));
+    await store.create(at('quiet-bucket', 'mine/2', T0 + 1));
+    const query = { states: ['FAILED' as const], bucket: 'quiet-bucket', order: 'newest' as const, limit: 10, nowMs: T0 };
+    const first = await store.list(query);
+    expect(first.records).toEqual([]);
+    expect(first.cursor).toBeDefined();
+    const second = await store.list({ ...query, cursor: first.cursor });
+    expect(second.records.map((r) => r.key)).toEqual(['mine/1', 'mine/2']);
+    expect(second.cursor).toBeUndefined();
+  }, 60_000);
 });

@@ -24,6 +24,8 @@ function recording(store: StateStore) {
   const wrapped: StateStore = {
     getMany: (ids) => store.getMany(ids),
     listDue: (now, limit) => store.listDue(now, limit),
+    list: (q) => store.list(q),
+    countStates: (now, cap) => store.countStates(now, cap),
     create: async (r) => {
       const result = await store.create(r);
       if (result.ok) writes.push({ id: r.id, version: r.version });

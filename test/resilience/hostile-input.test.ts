@@ -58,17 +58,26 @@ function fc2(method: string, path: string, headers: Record<string, string | stri
 }
 
 async function answer(app: ReturnType<typeof apiUnderTest>['app'], req: Fc2Request) {
-  const out = { status: 0, body: '' };
+  const out = { status: 0, body: '', contentType: '' };
   await handleFc2Request(app, req, {
     setStatusCode: (code) => {
       out.status = code;
     },
-    setHeader: () => undefined,
+    setHeader: (name, value) => {
+      if (name.toLowerCase() === 'content-type') out.contentType = value;
+    },
     send: (b) => {
       out.body = b.toString();
     },
   });
-  return { status: out.status, json: out.body ? (JSON.parse(out.body) as Record<string, unknown> & { error?: { code: string; message: string } }) : {} };
+  // The dashboard's files (GET /, /dashboard.js, /dashboard.css) answer 200 with their own types;
+  // every error, and every data answer, is JSON (a parse failure here fails the test).
+  const isJson = out.contentType.startsWith('application/json') || out.contentType.startsWith('application/problem+json') || out.status >= 400;
+  return {
+    status: out.status,
+    contentType: out.contentType,
+    json: out.body && isJson ? (JSON.parse(out.body) as Record<string, unknown> & { error?: { code: string; message: string } }) : {},
+  };
 }
 
 describe('HTTP edge: FC 2.0 adapter and API', () => {

@@ -18,7 +18,9 @@ export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: Aut
   const clock = new ManualClock(T0);
   const store = new MemoryStateStore();
   const objects = new FakeObjectStore(clock);
-  const policy = new CostPolicy({ ...DEFAULT_LIMITS, allow: parseAllowList('thaw-test'), ...options.limits }, new MemoryCounterStore());
+  const counters = new MemoryCounterStore();
+  const limits = { ...DEFAULT_LIMITS, allow: parseAllowList('thaw-test'), ...options.limits };
+  const policy = new CostPolicy(limits, counters);
   const coordinator = new Coordinator({ store, objects, policy, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms) });
   const app = createApi({
     coordinator,
@@ -28,11 +30,14 @@ export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: Aut
     timing: DEFAULT_TIMING,
     clock,
     log: silentLogger,
+    counters,
+    limits,
+    defaults: { days: 1, tier: 'Standard' },
   });
   const call = (method: string, path: string, init: { body?: string; token?: string | null; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token !== null) headers.authorization = `Bearer ${init.token ?? TOKEN}`;
     return app(new Request(`http://thaw.local${path}`, { method, headers, body: init.body }), { rawPath: path.split('?')[0] });
   };
-  return { app, call, clock, store, objects, coordinator };
+  return { app, call, clock, store, objects, coordinator, counters };
 }

@@ -9,4 +9,10 @@ export const downStore: StateStore = {
   },
   update: async () => ({ ok: false }),
   listDue: async () => [],
+  list: async () => {
+    throw new TransientError('OTSServerBusy');
+  },
+  countStates: async () => {
+    throw new TransientError('OTSServerBusy');
+  },
 };

@@ -16,6 +16,7 @@ import {
   decodeMessage,
   type PbBatchGetRowRequest,
   type PbBatchWriteRowRequest,
+  type PbAddDefinedColumnRequest,
   type PbCreateIndexRequest,
   type PbCreateTableRequest,
   type PbDeleteRowRequest,
@@ -291,6 +292,30 @@ function updateTable(ctx: OperationContext, pb: PbUpdateTableRequest): object {
   return { reservedThroughputDetails: reservedDetails(table), tableOptions: describeOptions(options) };
 }
 
+/**
+ * AddDefinedColumn (doc): declares more pre-defined columns on a data table, at most 32 in all;
+ * rows already written keep their cells. Error wordings are the emulator's.
+ */
+function addDefinedColumn(ctx: OperationContext, pb: PbAddDefinedColumnRequest): object {
+  checkTableName(pb.tableName);
+  const table = ctx.instance.dataTable(pb.tableName);
+  if (pb.columns.length === 0) throw otsErrors.parameterInvalid('No defined column is specified.');
+  const added: DefinedColumn[] = [];
+  for (const col of pb.columns) {
+    checkColumnName(col.name);
+    if (table.primaryKey.some((c) => c.name === col.name)) throw otsErrors.duplicatedAttributeWithPk(col.name);
+    if (table.definedColumn(col.name) || added.some((c) => c.name === col.name)) {
+      throw otsErrors.parameterInvalid(`Duplicated attribute column name: '${col.name}'.`);
+    }
+    added.push({ name: col.name, type: definedTypeOf(col.type) });
+  }
+  if (table.definedColumns.length + added.length > LIMITS.definedColumns) {
+    throw otsErrors.parameterInvalid(`The number of defined columns must be in range: [0, ${LIMITS.definedColumns}].`);
+  }
+  table.definedColumns = [...table.definedColumns, ...added];
+  return {};
+}
+
 function createIndex(ctx: OperationContext, pb: PbCreateIndexRequest): object {
   checkTableName(pb.mainTableName);
   const main = ctx.instance.dataTable(pb.mainTableName);
@@ -429,6 +454,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   DescribeTable: spec<PbTableNameRequest>('DescribeTableRequest', 'DescribeTableResponse', false, describeTable),
   UpdateTable: spec<PbUpdateTableRequest>('UpdateTableRequest', 'UpdateTableResponse', true, updateTable),
   DeleteTable: spec<PbTableNameRequest>('DeleteTableRequest', 'DeleteTableResponse', true, deleteTable),
+  AddDefinedColumn: spec<PbAddDefinedColumnRequest>('AddDefinedColumnRequest', 'AddDefinedColumnResponse', true, addDefinedColumn),
   CreateIndex: spec<PbCreateIndexRequest>('CreateIndexRequest', 'CreateIndexResponse', true, createIndex),
   DropIndex: spec<PbDropIndexRequest>('DropIndexRequest', 'DropIndexResponse', true, dropIndex),
   GetRow: spec<PbGetRowRequest>('GetRowRequest', 'GetRowResponse', false, (ctx, req) => getRow(ctx.instance, ctx.nowMs, req)),

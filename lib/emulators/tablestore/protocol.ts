@@ -13,9 +13,19 @@ function root(): protobuf.Root {
     const sdkDir = dirname(createRequire(import.meta.url).resolve('tablestore/package.json'));
     const protoDir = join(sdkDir, 'lib', 'protocol');
     cachedRoot = protobuf.loadSync([join(protoDir, 'tablestore.proto'), join(protoDir, 'tablestore_filter.proto')]);
+    protobuf.parse(MESSAGES_THE_SDK_LACKS, cachedRoot);
   }
   return cachedRoot;
 }
+
+// Operations of the service whose messages the SDK's .proto files do not carry, written from the
+// API reference (doc: AddDefinedColumn request and response syntax).
+const MESSAGES_THE_SDK_LACKS = `
+syntax = "proto2";
+package main.proto;
+message AddDefinedColumnRequest { required string table_name = 1; repeated DefinedColumnSchema columns = 2; }
+message AddDefinedColumnResponse {}
+`;
 
 function type(name: string): protobuf.Type {
   return root().lookupType(name);
@@ -95,6 +105,10 @@ export interface PbUpdateTableRequest {
 }
 export interface PbTableNameRequest {
   tableName: string;
+}
+export interface PbAddDefinedColumnRequest {
+  tableName: string;
+  columns: PbDefinedColumnSchema[];
 }
 export interface PbCreateIndexRequest {
   mainTableName: string;

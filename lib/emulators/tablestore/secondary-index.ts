@@ -7,6 +7,7 @@
 // milliseconds behind, more under load), so code reading an index must tolerate lag; only local
 // indexes (IUM_SYNC_INDEX) are synchronous in the service.
 import { otsErrors } from './errors';
+import { LIMITS } from './validation';
 import { INDEX_TYPE } from './protocol';
 import type { Table, CellVersion, IndexDefinition, PrimaryKeyColumn, StoredRow } from './table';
 import type { KeyValue } from './values';
@@ -15,6 +16,12 @@ import type { KeyValue } from './values';
 export function indexKeySchema(main: Table, def: IndexDefinition): PrimaryKeyColumn[] {
   // Message wording below is the emulator's; the service answers these with OTSParameterInvalid.
   if (def.primaryKey.length === 0) throw otsErrors.parameterInvalid(`Index: ${def.name} has no primary key.`);
+  if (def.primaryKey.length > LIMITS.indexColumns) {
+    throw otsErrors.parameterInvalid(`Index: ${def.name} has ${def.primaryKey.length} index columns; at most ${LIMITS.indexColumns} are allowed.`);
+  }
+  if (main.indexes.filter((d) => d.name !== def.name).length >= LIMITS.indexesPerTable) {
+    throw otsErrors.parameterInvalid(`Table: ${main.name} already has ${LIMITS.indexesPerTable} indexes.`);
+  }
   const schema: PrimaryKeyColumn[] = [];
   const seen = new Set<string>();
   for (const name of def.primaryKey) {

@@ -22,6 +22,9 @@ export const LIMITS = {
   rangeRows: 5000,
   rangeBytes: 4 * 1024 * 1024,
   tablesPerInstance: 64,
+  // Secondary index limits: 5 indexes per data table, 1–4 index columns each.
+  indexesPerTable: 5,
+  indexColumns: 4,
 } as const;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;

@@ -159,11 +159,12 @@ describe('HTTP API', () => {
       const { Coordinator } = await import('../../../lib/restore/coordinator');
       const { silentLogger } = await import('../../../lib/log');
       const { DEFAULT_TIMING } = await import('../../../lib/restore/timing');
+      const { DEFAULT_LIMITS } = await import('../../../lib/policy/cost-policy');
       const failingReads = {
         ...downStore,
         getMany: async () => Promise.reject(new (await import('../../../lib/restore/errors')).TransientError('OTSServerBusy')),
       };
-      const { objects, clock } = apiUnderTest();
+      const { objects, clock, counters } = apiUnderTest();
       const app = createApi({
         coordinator: new Coordinator({ store: failingReads, objects, clock }),
         store: failingReads,
@@ -172,6 +173,9 @@ describe('HTTP API', () => {
         timing: DEFAULT_TIMING,
         clock,
         log: silentLogger,
+        counters,
+        limits: { ...DEFAULT_LIMITS, allow: '*' },
+        defaults: { days: 1, tier: 'Standard' },
       });
       const res = await app(new Request('http://thaw.local/v1/restores/thaw-test/a', { method: 'POST' }), { rawPath: '/v1/restores/thaw-test/a' });
       expect(res.status).toBe(503);

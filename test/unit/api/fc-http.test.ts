@@ -134,6 +134,35 @@ describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
     // Read and judged by the API: the object does not exist.
     expect(out.status).toBe(404);
   });
+
+  it('gives the batch endpoints their own larger limit, and bounds it the same way', async () => {
+    const { app } = apiUnderTest();
+    const objects = Array.from({ length: 100 }, (_, i) => ({ key: `${'k'.repeat(1000)}/${i}` }));
+    const body = JSON.stringify({ bucket: 'thaw-test', objects });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(64 * 1024);
+    const big = fc2Response();
+    await handleFc2Request(
+      app,
+      fc2Request({
+        method: 'POST',
+        path: '/v1/batch/status',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-length': String(Buffer.byteLength(body)) },
+        body,
+      }),
+      big.resp,
+    );
+    // Past the edge and answered per object by the API.
+    expect(big.out.status).toBe(200);
+    expect(JSON.parse(big.out.body).results).toHaveLength(100);
+
+    const { pulled, req } = endlessBody({ method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': String(256 * 1024 + 1) } });
+    Object.assign(req, { path: '/v1/batch/restore' });
+    const refused = fc2Response();
+    await handleFc2Request(app, req, refused.resp, 'req-4');
+    expect(refused.out.status).toBe(413);
+    expect(JSON.parse(refused.out.body).error.message).toBe('The body may be at most 262144 bytes.');
+    expect(pulled.chunks).toBe(0);
+  });
 });
 
 describe('FC 3.0 adapter: request bodies are bounded before decoding', () => {

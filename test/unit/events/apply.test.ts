@@ -32,6 +32,8 @@ function slow(store: StateStore, clock: ManualClock): StateStore & { calls: numb
       return store.update(r);
     },
     listDue: (n: number, l: number) => store.listDue(n, l),
+    list: (q: Parameters<StateStore['list']>[0]) => store.list(q),
+    countStates: (...args: Parameters<StateStore['countStates']>) => store.countStates(...args),
   };
   return wrapped;
 }

@@ -281,6 +281,8 @@ describe('Coordinator', () => {
         create: (r) => store.create(r),
         update: async (r): Promise<WriteResult> => (r.state === 'CLAIMED' ? store.update(r) : { ok: false }),
         listDue: (now, limit) => store.listDue(now, limit),
+        list: (q) => store.list(q),
+        countStates: (now, cap) => store.countStates(now, cap),
       };
       const { outcomes } = await make({ store: racing }).request([miss('a')]);
       expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });

@@ -1,0 +1,114 @@
+// Sends a plan's objects to the deployment (POST /v1/batch/restore), 50 a call, four calls at a
+// time (the coordinator works a call's objects in chunks of 32, so smaller calls side by side finish
+// sooner than one large one), at a pace below the rate limit, and follows each object's answer: restoring or
+// restored is done; a rate-limit deferral is sent again when the limit allows; a budget deferral
+// waits for the sweeper (the next day's budget); a 503 is sent again, a few times. Stopping (the
+// signal) lets the calls in flight finish and sends nothing new: the records are the checkpoint,
+// so running the same command again carries on without restoring anything twice.
+import type { Clock } from '../clock';
+import type { Json } from './api-client';
+
+/** Objects per call (the API takes up to 100). */
+export const BATCH_OBJECTS = 50;
+const CONCURRENT_CALLS = 4;
+/** Sends of one object after a 503 before it counts as failed. */
+const MAX_SENDS = 5;
+
+export type Outcome = 'restoring' | 'restored' | 'deferred' | 'refused' | 'not-archived' | 'not-found' | 'failed';
+
+export interface SubmitCounts {
+  readonly sent: number;
+  readonly outcomes: Readonly<Record<Outcome, number>>;
+  /** RestoreObject calls the deployment made for us (restoresIssued). */
+  readonly restoresIssued: number;
+}
+
+export interface SubmitResult extends SubmitCounts {
+  /** Objects whose restore runs or is done: what --wait follows. */
+  readonly accepted: readonly string[];
+  /** Objects with their final answer when it was not a running or finished restore. */
+  readonly problems: readonly { key: string; status: number; code: string; reason?: string }[];
+  /** Stopped before every object had its answer; these had none. */
+  readonly unsent: readonly string[];
+}
+
+export interface SubmitOptions {
+  readonly batch: (body: object) => Promise<Json>;
+  readonly bucket: string;
+  readonly request: { days?: number; tier?: string };
+  readonly keys: readonly string[];
+  /** Objects per second at most. */
+  readonly pace: number;
+  readonly clock: Clock;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (counts: SubmitCounts) => void;
+}
+
+export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
+  const { clock } = options;
+  const queue: { key: string; sends: number; notBeforeMs: number }[] = options.keys.map((key) => ({ key, sends: 0, notBeforeMs: 0 }));
+  const outcomes: Record<Outcome, number> = { restoring: 0, restored: 0, deferred: 0, refused: 0, 'not-archived': 0, 'not-found': 0, failed: 0 };
+  const accepted: string[] = [];
+  const problems: { key: string; status: number; code: string; reason?: string }[] = [];
+  let sent = 0;
+  let restoresIssued = 0;
+  let nextSendAtMs = clock.nowMs();
+  let fatal: unknown;
+  const counts = (): SubmitCounts => ({ sent, outcomes: { ...outcomes }, restoresIssued });
+  const settle = (key: string, outcome: Outcome, problem?: { status: number; code: string; reason?: string }) => {
+    outcomes[outcome]++;
+    if (outcome === 'restoring' || outcome === 'restored') accepted.push(key);
+    else if (problem) problems.push({ key, ...problem });
+  };
+
+  const worker = async () => {
+    while (!options.signal?.aborted && fatal === undefined) {
+      const nowMs = clock.nowMs();
+      // A call never carries more objects than the pace allows in a second: they are admitted together.
+      const ready = queue.filter((q) => q.notBeforeMs <= nowMs).slice(0, Math.max(1, Math.min(BATCH_OBJECTS, Math.floor(options.pace))));
+      if (ready.length === 0) {
+        if (queue.length === 0) return;
+        // Only objects waiting for the rate limit's next second are left.
+        await options.sleep(Math.max(10, Math.min(...queue.map((q) => q.notBeforeMs)) - nowMs), options.signal).catch(() => undefined);
+        continue;
+      }
+      for (const r of ready) queue.splice(queue.indexOf(r), 1);
+      // Pace: each call reserves its share of the per-second allowance before it goes out.
+      const waitMs = nextSendAtMs - clock.nowMs();
+      nextSendAtMs = Math.max(nextSendAtMs, clock.nowMs()) + (ready.length / options.pace) * 1000;
+      if (waitMs > 0) await options.sleep(waitMs, options.signal).catch(() => undefined);
+      let answer: Json;
+      try {
+        answer = await options.batch({ bucket: options.bucket, objects: ready.map((r) => ({ key: r.key })), ...options.request });
+      } catch (err) {
+        // The call failed after its own retries: the objects go back, and a second failure stops the run.
+        for (const r of ready) queue.unshift({ ...r, sends: r.sends + 1 });
+        if (ready.some((r) => r.sends + 1 >= 2)) fatal = err;
+        continue;
+      }
+      restoresIssued += Number(answer.restoresIssued ?? 0);
+      (answer.results as Json[]).forEach((result, i) => {
+        const item = ready[i]!;
+        sent += item.sends === 0 ? 1 : 0;
+        const status = Number(result.status);
+        const code = result.error?.code ?? '';
+        if (status === 200) settle(item.key, 'restored');
+        else if (status === 202) settle(item.key, 'restoring');
+        else if (status === 429 && result.reason === 'rate-limit') {
+          // Not now: again once the rate allows, which is what its Retry-After says.
+          queue.push({ ...item, sends: item.sends + 1, notBeforeMs: clock.nowMs() + Math.max(1, Number(result.retryAfterSeconds ?? 1)) * 1000 });
+        } else if (status === 429) settle(item.key, 'deferred', { status, code: 'Deferred', reason: result.reason });
+        else if (status === 503 && item.sends + 1 < MAX_SENDS) queue.push({ ...item, sends: item.sends + 1, notBeforeMs: clock.nowMs() + 2000 });
+        else if (status === 503) settle(item.key, 'failed', { status, code: code || 'Failed' });
+        else if (status === 409) settle(item.key, 'not-archived', { status, code });
+        else if (status === 404) settle(item.key, 'not-found', { status, code });
+        else settle(item.key, 'refused', { status, code, reason: result.reason ?? undefined });
+      });
+      options.onProgress?.(counts());
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_CALLS }, worker));
+  if (fatal !== undefined && !options.signal?.aborted) throw fatal;
+  return { ...counts(), accepted, problems, unsent: queue.map((q) => q.key) };
+}
