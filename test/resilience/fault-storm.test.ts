@@ -46,6 +46,8 @@ describe('resilience: 50 invocations under 20% faults, lost acknowledgements inc
     await stack?.close();
   });
 
+  // About 20 s of CPU on this 2-core machine (50 instances and both emulators in one process),
+  // more beside other test files or under faketime: the timeout bounds a hang, not the speed.
   it('bills each object once and loses no miss, through cold starts, FC retries and the sweeper', async () => {
     // Short client timeouts, so an answer that never comes costs 2 s, not 10 (shorter ones would
     // also cut off answers that are merely late: 50 instances and both emulators share this process).
@@ -117,5 +119,5 @@ describe('resilience: 50 invocations under 20% faults, lost acknowledgements inc
         `${JSON.stringify({ injected, attempts: attempts.reduce((n: number, a) => n + (a as number), 0), restoreCalls, billed: OBJECTS })}\n`,
       );
     }
-  });
+  }, 180_000);
 });
