@@ -17,6 +17,8 @@ type ProtoReader = protobuf.Reader;
 const VARINT = 0;
 const FIXED32 = 5;
 const LENGTH_DELIMITED = 2;
+const KEY_TAG = (1 << 3) | LENGTH_DELIMITED;
+const VALUE_TAG = (2 << 3) | LENGTH_DELIMITED;
 
 export interface DecodedLog {
   shardId: number;
@@ -62,6 +64,20 @@ function expectWire(actual: number, expected: number, what: string): void {
 
 /** Checks a Content or LogTag message: both Key and Value present. */
 function checkPair(r: ProtoReader, end: number, what: string): void {
+  // The usual shape (a Key shorter than 128 bytes, then the Value, nothing else) needs no loop;
+  // anything else is read field by field below, from the start.
+  const start = r.pos;
+  const buf = r.buf;
+  const keyEnd = start + 2 + buf[start + 1]!;
+  if (buf[start] === KEY_TAG && buf[start + 1]! < 0x80 && keyEnd < end && buf[keyEnd] === VALUE_TAG) {
+    r.pos = keyEnd + 1;
+    const length = r.uint32();
+    if (r.pos + length === end) {
+      r.pos = end;
+      return;
+    }
+    r.pos = start;
+  }
   let key = false;
   let value = false;
   while (r.pos < end) {
@@ -162,45 +178,70 @@ export function checkLogGroupList(bytes: Uint8Array): { logGroups: number; logs:
   return { logGroups, logs };
 }
 
-/** Content keys to keep, by byte length, as bytes: a key is compared with them without being decoded. */
-export type ContentFilter = ReadonlyMap<number, readonly { readonly name: string; readonly bytes: Buffer }[]>;
+/**
+ * Content keys to keep, as bytes, indexed by their byte length: a key is compared with them without
+ * being decoded (and a key of a length none has is dismissed by one array read).
+ */
+export type ContentFilter = readonly (readonly { readonly name: string; readonly bytes: Buffer }[] | undefined)[];
 
 /** A filter keeping only the contents named (e.g. the fields a classifier reads of 30 a log carries). */
 export function contentFilter(names: readonly string[]): ContentFilter {
-  const byLength = new Map<number, { name: string; bytes: Buffer }[]>();
+  const byLength: { name: string; bytes: Buffer }[][] = [];
   for (const name of new Set(names)) {
     const bytes = Buffer.from(name, 'utf8');
-    byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), { name, bytes }]);
+    byLength[bytes.length] = [...(byLength[bytes.length] ?? []), { name, bytes }];
   }
   return byLength;
 }
 
-/** The Content at r.pos, decoded only if its key passes `filter`; moves r.pos to `end` either way. */
-function readWantedPair(r: ProtoReader, end: number, filter: ContentFilter): [string, string] | undefined {
-  let keyStart = 0;
-  let keyEnd = -1;
-  let valueStart = 0;
-  let valueEnd = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const field = tag >>> 3;
-    if (field === 1 || field === 2) {
-      const length = r.uint32();
-      const start = r.pos;
-      r.pos += length;
-      if (field === 1) [keyStart, keyEnd] = [start, r.pos];
-      else [valueStart, valueEnd] = [start, r.pos];
-    } else skipField(r, tag & 7, end);
-  }
-  const candidates = filter.get(keyEnd - keyStart);
-  if (!candidates) return undefined;
+/**
+ * The Content at r.pos, put into `contents` only if its key passes `filter`; moves r.pos to `end`
+ * either way. Most of a log's thirty Contents are skipped here, so the usual shape (a Key shorter
+ * than 128 bytes, then the Value, nothing else) is read straight off the bytes.
+ */
+function readWantedPair(r: ProtoReader, end: number, filter: ContentFilter, contents: Record<string, string>): void {
   const buf = r.buf as Buffer;
+  const at = r.pos;
+  let keyStart = at + 2;
+  let keyEnd = keyStart + buf[at + 1]!;
+  let valueStart = 0;
+  let valueEnd = -1;
+  if (buf[at] === KEY_TAG && buf[at + 1]! < 0x80 && buf[keyEnd] === VALUE_TAG) {
+    r.pos = keyEnd + 1;
+    const length = r.uint32();
+    valueStart = r.pos;
+    valueEnd = valueStart + length;
+  }
+  if (valueEnd !== end) {
+    // Any other shape (fields in another order, repeated, unknown): the last Key and Value count.
+    r.pos = at;
+    keyEnd = -1;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      const field = tag >>> 3;
+      if (field === 1 || field === 2) {
+        const length = r.uint32();
+        const start = r.pos;
+        r.pos += length;
+        if (field === 1) {
+          keyStart = start;
+          keyEnd = r.pos;
+        } else {
+          valueStart = start;
+          valueEnd = r.pos;
+        }
+      } else skipField(r, tag & 7, end);
+    }
+  }
+  r.pos = end;
+  const candidates = filter[keyEnd - keyStart];
+  if (!candidates) return;
   // Keys are a few bytes: a loop beats a call into Buffer.compare.
   next: for (const c of candidates) {
     for (let i = 0; i < c.bytes.length; i++) if (buf[keyStart + i] !== c.bytes[i]) continue next;
-    return [c.name, buf.toString('utf8', valueStart, valueEnd)];
+    contents[c.name] = buf.toString('utf8', valueStart, valueEnd);
+    return;
   }
-  return undefined;
 }
 
 function readPair(r: ProtoReader, end: number): [string, string] {
@@ -261,8 +302,11 @@ export function* logsOfLogGroupList(bytes: Uint8Array, shardId = 0, filter?: Con
         if (field === 1) log.time = r.uint32();
         else if (field === 2) {
           const pairEnd = embeddedEnd(r, end);
-          const pair = filter ? readWantedPair(r, pairEnd, filter) : readPair(r, pairEnd);
-          if (pair) log.contents[pair[0]] = pair[1];
+          if (filter) readWantedPair(r, pairEnd, filter, log.contents);
+          else {
+            const [key, value] = readPair(r, pairEnd);
+            log.contents[key] = value;
+          }
         } else if (field === 4) log.timeNs = r.fixed32();
         else skipField(r, t & 7, end);
       }

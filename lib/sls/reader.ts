@@ -426,10 +426,14 @@ async function decompress(body: Buffer, type: string, rawSize: number, requestId
         out = body;
         break;
       case 'deflate':
-      case 'gzip':
+      case 'gzip': {
+        // The declared size (bounded above) is the output buffer: inflated in one piece, not in 16 KiB
+        // chunks that each cost a round trip to the thread pool and are then copied together.
+        const bounded = { maxOutputLength: rawSize + 1, chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, rawSize + 1) };
         // zlib-wrapped deflate is what the service sends; accept a raw stream too rather than fail.
-        out = await inflate(body, { maxOutputLength: rawSize + 1 }).catch(() => inflateRaw(body, { maxOutputLength: rawSize + 1 }));
+        out = await inflate(body, bounded).catch(() => inflateRaw(body, bounded));
         break;
+      }
       case 'lz4':
         out = lz4BlockDecompress(body, rawSize);
         break;

@@ -181,6 +181,72 @@ describe('logsOfLogGroupList with a content filter', () => {
     );
   });
 
+  it.each([
+    [
+      'the Value before the Key',
+      (w: protobuf.Writer) =>
+        w
+          .uint32((2 << 3) | 2)
+          .string('GetObject')
+          .uint32((1 << 3) | 2)
+          .string('operation'),
+    ],
+    [
+      'a repeated Key (the last counts)',
+      (w: protobuf.Writer) =>
+        w
+          .uint32((1 << 3) | 2)
+          .string('client_ip')
+          .uint32((1 << 3) | 2)
+          .string('operation')
+          .uint32((2 << 3) | 2)
+          .string('x'),
+    ],
+    [
+      'a field after the Value',
+      (w: protobuf.Writer) =>
+        w
+          .uint32((1 << 3) | 2)
+          .string('bucket')
+          .uint32((2 << 3) | 2)
+          .string('b')
+          .uint32((3 << 3) | 0)
+          .uint32(7),
+    ],
+    [
+      'a Key of 200 bytes',
+      (w: protobuf.Writer) =>
+        w
+          .uint32((1 << 3) | 2)
+          .string('k'.repeat(200))
+          .uint32((2 << 3) | 2)
+          .string('long'),
+    ],
+    [
+      'a Value of 300 bytes',
+      (w: protobuf.Writer) =>
+        w
+          .uint32((1 << 3) | 2)
+          .string('object')
+          .uint32((2 << 3) | 2)
+          .string('v'.repeat(300)),
+    ],
+  ])('reads a Content with %s as the full decode does', (_label, content) => {
+    const bytes = wrapLog((w) =>
+      w
+        .uint32((1 << 3) | 0)
+        .uint32(1)
+        .uint32((2 << 3) | 2)
+        .bytes(content(protobuf.Writer.create()).finish()),
+    );
+    checkLogGroupList(bytes);
+    const names = ['operation', 'client_ip', 'bucket', 'object', 'k'.repeat(200)];
+    const expected = viaSchema(bytes, 0).map((d) => d.contents);
+    expect(Object.keys(expected[0]!)).toHaveLength(1);
+    expect([...logsOfLogGroupList(bytes, 0, contentFilter(names))].map((l) => l.contents)).toEqual(expected);
+    expect([...logsOfLogGroupList(bytes, 0)].map((l) => l.contents)).toEqual(expected);
+  });
+
   it('tells apart keys of the same length, and multi-byte keys', () => {
     const bytes = encode([
       {
