@@ -3,7 +3,7 @@
 // are restored": absent = not restored or expired; ongoing-request="true" = restoring;
 // ongoing-request="false", expiry-date=… = readable until then). Bounded: past `maxObjects` it
 // stops and says so rather than holding an unbounded listing in memory.
-import OSS from 'ali-oss';
+import { type OssCredentialSettings, ossClient } from '../oss/client';
 import { isStorageClass } from '../restore/storage-class';
 import type { ListedObject } from './plan';
 
@@ -11,13 +11,7 @@ export class ListingError extends Error {
   readonly code = 'ListingFailed';
 }
 
-export interface OssSettings {
-  readonly endpoint: string;
-  readonly region?: string;
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  readonly securityToken?: string;
-}
+export type OssSettings = OssCredentialSettings;
 
 interface ListV2Page {
   objects: { name: string; size: number; storageClass: string; restoreInfo?: { ongoingRequest: boolean; expiryDate?: Date } }[] | null;
@@ -31,16 +25,7 @@ export async function listPrefix(
   prefix: string,
   options: { maxObjects: number; onPage?: (listed: number) => void; signal?: AbortSignal },
 ): Promise<ListedObject[]> {
-  const client = new OSS({
-    endpoint: settings.endpoint,
-    // ali-oss treats an explicit `region: undefined` (or stsToken) as given; leave them out instead.
-    ...(settings.region ? { region: settings.region } : {}),
-    accessKeyId: settings.accessKeyId,
-    accessKeySecret: settings.accessKeySecret,
-    ...(settings.securityToken ? { stsToken: settings.securityToken } : {}),
-    bucket,
-    timeout: 30_000,
-  } as OSS.Options);
+  const client = ossClient(settings, bucket, { timeoutMs: 30_000 });
   const listed: ListedObject[] = [];
   let token: string | undefined;
   do {

@@ -1,20 +1,15 @@
 // ObjectStore over ali-oss: HEAD and RestoreObject, with every OSS answer mapped to our words.
 // Branches on HTTP status + OSS Code, never on EC (Alibaba says EC values may change).
-import OSS from 'ali-oss';
+import type OSS from 'ali-oss';
 import { AccessDeniedError, MalformedRequestError, TransientError } from '../restore/errors';
 import { describeRef, type ObjectRef } from '../restore/object-ref';
 import type { ObjectHead, ObjectRestoreStatus, ObjectStore, RestoreAnswer } from '../restore/ports';
 import type { ClassRestoreParams } from '../restore/restore-request';
 import { type ArchiveClass, isStorageClass } from '../restore/storage-class';
+import { type OssCredentialSettings, ossClient } from './client';
 import { parseRestoreHeader, UnparsableRestoreHeaderError } from './restore-header';
 
-export interface OssSettings {
-  /** e.g. https://oss-cn-hangzhou-internal.aliyuncs.com, or http://127.0.0.1:PORT for the emulator. */
-  readonly endpoint: string;
-  readonly region?: string;
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  readonly securityToken?: string;
+export interface OssSettings extends OssCredentialSettings {
   /** Per-request timeout in ms. */
   readonly timeoutMs?: number;
 }
@@ -63,19 +58,8 @@ export class AliOssObjectStore implements ObjectStore {
   private client(bucket: string): OSS {
     let client = this.clients.get(bucket);
     if (!client) {
-      const s = this.settings;
-      client = new OSS({
-        endpoint: s.endpoint,
-        // ali-oss treats an explicit `region: undefined` as a region and fails; omit it instead.
-        ...(s.region ? { region: s.region } : {}),
-        accessKeyId: s.accessKeyId,
-        accessKeySecret: s.accessKeySecret,
-        ...(s.securityToken ? { stsToken: s.securityToken } : {}),
-        bucket,
-        timeout: s.timeoutMs ?? 10_000,
-        // We retry with our own backoff and deadline; the SDK must not add hidden retries.
-        retryMax: 0,
-      } as OSS.Options);
+      // We retry with our own backoff and deadline; the SDK must not add hidden retries.
+      client = ossClient(this.settings, bucket, { timeoutMs: this.settings.timeoutMs ?? 10_000, retryMax: 0 });
       this.clients.set(bucket, client);
     }
     return client;

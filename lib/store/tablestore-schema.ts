@@ -19,8 +19,6 @@ import type { TablestoreStateStore } from './tablestore';
 import { otsCode, type OtsError } from './tablestore-client';
 import { DEFINED_COLUMNS, type IndexSpec, indexesOf } from './tablestore-indexes';
 
-export { DEFINED_COLUMNS, indexesOf };
-
 /** The SDK's form of an index (CreateTable's indexMetas, CreateIndex's indexMeta). */
 export function indexMeta(spec: IndexSpec): Record<string, unknown> {
   return {

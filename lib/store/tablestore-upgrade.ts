@@ -10,7 +10,8 @@ import protobuf from 'protobufjs';
 import TableStore from 'tablestore';
 import type { TablestoreStateStore } from './tablestore';
 import { otsCode } from './tablestore-client';
-import { DEFINED_COLUMNS, definedColumnType, ensureTables, indexesOf, indexMeta } from './tablestore-schema';
+import { DEFINED_COLUMNS, indexesOf } from './tablestore-indexes';
+import { definedColumnType, ensureTables, indexMeta } from './tablestore-schema';
 
 export interface TableChanges {
   /** Tables that do not exist (ensureTables makes them, with every column and index). */

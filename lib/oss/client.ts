@@ -1,0 +1,26 @@
+// An ali-oss client bound to one bucket, configured as every caller of ours needs it: the
+// functions' ObjectStore (our own retries, so none in the SDK) and thaw restore's listing.
+import OSS from 'ali-oss';
+
+export interface OssCredentialSettings {
+  /** e.g. https://oss-cn-hangzhou-internal.aliyuncs.com, or http://127.0.0.1:PORT for the emulator. */
+  readonly endpoint: string;
+  readonly region?: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+export function ossClient(settings: OssCredentialSettings, bucket: string, options: { timeoutMs: number; retryMax?: number }): OSS {
+  return new OSS({
+    endpoint: settings.endpoint,
+    // ali-oss treats an explicit `region: undefined` (or stsToken) as given and fails; omit them instead.
+    ...(settings.region ? { region: settings.region } : {}),
+    accessKeyId: settings.accessKeyId,
+    accessKeySecret: settings.accessKeySecret,
+    ...(settings.securityToken ? { stsToken: settings.securityToken } : {}),
+    bucket,
+    timeout: options.timeoutMs,
+    ...(options.retryMax !== undefined ? { retryMax: options.retryMax } : {}),
+  } as OSS.Options);
+}
