@@ -7,6 +7,7 @@ import { type CostLimits, DEFAULT_LIMITS } from './policy/cost-policy';
 import { isTier, type Tier } from './restore/storage-class';
 
 export class ConfigError extends Error {
+  readonly code = 'ConfigInvalid';
   constructor(
     readonly variable: string,
     message: string,

@@ -7,7 +7,7 @@ import { TablestoreStateStore } from '../store/tablestore';
 import { prepareTables, tableChanges } from '../store/tablestore-upgrade';
 import type { Credentials } from '../wiring';
 import { type Clients, codeOf, unless } from './clients';
-import type { FunctionCode } from './code';
+import type { FunctionCode } from '../build/code';
 import { type FunctionBody, functionBody, serviceBody, type TriggerBody, triggerBody } from './fc-resources';
 import type { Plan, Step } from './plan';
 import { planRole } from './roles';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import OSS from 'ali-oss';
 import { stringify } from 'yaml';
 import type { Credentials } from '../wiring';
-import { buildCode, type FunctionCode, zipPathOf } from './code';
+import { buildCode, type FunctionCode, zipPathOf } from '../build/code';
 import { ParameterError } from './errors';
 import { readTemplateFile, type TemplateDocument } from './template';
 

@@ -3,7 +3,7 @@
 // → plan → (unless a dry run) apply.
 import type { Value } from './intrinsics';
 import { type Clients, clientsFor, type Target } from './clients';
-import { buildCode, type FunctionCode } from './code';
+import { buildCode, type FunctionCode } from '../build/code';
 import { planDeploy } from './deploy';
 import { planDestroy } from './destroy';
 import { applyPlan, changes, formatPlan, type Plan, summary } from './plan';

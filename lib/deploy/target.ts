@@ -10,13 +10,6 @@ import { codeOf, unless } from './clients';
 import { ParameterError } from './errors';
 import type { DeployerEndpoints } from './prerequisites';
 
-export const TARGET_OPTIONS = {
-  endpoint: { type: 'string' },
-  'account-id': { type: 'string' },
-  region: { type: 'string' },
-  'ram-endpoint': { type: 'string' },
-} as const;
-
 export interface TargetFlags {
   endpoint?: string;
   'account-id'?: string;

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllowList } from '../policy/allow-list';
 import { sha256Hex } from '../api/auth';
 import { systemClock } from '../clock';
-import type { FunctionCode } from '../deploy/code';
+import type { FunctionCode } from '../build/code';
 import { deployStack } from '../deploy/run';
 import { environmentParameters, readTemplateFile } from '../deploy/template';
 import type { LocalStackInfo } from '../deploy/target';
@@ -22,11 +22,11 @@ import { OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulator
 import { startTablestoreEmulator } from '../emulators/tablestore';
 import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
-import { fcApiServer } from './fc-api';
-import { FunctionComputeModel } from './fc-model';
-import { RamStandIn } from './ram-api';
-import { type HttpAnswer, LocalRuntime } from './runtime';
-import { TriggerWiring } from './triggers';
+import { fcApiServer } from '../emulators/fc/fc2-api';
+import { FunctionComputeModel } from '../emulators/fc/model';
+import { RamStandIn } from '../emulators/ram/server';
+import { type HttpAnswer, LocalRuntime } from '../emulators/fc/runtime';
+import { TriggerWiring } from '../emulators/fc/triggers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REGION = 'cn-hangzhou';

@@ -1,49 +1,21 @@
 // `thaw start` (npm start) and `thaw dev`: run the local stack and say how to use it.
-import { parseArgs } from 'node:util';
-import { untilSignalled, UsageError } from '../cli';
+import { untilSignalled } from '../shutdown';
 import { sleep } from '../clock';
 import type { LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { type StackDescription, startStack } from './stack';
 
-interface RunOptions {
-  port: number;
-  timeScale: number;
-  json: boolean;
-  logLevel: LogLevel;
+export interface LocalStackRun {
+  readonly port: number;
+  readonly timeScale: number;
+  readonly logLevel: LogLevel;
+  /** One line of JSON (endpoints, keys, token) instead of the guide. */
+  readonly json: boolean;
+  /** Show the loop live once the stack is up (npm start). */
+  readonly demo: boolean;
 }
 
-function parse(argv: string[], defaults: { port: number; timeScale: number }): RunOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: 'string', default: String(defaults.port) },
-      'time-scale': { type: 'string', default: String(defaults.timeScale) },
-      json: { type: 'boolean', default: false },
-      'log-level': { type: 'string', default: 'info' },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
-  const timeScale = Number(values['time-scale']);
-  if (!(Number.isFinite(timeScale) && timeScale >= 1)) throw new UsageError(`--time-scale must be a number ≥ 1, got "${values['time-scale']}"`);
-  const logLevel = values['log-level'] as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError('--log-level must be debug, info, warn or error');
-  return { port, timeScale, json: values.json, logLevel };
-}
-
-/** `thaw dev [--port 0] [--json] [--time-scale N]` */
-export async function dev(argv: string[]): Promise<void> {
-  await run(parse(argv, { port: 0, timeScale: 1 }));
-}
-
-/** `thaw start` / `npm start`: the stack on port 8080, restores 60× faster, and a guide. */
-export async function start(argv: string[]): Promise<void> {
-  await run({ ...parse(argv, { port: 8080, timeScale: 60 }), demo: true });
-}
-
-async function run(options: RunOptions & { demo?: boolean }): Promise<void> {
+export async function runLocalStack(options: LocalStackRun): Promise<void> {
   // npm start shows the deploy into the local FC API as it happens; --json prints one line only.
   if (!options.json) process.stdout.write('Starting the emulators, building the functions and deploying template.yml into the local FC API...\n');
   const stack = await startStack({

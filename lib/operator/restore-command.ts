@@ -4,7 +4,6 @@
 // spending, then submits through the deployment's API (submit.ts), so the same coordinator,
 // budgets, rate limit and records apply as to every other source. --wait follows the restores
 // until the objects are readable (wait.ts). Ctrl-C stops cleanly; running it again carries on.
-import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline/promises';
 import { sleep, systemClock } from '../clock';
 import { parseAllowList } from '../policy/allow-list';
@@ -70,24 +69,26 @@ export function apiFrom(flag: string | undefined, env: NodeJS.ProcessEnv, signal
   return new ThawApi({ apiUrl: flag ?? env.THAW_API_URL ?? DEFAULT_API_URL, token, signal });
 }
 
-export async function restoreCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, terminal: Terminal = processTerminal): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      days: { type: 'string' },
-      tier: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      wait: { type: 'boolean', default: false },
-      yes: { type: 'boolean', default: false },
-      api: { type: 'string' },
-      prices: { type: 'string' },
-      'max-objects': { type: 'string', default: '100000' },
-      'wait-timeout': { type: 'string', default: String(72 * 3600) },
-      json: { type: 'boolean', default: false },
-    },
-  });
+/** The flags of `thaw restore`, as lib/cli/commands/operator.ts declares and parses them. */
+export interface RestoreFlags {
+  readonly days?: string;
+  readonly tier?: string;
+  readonly 'dry-run': boolean;
+  readonly wait: boolean;
+  readonly yes: boolean;
+  readonly api?: string;
+  readonly prices?: string;
+  readonly 'max-objects': string;
+  readonly 'wait-timeout': string;
+  readonly json: boolean;
+}
+
+export async function restoreCommand(
+  values: RestoreFlags,
+  positionals: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  terminal: Terminal = processTerminal,
+): Promise<number> {
   if (positionals.length !== 1) throw new OperatorUsageError('thaw restore takes one oss://bucket/prefix');
   const { bucket, prefix } = parseOssUrl(positionals[0]);
   const days = values.days === undefined ? undefined : Number(values.days);

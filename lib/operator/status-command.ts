@@ -1,10 +1,9 @@
-// `thaw status [bucket[/prefix]] [--state S[,S…]] [--limit N] [--api URL] [--json]`
+// `thaw status [bucket[/prefix]]`
 //
 // What is thawing and what it costs, in a terminal: records per state (GET /v1/usage), today's
 // budgets and the rate, then the records of each state with their ETA, tier, age and reason
 // (GET /v1/restores; in-flight ones by ETA, the rest newest first). --json prints the same as one
 // JSON object for scripts.
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock';
 import { validateBucket } from '../restore/object-ref';
 import type { Json } from './api-client';
@@ -14,18 +13,20 @@ import { apiFrom, OperatorUsageError, processTerminal, type Terminal } from './r
 const STATE_ORDER = ['CLAIMED', 'RESTORING', 'RESTORED', 'FROZEN', 'DEFERRED', 'FAILED', 'REFUSED', 'NOT_ARCHIVED', 'NOT_FOUND'];
 const IN_FLIGHT = new Set(['CLAIMED', 'RESTORING']);
 
-export async function statusCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, terminal: Terminal = processTerminal): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      state: { type: 'string' },
-      limit: { type: 'string', default: '20' },
-      api: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+/** The flags of `thaw status`, as lib/cli/commands/operator.ts declares and parses them. */
+export interface StatusFlags {
+  readonly state?: string;
+  readonly limit: string;
+  readonly api?: string;
+  readonly json: boolean;
+}
+
+export async function statusCommand(
+  values: StatusFlags,
+  positionals: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  terminal: Terminal = processTerminal,
+): Promise<number> {
   if (positionals.length > 1) throw new OperatorUsageError('thaw status takes at most one bucket[/prefix]');
   const target = positionals[0]?.replace(/^oss:\/\//, '');
   const slash = target?.indexOf('/') ?? -1;

@@ -18,7 +18,7 @@ import { readTemplateFile } from '../../lib/deploy/template';
 import { DEFAULT_OWNER_ID, startOssEmulator } from '../../lib/emulators/oss';
 import { OSS_LOG_STORE, startSlsEmulator } from '../../lib/emulators/sls';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
-import { buildFunctions } from '../../lib/local/build';
+import { buildFunctions } from '../../lib/build/bundle';
 import { LogStoreReader } from '../../lib/sls';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { ensureTables } from '../../lib/store/tablestore-schema';

@@ -1,7 +1,7 @@
 // The deployable artifacts: each function's zip size (what FC stores and a cold start downloads)
 // and the cold-load time of each bundle — `node -e "require(bundle)"` — against bare `node -e 0`,
 // as a ratio measured in one run, interleaved so both see the same machine. Goal for the largest:
-// ≤ 1.5× bare Node. The SDKs load on first use (lib/local/build.ts), so two more figures say what
+// ≤ 1.5× bare Node. The SDKs load on first use (lib/build/bundle.ts), so two more figures say what
 // the first invocation adds: the bundle with every SDK file it can load, and the same with a V8
 // code cache of those files (measured here, not shipped: see README → Performance).
 import { execFile } from 'node:child_process';
@@ -9,8 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { zipFunction } from '../../lib/deploy/code';
-import { buildFunctions } from '../../lib/local/build';
+import { zipFunction } from '../../lib/build/code';
+import { buildFunctions } from '../../lib/build/bundle';
 import type { Benchmark, Figure } from './harness';
 import { median, round } from './harness';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../lib/api/auth';
 import { startOssEmulator, type OssEmulator } from '../../lib/emulators/oss';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
-import { type BuiltFunction, buildFunctions } from '../../lib/local/build';
+import { type BuiltFunction, buildFunctions } from '../../lib/build/bundle';
 import { objectRef, recordId } from '../../lib/restore/object-ref';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { ensureTables } from '../../lib/store/tablestore-schema';

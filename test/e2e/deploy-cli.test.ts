@@ -40,7 +40,8 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
   });
 
   const thaw = (...args: string[]) =>
-    run(process.execPath, ['lib/bin/thaw.mjs', ...args, '--endpoint', fc.endpoint, '--build-dir', buildDir], {
+    // Only deploy builds code; destroy takes no --build-dir.
+    run(process.execPath, ['lib/bin/thaw.mjs', ...args, '--endpoint', fc.endpoint, ...(args[0] === 'deploy' ? ['--build-dir', buildDir] : [])], {
       env: childEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: fc.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: fc.accessKeySecret }),
     });
 

@@ -4,7 +4,7 @@
 // come before anything is created.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changes } from '../../lib/deploy/plan';
-import { fcErrors } from '../../lib/local/fc-errors';
+import { fcErrors } from '../../lib/emulators/fc/errors';
 import { type DeployTarget, FUNCTIONS, startDeployTarget, syntheticCode } from '../support/deploy-target';
 
 const TRIGGERS = ['access-log/access-log', 'http/http', 'storage-event/finish-restore', 'storage-event/object-events', 'sweeper/every-minute'];

@@ -5,18 +5,18 @@
 import Ram from '@alicloud/ram';
 import { zipSync } from 'fflate';
 import { systemClock } from '../../lib/clock';
-import type { FunctionCode } from '../../lib/deploy/code';
-import { crc64 } from '../../lib/deploy/crc64';
+import type { FunctionCode } from '../../lib/build/code';
+import { crc64 } from '../../lib/build/crc64';
 import { type DeployOptions, deployStack, destroyStack, type Outcome } from '../../lib/deploy/run';
 import { DEFAULT_OWNER_ID, startOssEmulator } from '../../lib/emulators/oss';
 import { close, listen } from '../../lib/emulators/shared/http';
 import { OSS_LOG_STORE, startSlsEmulator } from '../../lib/emulators/sls';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { silentLogger } from '../../lib/log';
-import type { FcApiError } from '../../lib/local/fc-errors';
-import { fcApiServer } from '../../lib/local/fc-api';
-import { FunctionComputeModel } from '../../lib/local/fc-model';
-import { RamStandIn } from '../../lib/local/ram-api';
+import type { FcApiError } from '../../lib/emulators/fc/errors';
+import { fcApiServer } from '../../lib/emulators/fc/fc2-api';
+import { FunctionComputeModel } from '../../lib/emulators/fc/model';
+import { RamStandIn } from '../../lib/emulators/ram/server';
 
 export const FUNCTIONS = ['access-log', 'http', 'storage-event', 'sweeper'];
 

@@ -15,8 +15,8 @@ import { resolveParameters } from '../../../lib/deploy/parameters';
 import { triggerBody } from '../../../lib/deploy/fc-resources';
 import { readTemplateFile, resolveStack, type StackSpec, templateParameters } from '../../../lib/deploy/template';
 import { parseStorageEvents } from '../../../lib/events/storage-event';
-import { type BuiltFunction, buildFunctions } from '../../../lib/local/build';
-import { validateTrigger } from '../../../lib/local/trigger-config';
+import { type BuiltFunction, buildFunctions } from '../../../lib/build/bundle';
+import { validateTrigger } from '../../../lib/emulators/fc/trigger-config';
 
 // SDK calls → the RAM actions that authorise them (OSS RAM policy reference: HeadObject is
 // oss:GetObject, and with a versionId oss:GetObjectVersion; RestoreObject with a versionId needs

@@ -4,9 +4,9 @@
 // deployed and wire the triggers that were created.
 import { randomUUID } from 'node:crypto';
 import { unzipSync } from 'fflate';
-import type { Clock } from '../clock';
-import { crc64 } from '../deploy/crc64';
-import { FcApiError, fcErrors } from './fc-errors';
+import type { EmulatorClock as Clock } from '../shared/clock';
+import { crc64 } from './crc64';
+import { FcApiError, fcErrors } from './errors';
 import { OSS_TRIGGER_EVENTS, type TriggerType, validateTrigger } from './trigger-config';
 
 // FC: letters, digits, _ and -, not starting with a digit or -; services ≤ 128, functions ≤ 64, triggers ≤ 128.

@@ -2,7 +2,7 @@
 // Node runtimes: CommonJS, with a package.json beside it that says CommonJS (the repository's own
 // says "type": "module", so a bundle required inside the checkout would otherwise be read as ESM and
 // export nothing). The source map is written beside the bundle for local debugging and never goes
-// into the zip (lib/deploy/code.ts).
+// into the zip (lib/build/code.ts).
 //
 // The cloud SDKs (tablestore, ali-oss) are not in index.js: each is bundled into its own file under
 // sdk/, and index.js loads it on first use, through a stand-in that forwards to the SDK once

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTrigger, type TriggerInput } from '../../../lib/local/trigger-config';
+import { validateTrigger, type TriggerInput } from '../../../../lib/emulators/fc/trigger-config';
 
 const ROLE = 'acs:ram::123:role/invoke';
 const valid: Record<string, TriggerInput> = {

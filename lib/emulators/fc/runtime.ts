@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { unzipSync } from 'fflate';
-import type { Logger } from '../log';
-import type { Credentials } from '../wiring';
-import type { FunctionInvoker, InvocationOutcome } from './fc-api';
-import type { FunctionRecord } from './fc-model';
+import type { EmulatorLog as Logger } from '../shared/log';
+import type { TemporaryCredentials as Credentials } from '../shared/credentials';
+import type { FunctionInvoker, InvocationOutcome } from './fc2-api';
+import type { FunctionRecord } from './model';
 
 const WORKER = new URL('./function-worker.mjs', import.meta.url);
 /** Time an invocation may run past the function's timeout before the runtime gives up on it. */

@@ -1,9 +1,9 @@
 // The RAM stand-in through Alibaba's RAM SDK: signatures checked, RAM's error codes.
 import Ram from '@alicloud/ram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../lib/clock';
-import { close, listen } from '../../../lib/emulators/shared/http';
-import { RamStandIn } from '../../../lib/local/ram-api';
+import { ManualClock } from '../../../../lib/clock';
+import { close, listen } from '../../../../lib/emulators/shared/http';
+import { RamStandIn } from '../../../../lib/emulators/ram/server';
 
 const credentials = { accessKeyId: 'LTAItest', accessKeySecret: 'secret' };
 const trust = JSON.stringify({ Version: '1', Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['fc.aliyuncs.com'] } }] });

@@ -9,11 +9,11 @@
 //   timer        "@every Nm", divided by the time scale
 // A trigger that is updated is wired again; one that is deleted stops.
 import { randomUUID } from 'node:crypto';
-import type { OssEventRecord } from '../emulators/oss';
-import { type LogTrigger, type SlsEmulator, startLogTrigger } from '../emulators/sls';
-import type { Logger } from '../log';
+import type { OssEventRecord } from '../oss';
+import { type LogTrigger, type SlsEmulator, startLogTrigger } from '../sls';
+import type { EmulatorLog as Logger } from '../shared/log';
 import { matchesPattern } from './event-pattern';
-import type { TriggerRecord } from './fc-model';
+import type { TriggerRecord } from './model';
 import type { LocalRuntime } from './runtime';
 import { everyMs } from './trigger-config';
 

@@ -2,11 +2,11 @@
 // deliver them: each trigger gets only its bucket, events and key filter, and the EventBridge
 // trigger gets CloudEvents that match its pattern.
 import { describe, expect, it } from 'vitest';
-import type { OssEventRecord } from '../../../lib/emulators/oss';
-import { silentLogger } from '../../../lib/log';
-import type { TriggerRecord } from '../../../lib/local/fc-model';
-import type { LocalRuntime } from '../../../lib/local/runtime';
-import { TriggerWiring } from '../../../lib/local/triggers';
+import type { OssEventRecord } from '../../../../lib/emulators/oss';
+import { silentLogger } from '../../../../lib/log';
+import type { TriggerRecord } from '../../../../lib/emulators/fc/model';
+import type { LocalRuntime } from '../../../../lib/emulators/fc/runtime';
+import { TriggerWiring } from '../../../../lib/emulators/fc/triggers';
 
 function wiring() {
   const invoked: { fn: string; event: any }[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc64 } from '../../../lib/deploy/crc64';
+import { crc64 } from '../../../lib/build/crc64';
 
 describe('crc64', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../lib/clock';
+import { ManualClock } from '../../../../lib/clock';
 import { zipSync } from 'fflate';
-import { FunctionComputeModel } from '../../../lib/local/fc-model';
+import { FunctionComputeModel } from '../../../../lib/emulators/fc/model';
 
 const code = { zipFile: Buffer.from(zipSync({ 'index.js': new TextEncoder().encode('exports.handler=async()=>1') })).toString('base64') };
 const ROLE = 'acs:ram::123:role/r';

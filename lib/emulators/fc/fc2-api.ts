@@ -11,10 +11,10 @@
 // GET /-/stack (what the local stack offers a deploy as parameter defaults) and GET /-/code/{s}/{f}.
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody } from '../emulators/shared/http';
-import type { Logger } from '../log';
-import { FcApiError, fcErrors } from './fc-errors';
-import { type FunctionComputeModel, MAX_CODE_BYTES } from './fc-model';
+import { BodyTooLargeError, readBody } from '../shared/http';
+import type { EmulatorLog as Logger } from '../shared/log';
+import { FcApiError, fcErrors } from './errors';
+import { type FunctionComputeModel, MAX_CODE_BYTES } from './model';
 
 const PREFIX = '/2016-08-15';
 /** FC's synchronous invocation payload limit. */

@@ -10,8 +10,8 @@
 // the messages are ours. Nothing here is authorised by policy: every caller with the key may do all.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Clock } from '../clock';
-import { readBody } from '../emulators/shared/http';
+import type { EmulatorClock as Clock } from '../shared/clock';
+import { readBody } from '../shared/http';
 
 class RamError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 // `thaw tables create`: creates oss-thaw's Tablestore tables if they are missing (idempotent).
-// The functions also do this on their first invocation; running it at deploy time lets the
-// tables be ready (Tablestore takes a few seconds) before the first miss arrives.
+// thaw deploy does the same; the functions never do (their role has no ots:CreateTable).
+// This runs it alone, e.g. from a machine inside an instance's VPC.
 import { reader } from '../config';
 import { TablestoreStateStore } from '../store/tablestore';
 import { prepareTables } from '../store/tablestore-upgrade';

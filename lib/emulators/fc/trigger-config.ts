@@ -10,7 +10,7 @@
 // Trigger types other than timer and http need an invocationRole (ROS ALIYUN::FC::Trigger); an HTTP
 // trigger cannot share its function with other trigger types. Unknown keys are refused: FC's
 // behaviour for them is unconfirmed, and a misspelt key silently ignored is worse.
-import { fcErrors } from './fc-errors';
+import { fcErrors } from './errors';
 
 export type TriggerType = 'http' | 'log' | 'oss' | 'timer' | 'eventbridge';
 export const TRIGGER_TYPES: readonly TriggerType[] = ['http', 'log', 'oss', 'timer', 'eventbridge'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPattern } from '../../../lib/local/event-pattern';
+import { matchesPattern } from '../../../../lib/emulators/fc/event-pattern';
 
 const event = {
   source: 'acs.oss',

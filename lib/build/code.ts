@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
-import { BUNDLE_PACKAGE_JSON, type BuiltFunction, buildFunctions } from '../local/build';
+import { BUNDLE_PACKAGE_JSON, type BuiltFunction, buildFunctions } from './bundle';
 import { crc64 } from './crc64';
 
 export interface FunctionCode {
