@@ -53,3 +53,33 @@ export function fullAccess(keys: readonly TemporaryCredentials[], accountId: str
     authorize: () => ({ allowed: true }),
   };
 }
+
+/**
+ * What the cloud's own services get from the account: FC running a function with its service role,
+ * OSS and Log Service invoking a function with a trigger's role, EventBridge through its
+ * service-linked role. Implemented by the RAM emulator's account.
+ */
+export interface CloudAccount extends AccessControl {
+  readonly accountId: string;
+  /**
+   * STS credentials for a cloud service acting with a role (e.g. "fc.aliyuncs.com" with a function's
+   * service role). Throws a RoleAssumptionError when the role does not exist or its trust policy does
+   * not name that service.
+   */
+  assumeRoleForService(roleArn: string, service: string, sessionName: string, nowMs: number): SigningKey;
+  /** Whether a service-linked role exists, e.g. "AliyunServiceRoleForEventBridgeSendToFC". */
+  hasServiceLinkedRole(roleName: string): boolean;
+  /** Whether the account has activated a cloud service that must be turned on first ("eventbridge"). */
+  isActivated(service: string): boolean;
+}
+
+/** A role a service could not assume: the code says why, as STS would. */
+export class RoleAssumptionError extends Error {
+  constructor(
+    readonly code: 'EntityNotExist.Role' | 'NoPermission' | 'InvalidParameter.RoleArn',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RoleAssumptionError';
+  }
+}
