@@ -58,6 +58,10 @@ export interface RamStandInOptions {
 }
 
 const ROLE_NAME = /^[A-Za-z0-9.-]{1,64}$/;
+/** Service names of the service-linked roles this stand-in can make, and the role each makes. */
+const SERVICE_LINKED_ROLES: Record<string, string> = {
+  'sendevent-fc.eventbridge.aliyuncs.com': 'AliyunServiceRoleForEventBridgeSendToFC',
+};
 const POLICY_NAME = /^[A-Za-z0-9-]{1,128}$/;
 /** RAM keeps at most five versions of a custom policy. */
 const MAX_POLICY_VERSIONS = 5;
@@ -124,6 +128,30 @@ export class RamStandIn {
       }
       case 'GetRole':
         return { Role: roleView(this.role(p('RoleName'))) };
+      case 'CreateServiceLinkedRole': {
+        // RAM CreateServiceLinkedRole: the role of a cloud service, named by the service
+        // (EventBridge → FC: sendevent-fc.eventbridge.aliyuncs.com → AliyunServiceRoleForEventBridgeSendToFC).
+        const service = p('ServiceName');
+        const name = SERVICE_LINKED_ROLES[service];
+        if (!name) throw new RamError(400, 'InvalidParameter.ServiceName', `The service ${service} has no service-linked role here.`);
+        if (this.roles.has(name.toLowerCase())) throw new RamError(409, 'EntityAlreadyExists.Role', `The role already exists: ${name}`);
+        const role: RoleState = {
+          RoleId: String(300000000000000000n + BigInt(this.roles.size + 1)),
+          RoleName: name,
+          Arn: `acs:ram::${this.options.accountId}:role/aliyun-service-role/${name.toLowerCase()}`,
+          Description: `Service-linked role of ${service}`,
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: '1',
+            Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: [service] } }],
+          }),
+          MaxSessionDuration: 3600,
+          CreateDate: now,
+          UpdateDate: now,
+          attached: new Map(),
+        };
+        this.roles.set(name.toLowerCase(), role);
+        return { Role: roleView(role) };
+      }
       case 'UpdateRole': {
         const role = this.role(p('RoleName'));
         const doc = p('NewAssumeRolePolicyDocument', false);
@@ -153,6 +181,11 @@ export class RamStandIn {
           nextVersion: 2,
         };
         this.policies.set(name, policy);
+        return { Policy: policyView(policy) };
+      }
+      case 'UpdatePolicyDescription': {
+        const policy = this.policy(p('PolicyName'), 'Custom');
+        policy.Description = p('NewDescription', false);
         return { Policy: policyView(policy) };
       }
       case 'GetPolicy': {
