@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub placeholders are ${…} in plain strings.
 // template.yml as a ROS template of native resources, for `aliyun ros CreateStack`. The
 // Aliyun::Serverless transform names every service and function `<stack>-<LogicalId>-<hash>`
 // (recorded ROS output in alibaba/funcraft), so grants written against the names thaw deploy gives

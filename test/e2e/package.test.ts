@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub placeholders are ${…} in plain strings.
 // `thaw package` from the command line against the OSS emulator: zips uploaded with ali-oss, a
 // packaged template whose every CodeUri is an oss:// object that exists, and zips that load alone
 // (unpacked outside the repository, required by plain Node) with no source map inside.
