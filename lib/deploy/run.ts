@@ -120,5 +120,23 @@ async function finish(plan: Plan, stack: StackSpec, findings: readonly Finding[]
   }
   const ran = await applyPlan(plan, (step) => options.out(`  ${step.action} ${step.kind} ${step.name} ...\n`), options.sleep);
   options.out(`${verb}: done (${summary(plan)})\n`);
+  if (verb === 'deploy') options.out(addresses(stack, options.target));
   return { plan, stack, ran, findings };
+}
+
+/** Where the API answers, and what a browser does there. */
+function addresses(stack: StackSpec, target: Target): string {
+  const http = stack.functions.find((f) => f.triggers.some((t) => t.type === 'HTTP'));
+  if (!http) return '';
+  const host = target.fcEndpoint ?? `https://${stack.accountId}.${stack.region}.fc.aliyuncs.com`;
+  const lines = [`API: ${host.replace(/\/+$/, '')}/2016-08-15/proxy/${http.service}/${http.name}/`];
+  const domain = stack.customDomains[0];
+  if (domain) {
+    lines.push(`API and dashboard: ${domain.protocol.includes('HTTPS') ? 'https' : 'http'}://${domain.domainName}/ (point a CNAME at ${stack.accountId}.${stack.region}.fc.aliyuncs.com)`);
+  } else {
+    lines.push(
+      'note: no CustomDomain: FC adds Content-Disposition: attachment on its default address, so a browser downloads the dashboard instead of showing it (the API works for curl and clients); set CustomDomain to serve it',
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
