@@ -49,7 +49,9 @@ export function signString(parts: SignedParts): string {
 export type SignatureMethod = 'hmac-sha1' | 'hmac-sha256';
 
 export function sign(secret: string, parts: SignedParts, method: SignatureMethod = 'hmac-sha1'): string {
-  return createHmac(method === 'hmac-sha256' ? 'sha256' : 'sha1', secret).update(signString(parts), 'utf8').digest('base64');
+  return createHmac(method === 'hmac-sha256' ? 'sha256' : 'sha1', secret)
+    .update(signString(parts), 'utf8')
+    .digest('base64');
 }
 
 function single(headers: IncomingHttpHeaders, name: string): string | undefined {

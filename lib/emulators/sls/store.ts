@@ -3,7 +3,10 @@
 // Cursors mimic the service's: base64 of a decimal position, here shardBase + index.
 import { createHash } from 'node:crypto';
 import type { EmulatorClock as Clock } from '../shared/clock';
+import type { AlertRule } from './alerts';
+import type { Dashboard } from './dashboards';
 import { slsErrors } from './errors';
+import type { IndexConfig } from './index-config';
 
 export interface StoredGroup {
   readonly bytes: Buffer;
@@ -89,6 +92,8 @@ export class Shard {
 export class Logstore {
   readonly shards: Shard[];
   private nextShard = 0;
+  /** The logstore's index (CreateIndex); GetLogs needs one. */
+  index: { config: IndexConfig; modifiedAtMs: number } | undefined;
 
   constructor(
     readonly name: string,
@@ -133,6 +138,7 @@ export class Logstore {
       maxSplitShard: this.shardCount,
       appendMeta: false,
       telemetryType: '',
+      mode: 'standard',
       createTime: seconds,
       lastModifyTime: seconds,
     };
@@ -141,6 +147,8 @@ export class Logstore {
 
 export class Project {
   readonly logstores = new Map<string, Logstore>();
+  readonly dashboards = new Map<string, Dashboard>();
+  readonly alerts = new Map<string, AlertRule>();
   constructor(
     readonly name: string,
     readonly description: string,
