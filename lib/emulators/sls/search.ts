@@ -283,8 +283,8 @@ function runSelect(select: SelectStatement, matcher: Matcher, logs: readonly Que
     for (const log of kept) {
       const key = sqlValue(matcher, log, select.groupBy);
       const id = key === null ? '\u0000null' : `${typeof key}:${key}`;
-      let group = groups.get(id);
-      if (!group) groups.set(id, (group = { key, logs: [] }));
+      const group = groups.get(id) ?? { key, logs: [] };
+      groups.set(id, group);
       group.logs.push(log);
     }
   } else groups.set('', { key: null, logs: [...kept] });
