@@ -158,7 +158,10 @@ export class SlsAdmin {
   // --- logstores ----------------------------------------------------------------------------------
 
   async getLogStore(logstore: string, options: AdminCallOptions = {}): Promise<Record<string, unknown>> {
-    return (await this.json(await this.call('GetLogStore', 'GET', `/logstores/${segment(logstore)}`, [], undefined, options), 'GetLogStore')) as Record<string, unknown>;
+    return (await this.json(await this.call('GetLogStore', 'GET', `/logstores/${segment(logstore)}`, [], undefined, options), 'GetLogStore')) as Record<
+      string,
+      unknown
+    >;
   }
 
   async listLogStores(options: AdminCallOptions = {}): Promise<string[]> {
@@ -208,7 +211,9 @@ export class SlsAdmin {
       throw new SlsBadResponseError('GetLogs did not answer a JSON array of objects', header(res, 'x-log-requestid'));
     }
     return {
-      rows: rows.map((r) => Object.fromEntries(Object.entries(r as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))),
+      rows: rows.map((r) =>
+        Object.fromEntries(Object.entries(r as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+      ),
       complete: (header(res, 'x-log-progress') ?? 'Complete') === 'Complete',
       processedRows: Number(header(res, 'x-log-processed-rows') ?? rows.length) || 0,
       hasSql: header(res, 'x-log-has-sql') === 'true',
