@@ -58,12 +58,12 @@ function logsOf(group: StoredGroup): QueryLog[] {
 
 /** Logs whose own time (`__time__`, not the receive time) is in [from, to), optionally of one topic. */
 export function logsInRange(logstore: Logstore, fromSeconds: number, toSeconds: number, topic: string | undefined): QueryLog[] {
+  // In arrival order, so that logs of one second keep the order they were written in.
+  const groups = logstore.shards.flatMap((shard) => shard.groups).sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
   const out: QueryLog[] = [];
-  for (const shard of logstore.shards) {
-    for (const group of shard.groups) {
-      for (const log of logsOf(group)) {
-        if (log.time >= fromSeconds && log.time < toSeconds && (topic === undefined || log.topic === topic)) out.push(log);
-      }
+  for (const group of groups) {
+    for (const log of logsOf(group)) {
+      if (log.time >= fromSeconds && log.time < toSeconds && (topic === undefined || log.topic === topic)) out.push(log);
     }
   }
   return out;

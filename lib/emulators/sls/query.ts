@@ -207,7 +207,7 @@ class SearchParser {
         // `a not b` reads as `a and not b` (Search syntax: "not" is binary there).
         this.next();
         left = { kind: 'and', left, right: { kind: 'not', operand: this.unary() } };
-      } else if (token.t === 'word' || token.t === 'quoted' || token.t === '(') {
+      } else if ((token.t === 'word' && !KEYWORDS.has(token.v.toLowerCase())) || token.t === 'quoted' || token.t === '(') {
         // Terms separated by spaces are joined with `and` (Search syntax).
         left = { kind: 'and', left, right: this.unary() };
       } else return left;
@@ -322,8 +322,10 @@ function lexSql(text: string): SqlToken[] {
       i++;
       continue;
     }
-    const number = /^-?\d+(\.\d+)?/.exec(text.slice(i));
-    if (number && (out.length === 0 || out[out.length - 1]!.t !== 'ident')) {
+    // A minus sign belongs to a number only after an operator (`status > -1`).
+    const previous = out[out.length - 1];
+    const number = (previous?.t === 'punct' ? /^-?\d+(\.\d+)?/ : /^\d+(\.\d+)?/).exec(text.slice(i));
+    if (number) {
       out.push({ t: 'number', v: Number(number[0]) });
       i += number[0].length;
       continue;

@@ -12,7 +12,11 @@ export interface StoredGroup {
   readonly bytes: Buffer;
   readonly receivedAtMs: number;
   readonly logCount: number;
+  /** Arrival order across all shards, so logs of one second are answered in the order they came. */
+  readonly sequence?: number;
 }
+
+let arrivals = 0;
 
 const KEY_SPACE = 1n << 128n;
 const LAST_END_KEY = 'f'.repeat(32);
@@ -70,7 +74,7 @@ export class Shard {
     // Receive times never go backwards, even if a test clock does, so time lookups stay a binary search.
     const last = this.groups[this.groups.length - 1];
     const receivedAtMs = last && last.receivedAtMs > group.receivedAtMs ? last.receivedAtMs : group.receivedAtMs;
-    this.groups.push({ ...group, receivedAtMs });
+    this.groups.push({ ...group, receivedAtMs, sequence: arrivals++ });
     return this.groups.length - 1;
   }
 
