@@ -97,6 +97,7 @@ describe('thaw logs', () => {
 
   it('never lets a line drive the terminal: control and bidi characters are shown escaped', async () => {
     const { stdout } = await thaw('--logstore', LOGSTORE, '--request-id', 'req-3');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters.
     expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(stdout).toContain('\\x1b[2J\\x1b]0;owned\\x07cleared \\u202eevil');
     expect(stdout).toContain('key=\\x1b[31mred');
