@@ -84,7 +84,7 @@ export function checkQuery(query: ParsedQuery, index: IndexConfig): void {
     for (const column of selectColumns(query.select)) {
       if (column === '__time__' || column === '__topic__' || column === '__source__') continue;
       const resolved = indexedKey(index, column);
-      if (!resolved || !resolved.key.doc_value) {
+      if (!resolved?.key.doc_value) {
         throw slsErrors.parameterInvalid(`line 1:1: Column '${column}' cannot be resolved; analytics (doc_value) must be on for it in the index`);
       }
     }
