@@ -47,6 +47,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/operator')).statusCommand as Command,
   },
   {
+    name: 'logs',
+    summary: "the functions' log lines, filtered, from a time or followed live",
+    load: async () => (await import('./commands/logs')).logsCommand as Command,
+  },
+  {
     name: 'restore',
     summary: 'restore a whole prefix through the API, with a plan and its cost first',
     load: async () => (await import('./commands/operator')).restoreCommand as Command,

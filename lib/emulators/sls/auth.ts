@@ -11,6 +11,8 @@
 //                            key and joined with `&` (values as decoded, not URL-encoded)
 //
 // STS credentials add x-acs-security-token, which is signed as one of those headers.
+// The HMAC is SHA-1 unless `x-log-signaturemethod: hmac-sha256` says otherwise: the OpenAPI SDK
+// (@alicloud/gateway-sls, used by @alicloud/sls20201230) sends that header and signs with SHA-256.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { slsErrors } from './errors';
@@ -44,8 +46,12 @@ export function signString(parts: SignedParts): string {
   return [parts.method.toUpperCase(), h['content-md5'] ?? '', h['content-type'] ?? '', h.date ?? '', ...logHeaders, resource].join('\n');
 }
 
-export function sign(secret: string, parts: SignedParts): string {
-  return createHmac('sha1', secret).update(signString(parts), 'utf8').digest('base64');
+export type SignatureMethod = 'hmac-sha1' | 'hmac-sha256';
+
+export function sign(secret: string, parts: SignedParts, method: SignatureMethod = 'hmac-sha1'): string {
+  return createHmac(method === 'hmac-sha256' ? 'sha256' : 'sha1', secret)
+    .update(signString(parts), 'utf8')
+    .digest('base64');
 }
 
 function single(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -81,7 +87,8 @@ export function authenticate(input: AuthInput, credentials: readonly SlsCredenti
 
   const flat: Record<string, string | undefined> = {};
   for (const name of Object.keys(input.headers)) flat[name] = single(input.headers, name);
-  const expected = sign(credential.accessKeySecret, { method: input.method, path: input.path, query: input.query, headers: flat });
+  const method = (single(input.headers, 'x-log-signaturemethod') ?? 'hmac-sha1').trim().toLowerCase() === 'hmac-sha256' ? 'hmac-sha256' : 'hmac-sha1';
+  const expected = sign(credential.accessKeySecret, { method: input.method, path: input.path, query: input.query, headers: flat }, method);
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw slsErrors.signatureNotMatch(given);

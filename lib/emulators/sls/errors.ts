@@ -39,6 +39,14 @@ export const slsErrors = {
   projectAlreadyExist: (p: string) => new SlsError(400, 'ProjectAlreadyExist', `Project ${p} already exist`),
   logStoreAlreadyExist: (l: string) => new SlsError(400, 'LogStoreAlreadyExist', `logstore ${l} already exists`),
   indexConfigNotExist: () => new SlsError(400, 'IndexConfigNotExist', 'logstore without index config'),
+  // Index, dashboard and alert management (index-config.ts, dashboards.ts, alerts.ts). Codes from
+  // aliyun-log-java-sdk's function tests (DashboardNotExist, JobNotExist, IndexConfigNotExist);
+  // the "already exists" answers and every status but IndexConfigNotExist's are unconfirmed.
+  indexAlreadyExist: () => new SlsError(400, 'IndexAlreadyExist', 'log store index is already created'),
+  dashboardNotExist: () => new SlsError(404, 'DashboardNotExist', 'specified dashboard does not exist'),
+  dashboardAlreadyExist: () => new SlsError(400, 'ParameterInvalid', 'specified dashboard already exists'),
+  jobNotExist: (name: string) => new SlsError(404, 'JobNotExist', `job ${name} does not exist`),
+  jobAlreadyExist: (name: string) => new SlsError(400, 'JobAlreadyExist', `job ${name} already exists`),
   // Parameters and cursors. A cursor that is not base64 of a position is ParameterInvalid (as the SDK's
   // functional tests expect); a well-formed cursor outside the shard is InvalidCursor.
   parameterInvalid: (message: string) => new SlsError(400, 'ParameterInvalid', message),

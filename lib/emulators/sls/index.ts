@@ -7,6 +7,7 @@ import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, type FaultPlan } from '../shared/faults';
 import { close, listen } from '../shared/http';
+import type { AlertEvaluation } from './alerts';
 import type { SlsCredential } from './auth';
 import { slsErrors } from './errors';
 import { encodeLogGroup } from './protocol';
@@ -16,6 +17,7 @@ import { routingHash, SlsState } from './store';
 
 export { SlsError, slsErrors } from './errors';
 export type { SlsCredential } from './auth';
+export type { AlertEvaluation } from './alerts';
 export { projectFromHost } from './request';
 export {
   startLogTrigger,
@@ -81,6 +83,11 @@ export interface SlsEmulator extends RunningEmulator {
   /** Appends one LogGroup holding `logs`, as PutLogs would. */
   writeLogs(project: string, logstore: string, logs: EmulatorLog[], options?: WriteLogsOptions): WrittenLogGroup;
   stats(): SlsEmulatorStats;
+  /**
+   * Runs an alert rule's queries and trigger conditions once at `nowMs` (the emulator never runs
+   * alerts on a schedule). Throws the SlsError GetAlert would (ProjectNotExist, JobNotExist).
+   */
+  evaluateAlert(project: string, name: string, nowMs: number): AlertEvaluation;
 }
 
 export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promise<SlsEmulator> {
@@ -145,6 +152,7 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
       return { shardId: shard.id, cursor: shard.cursorAt(index), nextCursor: shard.cursorAt(index + 1) };
     },
     stats: () => service.stats(),
+    evaluateAlert: (project, name, nowMs) => service.management.evaluateAlert(project, name, nowMs),
   };
 }
 

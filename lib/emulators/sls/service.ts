@@ -4,11 +4,15 @@
 import type { EmulatorClock } from '../shared/clock';
 import { type FaultInjector, FaultKind } from '../shared/faults';
 import { Counter } from '../shared/stats';
+import { json, type Route as RouteOf, type SlsAnswer } from './answers';
 import { authenticate, type SlsCredential } from './auth';
 import { SlsError, slsErrors } from './errors';
 import { chooseCompression, compress, decodeLogGroup, DecompressError, decompress, logGroupList, type LogGroupMessage } from './protocol';
 import type { SlsRequest, SlsTarget } from './request';
+import { ManagementRoutes } from './management';
 import { routingHash, type Logstore, type Shard, type SlsState } from './store';
+
+export { json, type SlsAnswer } from './answers';
 
 /** PutLogs: at most 10 MB of raw (uncompressed) LogGroup (PutLogs reference). */
 export const MAX_RAW_LOG_GROUP_BYTES = 10 * 1024 * 1024;
@@ -17,24 +21,13 @@ export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 /** PullLogs `count`: 1–1000 LogGroups (PullLogs reference). */
 const MAX_PULL_COUNT = 1000;
 
-export interface SlsAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-}
-
 export type ServedAnswer =
   | { kind: 'respond'; answer: SlsAnswer; closeAfter?: boolean }
   | { kind: 'reset' }
   /** The request was applied and its answer is withheld. */
   | { kind: 'drop' };
 
-type Operation = (req: SlsRequest) => SlsAnswer | Promise<SlsAnswer>;
-
-interface Route {
-  readonly operation: string;
-  readonly run?: Operation;
-}
+type Route = RouteOf<SlsRequest>;
 
 export interface SlsStatsJson {
   service: 'sls';
@@ -46,10 +39,6 @@ export interface SlsStatsJson {
   faults: Record<string, number>;
   logGroups: number;
   logs: number;
-}
-
-export function json(status: number, value: unknown): SlsAnswer {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
 function parseJsonBody(body: Buffer): Record<string, unknown> {
@@ -66,6 +55,8 @@ export class SlsService {
   readonly operations = new Counter();
   readonly errors = new Counter();
   readonly injected = new Counter();
+  /** Index, GetLogs, dashboard and alert routes (management.ts). */
+  readonly management: ManagementRoutes;
 
   constructor(
     readonly state: SlsState,
@@ -73,7 +64,9 @@ export class SlsService {
     readonly faults: FaultInjector,
     private readonly clock: EmulatorClock,
     private readonly region: string,
-  ) {}
+  ) {
+    this.management = new ManagementRoutes(state, () => clock.nowMs());
+  }
 
   /**
    * Serves one request: route, count, fault, body (read through `readBody`, bounded), signature,
@@ -149,6 +142,8 @@ export class SlsService {
 
   /** The API operation for a method and path; unknown combinations have no `run`. */
   route(target: SlsTarget): Route {
+    const managed = this.management.route(target);
+    if (managed) return managed;
     const { method, segments, query } = target;
     const [first, logstore, third, shardId, ...rest] = segments;
     const none = { operation: 'Unknown' };
@@ -167,17 +162,6 @@ export class SlsService {
     if (third === undefined) {
       if (method === 'POST') return { operation: 'PutLogs', run: (r) => this.putLogs(r, logstore, undefined) };
       if (method !== 'GET') return none;
-      const type = query.get('type');
-      // GetLogs/GetHistograms need an index; the emulator has none, as a logstore without one answers.
-      if (type === 'log' || type === 'histogram') {
-        return {
-          operation: 'GetLogs',
-          run: (r) => {
-            this.logstoreOf(r, logstore);
-            throw slsErrors.indexConfigNotExist();
-          },
-        };
-      }
       return { operation: 'GetLogStore', run: (r) => json(200, this.logstoreOf(r, logstore).describe()) };
     }
     if (third !== 'shards') return none;
