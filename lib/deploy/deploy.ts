@@ -4,11 +4,13 @@
 // against an unchanged template and code plans nothing. A create that finds its resource already
 // there (its first attempt landed, the answer was lost) becomes an update.
 import type FC from '@alicloud/fc2';
+import type { SlsAdmin } from '../sls/admin';
 import type { FunctionCode } from '../build/code';
 import { type Clients, codeOf, unless } from './clients';
 import { type CustomDomainBody, customDomainBody, type FunctionBody, functionBody, serviceBody, type TriggerBody, triggerBody } from './fc-resources';
 import type { Plan, Step } from './plan';
 import { planRole, type RoleOwnership, stackMarker } from './roles';
+import { logIndexStep } from './log-index';
 import { serviceLinkedRoleStep } from './service-linked-roles';
 import { deploySettings } from './settings';
 import { type TablesAdmin, tablesStep } from './tables-step';
@@ -25,6 +27,8 @@ export interface DeployInput {
   readonly adopt: boolean;
   /** The tables, through the deployer's endpoint. */
   readonly tables: TablesAdmin;
+  /** Log Service in the function logs' project, through the deployer's endpoint. */
+  readonly functionLogs: SlsAdmin;
 }
 
 type Body = Record<string, unknown>;
@@ -47,7 +51,9 @@ export async function planDeploy(input: DeployInput): Promise<Plan> {
 
   if (stack.functions.some((f) => f.triggers.some((t) => t.type === 'EventBridge'))) steps.push(await serviceLinkedRoleStep(clients.ram, 'eventbridge-fc'));
   // Tables before functions: the first invocation may come as soon as a trigger exists.
-  steps.push(await tablesStep(input.tables, deploySettings(stack)));
+  const settings = deploySettings(stack);
+  steps.push(await tablesStep(input.tables, settings));
+  steps.push(await logIndexStep(input.functionLogs, settings.functionLogs.logstore));
 
   const fc = clients.fc;
   const triggerSteps: Step[] = [];

@@ -5,6 +5,8 @@
 // role EventBridge uses belongs to the account and stays.
 import type { Clients } from './clients';
 import { unless } from './clients';
+import type { SlsAdmin } from '../sls/admin';
+import { logIndexDeletion } from './log-index';
 import type { Plan, Step } from './plan';
 import { planRoleDeletion, stackMarker } from './roles';
 import type { TablesAdmin } from './tables-step';
@@ -16,6 +18,8 @@ export interface DestroyInput {
   readonly roleArns: Readonly<Record<string, string>>;
   readonly deleteTables: boolean;
   readonly tables: TablesAdmin;
+  readonly functionLogs: SlsAdmin;
+  readonly functionLogstore: string;
 }
 
 export async function planDestroy(input: DestroyInput): Promise<Plan> {
@@ -56,6 +60,8 @@ export async function planDestroy(input: DestroyInput): Promise<Plan> {
     const step = await planRoleDeletion(clients.ram, role, stackMarker(stack.stackName), input.roleArns[role.logicalId]);
     if (step) steps.push(step);
   }
+  const index = await logIndexDeletion(input.functionLogs, input.functionLogstore);
+  if (index) steps.push(index);
   for (const table of await input.tables.existing()) {
     steps.push(
       input.deleteTables

@@ -6,6 +6,8 @@
 // create names the missing action when it happens.
 import OSS from 'ali-oss';
 import { LogStoreReader } from '../sls';
+import { isNotFound, SlsAdmin } from '../sls/admin';
+import { FUNCTION_LOG_INDEX } from '../sls/function-log-index';
 import type { Credentials } from '../wiring';
 import type { Clients } from './clients';
 import { type FailureKind, failureKind, NetworkError, PermissionError, PrerequisiteError, reasonOf } from './errors';
@@ -187,6 +189,9 @@ export async function preflight(input: PreflightInput): Promise<Finding[]> {
     }
   }
 
+  for (const f of await accessLogDelivery(input)) add(f);
+  add(await functionLogIndex(input));
+
   const tables = `Tablestore instance ${settings.tablestore.instance}`;
   try {
     const changes = await input.tables.changes();
@@ -206,6 +211,64 @@ export async function preflight(input: PreflightInput): Promise<Finding[]> {
   }
   add(functionsReachTablestore(stack, settings));
   return findings;
+}
+
+/**
+ * Whether real-time log query delivers each allow-listed bucket's records. The project
+ * oss-log-<uid>-<region> exists once any bucket of the region has it on, so it proves nothing about
+ * a given bucket: count that bucket's records of the last day instead. None is a warning, not a
+ * problem (a bucket nobody read has none either).
+ */
+async function accessLogDelivery(input: PreflightInput): Promise<Finding[]> {
+  const { settings, stack } = input;
+  if (!stack.functions.some((f) => f.triggers.some((t) => t.type === 'Log')) || settings.allow === '*') return [];
+  const buckets = [...new Set(settings.allow.map((e) => e.split('/')[0]!))];
+  const admin = new SlsAdmin({ endpoint: input.endpoints.sls, project: settings.accessLog.project, ...input.credentials, maxAttempts: 1 });
+  const to = Math.floor(Date.now() / 1000);
+  const findings: Finding[] = [];
+  const fix = `OSS console → bucket → Logging → Real-time Log Query → enable, for each allow-listed bucket (the project ${settings.accessLog.project} exists once any bucket of the region has it on)`;
+  for (const bucket of buckets) {
+    const check = `access log of bucket ${bucket}`;
+    try {
+      const { rows } = await admin.getLogs(settings.accessLog.logstore, { from: to - 86_400, to, query: `bucket: ${bucket} | select count(*) as records` });
+      const records = Number(rows[0]?.records ?? 0);
+      findings.push(
+        records > 0
+          ? { check, status: 'ok', message: `${records} record(s) in the last 24 h` }
+          : { check, status: 'warning', message: 'no record in the last 24 h: real-time log query may be off for this bucket (or nobody read it)', fix },
+      );
+    } catch (err) {
+      if (isNotFound(err, 'IndexConfigNotExist')) {
+        findings.push({ check, status: 'warning', message: `${settings.accessLog.logstore} has no index, so its records cannot be counted`, fix });
+      } else if (isNotFound(err)) {
+      } else {
+        findings.push({ ...failed(check, err, `GetLogs on ${settings.accessLog.project}/${settings.accessLog.logstore}`, {}), status: 'warning' });
+      }
+    }
+  }
+  admin.close();
+  return findings;
+}
+
+/** The FC console queries function logs through an index; the deploy makes it (log-index.ts). */
+async function functionLogIndex(input: PreflightInput): Promise<Finding> {
+  const { project, logstore } = input.settings.functionLogs;
+  const check = `index of ${project}/${logstore}`;
+  const admin = new SlsAdmin({ endpoint: input.endpoints.sls, project, ...input.credentials, maxAttempts: 1 });
+  try {
+    const index = await admin.getIndex(logstore);
+    const missing = Object.keys(FUNCTION_LOG_INDEX.keys ?? {}).filter((k) => !(k in (index.keys ?? {})));
+    return missing.length === 0
+      ? { check, status: 'ok', message: 'the function logs can be queried' }
+      : { check, status: 'warning', message: `the index lacks ${missing.join(', ')}: the deploy adds them` };
+  } catch (err) {
+    if (isNotFound(err, 'IndexConfigNotExist'))
+      return { check, status: 'warning', message: 'no index: the FC console cannot query the function logs; the deploy creates it' };
+    if (isNotFound(err)) return { check, status: 'ok', message: 'checked with the logstore' };
+    return { ...failed(check, err, `GetIndex on ${project}/${logstore}`, {}), status: 'warning' };
+  } finally {
+    admin.close();
+  }
 }
 
 /** Where the functions reach Tablestore from, against the network the instance allows. */

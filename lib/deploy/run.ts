@@ -9,7 +9,8 @@ import { OwnershipError } from './errors';
 import { applyPlan, blocked, changes, formatPlan, type Plan, summary } from './plan';
 import { assertNoProblems, type DeployerEndpoints, deployerEndpoints, type Finding, formatFindings, preflight } from './preflight';
 import { normalizeParameters, resolveParameters } from './parameters';
-import { deploySettings } from './settings';
+import { SlsAdmin } from '../sls/admin';
+import { type DeploySettings, deploySettings } from './settings';
 import { tablesAdmin } from './tables-step';
 import { readTemplateFile, resolveStack, type StackSpec, templateParameters } from './template';
 
@@ -72,12 +73,17 @@ async function prepare(options: StackOptions, clients: Clients) {
 }
 
 export async function deployStack(options: DeployOptions, clients: Clients = clientsFor(options.target)): Promise<Outcome> {
-  const { stack, tables, findings } = await prepare(options, clients);
+  const { stack, settings, endpoints, tables, findings } = await prepare(options, clients);
   assertNoProblems(findings);
   for (const f of findings.filter((x) => x.status === 'warning')) options.out(`warning: ${f.check}: ${f.message}${f.fix ? ` (${f.fix})` : ''}\n`);
   const code = options.code ?? (await buildCode({ outDir: options.buildDir }));
-  const plan = await planDeploy({ stack, code, clients, roleArns: options.roleArns, adopt: options.adopt ?? false, tables });
-  return finish(plan, stack, findings, options, 'deploy');
+  const functionLogs = logAdmin(endpoints, settings, options.target);
+  try {
+    const plan = await planDeploy({ stack, code, clients, roleArns: options.roleArns, adopt: options.adopt ?? false, tables, functionLogs });
+    return await finish(plan, stack, findings, options, 'deploy');
+  } finally {
+    functionLogs.close();
+  }
 }
 
 export async function destroyStack(options: StackOptions & { deleteTables: boolean }, clients: Clients = clientsFor(options.target)): Promise<Outcome> {
@@ -85,8 +91,25 @@ export async function destroyStack(options: StackOptions & { deleteTables: boole
   const settings = deploySettings(stack);
   const endpoints = deployerEndpoints(stack, settings, options.endpoints);
   const tables = tablesAdmin(settings, options.target.credentials, endpoints.tablestore);
-  const plan = await planDestroy({ stack, clients, roleArns: options.roleArns, deleteTables: options.deleteTables, tables });
-  return finish(plan, stack, [], options, 'destroy');
+  const functionLogs = logAdmin(endpoints, settings, options.target);
+  try {
+    const plan = await planDestroy({
+      stack,
+      clients,
+      roleArns: options.roleArns,
+      deleteTables: options.deleteTables,
+      tables,
+      functionLogs,
+      functionLogstore: settings.functionLogs.logstore,
+    });
+    return await finish(plan, stack, [], options, 'destroy');
+  } finally {
+    functionLogs.close();
+  }
+}
+
+function logAdmin(endpoints: DeployerEndpoints, settings: DeploySettings, target: Target): SlsAdmin {
+  return new SlsAdmin({ endpoint: endpoints.sls, project: settings.functionLogs.project, ...target.credentials });
 }
 
 /** `thaw doctor`: every preflight finding, changing nothing. Resolves to whether there is a problem. */
@@ -132,7 +155,9 @@ function addresses(stack: StackSpec, target: Target): string {
   const lines = [`API: ${host.replace(/\/+$/, '')}/2016-08-15/proxy/${http.service}/${http.name}/`];
   const domain = stack.customDomains[0];
   if (domain) {
-    lines.push(`API and dashboard: ${domain.protocol.includes('HTTPS') ? 'https' : 'http'}://${domain.domainName}/ (point a CNAME at ${stack.accountId}.${stack.region}.fc.aliyuncs.com)`);
+    lines.push(
+      `API and dashboard: ${domain.protocol.includes('HTTPS') ? 'https' : 'http'}://${domain.domainName}/ (point a CNAME at ${stack.accountId}.${stack.region}.fc.aliyuncs.com)`,
+    );
   } else {
     lines.push(
       'note: no CustomDomain: FC adds Content-Disposition: attachment on its default address, so a browser downloads the dashboard instead of showing it (the API works for curl and clients); set CustomDomain to serve it',

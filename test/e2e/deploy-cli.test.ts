@@ -78,11 +78,11 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     expect(await deployed()).toEqual(started);
 
     const destroyDry = await thaw('destroy', '--dry-run');
-    expect(destroyDry.stdout).toContain('destroy --dry-run: 19 to delete; nothing was changed');
+    expect(destroyDry.stdout).toContain('destroy --dry-run: 20 to delete; nothing was changed');
     expect(await deployed()).toEqual(started);
 
     const destroyed = await thaw('destroy', '--yes');
-    expect(destroyed.stdout).toContain('destroy: done (19 to delete)');
+    expect(destroyed.stdout).toContain('destroy: done (20 to delete)');
     expect(destroyed.stdout).toMatch(/= keep\s+tables\s+thaw_restores /);
     expect(await deployed()).toEqual([]);
 
@@ -93,8 +93,8 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     expect(await deployed()).toEqual([]);
 
     const created = await thaw('deploy');
-    // The tables stayed and so did the account's service-linked role: roles, services, functions, triggers.
-    expect(created.stdout).toContain('deploy: done (19 to create)');
+    // The tables stayed and so did the account's service-linked role: roles, the log index, services, functions, triggers.
+    expect(created.stdout).toContain('deploy: done (20 to create)');
     expect(names(await deployed())).toEqual([...FUNCTIONS, ...TRIGGERS].sort());
 
     const unchanged = await deployed();

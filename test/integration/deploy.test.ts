@@ -4,6 +4,7 @@
 // policies, the previous release's layout, and the checks that come before anything is created.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changes } from '../../lib/deploy/plan';
+import { SlsAdmin } from '../../lib/sls/admin';
 import { FcApiError, fcErrors } from '../../lib/emulators/fc/errors';
 import { type DeployTarget, FUNCTIONS, startDeployTarget, syntheticCode } from '../support/deploy-target';
 
@@ -78,7 +79,7 @@ describe('thaw deploy', () => {
     });
     const eventbridge = target.model.getTrigger('thaw-it-storage-event', 'storage-event', 'finish-restore');
     expect(eventbridge.invocationRole).toBeUndefined();
-    expect(output).toContain('deploy: done (21 to create)');
+    expect(output).toContain('deploy: done (22 to create)');
   });
 
   it('deploys again: no change, nothing written, nothing duplicated', async () => {
@@ -170,7 +171,7 @@ describe('thaw deploy', () => {
     expect(ran).toBe(0);
     for (const f of QUALIFIED) expect(output).toMatch(new RegExp(`\\+ create\\s+function\\s+${f} `));
     for (const t of TRIGGERS) expect(output).toMatch(new RegExp(`\\+ create\\s+trigger\\s+${t} `));
-    expect(output).toContain('deploy --dry-run: 21 to create; nothing was changed');
+    expect(output).toContain('deploy --dry-run: 22 to create; nothing was changed');
     expect(plan.steps.every((s) => s.reasons.length > 0)).toBe(true);
     expect(target.writesSince(mark)).toEqual([]);
     expect(target.model.listServices()).toEqual([]);
@@ -195,6 +196,27 @@ describe('thaw deploy', () => {
     });
     await target.deploy({ parameterLayers: [{ ...target.parameters, AllowList: '*' }], allowAllBuckets: true });
     expect(target.model.getFunction('thaw-it-api', 'http').environmentVariables.THAW_ALLOW).toBe('*');
+  });
+
+  it('gives the function logstore the index the FC console queries by, adding to an index the user made without dropping its keys', async () => {
+    const admin = new SlsAdmin({ endpoint: target.sls.endpoint, project: 'thaw-logs', ...target.credentials });
+    await admin.createIndex('functions', { line: { token: [' '] }, keys: { mine: { type: 'long' } } });
+    const { plan } = await target.deploy();
+    expect(plan.steps.find((s) => s.kind === 'log index')).toMatchObject({
+      action: 'update',
+      reasons: ['keys serviceName, functionName, qualifier, message added (the keys it has stay)'],
+    });
+    expect(Object.keys((await admin.getIndex('functions')).keys ?? {}).sort()).toEqual(['functionName', 'message', 'mine', 'qualifier', 'serviceName']);
+    // Not exactly the deploy's: destroy leaves it.
+    const { plan: destroyed } = await target.destroy();
+    expect(destroyed.steps.find((s) => s.kind === 'log index')).toMatchObject({ action: 'keep' });
+    admin.close();
+  });
+
+  it('warns when an allow-listed bucket sent no access-log record in a day: real-time log query is per bucket', async () => {
+    const { output } = await target.deploy({ dryRun: true });
+    expect(output).toMatch(/warning: access log of bucket archive-a: (no record in the last 24 h|oss-log-store has no index)/);
+    expect(output).toContain('Real-time Log Query → enable, for each allow-listed bucket');
   });
 
   it('reports every missing prerequisite at once, before creating anything', async () => {
@@ -359,11 +381,11 @@ describe('thaw destroy', () => {
   it('removes the triggers, functions, services and roles it made, and keeps the tables and the service-linked role', async () => {
     await target.deploy();
     const dry = await target.destroy({ dryRun: true });
-    expect(dry.output).toContain('destroy --dry-run: 19 to delete; nothing was changed');
+    expect(dry.output).toContain('destroy --dry-run: 20 to delete; nothing was changed');
     expect(deployed().triggers).toEqual(TRIGGERS);
 
     const { output } = await target.destroy();
-    expect(output).toContain('destroy: done (19 to delete)');
+    expect(output).toContain('destroy: done (20 to delete)');
     expect(target.model.listServices()).toEqual([]);
     expect(target.ram.roleNames()).toEqual([SLR]);
     expect(await target.tables()).toEqual(['thaw_deploy', 'thaw_deploy_counters']);
