@@ -54,7 +54,10 @@ export const ossErrors = {
    * AccessDeniedDetail naming the action and whether a Deny matched: doc 0003-00000201 (explicit Deny,
    * message and body as documented) and 0003-00000202 (no Allow; the message is unconfirmed).
    */
-  accessDeniedByPolicy(explicit: boolean, detail: { action: string; ownerId: string; principalType: string; principalName: string; bucket?: string }): OssError {
+  accessDeniedByPolicy(
+    explicit: boolean,
+    detail: { action: string; ownerId: string; principalType: string; principalName: string; bucket?: string },
+  ): OssError {
     const message = explicit ? 'Access denied by bucket policy.' : 'You have no right to access this object because of bucket acl.';
     return new OssError(403, 'AccessDenied', message, explicit ? '0003-00000201' : '0003-00000202', [
       [

@@ -200,7 +200,8 @@ export class OssService {
         action: check.action,
         ownerId: identity.accountId,
         principalType: identity.kind === 'user' ? 'SubUser' : identity.kind === 'role' ? 'AssumedRoleUser' : 'Account',
-        principalName: identity.kind === 'user' ? identity.userName : identity.kind === 'role' ? `${identity.roleName}:${identity.sessionName}` : identity.accountId,
+        principalName:
+          identity.kind === 'user' ? identity.userName : identity.kind === 'role' ? `${identity.roleName}:${identity.sessionName}` : identity.accountId,
         ...(address.bucket ? { bucket: address.bucket } : {}),
       });
     }
@@ -342,6 +343,6 @@ function parseCopySource(value: string): { bucket: string; key: string; versionI
   } catch {
     return undefined;
   }
-  const versionId = query ? new URLSearchParams(query).get('versionId') ?? undefined : undefined;
+  const versionId = query ? (new URLSearchParams(query).get('versionId') ?? undefined) : undefined;
   return { bucket: m[1]!, key, ...(versionId ? { versionId } : {}) };
 }

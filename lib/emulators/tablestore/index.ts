@@ -128,7 +128,13 @@ export async function startTablestoreEmulator(options: TablestoreEmulatorOptions
     vpcEndpoint,
     instance: instanceName,
     faults,
-    describeInstance: () => ({ InstanceName: instanceName, RegionId: region, UserId: ownerId, InstanceStatus: 'normal', NetworkTypeACL: [...instance.networkTypeAcl] }),
+    describeInstance: () => ({
+      InstanceName: instanceName,
+      RegionId: region,
+      UserId: ownerId,
+      InstanceStatus: 'normal',
+      NetworkTypeACL: [...instance.networkTypeAcl],
+    }),
     setNetworkTypeAcl: setAcl,
     describe: () => ({
       service: 'tablestore',

@@ -92,9 +92,7 @@ export function authenticateRequest(args: {
   checkInstanceName(instance);
   if (instance !== args.instanceName) throw otsErrors.instanceNotFound();
   const accessKeyId = header(headers, 'x-ots-accesskeyid') as string;
-  const credential = args.lookup
-    ? args.lookup(accessKeyId)
-    : (args.credentials ?? []).find((c) => c.accessKeyId === accessKeyId);
+  const credential = args.lookup ? args.lookup(accessKeyId) : (args.credentials ?? []).find((c) => c.accessKeyId === accessKeyId);
   if (!credential) throw otsErrors.accessKeyNotFound();
   if ((credential.securityToken ?? '') !== (header(headers, 'x-ots-ststoken') ?? '')) throw otsErrors.securityTokenInvalid();
   const signature = header(headers, 'x-ots-signature') as string;
