@@ -222,7 +222,7 @@ export class RamStandIn {
 
 function listParam(params: ReadonlyMap<string, string>, name: string): string[] {
   const json = params.get(name);
-  if (json !== undefined && json.startsWith('[')) {
+  if (json?.startsWith('[')) {
     try {
       const list: unknown = JSON.parse(json);
       if (Array.isArray(list) && list.every((v) => typeof v === 'string')) return list as string[];
