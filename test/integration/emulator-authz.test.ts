@@ -10,6 +10,7 @@ import { ManualClock } from '../../lib/clock';
 import { type OssEmulator, startOssEmulator } from '../../lib/emulators/oss';
 import { RamAccount } from '../../lib/emulators/ram/account';
 import type { SigningKey } from '../../lib/emulators/shared/access';
+import { controlFetch, controlSignature, warnIfExposed } from '../../lib/emulators/shared/control';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { type SlsEmulator, startSlsEmulator } from '../../lib/emulators/sls';
 import { type RunningTablestoreEmulator, startTablestoreEmulator } from '../../lib/emulators/tablestore';
@@ -210,5 +211,54 @@ describe('enforcement with STS keys of a function role', () => {
       expect((await reader(key).listShards()).length).toBe(1);
       detachAll();
     });
+  });
+});
+
+describe('the control routes', () => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const account = new RamAccount({ accountId: UID, ownerKey: OWNER, clock });
+  let oss: OssEmulator;
+  let ts: RunningTablestoreEmulator;
+  let sls: SlsEmulator;
+  let userKey: { accessKeyId: string; accessKeySecret: string };
+  beforeAll(async () => {
+    oss = await startOssEmulator({ access: account, clock, autoTick: false, ownerId: UID });
+    ts = await startTablestoreEmulator({ access: account, clock, ownerId: UID });
+    sls = await startSlsEmulator({ access: account, clock, ownerId: UID });
+    account.createUser({ UserName: 'admin' });
+    account.attachPolicy('user', 'admin', 'System', 'AdministratorAccess');
+    const k = account.createAccessKey('admin');
+    userKey = { accessKeyId: k.AccessKeyId, accessKeySecret: k.AccessKeySecret };
+  });
+  afterAll(async () => {
+    await Promise.all([oss?.close(), ts?.close(), sls?.close()]);
+  });
+
+  it.each(['oss', 'tablestore', 'sls'] as const)('%s: refuse unsigned requests and other keys than the owner’s, serve the owner', async (name) => {
+    const endpoint = { oss: () => oss.endpoint, tablestore: () => ts.endpoint, sls: () => sls.endpoint }[name]();
+    expect((await fetch(`${endpoint}/-/stats`)).status).toBe(401);
+    expect((await fetch(`${endpoint}/-/faults`, { method: 'POST', body: '{"rules":[{"operation":"*","errorRate":1}]}' })).status).toBe(401);
+    // Even a RAM user with AdministratorAccess is not the owner.
+    expect((await controlFetch(`${endpoint}/-/stats`, {}, userKey)).status).toBe(401);
+    expect((await controlFetch(`${endpoint}/-/stats`, {}, { ...OWNER, accessKeySecret: 'wrong' })).status).toBe(401);
+    expect((await controlFetch(`${endpoint}/-/stats`, {}, OWNER)).status).toBe(200);
+    // The body is signed: a signature made for one plan does not carry another.
+    const signedFor = controlSignature(OWNER.accessKeySecret, 'POST', '/-/faults', '{"rules":[]}');
+    const swapped = await fetch(`${endpoint}/-/faults`, {
+      method: 'POST',
+      body: '{"rules":[{"operation":"*","errorRate":1}]}',
+      headers: { authorization: `THAW-CONTROL ${OWNER.accessKeyId}:${signedFor}` },
+    });
+    expect(swapped.status).toBe(401);
+    expect((await controlFetch(`${endpoint}/-/faults`, { method: 'POST', body: '{"rules":[]}' }, OWNER)).status).toBe(204);
+  });
+
+  it('warns when an emulator is started for other hosts than loopback', () => {
+    const lines: string[] = [];
+    warnIfExposed('OSS', '0.0.0.0', (l) => lines.push(l));
+    warnIfExposed('OSS', '127.0.0.1', (l) => lines.push(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(DEFAULT_ACCESS_KEY_ID);
+    expect(lines[0]).toContain('/-/faults');
   });
 });

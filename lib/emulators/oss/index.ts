@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { type AccessControl, fullAccess } from '../shared/access';
 import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
+import { warnIfExposed } from '../shared/control';
 import { checkUserDefinedLogFields, type UserDefinedLogFields } from './access-log';
 import type { StoredHeader } from './model';
 import type { StorageClass } from './rules';
@@ -154,6 +155,7 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
 
 /** `thaw emulator oss`: flags → options. lib/cli.ts prints describe() as the one line of JSON. */
 export async function startFromFlags(flags: EmulatorFlags): Promise<RunningEmulator> {
+  warnIfExposed('OSS', flags.host);
   return startOssEmulator({
     port: flags.port,
     host: flags.host,

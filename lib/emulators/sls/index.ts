@@ -5,6 +5,7 @@
 // this folder for the API surface, the Host forms it accepts and what is (un)confirmed.
 import { type AccessControl, fullAccess } from '../shared/access';
 import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
+import { warnIfExposed } from '../shared/control';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, type FaultPlan } from '../shared/faults';
 import { close, listen } from '../shared/http';
@@ -162,6 +163,7 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
  * logstore that OSS real-time logging would write to (`oss-log-local-<region>` / `oss-log-store`, 2 shards).
  */
 export async function startFromFlags(flags: EmulatorFlags): Promise<SlsEmulator> {
+  warnIfExposed('Log Service', flags.host);
   const region = (flags.region ?? 'cn-hangzhou').replace(/^oss-/, '');
   const emulator = await startSlsEmulator({
     port: flags.port,

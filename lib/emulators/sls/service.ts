@@ -78,6 +78,11 @@ export class SlsService {
     private readonly ownerId: string,
   ) {}
 
+  /** The emulator's clock (STS keys expire by it). */
+  nowMs(): number {
+    return this.clock.nowMs();
+  }
+
   /**
    * Serves one request: route, count, fault, body (read through `readBody`, bounded), signature,
    * operation. Never throws: every failure is an SLS error answer.

@@ -4,6 +4,7 @@
 // service does not document are marked where they are produced.
 import { type AccessControl, fullAccess } from '../shared/access';
 import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
+import { warnIfExposed } from '../shared/control';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, seededRandom, type FaultPlan } from '../shared/faults';
 import { close, HeldConnections, listen } from '../shared/http';
@@ -157,6 +158,7 @@ export async function startTablestoreEmulator(options: TablestoreEmulatorOptions
 
 /** `thaw emulator tablestore [--port] [--host] [--instance] [--access-key-id/--access-key-secret] [--seed] [--data-dir]`. */
 export function startFromFlags(flags: EmulatorFlags): Promise<RunningTablestoreEmulator> {
+  warnIfExposed('Tablestore', flags.host);
   return startTablestoreEmulator({
     port: flags.port,
     host: flags.host,

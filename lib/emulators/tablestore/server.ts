@@ -1,10 +1,11 @@
 // The HTTP face of the emulator. Data plane: POST /<Operation> with a signed protobuf body,
 // answered as the service answers (protobuf body, x-ots-* headers, signed `authorization`).
-// Control plane, unauthenticated, under /-/: GET /-/stats, POST /-/stats/reset,
-// POST /-/faults (a FaultPlan as JSON), DELETE /-/faults.
+// Control plane under /-/, signed with the account owner's key (../shared/control.ts): GET /-/stats,
+// POST /-/stats/reset, POST /-/faults (a FaultPlan as JSON), DELETE /-/faults.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AccessControl, Principal, SigningKey } from '../shared/access';
 import type { EmulatorClock as Clock } from '../shared/clock';
+import { controlRefusal } from '../shared/control';
 import { FaultKind, type FaultInjector, type FaultPlan } from '../shared/faults';
 import { BodyTooLargeError, HeldConnections, readBody } from '../shared/http';
 import { Counter } from '../shared/stats';
@@ -108,7 +109,16 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 async function controlPlane(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  const route = `${req.method ?? 'GET'} ${path}`;
+  const method = req.method ?? 'GET';
+  let body: Buffer;
+  try {
+    body = await readBody(req, 1024 * 1024);
+  } catch {
+    return sendJson(res, 413, { error: { code: 'BodyTooLarge', message: 'control-plane bodies are at most 1 MiB' } });
+  }
+  const refusal = controlRefusal(ctx.access, req.headers.authorization, method, path, body, ctx.clock.nowMs());
+  if (refusal !== undefined) return sendJson(res, 401, { error: { code: 'Unauthorized', message: refusal } });
+  const route = `${method} ${path}`;
   switch (route) {
     case 'GET /-/stats':
       return sendJson(res, 200, ctx.stats.toJSON());
@@ -118,7 +128,7 @@ async function controlPlane(ctx: ServerContext, req: IncomingMessage, res: Serve
     case 'POST /-/faults': {
       let plan: FaultPlan;
       try {
-        plan = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8')) as FaultPlan;
+        plan = JSON.parse(body.toString('utf8')) as FaultPlan;
         if (!plan || !Array.isArray(plan.rules)) throw new TypeError('a fault plan needs a "rules" array');
         ctx.faults.configure({ seed: plan.seed ?? ctx.defaultSeed, rules: plan.rules });
       } catch (err) {
