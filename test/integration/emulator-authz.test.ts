@@ -104,6 +104,14 @@ describe('enforcement with STS keys of a function role', () => {
       detachAllow();
     });
 
+    it('authorizes DeleteMultipleObjects object by object (oss:DeleteObject on each key)', async () => {
+      oss.putObject('data', 'tmp/x', 'x');
+      const detach = grant('fn', allow(['oss:DeleteObject'], ['acs:oss:*:*:data/tmp/*']));
+      await expect(ossClient().deleteMulti(['tmp/x', 'secret/b.txt'], { quiet: true })).rejects.toMatchObject({ status: 403, code: 'AccessDenied' });
+      await expect(ossClient().deleteMulti(['tmp/x'], { quiet: true })).resolves.toBeTruthy();
+      detach();
+    });
+
     it('lets the owner key do anything, and refuses an STS key once it has expired', async () => {
       expect(String((await ossClient(OWNER).get('secret/b.txt')).content)).toBe('b');
       const shortLived = account.assumeRoleForService(account.roleArn('fn'), 'fc.aliyuncs.com', 'short', clock.nowMs());

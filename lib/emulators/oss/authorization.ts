@@ -34,8 +34,8 @@ export const OSS_ACTIONS: Readonly<Record<string, Grant>> = {
   ListObjectsV2: bucket('oss:ListObjects'),
   ListObjectVersions: bucket('oss:ListObjectVersions'),
   ListMultipartUploads: bucket('oss:ListMultipartUploads'),
-  /** Authorized per request on the bucket's objects (unconfirmed: OSS checks oss:DeleteObject per key). */
-  DeleteMultipleObjects: { action: 'oss:DeleteObject', scope: 'bucket' },
+  // DeleteMultipleObjects: authorized per object it names (oss:DeleteObject, or oss:DeleteObjectVersion
+  // with a VersionId; "OSS Action classification"), see batchDeleteRequests.
   GetObject: object('oss:GetObject', 'oss:GetObjectVersion'),
   HeadObject: object('oss:GetObject', 'oss:GetObjectVersion'),
   GetObjectMeta: object('oss:GetObject', 'oss:GetObjectVersion'),
@@ -79,6 +79,21 @@ export function ossAccessRequest(
     if (delimiter !== undefined) keys['oss:Delimiter'] = delimiter;
   }
   return { action, resource, context: keys };
+}
+
+/** DeleteMultipleObjects: one request per object the body names; any refusal refuses the call (unconfirmed: OSS may instead report it per key). */
+export function batchDeleteRequests(
+  region: string,
+  ownerId: string,
+  bucket: string,
+  objects: readonly { key: string; versionId: string | undefined }[],
+  context: Readonly<Record<string, string>>,
+): AccessRequest[] {
+  return objects.map((o) => ({
+    action: o.versionId ? 'oss:DeleteObjectVersion' : 'oss:DeleteObject',
+    resource: `acs:oss:${region}:${ownerId}:${bucket}/${o.key}`,
+    context,
+  }));
 }
 
 /** CopyObject and UploadPartCopy also read their source (OSS CopyObject: "read permission on the source"). */

@@ -12,7 +12,8 @@ import { hostName, resolveAddressing, type Addressing } from './request';
 import { RestorePhase, restorePhase } from './restore';
 import { routeRequest } from './routes';
 import type { Principal as Identity, SigningKey } from '../shared/access';
-import { copySourceRequest, ossAccessRequest } from './authorization';
+import { batchDeleteRequests, copySourceRequest, ossAccessRequest } from './authorization';
+import { objectsNamedIn } from './batch-delete';
 import { SignType, authenticate, type KeyLookup, type Principal } from './signature';
 import { httpDate } from './xml';
 
@@ -188,6 +189,9 @@ export class OssService {
     const context = { 'acs:SourceIp': req.clientIp, 'acs:SecureTransport': 'false', 'acs:CurrentTime': new Date(this.config.clock.nowMs()).toISOString() };
     const request = ossAccessRequest(operation, { region, ownerId: this.config.ownerId, bucket: address.bucket, key: address.key }, req.query, context);
     const checks = request ? [request] : [];
+    if (operation === 'DeleteMultipleObjects' && address.bucket !== undefined) {
+      checks.push(...batchDeleteRequests(region, this.config.ownerId, address.bucket, objectsNamedIn(req.body), context));
+    }
     const source = header(req, 'x-oss-copy-source');
     if (source !== undefined && (operation === 'CopyObject' || operation === 'UploadPartCopy')) {
       const parsed = parseCopySource(source);
