@@ -54,6 +54,7 @@ export interface DeployTarget {
   readonly credentials: { accessKeyId: string; accessKeySecret: string };
   /** Alibaba's RAM SDK pointed at the stand-in. */
   ramClient(): Ram;
+  readonly ramEndpoint: string;
   deploy(overrides?: Partial<DeployOptions>): Promise<Outcome & { output: string }>;
   destroy(overrides?: Partial<DeployOptions> & { deleteTables?: boolean }): Promise<Outcome & { output: string }>;
   tables(): Promise<string[]>;
@@ -134,6 +135,7 @@ export async function startDeployTarget(): Promise<DeployTarget> {
     parameters,
     credentials,
     ramClient: () => new Ram({ ...credentials, endpoint: ramEndpoint }),
+    ramEndpoint,
     targetWith: (other) => ({ accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', fcEndpoint, ramEndpoint, credentials: other }),
     async deploy(overrides = {}) {
       const o = options(overrides);

@@ -165,6 +165,10 @@ export const ossErrors = {
     return new OssError(416, 'InvalidRange', 'The requested range cannot be satisfied', '0016-00000401');
   },
   /** Content-MD5 that does not match the body. Unconfirmed message/EC. */
+  /** PutObject with x-oss-forbid-overwrite: true onto an existing object (PutObject reference: 409 FileAlreadyExists). EC unconfirmed. */
+  fileAlreadyExists(): OssError {
+    return new OssError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.', '0016-00000608');
+  },
   invalidDigest(): OssError {
     return new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.', '0016-00000102');
   },

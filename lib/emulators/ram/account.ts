@@ -426,6 +426,12 @@ export class RamAccount implements CloudAccount {
     };
   }
 
+  updatePolicyDescription(name: string, description: string): Record<string, unknown> {
+    const policy = this.customPolicy(name);
+    policy.Description = description;
+    return this.policyView(policy);
+  }
+
   createPolicyVersion(name: string, documentText: string, setAsDefault: boolean): PolicyVersion {
     const policy = this.customPolicy(name);
     if (policy.versions.length >= MAX_POLICY_VERSIONS)

@@ -3,7 +3,7 @@
 // action on the resource the RAM API reference names ("RAM authorization" of each API, e.g.
 // ram:CreateRole on acs:ram:*:<uid>:role/<RoleName>); the owner's key may do everything. Served:
 //   roles      CreateRole GetRole UpdateRole DeleteRole, CreateServiceLinkedRole
-//   policies   CreatePolicy GetPolicy CreatePolicyVersion ListPolicyVersions DeletePolicyVersion
+//   policies   CreatePolicy GetPolicy UpdatePolicyDescription CreatePolicyVersion ListPolicyVersions DeletePolicyVersion
 //              DeletePolicy (PolicyType Custom or System where RAM accepts both)
 //   attaching  AttachPolicyToRole DetachPolicyFromRole ListPoliciesForRole,
 //              AttachPolicyToUser DetachPolicyFromUser ListPoliciesForUser
@@ -116,6 +116,9 @@ export class RamStandIn {
         const policy = a.createPolicy(p('PolicyName'), p('PolicyDocument'), p('Description', false));
         return { Policy: a.policyView(policy) };
       }
+      case 'UpdatePolicyDescription':
+        allow(this.arn('policy', p('PolicyName')));
+        return { Policy: a.updatePolicyDescription(p('PolicyName'), p('NewDescription', false)) };
       case 'GetPolicy':
         allow(this.arn('policy', p('PolicyName')));
         return a.getPolicy(p('PolicyName'), policyType());
