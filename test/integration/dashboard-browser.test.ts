@@ -1,9 +1,10 @@
-// The dashboard in a real browser: Debian's Chromium driven by playwright-core, started here with
-// a fresh profile, against the API on loopback (memory stores, a fixed clock). It signs in once,
-// reads the counts, the budgets, the in-flight timeline and the problems, and shows that the
-// token lives in the tab only.
+// The dashboard in a real browser: Chromium (the system's, or the one an npm package ships: see
+// test/support/browser.ts) driven by playwright-core, started here with a fresh profile, against
+// the API on loopback (memory stores, a fixed clock). It signs in once, reads the counts, the
+// budgets, the in-flight timeline and the problems, and shows that the token lives in the tab only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardDemo, startChromium, startDashboardDemo } from '../support/dashboard-demo';
+import { startChromium } from '../support/browser';
+import { type DashboardDemo, startDashboardDemo } from '../support/dashboard-demo';
 
 let demo: DashboardDemo;
 let browser: Awaited<ReturnType<typeof startChromium>>;
