@@ -35,6 +35,9 @@ export async function chromiumExecutable(): Promise<string> {
     await access(SYSTEM_CHROMIUM, constants.X_OK);
     return SYSTEM_CHROMIUM;
   } catch {
+    // The package's npm tarball carries the x64 build only (its "files" leave bin/arm64 out).
+    if (process.arch !== 'x64')
+      throw new Error(`no Chromium at ${SYSTEM_CHROMIUM}, and @sparticuz/chromium ships one for x64 only (this is ${process.arch}): install Chromium`);
     packaged ??= unpackPackagedChromium();
     return packaged;
   }
