@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv } from '../support/child-env';
-import { startChromium } from '../support/dashboard-demo';
+import { startChromium } from '../support/browser';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
 import { controlFetch } from '../../lib/emulators/shared/control';
 
