@@ -39,11 +39,27 @@ describe('CreateStack of the packaged template in the local ROS', () => {
     const { accessKeyId, accessKeySecret } = t.cloud.credentials;
     await new OSS({ endpoint: t.cloud.parameters.OssEndpoint!, accessKeyId, accessKeySecret }).putBucket('thaw-deploy-artifacts');
     dir = await mkdtemp(join(tmpdir(), 'thaw-ros-'));
-    env = childEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret, THAW_OSS_ENDPOINT: t.cloud.parameters.OssEndpoint });
+    env = childEnv({
+      ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret,
+      THAW_OSS_ENDPOINT: t.cloud.parameters.OssEndpoint,
+    });
     const thawPackage = async (output: string, ...flags: string[]) => {
       await run(
         process.execPath,
-        ['lib/bin/thaw.mjs', 'package', '--bucket', 'thaw-deploy-artifacts', '--prefix', 'releases/', '--output', output, '--build-dir', join(dir, 'build'), ...flags],
+        [
+          'lib/bin/thaw.mjs',
+          'package',
+          '--bucket',
+          'thaw-deploy-artifacts',
+          '--prefix',
+          'releases/',
+          '--output',
+          output,
+          '--build-dir',
+          join(dir, 'build'),
+          ...flags,
+        ],
         { env },
       );
       return readFile(output, 'utf8');
@@ -60,7 +76,9 @@ describe('CreateStack of the packaged template in the local ROS', () => {
   it('refuses the default package: ROS documents no eventbridge TriggerType for ALIYUN::FC::Trigger', async () => {
     await expect(t.createStack(`${STACK}-eb`, packagedWithEventBridge, t.cloud.parameters)).rejects.toMatchObject({
       code: 'StackValidationFailed',
-      message: expect.stringMatching(/StorageEventFinishRestoreTrigger \(ALIYUN::FC::Trigger\)\.TriggerType "eventbridge" is not one of oss, log, tablestore, timer, mns_topic, cdn_events, http/),
+      message: expect.stringMatching(
+        /StorageEventFinishRestoreTrigger \(ALIYUN::FC::Trigger\)\.TriggerType "eventbridge" is not one of oss, log, tablestore, timer, mns_topic, cdn_events, http/,
+      ),
     });
   });
 
@@ -116,9 +134,7 @@ describe('CreateStack of the packaged template in the local ROS', () => {
     const listed = (await t.client().listStackResources(new $ROS.ListStackResourcesRequest({ regionId: 'cn-hangzhou', stackId }))).body!.resources!;
     expect(listed.every((r) => r.status === 'CREATE_COMPLETE')).toBe(true);
     const roleNames = t.cloud.ram.roleNames().sort();
-    expect(roleNames).toEqual(
-      ['access-log', 'http', 'log-trigger', 'oss-invoke', 'storage-event', 'sweeper'].map((r) => `${STACK}-${r}`),
-    );
+    expect(roleNames).toEqual(['access-log', 'http', 'log-trigger', 'oss-invoke', 'storage-event', 'sweeper'].map((r) => `${STACK}-${r}`));
 
     await t.client().deleteStack(new $ROS.DeleteStackRequest({ regionId: 'cn-hangzhou', stackId }));
     await t.ros.store.idle();
