@@ -7,6 +7,7 @@ import OSS from 'ali-oss';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { childEnv } from '../support/child-env';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OBJECTS = 60;
@@ -53,7 +54,7 @@ function restore(onStdout?: (text: string, child: ReturnType<typeof spawn>) => v
 }
 
 async function restoreCalls(): Promise<number> {
-  const stats = (await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
+  const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
   return Object.entries(stats.restores)
     .filter(([object]) => object.startsWith('thaw-demo/ctrl-c/'))
     .reduce((n, [, calls]) => n + calls, 0);

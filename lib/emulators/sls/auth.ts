@@ -66,8 +66,19 @@ export interface AuthInput {
   headers: IncomingHttpHeaders;
 }
 
+/** Finds the key a request names, or throws the service's error (unknown key, expired STS key). */
+export type KeyLookup = (accessKeyId: string) => SlsCredential;
+
+export function keyLookup(credentials: readonly SlsCredential[]): KeyLookup {
+  return (accessKeyId) => {
+    const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
+    if (!credential) throw slsErrors.unauthorized();
+    return credential;
+  };
+}
+
 /** Throws the service's error for a request that is not properly formed and signed. */
-export function authenticate(input: AuthInput, credentials: readonly SlsCredential[]): SlsCredential {
+export function authenticate(input: AuthInput, credentials: readonly SlsCredential[] | KeyLookup): SlsCredential {
   const version = single(input.headers, 'x-log-apiversion');
   if (version === undefined) throw slsErrors.missingApiVersion();
   if (version.trim() !== '0.6.0') throw slsErrors.invalidApiVersion(version);
@@ -77,8 +88,7 @@ export function authenticate(input: AuthInput, credentials: readonly SlsCredenti
   const match = authorization ? /^LOG ([^:\s]+):(\S+)$/.exec(authorization.trim()) : null;
   if (!match) throw slsErrors.unauthorized('Authorization header is missing or is not "LOG <AccessKeyId>:<Signature>".');
   const [, accessKeyId, given] = match as unknown as [string, string, string];
-  const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
-  if (!credential) throw slsErrors.unauthorized();
+  const credential = (typeof credentials === 'function' ? credentials : keyLookup(credentials))(accessKeyId);
 
   const token = single(input.headers, 'x-acs-security-token');
   if ((credential.securityToken ?? undefined) !== (token ?? undefined)) {

@@ -32,6 +32,10 @@ export const slsErrors = {
   // Authentication. SignatureNotMatch's message is the one the live service sends ("signature … not match").
   unauthorized: (why = 'The AccessKeyId is unauthorized.') => new SlsError(401, 'Unauthorized', why),
   signatureNotMatch: (sig: string) => new SlsError(401, 'SignatureNotMatch', `signature ${sig} not match`),
+  /** A RAM identity without the grant: 401, the live service's wording (aliyun-log-go-sdk issue 38). */
+  deniedByRam: (action: string, resource: string) => new SlsError(401, 'Unauthorized', `denied by sts or ram, action: ${action}, resource: ${resource}`),
+  /** STS credentials past their Expiration (code and wording unconfirmed). */
+  securityTokenExpired: () => new SlsError(401, 'Unauthorized', 'The security token you provided has expired.'),
   // Resources (GetCursor / GetCursorTime references; ProjectNotExist as the live service words it).
   projectNotExist: (p: string) => new SlsError(404, 'ProjectNotExist', `The Project does not exist: ${p}`),
   logStoreNotExist: (l: string) => new SlsError(404, 'LogStoreNotExist', `logstore ${l} does not exist`),
