@@ -51,6 +51,34 @@ describe('the local ROS API', () => {
     });
   });
 
+  it("acts with the caller's identity: a RAM user may call ROS, and the stack fails where that user may not create the role", async () => {
+    const account = t.cloud.ram.account;
+    account.createUser({ UserName: 'ros-only' });
+    const key = account.createAccessKey('ros-only');
+    account.createPolicy('ros-only', JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ros:*', Resource: '*' }] }));
+    account.attachPolicy('user', 'ros-only', 'Custom', 'ros-only');
+    const client = t.client({ accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret });
+    const response = await client.createStack(
+      new $ROS.CreateStackRequest({ regionId: REGION, stackName: 'as-caller', templateBody: template({ R: role('as-caller-role') }) }),
+    );
+    const stack = await t.settled(response.body!.stackId!);
+    expect(stack.status).toBe('CREATE_ROLLBACK_COMPLETE');
+    const failed = await t
+      .client()
+      .listStackEvents(
+        new $ROS.ListStackEventsRequest({ regionId: REGION, stackId: stack.stackId!, logicalResourceId: ['as-caller'], status: ['CREATE_FAILED'] }),
+      );
+    expect(failed.body!.events![0]!.statusReason).toMatch(/^Resource CREATE failed: R: RAM CreateRole NoPermission/);
+    expect(t.cloud.ram.roleNames()).not.toContain('as-caller-role');
+
+    account.createUser({ UserName: 'no-ros' });
+    const other = account.createAccessKey('no-ros');
+    await expect(
+      t.client({ accessKeyId: other.AccessKeyId, accessKeySecret: other.AccessKeySecret }).listStacks(new $ROS.ListStacksRequest({ regionId: REGION })),
+    ).rejects.toMatchObject({ code: 'Forbidden.RAM' });
+    await deleteStack(response.body!.stackId!);
+  });
+
   it('ValidateTemplate describes a template and refuses a broken one', async () => {
     const body = template({ R: role('r') }, { Description: 'd', Parameters: { Env: { Type: 'String', Default: 'dev', AllowedValues: ['dev', 'prod'] } } });
     const v = (await t.client().validateTemplate(new $ROS.ValidateTemplateRequest({ regionId: REGION, templateBody: body }))).body!;

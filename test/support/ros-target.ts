@@ -25,7 +25,7 @@ export async function startRosTarget(): Promise<RosTarget> {
   const target = cloud.targetWith(cloud.credentials);
   const ts = cloud.tablestore.describe() as { instance: string; endpoint: string };
   const ros = await startRosEmulator({
-    keys: [cloud.credentials],
+    access: cloud.ram.account,
     accountId: DEFAULT_OWNER_ID,
     endpoints: { ram: cloud.ramEndpoint, fc: target.fcEndpoint, oss: cloud.parameters.OssEndpoint, tablestore: { [ts.instance]: ts.endpoint } },
   });

@@ -38,6 +38,10 @@ export const rosErrors = {
   incompleteSignature: (why: string) => new RosError(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards: ${why}`),
   signatureDoesNotMatch: (canonical: string) =>
     new RosError(400, 'SignatureDoesNotMatch', `The request signature does not match. The canonical request we computed is: ${JSON.stringify(canonical)}`),
+  securityToken: () => new RosError(400, 'InvalidSecurityToken.Mismatch', 'The x-acs-security-token does not belong to the access key (or is missing).'),
+  expiredToken: () => new RosError(400, 'InvalidSecurityToken.Expired', 'The security token has expired.'),
+  forbidden: (action: string, resource: string) =>
+    new RosError(403, 'Forbidden.RAM', `You are not authorized to do ${action} on ${resource}: the caller's policies do not allow it.`),
   timeSkewed: () => new RosError(400, 'InvalidTimeStamp.Expired', 'x-acs-date is missing or more than 15 minutes from the server time.'),
   unknownAction: (action: string) =>
     new RosError(400, 'InvalidAction.NotFound', `Specified api "${action}" is not found (the local ROS serves stacks and ValidateTemplate).`),

@@ -3,6 +3,7 @@
 // imports nothing from the product: its template engine is its own reading of ROS's documentation.
 import type { Server } from 'node:http';
 import { type EmulatorClock, systemClock } from '../shared/clock';
+import { type AccessControl, fullAccess } from '../shared/access';
 import type { TemporaryCredentials } from '../shared/credentials';
 import type { RunningEmulator } from '../shared/emulator';
 import { close, listen } from '../shared/http';
@@ -12,8 +13,10 @@ import { rosApiServer } from './server';
 import { StackStore } from './stacks';
 
 export interface RosEmulatorOptions {
-  /** The keys callers sign with; ROS acts in the local cloud with the caller's key. */
-  readonly keys: readonly TemporaryCredentials[];
+  /** The local account (RAM): callers' keys and what they may do. ROS acts in the local cloud with the caller's key. */
+  readonly access?: AccessControl;
+  /** Without `access`: these keys, each the account owner. */
+  readonly keys?: readonly TemporaryCredentials[];
   readonly accountId: string;
   readonly region?: string;
   readonly endpoints: CloudEndpoints;
@@ -33,7 +36,8 @@ export async function startRosEmulator(options: RosEmulatorOptions): Promise<Ros
   const log = options.log ?? silentEmulatorLog;
   const region = options.region ?? 'cn-hangzhou';
   const store = new StackStore({ accountId: options.accountId, region, endpoints: options.endpoints, clock, log });
-  const server: Server = rosApiServer({ store, keys: options.keys, region, clock, log });
+  const access = options.access ?? fullAccess(options.keys ?? [], options.accountId);
+  const server: Server = rosApiServer({ store, access, accountId: options.accountId, region, clock, log });
   const endpoint = await listen(server, options.port ?? 0);
   return {
     endpoint,

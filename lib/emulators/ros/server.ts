@@ -8,11 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EmulatorClock as Clock } from '../shared/clock';
-import type { TemporaryCredentials } from '../shared/credentials';
+import type { AccessControl } from '../shared/access';
 import { BodyTooLargeError, readBody } from '../shared/http';
 import type { EmulatorLog } from '../shared/log';
 import { RosError, rosErrors } from './errors';
-import { claimedKeyId, verifyV3 } from './signature';
+import { parseAuthorization, verifyV3 } from './signature';
 import type { Credentials, Stack, StackStore } from './stacks';
 
 /** A form-encoded TemplateBody of 524,288 bytes can triple in size; anything past this is refused unread. */
@@ -22,7 +22,9 @@ const MAX_REPEATS = 200;
 
 export interface RosApiOptions {
   readonly store: StackStore;
-  readonly keys: readonly TemporaryCredentials[];
+  /** Who a key belongs to and what it may do: the local account (RAM), or fixed keys with every right. */
+  readonly access: AccessControl;
+  readonly accountId: string;
   readonly region: string;
   readonly clock: Clock;
   readonly log: EmulatorLog;
@@ -53,15 +55,22 @@ async function handle(options: RosApiOptions, tokens: Map<string, string>, req: 
     if (err instanceof BodyTooLargeError) throw rosErrors.invalidParameter('TemplateBody', `the request body is over ${MAX_BODY_BYTES} bytes`);
     throw err;
   }
-  const query = [...url.searchParams];
-  const key = options.keys.find((k) => k.accessKeyId === claimedKeyId(req.headers));
-  if (!key) throw rosErrors.invalidAccessKeyId();
-  verifyV3({ method, path: url.pathname, query, headers: req.headers, body }, key.accessKeySecret, options.clock.nowMs());
+  const query = new Map(url.searchParams);
+  const auth = parseAuthorization(String(req.headers.authorization ?? ''));
+  const nowMs = options.clock.nowMs();
+  const key = options.access.key(auth.credential, nowMs);
+  if (key === undefined) throw rosErrors.invalidAccessKeyId();
+  if (key === 'expired') throw rosErrors.expiredToken();
+  verifyV3(req, auth, key, query, body, nowMs);
   const params: Params = new Map(query);
   if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
   }
   const action = String(req.headers['x-acs-action'] ?? params.get('Action') ?? '');
+  // ROS's RAM actions are ros:<Action> on acs:ros:<region>:<uid>:stack/<StackId> (ROS "RAM
+  // authorization"; the resource of the calls that name no stack is unconfirmed: stack/*).
+  const resource = `acs:ros:${options.region}:${options.accountId}:stack/${params.get('StackId') ?? '*'}`;
+  if (!options.access.authorize(key.principal, { action: `ros:${action}`, resource }).allowed) throw rosErrors.forbidden(`ros:${action}`, resource);
   const credentials: Credentials = {
     accessKeyId: key.accessKeyId,
     accessKeySecret: key.accessKeySecret,
