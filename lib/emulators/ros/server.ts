@@ -67,8 +67,8 @@ async function handle(options: RosApiOptions, tokens: Map<string, string>, req: 
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
   }
   const action = String(req.headers['x-acs-action'] ?? params.get('Action') ?? '');
-  // ROS's RAM actions are ros:<Action> on acs:ros:<region>:<uid>:stack/<StackId> (ROS "RAM
-  // authorization"; the resource of the calls that name no stack is unconfirmed: stack/*).
+  // ROS "RAM authorization": ros:<Action>; CreateStack on acs:ros:<region>:<uid>:stack/*, calls on a
+  // stack on …:stack/<StackId> (ListStacks and ValidateTemplate on stack/*: unconfirmed).
   const resource = `acs:ros:${options.region}:${options.accountId}:stack/${params.get('StackId') ?? '*'}`;
   if (!options.access.authorize(key.principal, { action: `ros:${action}`, resource }).allowed) throw rosErrors.forbidden(`ros:${action}`, resource);
   const credentials: Credentials = {
