@@ -17,6 +17,8 @@ import type { Credentials, Stack, StackStore } from './stacks';
 
 /** A form-encoded TemplateBody of 524,288 bytes can triple in size; anything past this is refused unread. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** ClientTokens remembered, oldest forgotten first (a bound of ours). */
+const MAX_TOKENS = 1000;
 /** The most repeated parameters read (Parameters.N: "Maximum value of N: 200"). */
 const MAX_REPEATS = 200;
 
@@ -97,7 +99,10 @@ function run(options: RosApiOptions, tokens: Map<string, string>, action: string
       // ClientToken: the same token answers the stack it already made (idempotent retries).
       if (token && tokens.has(token)) return { StackId: tokens.get(token) };
       const stack = store.create(need('StackName'), stackRequest(params, need, credentials));
-      if (token) tokens.set(token, stack.id);
+      if (token) {
+        tokens.set(token, stack.id);
+        if (tokens.size > MAX_TOKENS) tokens.delete(tokens.keys().next().value!);
+      }
       return { StackId: stack.id };
     }
     case 'UpdateStack': {
