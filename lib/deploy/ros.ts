@@ -27,12 +27,13 @@ export function logicalId(...parts: string[]): string {
 const sub = (text: string): Node => ({ 'Fn::Sub': text });
 const getAtt = (id: string, attribute: string): Node => ({ 'Fn::GetAtt': [id, attribute] });
 
-/** The FC 2.0 stack of native resources; `codeUris` gives each function's oss:// zip. */
-export function rosTemplateFc2(
-  doc: TemplateDocument,
-  codeUris: Readonly<Record<string, string>>,
-  options: { omitEventBridge?: boolean } = {},
-): TemplateDocument {
+/**
+ * The FC 2.0 stack of native resources; `codeUris` gives each function's oss:// zip. ROS documents no
+ * eventbridge TriggerType for ALIYUN::FC::Trigger (oss, log, tablestore, timer, mns_topic, cdn_events,
+ * http: ROS "ALIYUN::FC::Trigger"), so an EventBridge event is left out and `left` names it; restores
+ * then complete through the sweeper and status reads, a sweep later.
+ */
+export function rosTemplateFc2(doc: TemplateDocument, codeUris: Readonly<Record<string, string>>, left: string[] = []): TemplateDocument {
   const resources: Record<string, Props> = {};
   for (const [id, resource] of Object.entries(doc.Resources ?? {})) {
     if (resource.Type === 'ALIYUN::RAM::Role') resources[id] = structuredClone(resource) as Props;
@@ -77,7 +78,10 @@ export function rosTemplateFc2(
         }),
       };
       for (const [triggerName, event] of Object.entries(f.Events ?? {})) {
-        if (options.omitEventBridge && event.Type === 'EventBridge') continue;
+        if (event.Type === 'EventBridge') {
+          left.push(`${fnName}.Events.${triggerName}`);
+          continue;
+        }
         resources[logicalId(fnName, triggerName, 'trigger')] = {
           Type: 'ALIYUN::FC::Trigger',
           DependsOn: [fnId],

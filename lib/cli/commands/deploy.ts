@@ -139,7 +139,6 @@ export const packageCommand = command({
     'oss-endpoint': { type: 'string', value: 'URL', help: 'OSS endpoint to upload through (THAW_OSS_ENDPOINT; default the public one of --region)' },
     region: { type: 'string', value: 'REGION', help: 'region (ALIBABA_CLOUD_REGION; default cn-hangzhou)' },
     output: { type: 'string', value: 'FILE', default: defaultOutput(ROOT), help: 'where the ROS template goes' },
-    'omit-eventbridge': { type: 'boolean', default: false, help: 'leave out the EventBridge trigger' },
     'build-dir': { type: 'string', value: 'DIR', help: 'where the bundles and zips go (default .build/)' },
   },
   async run({ values, env }) {
@@ -152,7 +151,6 @@ export const packageCommand = command({
       ossEndpoint: values['oss-endpoint'] ?? env.THAW_OSS_ENDPOINT ?? `https://oss-${region}.aliyuncs.com`,
       credentials: await deployerCredentials(),
       output: values.output,
-      omitEventBridge: values['omit-eventbridge'],
       buildDir: values['build-dir'],
       out: (text) => void process.stdout.write(text),
     });

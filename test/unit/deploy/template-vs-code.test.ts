@@ -182,6 +182,19 @@ describe("template.yml: the functions' roles", () => {
     expect(fn.environment.THAW_ALLOW).toBe('*');
   });
 
+  it('grants no object at all for an empty AllowList (joined and prefixed, it would read acs:oss:*:*:*)', () => {
+    const none = resolveStack(template, {
+      stackName: 'thaw-test',
+      accountId: '1234567890',
+      region: 'cn-hangzhou',
+      parameters: resolveParameters(templateParameters(template), { ...PARAMETERS, AllowList: '' }),
+    });
+    for (const role of none.roles) {
+      const actions = role.policies.flatMap((p) => (p.policyDocument.Statement as unknown as { Action: string[] }[]).flatMap((s) => s.Action));
+      expect(actions.filter((a) => a.startsWith('oss:')), role.roleName).toEqual([]);
+    }
+  });
+
   it.each([
     ['a bare bucket (it would match every bucket starting with it)', 'archive-a'],
     ['a bare star', '*'],

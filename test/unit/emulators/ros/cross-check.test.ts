@@ -17,7 +17,7 @@ const PARAMETERS: Record<string, Json> = {
   OssTimeoutMs: 10000,
   VpcId: '',
 };
-const CONDITIONS: Record<string, boolean> = { AllBuckets: false, InVpc: false };
+let CONDITIONS: Record<string, boolean> = { AllBuckets: false, InVpc: false, HasAllowList: true };
 const ATTRIBUTE = (id: string, name: string) => `acs:ram::123:role/${id.toLowerCase()}#${name}`;
 
 function viaDeploy(node: Json): unknown {
@@ -42,13 +42,28 @@ function viaRos(node: Json): unknown {
   return rosEvaluate(node, scope, 'cross-check');
 }
 
-const allowListResources = (list: string): Json => ({
-  'Fn::If': [
-    'AllBuckets',
-    ['acs:oss:*:*:*'],
-    { 'Fn::Split': [',', { 'Fn::Join': ['', ['acs:oss:*:*:', { 'Fn::Join': ['*,acs:oss:*:*:', { Ref: list }] }, '*']] }] },
-  ],
-});
+const ACTIONS = ['oss:GetObject', 'oss:RestoreObject'];
+/** template.yml's restore statement (a roles' first), then a second statement that stays whatever the first does. */
+const allowListStatements = (list: string): Json => [
+  {
+    'Fn::If': [
+      'AllBuckets',
+      { Effect: 'Allow', Action: ACTIONS, Resource: ['acs:oss:*:*:*'] },
+      {
+        'Fn::If': [
+          'HasAllowList',
+          {
+            Effect: 'Allow',
+            Action: ACTIONS,
+            Resource: { 'Fn::Split': [',', { 'Fn::Join': ['', ['acs:oss:*:*:', { 'Fn::Join': ['*,acs:oss:*:*:', { Ref: list }] }, '*']] }] },
+          },
+          { Ref: 'ALIYUN::NoValue' },
+        ],
+      },
+    ],
+  },
+  { Effect: 'Allow', Action: ['ots:ListTable'], Resource: ['t'] },
+];
 
 describe('the product and the local ROS read template.yml alike', () => {
   it.each<[string, Json, unknown]>([
@@ -59,10 +74,14 @@ describe('the product and the local ROS read template.yml alike', () => {
       'acs:ots:cn-hangzhou:123:instance/thaw/table/thaw_restores_due',
     ],
     ['a Number parameter as an environment variable', { 'Fn::Sub': '${OssTimeoutMs}' }, '10000'],
-    ['the allow-list grants', allowListResources('AllowList'), ['acs:oss:*:*:archive-a/*', 'acs:oss:*:*:bucket-b/logs/*']],
-    // Both readings grant every bucket when AllowList is the template's Default '' (its AllowedPattern admits '')
-    // while AllowAllBuckets stays false: a question for the template, not for either reading.
-    ['the allow-list grants of an empty AllowList', allowListResources('EmptyAllowList'), ['acs:oss:*:*:*']],
+    [
+      'the allow-list grants',
+      allowListStatements('AllowList'),
+      [
+        { Effect: 'Allow', Action: ACTIONS, Resource: ['acs:oss:*:*:archive-a/*', 'acs:oss:*:*:bucket-b/logs/*'] },
+        { Effect: 'Allow', Action: ['ots:ListTable'], Resource: ['t'] },
+      ],
+    ],
     ['THAW_ALLOW', { 'Fn::If': ['AllBuckets', '*', { 'Fn::Join': [',', { Ref: 'AllowList' }] }] }, 'archive-a/,bucket-b/logs/'],
     ['a VpcConfig left out', { VpcConfig: { 'Fn::If': ['InVpc', { VpcId: { Ref: 'VpcId' } }, { Ref: 'ALIYUN::NoValue' }] }, Role: 'r' }, { Role: 'r' }],
     ['a service role', { 'Fn::GetAtt': ['HttpRole', 'Arn'] }, 'acs:ram::123:role/httprole#Arn'],
@@ -74,6 +93,17 @@ describe('the product and the local ROS read template.yml alike', () => {
     ],
   ])('%s', (_label, node, expected) => {
     expect({ deploy: viaDeploy(node), ros: viaRos(node) }).toEqual({ deploy: expected, ros: expected });
+  });
+
+  it('drop the restore statement of an empty AllowList (it would otherwise read acs:oss:*:*:*, every bucket)', () => {
+    CONDITIONS = { ...CONDITIONS, HasAllowList: false };
+    try {
+      const expected = [{ Effect: 'Allow', Action: ['ots:ListTable'], Resource: ['t'] }];
+      const node = allowListStatements('EmptyAllowList');
+      expect({ deploy: viaDeploy(node), ros: viaRos(node) }).toEqual({ deploy: expected, ros: expected });
+    } finally {
+      CONDITIONS = { ...CONDITIONS, HasAllowList: true };
+    }
   });
 
   it('differs on a list inside Fn::Join: thaw deploy joins it in, the local ROS refuses it (ROS joins strings; unconfirmed for nested lists)', () => {
