@@ -2,7 +2,8 @@
 // directly (no server), as Hono's tests do.
 import { ManualClock } from '../../lib/clock';
 import { createApi } from '../../lib/api/app';
-import { type AuthSettings, sha256Hex } from '../../lib/api/auth';
+import type { AuthSettings } from '../../lib/api/auth';
+import { tokenDigest } from '../../lib/api/tokens';
 import { silentLogger } from '../../lib/log';
 import { parseAllowList } from '../../lib/policy/allow-list';
 import { type CostLimits, CostPolicy, DEFAULT_LIMITS } from '../../lib/policy/cost-policy';
@@ -12,7 +13,19 @@ import { MemoryCounterStore, MemoryStateStore } from '../../lib/store/memory';
 import { FakeObjectStore } from './fake-object-store';
 import { T0 } from './records';
 
-export const TOKEN = 'test-token-1234567890';
+/** Tokens of the shape `thaw token new` makes (fixed, so tests read the same every run): every scope, read only, restore only. */
+export const TOKEN = 'thaw_testall1_7Qw2Rz9Yx4Vb6Nm8Kj3Hg5Fd1Sa0PoIuYtReWqAzXcV';
+export const READ_TOKEN = 'thaw_testread_3Lk9Jh7Gf5Ds2Aq8Wz1Xe4Rc6Tv0By3Nu5Mi7Ko9Pl2';
+export const RESTORE_TOKEN = 'thaw_testrest_9Zx8Cv7Bn6Ma5Sd4Fg3Hj2Kl1Qw0Er9Ty8Ui7Op6Asd';
+
+export const TEST_AUTH: AuthSettings = {
+  tokens: [
+    { id: 'testall1', scopes: ['read', 'restore'], sha256: tokenDigest(TOKEN) },
+    { id: 'testread', scopes: ['read'], sha256: tokenDigest(READ_TOKEN) },
+    { id: 'testrest', scopes: ['restore'], sha256: tokenDigest(RESTORE_TOKEN) },
+  ],
+  anonymous: false,
+};
 
 export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: AuthSettings } = {}) {
   const clock = new ManualClock(T0);
@@ -26,7 +39,7 @@ export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: Aut
     coordinator,
     store,
     policy,
-    auth: options.auth ?? { mode: 'tokens', tokenSha256: [sha256Hex(TOKEN)] },
+    auth: options.auth ?? TEST_AUTH,
     timing: DEFAULT_TIMING,
     clock,
     log: silentLogger,

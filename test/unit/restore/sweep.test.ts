@@ -118,6 +118,7 @@ describe('sweep keeps what was asked for', () => {
       policy: {
         inScope: () => true,
         clampRequest: (r) => r,
+        admitNewRecord: async () => ({ admitted: true }),
         admit: async (_r, _o, params, nowMs) =>
           nowMs < T0 + 1000
             ? { admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 1000 } }
