@@ -106,7 +106,7 @@ function parseBody(raw: unknown, action: 'restore' | 'status'): BatchBody {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiProblem(400, 'InvalidInput', `The body must be a JSON object: ${shape}.`);
   const allowed = action === 'restore' ? ['bucket', 'objects', 'days', 'tier'] : ['bucket', 'objects'];
   const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
-  if (unknown.length) throw new InvalidInputError(JSON.stringify(unknown[0]!.slice(0, 40)), `is not a field of the body (${shape})`);
+  if (unknown.length) throw new InvalidInputError(unknown[0]!.slice(0, 40), `is not a field of the body (${shape})`);
   const b = raw as { bucket?: unknown; objects?: unknown; days?: unknown; tier?: unknown };
   const bucket = validateBucket(b.bucket);
   if (!Array.isArray(b.objects) || b.objects.length === 0 || b.objects.length > MAX_BATCH_OBJECTS) {
@@ -117,8 +117,7 @@ function parseBody(raw: unknown, action: 'restore' | 'status'): BatchBody {
     if (o === null || typeof o !== 'object' || Array.isArray(o)) return { key: null, invalid: `objects[${i}]: must be {"key": string, "versionId"?: string}` };
     const extra = Object.keys(o).filter((k) => k !== 'key' && k !== 'versionId');
     const { key, versionId } = o as { key?: unknown; versionId?: unknown };
-    if (extra.length)
-      return { key, versionId, invalid: `objects[${i}].${JSON.stringify(extra[0]!.slice(0, 40))}: is not a field of an object (key, versionId)` };
+    if (extra.length) return { key, versionId, invalid: `objects[${i}].${extra[0]!.slice(0, 40)}: is not a field of an object (key, versionId)` };
     try {
       return { key, versionId, ref: objectRef({ bucket, key, versionId }) };
     } catch (err) {

@@ -154,14 +154,18 @@ async function send(resp: Fc2Response, response: Response): Promise<void> {
 /** The request's body as a Web stream, pulled only as the reader asks; cancelling stops reading it. */
 function streamOf(req: AsyncIterable<Buffer | string>): ReadableStream<Uint8Array> {
   const chunks = req[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await chunks.next();
-      if (done) controller.close();
-      else controller.enqueue(Buffer.isBuffer(value) ? value : Buffer.from(value));
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(Buffer.isBuffer(value) ? value : Buffer.from(value));
+      },
+      async cancel() {
+        await chunks.return?.();
+      },
+      // Nothing is pulled before the app reads: a refused caller's body is never touched.
     },
-    async cancel() {
-      await chunks.return?.();
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }

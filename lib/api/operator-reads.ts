@@ -31,7 +31,7 @@ export interface OperatorDeps {
 export function recordQueryOf(params: URLSearchParams, nowMs: number): RecordQuery {
   for (const name of new Set(params.keys())) {
     if (!QUERY_PARAMETERS.includes(name))
-      throw new InvalidInputError(JSON.stringify(name.slice(0, 40)), `is not a parameter of /v1/restores (use ${QUERY_PARAMETERS.join(', ')})`);
+      throw new InvalidInputError(name.slice(0, 40), `is not a parameter of /v1/restores (use ${QUERY_PARAMETERS.join(', ')})`);
     if (params.getAll(name).length > 1) throw new InvalidInputError(name, 'may be given once');
   }
   const stateText = params.get('state');

@@ -48,7 +48,8 @@ export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: Aut
     defaults: { days: 1, tier: 'Standard' },
   });
   const call = (method: string, path: string, init: { body?: string; token?: string | null; headers?: Record<string, string> } = {}) => {
-    const headers: Record<string, string> = { ...init.headers };
+    // A body is JSON, as every client of the API sends it, unless a test says otherwise.
+    const headers: Record<string, string> = { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers };
     if (init.token !== null) headers.authorization = `Bearer ${init.token ?? TOKEN}`;
     return app(new Request(`http://thaw.local${path}`, { method, headers, body: init.body }), { rawPath: path.split('?')[0] });
   };
