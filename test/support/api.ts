@@ -4,7 +4,7 @@ import { ManualClock } from '../../lib/clock';
 import { createApi } from '../../lib/api/app';
 import type { AuthSettings } from '../../lib/api/auth';
 import { tokenDigest } from '../../lib/api/tokens';
-import { silentLogger } from '../../lib/log';
+import { type Logger, silentLogger } from '../../lib/log';
 import { parseAllowList } from '../../lib/policy/allow-list';
 import { type CostLimits, CostPolicy, DEFAULT_LIMITS } from '../../lib/policy/cost-policy';
 import { Coordinator } from '../../lib/restore/coordinator';
@@ -27,7 +27,7 @@ export const TEST_AUTH: AuthSettings = {
   anonymous: false,
 };
 
-export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: AuthSettings } = {}) {
+export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: AuthSettings; log?: Logger } = {}) {
   const clock = new ManualClock(T0);
   const store = new MemoryStateStore();
   const objects = new FakeObjectStore(clock);
@@ -42,7 +42,7 @@ export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: Aut
     auth: options.auth ?? TEST_AUTH,
     timing: DEFAULT_TIMING,
     clock,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     counters,
     limits,
     defaults: { days: 1, tier: 'Standard' },
