@@ -1,8 +1,8 @@
 // Text from outside — object keys, reasons, server messages — made safe to show. A key can hold
 // any character: ESC and the other C0/C1 controls drive a terminal (clear the screen, set the
 // title, write the clipboard with OSC 52, add hyperlinks, hide text), and the Unicode format
-// characters reorder or hide what a reader sees (U+202E shows "invoice-\u202Erav.exe" as
-// "invoice-exe.var"). Each such character is shown as its escape instead: \x1B, \u202E.
+// characters reorder or hide what a reader sees (U+202E shows "invoice-\u202erav.exe" as
+// "invoice-exe.var"). Each such character is shown as its escape instead: \x1b, \u202e.
 //
 // One function for every place that shows outside text: the CLI's output (lib/operator) and the
 // dashboard, which receives this function's own source (files.ts) — so it must reference nothing
@@ -10,7 +10,7 @@
 
 /**
  * `text` with every control and invisible formatting character replaced by a visible escape
- * (\xHH below U+0100, \uHHHH above). With `keepNewlines`, "\n" stays a line break (for whole
+ * (\xhh below U+0100, \uhhhh above, lower-case hex as JSON and JavaScript write them). With `keepNewlines`, "\n" stays a line break (for whole
  * lines of output whose outside parts were escaped already). A backslash is left as it is, so
  * escaping twice changes nothing.
  */
@@ -30,7 +30,7 @@ export function printable(text: string, keepNewlines = false): string {
       code === 0xfeff || // zero-width no-break space
       (code >= 0xfff9 && code <= 0xfffb); // interlinear annotations
     if (!hidden) out += text[i];
-    else out += code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   }
   return out;
 }

@@ -1,5 +1,8 @@
-// How the operator commands print sizes, durations, money and tables.
+// How the operator commands print sizes, durations, money and tables — and outside text, through
+// the one escaping function every command's output uses (printable, lib/api/printable.ts).
 import { printable } from './printable-output';
+
+export { printable };
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

@@ -117,7 +117,7 @@ describe('issue 18 against thaw dev', () => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
-    expect(out).toContain('abuse-esc/\\x1B[2J\\x1B[Hcleared\\x1B]52;c;cHduZWQ=\\x07.bin');
+    expect(out).toContain('abuse-esc/\\x1b[2J\\x1b[Hcleared\\x1b]52;c;cHduZWQ=\\x07.bin');
     expect(out).not.toContain('\u001b');
     expect(out).not.toContain('\u0007');
   });

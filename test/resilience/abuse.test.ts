@@ -369,8 +369,8 @@ describe('printing: outside text never drives a terminal', () => {
     const terminal = { stdoutIsTTY: true, stdinIsTTY: false, out: (t: string) => void (out += t), ask: async () => '' };
     await statusCommand({ limit: '5', json: false, api: apiUrl }, [], { THAW_API_TOKEN: TOKEN }, terminal);
     expect(out).not.toMatch(HIDDEN);
-    expect(out).toContain('logs/\\x1B[2J\\x1B[H0 problems\\x1B]0;pwned\\x07\\x1B]52;c;');
-    expect(out).toContain('\\x0D\\x0Ainvoice-\\u202Erav.exe');
+    expect(out).toContain('logs/\\x1b[2J\\x1b[H0 problems\\x1b]0;pwned\\x07\\x1b]52;c;');
+    expect(out).toContain('\\x0d\\x0ainvoice-\\u202erav.exe');
     // The key stays on its own line: no line of output starts with a forged "0 problems".
     expect(out.split('\n').some((line) => line.startsWith('0 problems'))).toBe(false);
   });
@@ -386,7 +386,7 @@ describe('printing: outside text never drives a terminal', () => {
       const err = (await api.usage().catch((e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(ApiCallError);
       expect(err.message).not.toMatch(HIDDEN);
-      expect(err.message).toContain('NotAllowed\\x1B[2J: go away\\x1B]52;c;AAAA\\x07');
+      expect(err.message).toContain('NotAllowed\\x1b[2J: go away\\x1b]52;c;AAAA\\x07');
     } finally {
       await new Promise<void>((resolve) => hostile.close(() => resolve()));
     }
@@ -394,8 +394,8 @@ describe('printing: outside text never drives a terminal', () => {
 
   it('the dashboard shows bidi and control characters visibly', async () => {
     const rendered = await renderDashboard(apiUrl);
-    expect(rendered).toContain('invoice-\\u202Erav.exe');
-    expect(rendered).toContain('\\x1B[2J');
+    expect(rendered).toContain('invoice-\\u202erav.exe');
+    expect(rendered).toContain('\\x1b[2J');
     expect(rendered).not.toMatch(HIDDEN);
   });
 });

@@ -43,7 +43,7 @@ export interface PageWindow {
 /**
  * `show` is lib/api/printable.ts's printable(), handed in as source text (files.ts): every string
  * the page puts on screen goes through it, so a key's control and bidi characters show as their
- * escapes (\u202E) instead of reordering or hiding what the operator reads.
+ * escapes (\u202e) instead of reordering or hiding what the operator reads.
  */
 export function dashboardMain(win: PageWindow, scriptUrl: string, show: (text: string) => string): void {
   const REFRESH_MS = 10_000;

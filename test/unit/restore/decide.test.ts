@@ -65,7 +65,13 @@ describe('decide', () => {
 
     it.each([
       ['a budget deferral at its retry, to a sweep', budget, SWEEP, T0, { action: 'hold' }],
-      ['a budget deferral, to a read newer than the deferral', budget, { kind: 'request', lastReadAtMs: T0 - DAY / 2 + 1 }, T0, { action: 'reclaim', reason: 'retry-due' }],
+      [
+        'a budget deferral, to a read newer than the deferral',
+        budget,
+        { kind: 'request', lastReadAtMs: T0 - DAY / 2 + 1 },
+        T0,
+        { action: 'reclaim', reason: 'retry-due' },
+      ],
       ['a budget deferral, to a replayed read from before the deferral', budget, { kind: 'request', lastReadAtMs: T0 - DAY / 2 }, T0, { action: 'hold' }],
       ['a rate deferral, to a sweep later that day', rate, SWEEP, T0 + DAY - 1, { action: 'reclaim', reason: 'retry-due' }],
       ['a rate deferral, to a sweep the next day', rate, SWEEP, T0 + DAY, { action: 'hold' }],
