@@ -20,7 +20,7 @@ const CALLS_IN_FLIGHT = 4;
 const KEYS_PER_CALL = 100;
 const TABLE = 'thaw_restores';
 const INDEXES = ['thaw_restores_due', 'thaw_restores_by_key', 'thaw_restores_by_updated', 'thaw_restores_by_eta'];
-/** THAW_DAILY_NEW_RECORDS's default: what a day allows after the cap, spread over its minutes. */
+/** THAW_DAILY_NEW_RECORDS's default, for the target column. */
 const DAILY_NEW_RECORDS = 20_000;
 
 type Json = any;
@@ -128,6 +128,10 @@ export const abuseBenchmark: Benchmark = {
       const listingReads = await rangeReads('/v1/restores?state=NOT_FOUND&bucket=nobody-bucket&order=newest&limit=1');
 
       const perMinute = (n: number) => round((n * 60_000) / FLOOD_MS, 0);
+      // The day's bound: what the flood made when a budget stopped it (429s seen), else no bound but
+      // throughput — the minute's figure, every minute of the day.
+      const flooded = records - 1;
+      const perDay = deferred > 0 ? flooded : perMinute(flooded) * 1440;
       return [
         {
           name: 'Days granted to one POST of {"days": 365} (ColdArchive)',
@@ -138,20 +142,15 @@ export const abuseBenchmark: Benchmark = {
         },
         { name: 'batch entries sent per minute', value: perMinute(entries), unit: 'entries', key: 'abuse.entriesPerMinute' },
         { name: 'entries answered 429 (budget)', value: perMinute(deferred), unit: 'entries', key: 'abuse.refusedPerMinute' },
+        { name: 'records created, first minute of a UTC day', value: perMinute(flooded), unit: 'records', key: 'abuse.recordsPerMinute' },
         {
-          name: 'records created, first minute of a UTC day',
-          value: perMinute(records - 1),
+          name: 'records created per UTC day at most',
+          value: perDay,
           unit: 'records',
-          target: `≤ ${DAILY_NEW_RECORDS} a day`,
-          key: 'abuse.recordsPerMinute',
+          target: `THAW_DAILY_NEW_RECORDS (${DAILY_NEW_RECORDS})`,
+          key: 'abuse.recordsPerDay',
         },
-        {
-          name: 'records created per minute, sustained over a day',
-          value: round(Math.min(perMinute(records - 1), DAILY_NEW_RECORDS / 1440), 1),
-          unit: 'records',
-          target: 'the daily budget / 1440',
-          key: 'abuse.recordsPerMinuteSustained',
-        },
+        { name: 'records created per minute, sustained over a day', value: round(perDay / 1440, 1), unit: 'records', key: 'abuse.recordsPerMinuteSustained' },
         { name: 'index rows written (4 indexes), first minute', value: perMinute(indexRows), unit: 'rows', key: 'abuse.indexRowsPerMinute' },
         { name: 'OSS HeadObject calls, first minute', value: perMinute(heads), unit: 'calls', key: 'abuse.headsPerMinute' },
         { name: 'OSS RestoreObject calls, first minute', value: perMinute(restores), unit: 'calls', key: 'abuse.restoresPerMinute' },
