@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { TransientError } from '../../lib/restore/errors';
 import type { StorageClass } from '../../lib/restore/storage-class';
-import { apiUnderTest } from './api';
+import { apiUnderTest, READ_TOKEN } from './api';
 import { ref } from './records';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -103,7 +103,8 @@ export async function startDashboardDemo(options: { inFlight?: number } = {}): P
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    token: 'test-token-1234567890',
+    // The dashboard reads and never restores: a read-scoped token is all it is given.
+    token: READ_TOKEN,
     close: () => closeServer(server),
   };
 }
