@@ -29,6 +29,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/deploy')).deployCommand as Command,
   },
   { name: 'destroy', summary: 'remove what deploy made', load: async () => (await import('./commands/deploy')).destroyCommand as Command },
+  {
+    name: 'doctor',
+    summary: 'check the account for the stack, read-only, each problem with its fix',
+    load: async () => (await import('./commands/deploy')).doctorCommand as Command,
+  },
   { name: 'package', summary: 'zips to OSS and a ROS template', load: async () => (await import('./commands/deploy')).packageCommand as Command },
   { name: 'invoke', summary: 'invoke a function through the FC API', load: async () => (await import('./commands/invoke')).invokeCommand as Command },
   {
@@ -41,6 +46,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     name: 'status',
     summary: "what is restoring, failing or deferred, and today's budgets",
     load: async () => (await import('./commands/operator')).statusCommand as Command,
+  },
+  {
+    name: 'logs',
+    summary: "the functions' log lines, filtered, from a time or followed live",
+    load: async () => (await import('./commands/logs')).logsCommand as Command,
   },
   {
     name: 'restore',

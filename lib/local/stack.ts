@@ -59,7 +59,16 @@ export interface StackDescription {
   readonly tablestore: { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
   readonly sls: { endpoint: string; project: string; logstore: string; accessKeyId: string; accessKeySecret: string };
   /** The local FC API, for @alicloud/fc2 (`new FC(accountId, { endpoint, region, accessKeyID, accessKeySecret })`) and thaw deploy. */
-  readonly fc: { endpoint: string; accountId: string; region: string; service: string; accessKeyId: string; accessKeySecret: string };
+  readonly fc: {
+    endpoint: string;
+    accountId: string;
+    region: string;
+    /** The stack deployed into it, and the FC service of each of its functions. */
+    stack: string;
+    services: Record<string, string>;
+    accessKeyId: string;
+    accessKeySecret: string;
+  };
   /** The RAM stand-in thaw deploy creates the roles in. */
   readonly ram: { endpoint: string };
 }
@@ -191,8 +200,9 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
 
   // The deploy path, exactly as `thaw deploy --endpoint <this FC API>` runs it.
   const buildDir = options.code ? undefined : await mkdtemp(join(tmpdir(), 'thaw-build-'));
+  let deployed: Awaited<ReturnType<typeof deployStack>>;
   try {
-    await deployStack({
+    deployed = await deployStack({
       templatePath: join(ROOT, 'template.yml'),
       stackName: STACK_NAME,
       target: { accountId: DEFAULT_OWNER_ID, region: REGION, fcEndpoint, ramEndpoint, credentials },
@@ -215,7 +225,14 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
     throw err;
   });
   started.push({ close: () => close(httpServer) });
-  const fcInfo: StackDescription['fc'] = { endpoint: fcEndpoint, accountId: DEFAULT_OWNER_ID, region: REGION, service: STACK_NAME, ...credentials };
+  const fcInfo: StackDescription['fc'] = {
+    endpoint: fcEndpoint,
+    accountId: DEFAULT_OWNER_ID,
+    region: REGION,
+    stack: STACK_NAME,
+    services: Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service])),
+    ...credentials,
+  };
 
   return {
     model,

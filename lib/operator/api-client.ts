@@ -21,7 +21,11 @@ export class ApiCallError extends Error {
 export interface ApiClientOptions {
   readonly apiUrl: string;
   readonly token: string;
-  readonly signal?: AbortSignal;
+  /**
+   * Stopping (Ctrl-C): no new attempt starts once it is aborted, but an attempt under way is never
+   * cut off: the deployment may already have acted on it, and only its answer says how.
+   */
+  readonly stop?: AbortSignal;
   /** Attempts per call for transient answers, the first included. */
   readonly attempts?: number;
   readonly fetch?: typeof fetch;
@@ -69,10 +73,8 @@ export class ThawApi {
             method,
             headers: { authorization: `Bearer ${this.options.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
             body: body ? JSON.stringify(body) : undefined,
-            signal: this.options.signal,
           });
         } catch (err) {
-          if (this.options.signal?.aborted) throw err;
           throw Object.assign(new ApiCallError(`${method} ${url}: ${printable((err as Error).message)}`), { transient: true });
         }
         const text = await res.text();
@@ -92,7 +94,7 @@ export class ThawApi {
         clock: systemClock,
         sleep,
         random: Math.random,
-        signal: this.options.signal,
+        signal: this.options.stop,
         policy: { baseMs: 500, maxMs: 5_000, maxAttempts: this.options.attempts ?? 4 },
         retryable: (err) => (err as { transient?: boolean }).transient === true,
       },

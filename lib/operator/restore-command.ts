@@ -73,11 +73,11 @@ function ossEndpointOrUsage(text: string): string {
   }
 }
 
-/** The API's address and token, from --api / THAW_API_URL and THAW_API_TOKEN. */
-export function apiFrom(flag: string | undefined, env: NodeJS.ProcessEnv, signal?: AbortSignal): ThawApi {
+/** The API's address and token, from --api / THAW_API_URL and THAW_API_TOKEN; `stop` ends retries, never a call under way. */
+export function apiFrom(flag: string | undefined, env: NodeJS.ProcessEnv, stop?: AbortSignal): ThawApi {
   const token = env.THAW_API_TOKEN?.trim();
   if (!token) throw new OperatorUsageError('THAW_API_TOKEN is not set: export the API token of the deployment (npm start prints the local one)');
-  return new ThawApi({ apiUrl: flag ?? env.THAW_API_URL ?? DEFAULT_API_URL, token, signal });
+  return new ThawApi({ apiUrl: flag ?? env.THAW_API_URL ?? DEFAULT_API_URL, token, stop });
 }
 
 /** The flags of `thaw restore`, as lib/cli/commands/operator.ts declares and parses them. */
@@ -126,7 +126,8 @@ export async function restoreCommand(
     throw new OperatorUsageError('ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set: your own credentials list the prefix');
   const prices: PriceTable = values.prices ? await readPriceTable(values.prices) : DEFAULT_PRICES;
 
-  // First Ctrl-C: stop sending, let the calls in flight finish. Second: quit at once.
+  // First Ctrl-C: stop sending, let the calls in flight finish (the deployment acts on a call it
+  // received whether or not we wait, so only its answer tells what happened). Second: quit at once.
   const stop = new AbortController();
   const onSigint = () => {
     if (stop.signal.aborted) process.exit(130);
@@ -206,16 +207,25 @@ export async function restoreCommand(
     });
     bar.stop();
     const o = result.outcomes;
+    const stoppedWith = result.unsent.length + result.notYet.length + result.unanswered.length;
     terminal.out(
-      `\n${formatCount(plan.submit.length - result.unsent.length)} of ${formatCount(plan.submit.length)} answered: ${o.restoring} restoring, ${o.restored} restored, ${o.deferred} deferred by the budget (run this again after the budget resets to restore them), ${o.refused} refused, ${o['not-found']} gone, ${o.failed} failed; RestoreObject calls these requests made: ${result.restoresIssued} (a deferral the sweeper re-drove first is counted there)\n`,
+      `\n${formatCount(plan.submit.length - stoppedWith)} of ${formatCount(plan.submit.length)} answered: ${o.restoring} restoring, ${o.restored} restored, ${o.deferred} deferred by the budget (run this again after the budget resets to restore them), ${o.refused} refused, ${o['not-found']} gone, ${o.failed} failed; RestoreObject calls these requests made: ${result.restoresIssued} (a deferral the sweeper re-drove first is counted there)\n`,
     );
     for (const p of result.problems.slice(0, 10))
       terminal.out(`  ${p.status} ${printable(p.code)}${p.reason ? ` (${printable(p.reason)})` : ''}: ${printable(p.key)}\n`);
     if (result.problems.length > 10) terminal.out(`  … and ${result.problems.length - 10} more (thaw status ${bucket}/${prefix})\n`);
-    if (result.unsent.length > 0) {
+    if (stoppedWith > 0) {
       terminal.out(
         `stopped with ${formatCount(result.unsent.length)} not sent: run the same command again to carry on (the records are the checkpoint; nothing is restored twice)\n`,
       );
+      if (result.notYet.length > 0)
+        terminal.out(
+          `  ${formatCount(result.notYet.length)} sent and answered "not yet" (rate limit or a passing failure): the deployment's sweeper restores them when they are due, or the same command again\n`,
+        );
+      if (result.unanswered.length > 0)
+        terminal.out(
+          `  ${formatCount(result.unanswered.length)} sent without an answer (the call failed): the same command again finds out what became of them\n`,
+        );
       return 130;
     }
     if (!values.wait) {

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import TableStore from 'tablestore';
+import { controlFetch } from '../../lib/emulators/shared/control';
 import { childEnv } from '../support/child-env';
 import { type Benchmark, type Figure, round } from './harness';
 
@@ -87,8 +88,9 @@ export const abuseBenchmark: Benchmark = {
       const { api, apiToken, oss: o, tablestore: t } = dev.info;
       const headers = { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' };
       const ots = new TableStore.Client({ endpoint: t.endpoint, instancename: t.instance, accessKeyId: t.accessKeyId, secretAccessKey: t.accessKeySecret });
-      const ossStats = async () => ((await (await fetch(`${o.endpoint}/-/stats`)).json()) as Json).operations as Record<string, number>;
-      const otsStats = async () => ((await (await fetch(`${t.endpoint}/-/stats`)).json()) as Json).operations as Record<string, number>;
+      // Control routes are signed with the local stack's owner key (a release before that ignores the header).
+      const ossStats = async () => ((await (await controlFetch(`${o.endpoint}/-/stats`)).json()) as Json).operations as Record<string, number>;
+      const otsStats = async () => ((await (await controlFetch(`${t.endpoint}/-/stats`)).json()) as Json).operations as Record<string, number>;
 
       // Days: what one POST of {"days": 365} on a ColdArchive object is granted.
       const oss = new OSS({ endpoint: o.endpoint, accessKeyId: o.accessKeyId, accessKeySecret: o.accessKeySecret, bucket: 'thaw-demo' });

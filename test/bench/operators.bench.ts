@@ -13,6 +13,7 @@ import { parseAllowList } from '../../lib/policy/allow-list';
 import { mapWithLimit } from '../../lib/retry';
 import { spawnDev } from '../support/dev-stack';
 import { type Benchmark, type Figure, percentile, round, timed } from './harness';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const OBJECTS = 10_000;
 const RATE = 450;
@@ -83,7 +84,7 @@ export const operatorsBenchmark: Benchmark = {
           sleep,
         }),
       );
-      const stats = (await (await fetch(`${o.endpoint}/-/stats`)).json()) as { operations: Record<string, number> };
+      const stats = (await (await controlFetch(`${o.endpoint}/-/stats`)).json()) as { operations: Record<string, number> };
 
       const page = async (params: Record<string, string>) => {
         const latencies: number[] = [];

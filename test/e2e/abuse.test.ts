@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newToken } from '../../lib/api/tokens';
+import { controlFetch } from '../../lib/emulators/shared/control';
 import { childEnv } from '../support/child-env';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
 
@@ -34,7 +35,7 @@ describe('issue 18 against thaw dev', () => {
   const reader = newToken(['read']);
 
   const url = (key: string) => `${dev.info.api}/v1/restores/thaw-demo/${encodeURIComponent(key)}`;
-  const restoresOf = async (key: string) => ((await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`thaw-demo/${key}`] ?? 0;
+  const restoresOf = async (key: string) => ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`thaw-demo/${key}`] ?? 0;
 
   beforeAll(async () => {
     // THAW_API_TOKENS becomes the ApiTokens parameter of the local deployment, beside its own token.

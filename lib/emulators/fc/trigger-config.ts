@@ -64,7 +64,9 @@ export function validateTrigger(input: TriggerInput): Record<string, unknown> {
     }
   }
   const c = object(config, 'triggerConfig');
-  if (type !== 'timer' && type !== 'http' && typeof input.invocationRole !== 'string') {
+  // EventBridge invokes through its service-linked role AliyunServiceRoleForEventBridgeSendToFC, not a
+  // trigger role (EventBridge "Service-linked roles"; devsapp/fc3 src/base.ts: eb triggers have none).
+  if (type !== 'timer' && type !== 'http' && type !== 'eventbridge' && typeof input.invocationRole !== 'string') {
     throw fcErrors.invalidArgument(`invocationRole is required for a ${type} trigger (the role the event source invokes the function with)`);
   }
   if (input.invocationRole !== undefined && !/^acs:ram::\d+:role\/[\w.-]+$/.test(String(input.invocationRole))) {
