@@ -41,6 +41,7 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     summary: 'create or upgrade the Tablestore tables',
     load: async () => (await import('./commands/tables')).tablesCreateCommand as Command,
   },
+  { name: 'token new', summary: 'make an API token and its configured form', load: async () => (await import('./commands/token')).tokenNewCommand as Command },
   {
     name: 'status',
     summary: "what is restoring, failing or deferred, and today's budgets",

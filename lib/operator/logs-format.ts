@@ -3,26 +3,17 @@
 // function printed it, Log Service stored it), so every string passes through `printable` before it
 // reaches a terminal: an object key holding ESC[2J must not clear the screen.
 //
-// `printable` is the one escaping function of this command. Another change adds a shared one for all
-// operator output (lib/operator/format.ts); when it lands, this one gives way to it.
+// `printable` is the one escaping function of every command's output (lib/operator/format.ts);
+// jsonLine escapes the same characters the JSON way, as \uhhhh, so a line stays valid JSON.
+import { printable } from './format';
 
 const RANK: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-// C0 controls (newline and tab included: a log line stays one terminal line), DEL, C1 controls, and
-// the Unicode format characters that reorder or hide text (bidi embeddings, overrides, isolates,
-// marks; line and paragraph separators).
+// For JSON output: C0 controls (JSON.stringify escapes them already), DEL, C1 controls, and the
+// Unicode format characters printable() shows as escapes (bidi embeddings, overrides, isolates,
+// marks; zero-width and invisible characters; line and paragraph separators).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
-
-function hex(c: string): string {
-  const code = c.codePointAt(0)!;
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-
-/** Text safe to print: control and direction-changing characters shown as `\xNN` / `\uNNNN`. */
-export function printable(text: string): string {
-  return text.replace(UNSAFE, hex);
-}
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
 /** JSON.stringify escapes C0 controls; the rest of UNSAFE is escaped too, still valid JSON. */
 export function jsonLine(value: unknown): string {
@@ -95,7 +86,7 @@ export function terminalLine(line: FunctionLogLine): string {
     line.message,
     ...Object.entries(line.fields).map(([k, v]) => `${k}=${fieldText(v)}`),
   ];
-  return parts.map(printable).join('  ');
+  return parts.map((part) => printable(part)).join('  ');
 }
 
 /** One object per line for scripts: the same fields, names as in FunctionLogLine. */

@@ -2,7 +2,8 @@
 // time (the coordinator works a call's objects in chunks of 32, so smaller calls side by side finish
 // sooner than one large one), at a pace below the rate limit, and follows each object's answer: restoring or
 // restored is done; a rate-limit deferral is sent again when the limit allows; a budget deferral
-// waits for the sweeper (the next day's budget); a 503 is sent again, a few times. Stopping (the
+// is reported (the sweeper does not re-drive it: running the command again after the budget resets
+// restores it); a 503 is sent again, a few times. Stopping (the
 // signal) lets the calls in flight finish and sends nothing new: the records are the checkpoint,
 // so running the same command again carries on without restoring anything twice. What was sent is
 // never reported as not sent: the deployment may have acted on it.

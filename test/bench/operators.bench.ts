@@ -53,10 +53,12 @@ export const operatorsBenchmark: Benchmark = {
           limits: {
             allow: parseAllowList(usage.limits.allow.join(',')),
             maxObjectBytes: usage.limits.maxObjectBytes,
+            maxDays: usage.limits.maxDays,
             maxTier: usage.limits.maxTier,
             defaults: usage.defaults,
             restoresLeft: usage.limits.dailyRestores,
             bytesLeft: usage.limits.dailyBytes,
+            byteDaysLeft: usage.limits.dailyByteDays,
             restoresPerSecond: usage.limits.restoresPerSecond,
             timeScale: usage.timeScale,
           },

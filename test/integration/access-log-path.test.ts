@@ -80,7 +80,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
             cursorTime: 0,
           }),
         ),
-        { endpoint: sls.endpoint },
+        { endpoint: sls.endpoint, project: PROJECT, logstore: LOGSTORE },
       ),
     );
   });

@@ -163,6 +163,7 @@ function accessLog(i: number): Record<string, string> {
     bucket: 'archive-bucket',
     object: `logs%2F${i}.gz`,
     request_uri: `/logs%2F${i}.gz`,
+    requester_id: '1234567890',
   };
 }
 
@@ -688,7 +689,7 @@ describe('LogStoreReader against the emulator', () => {
           const n = g * 100 + i;
           return { time: START_S + g, contents: n % 10 === 0 ? { ...accessLog(n), operation: 'HeadObject' } : accessLog(n) };
         }),
-        { shardId: 0 },
+        { shardId: 0, topic: 'oss_access_log' },
       );
     }
     const reader = new LogStoreReader(readerOptions({ pageSize: 10 }));

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TransientError } from '../../lib/restore/errors';
 import type { StorageClass } from '../../lib/restore/storage-class';
-import { apiUnderTest } from './api';
+import { apiUnderTest, READ_TOKEN } from './api';
 import { ref } from './records';
 
 export interface DashboardDemo {
@@ -66,7 +66,8 @@ export async function startDashboardDemo(options: { inFlight?: number } = {}): P
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    token: 'test-token-1234567890',
+    // The dashboard reads and never restores: a read-scoped token is all it is given.
+    token: READ_TOKEN,
     close: () => closeServer(server),
   };
 }
