@@ -2,6 +2,7 @@
 // an error into one line and an exit status through one table (exit-codes.ts). Nothing imports
 // this module but the bin; each command's module is loaded only when it runs, so `thaw emulator
 // oss` does not pay for loading the Tablestore SDK.
+import { printable } from '../api/printable';
 import { type Command, helpOf, overviewOf, parseCommand } from './command';
 import { EXIT, exitCodeOf, UsageError } from './exit-codes';
 
@@ -82,7 +83,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     const status = exitCodeOf(err);
     if (status === undefined) throw err;
-    process.stderr.write(`thaw: ${(err as Error).message}\n`);
+    // Messages carry what services answered: printed, never interpreted by the terminal.
+    process.stderr.write(`thaw: ${printable((err as Error).message, true)}\n`);
     if (status === EXIT.usage) process.stderr.write(command ? `(thaw ${command.name} --help lists its options)\n` : '(thaw --help lists the commands)\n');
     process.exitCode = status;
   }

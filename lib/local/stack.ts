@@ -3,14 +3,13 @@
 // with the same code as `thaw deploy` (roles, service, functions as zips, triggers, tables); the
 // runtime then runs what was deployed, wired by the triggers that were created. `thaw start` and
 // `thaw dev` run it.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllowList } from '../policy/allow-list';
-import { sha256Hex } from '../api/auth';
+import { newToken } from '../api/tokens';
 import { systemClock } from '../clock';
 import type { FunctionCode } from '../build/code';
 import { deployStack } from '../deploy/run';
@@ -158,7 +157,9 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const ramEndpoint = await listen(ramServer, 0);
   started.push({ close: () => close(ramServer) });
 
-  const apiToken = `thaw_${randomBytes(18).toString('base64url')}`;
+  // A token of both scopes, made per run like a deployer's `thaw token new read,restore`.
+  const made = newToken(['read', 'restore']);
+  const apiToken = made.token;
   // The shell's THAW_* settings (THAW_DAILY_RESTORES=1 npm start) become the parameters that carry them.
   const fromShell: Record<string, string> = {};
   for (const [variable, parameter] of environmentParameters(await readTemplateFile(join(ROOT, 'template.yml')))) {
@@ -169,7 +170,8 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const parameters: Record<string, string> = {
     ...fromShell,
     AllowList: allow,
-    ApiTokenSha256: sha256Hex(apiToken),
+    // The stack's own token, beside any the shell configured (THAW_API_TOKENS=… npm start).
+    ApiTokens: [fromShell.ApiTokens, made.configured].filter(Boolean).join(','),
     // Whatever the shell says, the local API asks for the token it prints.
     ApiAnonymous: 'false',
     OssEndpoint: oss.endpoint,

@@ -69,7 +69,12 @@ describe('thaw package', () => {
     }
     // The intrinsics survive in their long form; the FinishRestore trigger is left out, and the output says why.
     expect(JSON.stringify(doc)).toContain('"Fn::GetAtt":["LogTriggerRole","Arn"]');
-    expect(resources.filter((r) => r.Type === 'ALIYUN::FC::Trigger').map((r) => r.Properties.TriggerType).sort()).toEqual(['http', 'log', 'oss', 'timer']);
+    expect(
+      resources
+        .filter((r) => r.Type === 'ALIYUN::FC::Trigger')
+        .map((r) => r.Properties.TriggerType)
+        .sort(),
+    ).toEqual(['http', 'log', 'oss', 'timer']);
     expect(stdout).toContain('note: storage-event.Events.finish-restore is left out: ROS documents no eventbridge type for ALIYUN::FC::Trigger');
     expect(stdout).toContain(`packaged template: ${join(dir, 'packaged.yml')}`);
 

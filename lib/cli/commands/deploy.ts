@@ -12,6 +12,7 @@ import { deployerPolicy } from '../../deploy/deployer-policy';
 import { deploySettings } from '../../deploy/settings';
 import { resolveTarget } from '../../deploy/target';
 import { loadStack, doctorStack } from '../../deploy/run';
+import { printable } from '../../operator/format';
 import { command, type Values } from '../command';
 import { UsageError } from '../exit-codes';
 import { CREDENTIALS_HELP, TARGET_OPTIONS } from './target-options';
@@ -64,7 +65,8 @@ async function stackOptions(name: string, values: Values<typeof STACK_OPTIONS> &
     dryRun: values['dry-run'],
     adopt: values.adopt ?? false,
     allowAllBuckets: values['allow-all-buckets'],
-    out: (text) => void process.stdout.write(text),
+    // Plan reasons carry what services answered: printed, never interpreted by the terminal.
+    out: (text) => void process.stdout.write(printable(text, true)),
   };
 }
 
@@ -152,7 +154,7 @@ export const packageCommand = command({
       credentials: await deployerCredentials(),
       output: values.output,
       buildDir: values['build-dir'],
-      out: (text) => void process.stdout.write(text),
+      out: (text) => void process.stdout.write(printable(text, true)),
     });
   },
 });

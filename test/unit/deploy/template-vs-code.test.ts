@@ -191,7 +191,10 @@ describe("template.yml: the functions' roles", () => {
     });
     for (const role of none.roles) {
       const actions = role.policies.flatMap((p) => (p.policyDocument.Statement as unknown as { Action: string[] }[]).flatMap((s) => s.Action));
-      expect(actions.filter((a) => a.startsWith('oss:')), role.roleName).toEqual([]);
+      expect(
+        actions.filter((a) => a.startsWith('oss:')),
+        role.roleName,
+      ).toEqual([]);
     }
   });
 
