@@ -141,7 +141,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
   });
 });
 
-// The defects of issue 10 that reach the coordinator through the access log, with one clock for
+// The edges of a restore cycle that reach the coordinator through the access log, with one clock for
 // the OSS emulator and the coordinator so restores finish and copies expire when a test says so.
 describe('access-log path: what the log says, at the edges of a restore cycle', () => {
   const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
@@ -207,8 +207,8 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     await sls?.close();
   });
 
-  // Defect 4 (issue 10): the key's own "?versionId=" is logged as %3F…%3D in request_uri.
-  it('defect 4: restores a key containing "?versionId=" once, as the key it is', async () => {
+  // A key's own "?versionId=" is logged as %3F…%3D in request_uri: it is part of the key, not a query.
+  it('restores a key containing "?versionId=" once, as the key it is', async () => {
     const key = 'dir/q?versionId=CAEQabc.bin';
     await client.put(key, Buffer.from('q'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const reads = await readsOf(() => client.get(key).catch(() => undefined));
@@ -219,8 +219,8 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     expect(await restoresOf(key)).toBe(1);
   });
 
-  // Defect 3 (issue 10): a replayed or late range after the copy expired must not buy a second restore.
-  it('defect 3: a replayed old range after the copy expired issues no RestoreObject; a new failed read does', async () => {
+  // A replayed or late range after the copy expired must not buy a second restore.
+  it('a replayed old range after the copy expired issues no RestoreObject; a new failed read does', async () => {
     const key = 'late/report.csv';
     await client.put(key, Buffer.from('r'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const reads = await readsOf(() => client.get(key).catch(() => undefined));
@@ -246,8 +246,8 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     expect(await restoresOf(key)).toBe(2);
   });
 
-  // Defect 5 (issue 10): a key with "." or ".." segments is counted as refused, not FAILED for good.
-  it('defect 5: counts a refused read of "a/../b" as refused, and sends OSS nothing for it', async () => {
+  // A key with "." or ".." segments (no SDK can address it) is counted as refused, not FAILED for good.
+  it('counts a refused read of "a/../b" as refused, and sends OSS nothing for it', async () => {
     const operations = async () => ((await (await controlFetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations;
     const before = await operations();
     const { result } = await ship([
@@ -259,10 +259,10 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     expect(await operations()).toEqual(before);
   });
 
-  // Defect 6 (issue 10): every operation OSS refuses on an archived object is a miss where the log
+  // Every operation OSS refuses on an archived object (restore guide) is a miss where the log
   // names the object. (That the OSS emulator refuses and logs them as OSS does is the emulator's
   // side; these records are crafted as its access log writes them.)
-  it('defect 6: restores objects whose image processing, select, async processing or copy was refused', async () => {
+  it('restores objects whose image processing, select, async processing or copy was refused', async () => {
     const keys = ['six/img.jpg', 'six/data.csv', 'six/video.mp4', 'six/src.bin', 'six/part-src.bin', 'six/unnamed-src.bin'];
     for (const key of keys) await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     const at = String(Math.floor(clock.nowMs() / 1000));
@@ -322,8 +322,8 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     ]);
   });
 
-  // Defect 6 (issue 10), with the OSS emulator refusing and logging the reads as OSS does.
-  it('defect 6: a refused image-processing read, copy and part copy made through ali-oss each start one restore', async () => {
+  // The same, with the OSS emulator refusing and logging the reads as OSS does.
+  it('a refused image-processing read, copy and part copy made through ali-oss each start one restore', async () => {
     for (const key of ['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin']) {
       await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'Archive' } });
     }

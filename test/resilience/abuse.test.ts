@@ -1,4 +1,4 @@
-// Issue 18, from an attacker's side: each case is a way the first releases let a caller spend
+// Abuse, from an attacker's side: each case is a way the first releases let a caller spend
 // beyond the budgets, a forged record or a hostile key move the system, or a terminal be taken
 // over — and what happens now. Every case failed on the release before this one.
 //

@@ -78,7 +78,7 @@ describe('parseLogTriggerEvent: the endpoint', () => {
   });
 });
 
-// Issue 18: the event's project and logstore are input too. Anyone allowed to invoke the function
+// The event's project and logstore are input too. Anyone allowed to invoke the function
 // could name a logstore they can write to; only the configured access log is read.
 describe('parseLogTriggerEvent: the project and logstore', () => {
   it.each([

@@ -84,7 +84,7 @@ describe('CostPolicy', () => {
     });
   });
 
-  // Issue 18: Days are chosen by callers and each day of a cold copy is billed, so the copies'
+  // Days are chosen by callers and each day of a cold copy is billed, so the copies'
   // size × Days is a budget of its own, and no caller asks for more than THAW_MAX_DAYS.
   it('counts size × Days of cold copies against the daily byte-day budget; Archive makes no copy', async () => {
     const { store, policy: p } = policy({ dailyByteDays: 10 * GIB, maxObjectBytes: 100 * GIB, maxDays: 365 });

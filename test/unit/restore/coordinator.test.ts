@@ -377,9 +377,9 @@ describe('Coordinator', () => {
       expect(summary.restoresIssued).toBe(1);
     });
 
-    // Defect 3 (issue 10): a late or replayed miss from before the copy expired was served by that
+    // A late or replayed miss from before the copy expired was served by that
     // cycle; it must not start (and bill) a second one.
-    it('defect 3: starts no new cycle for misses seen before the copy expired, however late they arrive', async () => {
+    it('starts no new cycle for misses seen before the copy expired, however late they arrive', async () => {
       objects.put(ref('a'), 'Archive');
       await coordinator.request([miss('a', { seenAtMs: T0 })]);
       clock.advance(MIN);
@@ -402,7 +402,7 @@ describe('Coordinator', () => {
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0 + 48 * HOUR });
     });
 
-    it("defect 3: a sweep that finds a restore's copy already gone records it expired, and restores nothing", async () => {
+    it("a sweep that finds a restore's copy already gone records it expired, and restores nothing", async () => {
       objects.put(ref('cold'), 'ColdArchive');
       await coordinator.request([miss('cold', { seenAtMs: T0 })]);
       // Nobody looked for three days (the sweeper was down); OSS restored it and the copy expired.
@@ -414,14 +414,14 @@ describe('Coordinator', () => {
     });
   });
 
-  // Defect 1 (issue 10): an object is (bucket, key, the version OSS resolves). A failed GET without
+  // An object is (bucket, key, the version OSS resolves). A failed GET without
   // a versionId and one naming the current version read the same object version: one record of
   // its restore, one RestoreObject.
   describe('versioned objects', () => {
     const current = () => store.all().find((r) => r.key === 'v.bin' && r.versionId === '');
     const version = (id: string) => store.all().find((r) => r.key === 'v.bin' && r.versionId === id);
 
-    it('defect 1: restores once for misses with and without the current version id in one batch', async () => {
+    it('restores once for misses with and without the current version id in one batch', async () => {
       objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
       const { summary, outcomes } = await coordinator.request([miss('v.bin'), miss('v.bin', { versionId: 'CAEQv1' }), miss('v.bin')]);
       expect(objects.count('restore')).toBe(1);
@@ -431,7 +431,7 @@ describe('Coordinator', () => {
       expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', storageClass: 'Archive' });
     });
 
-    it('defect 1: restores once when the miss without a version id comes first, and later misses of either kind cost nothing', async () => {
+    it('restores once when the miss without a version id comes first, and later misses of either kind cost nothing', async () => {
       objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
       await coordinator.request([miss('v.bin')]);
       expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1', retryAtMs: T0 + 10 * MIN });
@@ -448,7 +448,7 @@ describe('Coordinator', () => {
       expect(objects.count('restore')).toBe(1);
     });
 
-    it('defect 1: restores once when the miss naming the version comes first', async () => {
+    it('restores once when the miss naming the version comes first', async () => {
       objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
       await coordinator.request([miss('v.bin', { versionId: 'CAEQv1' })]);
       clock.advance(MIN);
@@ -514,7 +514,7 @@ describe('Coordinator', () => {
     });
   });
 
-  // Defect 2 (issue 10): a raise the budget refuses must not turn a running restore into DEFERRED
+  // A raise the budget refuses must not turn a running restore into DEFERRED
   // (429 until midnight, while OSS finishes and the object is readable).
   describe('raising the tier of a running restore', () => {
     const budget = (restoresLeft: number): RestorePolicy => {
@@ -530,7 +530,7 @@ describe('Coordinator', () => {
       };
     };
 
-    it("defect 2: keeps the restore's state, tier, ETA and checks when the budget refuses a raise, and says so", async () => {
+    it("keeps the restore's state, tier, ETA and checks when the budget refuses a raise, and says so", async () => {
       objects.put(ref('cold'), 'ColdArchive');
       const c = make({ policy: budget(1) });
       await c.request([miss('cold', { source: 'http' })]);
@@ -557,7 +557,7 @@ describe('Coordinator', () => {
       expect(await stored('cold')).toMatchObject({ state: 'RESTORED', tier: 'Standard', expiresAtMs: T0 + 29 * HOUR });
     });
 
-    it("defect 2: a granted raise keeps the cycle's start and brings the ETA forward", async () => {
+    it("a granted raise keeps the cycle's start and brings the ETA forward", async () => {
       objects.put(ref('cold'), 'ColdArchive');
       await coordinator.request([miss('cold')]);
       clock.advance(10 * MIN);
@@ -568,9 +568,9 @@ describe('Coordinator', () => {
     });
   });
 
-  // Defect 5 (issue 10): ali-oss normalises "." and ".." segments in the path but signs the key as
+  // ali-oss normalises "." and ".." segments in the path but signs the key as
   // written, so OSS answers 403 to every call and the record sat in FAILED for good.
-  it('defect 5: refuses a key with "." or ".." segments without any OSS call, for good', async () => {
+  it('refuses a key with "." or ".." segments without any OSS call, for good', async () => {
     const { summary } = await coordinator.request([miss('a/../b'), miss('./x'), miss('dir/.')]);
     expect(objects.calls).toEqual([]);
     expect(summary).toMatchObject({ refused: 3, failed: 0 });

@@ -27,7 +27,7 @@ describe('sweep', () => {
     coordinator = new Coordinator({ store, objects, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms) });
   });
 
-  // Issue 18: one burst over the budget used to make the sweeper spend the whole budget at 00:00
+  // One burst over the budget used to make the sweeper spend the whole budget at 00:00
   // UTC, day after day, with nobody asking.
   it('leaves a budget deferral to the next read, and takes a rate deferral of an earlier day out of the index without any OSS call', async () => {
     objects.put(ref('budget'), 'ColdArchive');
