@@ -7,6 +7,7 @@ import { type Fc2Request, type Fc2Response, handleFc2Request, handleFc3Event, ty
 import { unavailable } from '../../lib/api/problem';
 import { functionRuntime } from '../../lib/function-runtime';
 import { jsonLogger } from '../../lib/log';
+import { errorValue } from '../../lib/restore/errors';
 import type { FcContext } from '../../lib/wiring';
 
 const runtime = functionRuntime();
@@ -15,7 +16,7 @@ async function api(context: FcContext): Promise<ApiHandler> {
   try {
     return (await runtime.services(context)).api;
   } catch (err) {
-    jsonLogger().error('the API could not start', { requestId: context?.requestId, error: err });
+    jsonLogger().error('the API could not start', { requestId: context?.requestId, error: errorValue(err) });
     return async () => unavailable(context?.requestId ?? 'unknown');
   }
 }

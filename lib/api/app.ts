@@ -16,7 +16,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { CostLimits } from '../policy/cost-policy';
 import type { Coordinator, ObjectOutcome } from '../restore/coordinator';
-import { InvalidInputError, isRetryable } from '../restore/errors';
+import { errorValue, InvalidInputError, isRetryable } from '../restore/errors';
 import { hasDotSegment, objectRef } from '../restore/object-ref';
 import type { CounterStore, RestorePolicy, StateStore } from '../restore/ports';
 import { RefusedReason, type RestoreRecord } from '../restore/record';
@@ -89,10 +89,10 @@ export function createApi(deps: ApiDeps): ApiHandler {
         response = problemResponse(new ApiProblem(400, 'InvalidInput', err.message), requestId);
       } else if (isRetryable(err)) {
         // The state store or OSS is unavailable for now: a caller should come back, not give up.
-        call.log.warn('request failed transiently', { error: err });
+        call.log.warn('request failed transiently', { error: errorValue(err) });
         response = unavailable(requestId);
       } else {
-        call.log.error('request failed', { error: err });
+        call.log.error('request failed', { error: errorValue(err) });
         response = internalErrorResponse(requestId);
       }
     }

@@ -93,7 +93,7 @@ export async function statusCommand(
           r.sizeBytes === null ? '-' : formatBytes(r.sizeBytes),
           formatDuration(nowMs - Date.parse(r.firstSeenAt)),
           IN_FLIGHT.has(state) ? relative(r.etaAt, nowMs) : relative(r.updatedAt, nowMs),
-          r.reason ?? r.failure ?? '',
+          r.reason ?? r.lastError?.code ?? '',
           r.retryAt ? relative(r.retryAt, nowMs) : '',
         ]),
       ),

@@ -14,7 +14,7 @@ import { type Clock, sleep as realSleep, systemClock } from '../clock';
 import { type Logger, silentLogger } from '../log';
 import { mapWithLimit, retry } from '../retry';
 import { decide, type Intent } from './decide';
-import { DeadlineReachedError, describeError, isRetryable } from './errors';
+import { DeadlineReachedError, type ErrorValue, errorValue, isRetryable } from './errors';
 import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
 import { describeRef, type ObjectRef } from './object-ref';
 import { claimAhead } from './pipeline';
@@ -58,7 +58,7 @@ export interface ObjectOutcome {
   readonly record?: RestoreRecord;
   /** Whether this batch sent anything to OSS for the object. */
   readonly calledOss: boolean;
-  readonly error?: string;
+  readonly error?: ErrorValue; // unrecorded: why the store (or the budget counters) could not take it
   /** A faster tier was asked for and the policy said no; the running restore carries on as it was. */
   readonly raiseRefused?: PolicyRefusal;
   /** daily-record-budget: when a new record may be written again (the next UTC day). */
@@ -232,8 +232,8 @@ export class Coordinator {
       log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
       return { o, existing, claimed: written.record, mode, log };
     } catch (err) {
-      log.error('claim failed: store unavailable', { error: describeError(err) });
-      return { outcome: { ...base, result: 'unrecorded', record: existing, error: describeError(err) } };
+      log.error('claim failed: store unavailable', { error: errorValue(err) });
+      return { outcome: { ...base, result: 'unrecorded', record: existing, error: errorValue(err) } };
     }
   }
 
@@ -262,8 +262,8 @@ export class Coordinator {
         return { ...base, result: 'in-flight', calledOss };
       }
     } catch (err) {
-      log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: describeError(err) });
-      return { ...base, result: 'unrecorded', record: claimed, calledOss, error: describeError(err) };
+      log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: errorValue(err) });
+      return { ...base, result: 'unrecorded', record: claimed, calledOss, error: errorValue(err) };
     }
     log.info('state', { from: previous?.state ?? null, to: finished.state, source: o.source, misses: o.count, durationMs: this.clock.nowMs() - startedAtMs });
     if (step.kind === 'current-version') return this.onCurrentVersion(claim, step.versionId, head!, options);
@@ -326,7 +326,7 @@ export class Coordinator {
       return { step, calledOss: true, head };
     } catch (err) {
       const failed = afterFailure(cycle(), err, this.rules, this.random);
-      const fields = { attempts: claimed.attempts + 1, error: describeError(err) };
+      const fields = { attempts: claimed.attempts + 1, error: errorValue(err) };
       if (failed.loud) log.error('restore failed: needs a human', fields);
       else log.warn('restore failed: will retry', fields);
       return { step: failed, calledOss: true, head };

@@ -56,15 +56,31 @@ export class CorruptRecordError extends ThawError {
  */
 export class DeadlineReachedError extends TransientError {}
 
-export function isRetryable(err: unknown): boolean {
-  return err instanceof ThawError && err.retryable;
+/**
+ * An error as a value: what crosses a layer, goes into a log line or is stored in a record
+ * (`lastError`). The code is a field, never the head of the message, so nobody parses it back.
+ */
+export interface ErrorValue {
+  /** Our literal code (ThawError.code); for anyone else's error its string `code`, else its name. */
+  readonly code: string;
+  readonly message: string;
+  /** Whether the same call may succeed if tried again (ThawError.retryable; false for anyone else's error). */
+  readonly retryable: boolean;
 }
 
-/** A short, secret-free description of an error for records and logs. */
-export function describeError(err: unknown): string {
-  if (err instanceof ThawError) return `${err.code}: ${err.message}`;
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+/** The longest message an ErrorValue keeps: it goes into logs and records, and SDK messages can be long. */
+const MAX_MESSAGE_CHARS = 1000;
+
+export function errorValue(err: unknown): ErrorValue {
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, MAX_MESSAGE_CHARS);
+  if (err instanceof ThawError) return { code: err.code, message, retryable: err.retryable };
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Za-z][\w.]{0,63}$/.test(code)) return { code, message, retryable: false };
+  return { code: err instanceof Error && err.name ? err.name : 'Error', message, retryable: false };
+}
+
+export function isRetryable(err: unknown): boolean {
+  return err instanceof ThawError && err.retryable;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Coordinator } from './coordinator';
 import type { Miss } from './miss';
+import { errorValue } from './errors';
 import { invalidateRecord } from './invalidate';
 import type { RestorePolicy, StateStore } from './ports';
 import { isLapsedDeferral } from './record';
@@ -50,7 +51,7 @@ export async function sweep(
   for (const record of lapsed) {
     if (options.deadlineAtMs !== undefined && deps.clock.nowMs() >= options.deadlineAtMs) break;
     // Conditional on the version read: a miss that claimed it meanwhile wins.
-    await deps.store.update(lapsedDeferral(record, nowMs)).catch((err: unknown) => deps.log.warn('lapsed deferral not rewritten', { error: err }));
+    await deps.store.update(lapsedDeferral(record, nowMs)).catch((err: unknown) => deps.log.warn('lapsed deferral not rewritten', { error: errorValue(err) }));
   }
   const misses: Miss[] = due
     .filter((r) => deps.policy.inScope(r) && !isLapsedDeferral(r, nowMs))

@@ -8,7 +8,7 @@
 // start and can only bring the ETA forward; a refused raise leaves the running restore as it is.
 import type { Intent } from './decide';
 import type { ObjectMisses } from './miss';
-import { AccessDeniedError, describeError, isRetryable, MalformedRequestError } from './errors';
+import { errorValue } from './errors';
 import type { ObjectHead, PolicyRefusal, RestoreAnswer } from './ports';
 import { deferralLapsesAtMs, RefusedReason, RestoreState, type RestoreRecord } from './record';
 import { type ClassRestoreParams, paramsForClass } from './restore-request';
@@ -210,10 +210,12 @@ export function afterRestore(
  */
 export function afterFailure(cycle: Cycle, err: unknown, settings: TransitionSettings, random: () => number): Step & { loud: boolean } {
   const attempts = cycle.claimed.attempts + 1;
-  const loud = err instanceof AccessDeniedError || err instanceof MalformedRequestError || !isRetryable(err);
-  // Configuration errors and our own bugs will not fix themselves soon: retry at the slowest pace.
+  const lastError = errorValue(err);
+  // Configuration errors (AccessDenied) and our own bugs (MalformedRequest) are not retryable and
+  // will not fix themselves soon: retry at the slowest pace.
+  const loud = !lastError.retryable;
   const retryAtMs = cycle.nowMs + (loud ? settings.failedRetry.maxMs : backoffMs(settings.failedRetry, attempts, random));
-  const failure = { attempts, lastError: describeError(err).slice(0, 1000), retryAtMs };
+  const failure = { attempts, lastError, retryAtMs };
   const running = runningRestore(cycle.previous);
   if (running) {
     const { storageClass, sizeBytes, tier, days, requestedAtMs, etaAtMs } = running;

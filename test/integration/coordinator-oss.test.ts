@@ -116,7 +116,11 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const store = new MemoryStateStore();
     await new Coordinator({ store, objects: wrong, clock }).request([miss('auth/a.bin')]);
     expect(store.all()[0]).toMatchObject({ state: 'FAILED', attempts: 1 });
-    expect(store.all()[0]?.lastError).toMatch(/^AccessDenied: HeadObject thaw-coord\/auth\/a\.bin: 403 SignatureDoesNotMatch/);
+    expect(store.all()[0]?.lastError).toEqual({
+      code: 'AccessDenied',
+      message: expect.stringMatching(/^HeadObject thaw-coord\/auth\/a\.bin: 403 SignatureDoesNotMatch/),
+      retryable: false,
+    });
   });
 
   // With and without its version id, a versioned object is one object.

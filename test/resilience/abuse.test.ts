@@ -341,7 +341,7 @@ describe('printing: outside text never drives a terminal', () => {
       etaAt: null,
       retryAt: null,
       reason: null,
-      failure: 'Transient\u009b2J',
+      lastError: { code: 'Transient\u009b2J', retryable: true },
       attempts: 1,
     };
     const usage = {

@@ -3,6 +3,7 @@
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { parseAllowList } from '../../../lib/policy/allow-list';
+import { AccessDeniedError } from '../../../lib/restore/errors';
 import { apiUnderTest } from '../../support/api';
 import { ref, T0 } from '../../support/records';
 
@@ -35,7 +36,7 @@ describe('GET /v1/restores', () => {
     expect(pages).toBe(3);
   });
 
-  it('shows what an operator needs of each record: state, ETA, size, when, and a failure only by its kind', async () => {
+  it('shows what an operator needs of each record: state, ETA, size, when, and a failure only by its code', async () => {
     const { call, objects, clock } = apiUnderTest();
     objects.put(ref('a.bin'), 'ColdArchive', 4096);
     await call('POST', '/v1/restores/thaw-test/a.bin', post({ tier: 'Bulk' }));
@@ -61,9 +62,19 @@ describe('GET /v1/restores', () => {
         firstSeenAt: '2026-01-01T00:00:00.000Z',
         updatedAt: '2026-01-01T00:00:00.000Z',
         lastSource: 'http',
-        failure: null,
+        lastError: null,
       },
     ]);
+  });
+
+  it("shows a failed record's lastError by its code and whether it may fix itself; its message stays in the logs", async () => {
+    const { call, objects } = apiUnderTest();
+    objects.put(ref('denied.bin'), 'Archive');
+    objects.failures.head.push(new AccessDeniedError('HeadObject thaw-test/denied.bin: 403 InvalidAccessKeyId (request 5F1A)'));
+    await call('POST', '/v1/restores/thaw-test/denied.bin');
+    const [listed] = (await json(await call('GET', '/v1/restores?state=FAILED'))).records;
+    expect(listed).toMatchObject({ key: 'denied.bin', state: 'FAILED', attempts: 1, lastError: { code: 'AccessDenied', retryable: false } });
+    expect(JSON.stringify(listed)).not.toContain('5F1A');
   });
 
   it.each([

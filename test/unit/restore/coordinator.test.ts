@@ -179,7 +179,7 @@ describe('Coordinator', () => {
       expect(failed).toMatchObject({
         state: 'FAILED',
         attempts: 1,
-        lastError: 'Transient: RestoreObject: 503 ServiceUnavailable',
+        lastError: { code: 'Transient', message: 'RestoreObject: 503 ServiceUnavailable', retryable: true },
         retryAtMs: T0 + 525 + 22_500,
       });
 
@@ -226,7 +226,10 @@ describe('Coordinator', () => {
       });
       await slow.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
-      expect(await stored('a')).toMatchObject({ state: 'FAILED', lastError: expect.stringMatching(/^Transient: no time left/) });
+      expect(await stored('a')).toMatchObject({
+        state: 'FAILED',
+        lastError: { code: 'Transient', message: expect.stringMatching(/^no time left/), retryable: true },
+      });
     });
 
     it('refuses a lease too short for a HEAD and a RestoreObject', () => {
@@ -241,7 +244,7 @@ describe('Coordinator', () => {
       expect(await stored('a')).toMatchObject({
         state: 'FAILED',
         retryAtMs: T0 + HOUR,
-        lastError: 'AccessDenied: HeadObject thaw-test/a: 403 InvalidAccessKeyId',
+        lastError: { code: 'AccessDenied', message: 'HeadObject thaw-test/a: 403 InvalidAccessKeyId', retryable: false },
       });
     });
   });
