@@ -189,7 +189,7 @@ async function dispatch(deps: ApiDeps, request: Request, context: RequestContext
 async function settled(deps: ApiDeps, outcome: ObjectOutcome): Promise<RestoreRecord | undefined> {
   if (outcome.record) return outcome.record;
   if (outcome.result === 'untracked') return undefined;
-  if (outcome.result === 'daily-record-budget') {
+  if (outcome.result === 'dailyRecordBudget') {
     const answer = recordBudgetProblem(outcome.retryAtMs!, deps.clock.nowMs());
     throw new ApiProblem(answer.status, answer.error.code, answer.error.message, { 'retry-after': String(answer.retryAfterSeconds) });
   }

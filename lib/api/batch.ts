@@ -90,7 +90,7 @@ export async function batch(
   return json(200, {
     results,
     statuses: counts,
-    restoresIssued: outcomes.filter((o) => o.result === 'restore-started').length,
+    restoreStarted: outcomes.filter((o) => o.result === 'restoreStarted').length,
     ...(lowered ? { lowered } : {}),
   });
 }
@@ -133,7 +133,7 @@ async function settledRecords(store: StateStore, outcomes: readonly ObjectOutcom
   const unread: string[] = [];
   for (const o of outcomes) {
     if (o.record) records.set(o.id, o.record);
-    else if (o.result !== 'untracked' && o.result !== 'unrecorded' && o.result !== 'unstarted' && o.result !== 'daily-record-budget') unread.push(o.id);
+    else if (o.result !== 'untracked' && o.result !== 'unrecorded' && o.result !== 'unstarted' && o.result !== 'dailyRecordBudget') unread.push(o.id);
   }
   for (const [id, r] of unread.length ? await store.getMany(unread) : []) records.set(id, r);
   return records;
@@ -153,7 +153,7 @@ function resultOf(
   action: 'restore' | 'status',
   nowMs: number,
 ): ObjectResult {
-  if (outcome?.result === 'daily-record-budget') {
+  if (outcome?.result === 'dailyRecordBudget') {
     const answer = recordBudgetProblem(outcome.retryAtMs!, nowMs);
     return {
       ...problem(ref, answer.status, answer.error.code, answer.error.message),

@@ -61,7 +61,7 @@ export interface ObjectOutcome {
   readonly error?: ErrorValue; // unrecorded: why the store (or the budget counters) could not take it
   /** A faster tier was asked for and the policy said no; the running restore carries on as it was. */
   readonly raiseRefused?: PolicyRefusal;
-  /** daily-record-budget: when a new record may be written again (the next UTC day). */
+  /** dailyRecordBudget: when a new record may be written again (the next UTC day). */
   readonly retryAtMs?: number;
 }
 
@@ -145,7 +145,7 @@ export class Coordinator {
     const objects = grouped.objects.map((o) => ({ ...o, request: this.policy.clampRequest(o.request) }));
     const outcomes: ObjectOutcome[] = objects
       .filter((o) => !this.policy.inScope(o.ref))
-      .map((o) => ({ id: o.id, ref: o.ref, misses: o.count, result: 'out-of-scope', calledOss: false }));
+      .map((o) => ({ id: o.id, ref: o.ref, misses: o.count, result: 'outOfScope', calledOss: false }));
     const inScope = objects.filter((o) => this.policy.inScope(o.ref));
     const work = await this.followCurrentVersions(inScope, mode);
     // Claims in chunks (a store can batch those writes), the next chunk while the current one is worked on.
@@ -227,7 +227,7 @@ export class Coordinator {
       const written = existing ? await this.store.update(record) : await this.store.create(record);
       if (!written.ok) {
         log.debug('claim lost', { decision: decision.action });
-        return { outcome: { ...base, result: 'in-flight' } };
+        return { outcome: { ...base, result: 'claimed' } };
       }
       log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
       return { o, existing, claimed: written.record, mode, log };
@@ -259,7 +259,7 @@ export class Coordinator {
       const written = await this.store.update(finished);
       if (!written.ok) {
         log.warn('lease lost before the outcome was written', { outcome: finished.state });
-        return { ...base, result: 'in-flight', calledOss };
+        return { ...base, result: 'claimed', calledOss };
       }
     } catch (err) {
       log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: errorValue(err) });
@@ -320,7 +320,7 @@ export class Coordinator {
         const { object, params } = step;
         const answer = await call(() => this.objects.restore(o.ref, object.storageClass, params));
         // 200: restored, and the period was just extended. HEAD again for the real expiry.
-        const after = answer === 'already-restored' ? await call(() => this.objects.head(o.ref)).catch(() => undefined) : undefined;
+        const after = answer === 'restored' ? await call(() => this.objects.head(o.ref)).catch(() => undefined) : undefined;
         step = afterRestore(cycle(), step, answer, this.rules, after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : undefined);
       }
       return { step, calledOss: true, head };
@@ -343,7 +343,7 @@ function mergeOutcomes(outcomes: readonly ObjectOutcome[]): ObjectOutcome[] {
   for (const o of outcomes) {
     const seen = byId.get(o.id);
     if (!seen) byId.set(o.id, o);
-    else byId.set(o.id, { ...(seen.result === 'in-flight' ? o : seen), misses: seen.misses + o.misses, calledOss: seen.calledOss || o.calledOss });
+    else byId.set(o.id, { ...(seen.result === 'claimed' ? o : seen), misses: seen.misses + o.misses, calledOss: seen.calledOss || o.calledOss });
   }
   return [...byId.values()];
 }

@@ -18,7 +18,7 @@ export async function newRecordRefusal(
     const admission = await policy.admitNewRecord(ref, nowMs);
     if (admission.admitted) return undefined;
     log.info('no record: the daily budget of new records is spent', { retryAtMs: admission.retryAtMs });
-    return { result: 'daily-record-budget', retryAtMs: admission.retryAtMs };
+    return { result: 'dailyRecordBudget', retryAtMs: admission.retryAtMs };
   } catch (err) {
     const error = errorValue(err);
     log.error('claim failed: budget counters unavailable', { error });

@@ -146,18 +146,18 @@ export type ObjectHead =
       readonly versionId?: string;
     };
 
-/** What OSS said to RestoreObject, in our words. */
+/** What OSS said to RestoreObject, in our words: the same words as the result each answer leads to (summary.ts). */
 export type RestoreAnswer =
   /** 202: a restore started (or its priority was raised). */
-  | 'started'
+  | 'restoreStarted'
   /** 409 RestoreAlreadyInProgress. */
-  | 'in-progress'
+  | 'restoring'
   /** 200: already restored; the restored period was extended. */
-  | 'already-restored'
+  | 'restored'
   /** 404 NoSuchKey / NoSuchVersion. */
-  | 'not-found'
+  | 'notFound'
   /** 400 OperationNotSupported: Standard or IA. */
-  | 'not-archived';
+  | 'notArchived';
 
 export interface ObjectStore {
   /** HEAD. Throws TransientError when it may succeed later; AccessDeniedError on 403. */

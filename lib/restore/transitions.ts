@@ -179,27 +179,27 @@ export function afterRestore(
   const { nowMs } = cycle;
   const running = runningRestore(cycle.previous);
   switch (answer) {
-    case 'started': {
+    case 'restoreStarted': {
       const eta = nowMs + restoreDurationMs(settings.timing, object.storageClass, params.tier);
       // A raised tier keeps the cycle's start and can only bring the ETA forward.
       if (running && isRaise(cycle, object)) {
         const raised = { requestedAtMs: running.requestedAtMs!, etaAtMs: Math.min(eta, running.etaAtMs!), tier: params.tier, days: running.days };
-        return restoring(cycle, object, raised, settings, 'restore-started');
+        return restoring(cycle, object, raised, settings, 'restoreStarted');
       }
-      return restoring(cycle, object, { requestedAtMs: nowMs, etaAtMs: eta, tier: params.tier, days: params.days }, settings, 'restore-started');
+      return restoring(cycle, object, { requestedAtMs: nowMs, etaAtMs: eta, tier: params.tier, days: params.days }, settings, 'restoreStarted');
     }
-    case 'in-progress': {
+    case 'restoring': {
       // Someone (another tool, or us before a crash) started it: keep the earlier start if we know it.
       const tier = running?.tier ?? params.tier;
       const requestedAtMs = running?.requestedAtMs ?? nowMs;
       const etaAtMs = running?.etaAtMs ?? requestedAtMs + restoreDurationMs(settings.timing, object.storageClass, tier);
       return restoring(cycle, object, { requestedAtMs, etaAtMs, tier, days: running?.days ?? params.days }, settings, 'restoring');
     }
-    case 'already-restored':
+    case 'restored':
       return restored(object.storageClass, object.sizeBytes, confirmedExpiresAtMs ?? nowMs + params.days * DAY_MS, 'restored');
-    case 'not-found':
+    case 'notFound':
       return notFound(nowMs, settings);
-    case 'not-archived':
+    case 'notArchived':
       return notArchived(object.storageClass, object.sizeBytes, nowMs, settings);
   }
 }
@@ -292,7 +292,7 @@ function restored(storageClass: ArchiveClass, sizeBytes: number, expiresAtMs: nu
 
 function notFound(nowMs: number, settings: TransitionSettings): Step {
   const gone = { storageClass: undefined, sizeBytes: undefined, requestedAtMs: undefined };
-  return record({ ...CLEARED, ...gone, state: RestoreState.NOT_FOUND, retryAtMs: nowMs + settings.notFoundRecheckMs }, 'not-found');
+  return record({ ...CLEARED, ...gone, state: RestoreState.NOT_FOUND, retryAtMs: nowMs + settings.notFoundRecheckMs }, 'notFound');
 }
 
 function notArchived(storageClass: RestoreRecord['storageClass'], sizeBytes: number, nowMs: number, settings: TransitionSettings): Step {
@@ -304,7 +304,7 @@ function notArchived(storageClass: RestoreRecord['storageClass'], sizeBytes: num
     requestedAtMs: undefined,
     retryAtMs: nowMs + settings.notArchivedRecheckMs,
   };
-  return record(changes, 'not-archived');
+  return record(changes, 'notArchived');
 }
 
 function record(changes: Partial<RestoreRecord>, result: ObjectResult): Extract<Step, { kind: 'record' }> {

@@ -95,7 +95,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     const results = [await run(store, ranges[0]!), await run(store, ranges[1]!)];
     expect(results.reduce((n, r) => n + r.records, 0)).toBe(shipped);
     expect(results.reduce((n, r) => n + r.misses, 0)).toBe(15);
-    expect(results.reduce((n, r) => n + r.summary.restoresIssued, 0)).toBe(5);
+    expect(results.reduce((n, r) => n + r.summary.restoreStarted, 0)).toBe(5);
     // PutBucket + 6 PutObject + 1 HeadObject are other operations; the 200 and the 404 GETs other statuses.
     const skipped: Record<string, number> = {};
     for (const r of results) for (const [reason, n] of Object.entries(r.skipped)) skipped[reason] = (skipped[reason] ?? 0) + (n ?? 0);
@@ -112,7 +112,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     const before = await restores();
     const versions = store.all().map((r) => r.version);
     const replay = [await run(store, ranges[0]!), await run(store, ranges[1]!)];
-    expect(replay.reduce((n, r) => n + r.summary.restoresIssued, 0)).toBe(0);
+    expect(replay.reduce((n, r) => n + r.summary.restoreStarted, 0)).toBe(0);
     expect(await restores()).toBe(before);
     expect(store.all().map((r) => r.version)).toEqual(versions);
   });
@@ -214,7 +214,7 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     const reads = await readsOf(() => client.get(key).catch(() => undefined));
     expect(reads.map((r) => [r.operation, r.http_status, r.request_uri])).toEqual([['GetObject', '403', '/dir/q%3FversionId%3DCAEQabc.bin']]);
     const { result } = await ship(reads);
-    expect(result.summary).toMatchObject({ restoresIssued: 1, notFound: 0 });
+    expect(result.summary).toMatchObject({ restoreStarted: 1, notFound: 0 });
     expect(store.all().find((r) => r.key === key)).toMatchObject({ versionId: '', state: 'RESTORING', lastOperation: 'GetObject' });
     expect(await restoresOf(key)).toBe(1);
   });
@@ -225,7 +225,7 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     await client.put(key, Buffer.from('r'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const reads = await readsOf(() => client.get(key).catch(() => undefined));
     const first = await ship(reads);
-    expect(first.result.summary.restoresIssued).toBe(1);
+    expect(first.result.summary.restoreStarted).toBe(1);
 
     // The restore finishes (a minute), the copy is readable for a day, then expires.
     clock.advance(60_000);
@@ -237,12 +237,12 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
 
     // FC retries the old range (or Log Service delivers it late): nothing is restored.
     const replay = await handleAccessLogRange(first.range, { source: reader, coordinator, log: silentLogger });
-    expect(replay.summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+    expect(replay.summary).toMatchObject({ restoreStarted: 0, frozen: 1 });
     expect(await restoresOf(key)).toBe(1);
 
     // A read that fails now, after the expiry, starts the next cycle.
     const fresh = await ship(await readsOf(() => client.get(key).catch(() => undefined)));
-    expect(fresh.result.summary.restoresIssued).toBe(1);
+    expect(fresh.result.summary.restoreStarted).toBe(1);
     expect(await restoresOf(key)).toBe(2);
   });
 
@@ -254,7 +254,7 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
       crafted({ __time__: String(clock.nowMs() / 1000), object: 'a%2F..%2Fb', request_uri: '/a/../b' }),
       crafted({ __time__: String(clock.nowMs() / 1000), object: '.%2Fx', request_uri: '/./x' }),
     ]);
-    expect(result.summary).toMatchObject({ refused: 2, failed: 0, restoresIssued: 0 });
+    expect(result.summary).toMatchObject({ refused: 2, failed: 0, restoreStarted: 0 });
     expect(store.all().find((r) => r.key === 'a/../b')).toMatchObject({ state: 'REFUSED', reason: 'unaddressable-key', lastOperation: 'GetObject' });
     expect(await operations()).toEqual(before);
   });
@@ -310,7 +310,7 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
       operations: { ProcessImage: 1, SelectObject: 1, PostProcessTask: 1, CopyObject: 1, UploadPartCopy: 1 },
       skipped: { 'copy-source-not-logged': 1 },
     });
-    expect(result.summary.restoresIssued).toBe(5);
+    expect(result.summary.restoreStarted).toBe(5);
     const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
     expect(keys.map((k) => [k, byKey[k]?.state ?? null, byKey[k]?.lastOperation ?? null])).toEqual([
       ['six/img.jpg', 'RESTORING', 'ProcessImage'],

@@ -49,7 +49,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const { summary } = await new Coordinator({ store, objects, clock }).request(Array.from({ length: 1000 }, () => miss('dup/one.bin')));
 
     expect((await stats()).restores[`${BUCKET}/dup/one.bin`]).toBe(1);
-    expect(summary).toMatchObject({ seen: 1000, distinct: 1, restoresIssued: 1, deduplicated: 999 });
+    expect(summary).toMatchObject({ seen: 1000, distinct: 1, restoreStarted: 1, deduplicated: 999 });
     expect(store.all().map((r) => r.state)).toEqual(['RESTORING']);
   });
 
@@ -74,7 +74,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
       miss('kinds/deep.bin'),
       miss('kinds/missing.bin'),
     ]);
-    expect(summary).toMatchObject({ notArchived: 1, restoresIssued: 1, notFound: 1 });
+    expect(summary).toMatchObject({ notArchived: 1, restoreStarted: 1, notFound: 1 });
     const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
     expect(byKey['kinds/standard.txt']).toMatchObject({ state: 'NOT_ARCHIVED', storageClass: 'Standard' });
     expect(byKey['kinds/deep.bin']).toMatchObject({ state: 'RESTORING', storageClass: 'DeepColdArchive', tier: 'Standard' });

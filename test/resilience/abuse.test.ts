@@ -74,7 +74,7 @@ describe('cost: no caller spends beyond the budgets', () => {
     clock.set(T0 + DAY);
     const policy = { inScope: () => true };
     const swept = await sweep({ store, coordinator, policy, clock, log: silentLogger }, { limit: 500 });
-    expect(swept.summary.restoresIssued).toBe(0);
+    expect(swept.summary.restoreStarted).toBe(0);
     expect(objects.count('restore')).toBe(3);
 
     // The day's readers get the day's budget; one of them is a reader of yesterday's backlog, asking again.

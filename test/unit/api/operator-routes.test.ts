@@ -186,12 +186,12 @@ describe('POST /v1/batch/restore', () => {
       ['a', 202, null],
     ]);
     expect(answer.results[1]).toMatchObject({ state: 'RESTORING', storageClass: 'ColdArchive', tier: 'Bulk' });
-    expect(answer.restoresIssued).toBe(2);
+    expect(answer.restoreStarted).toBe(2);
     expect(objects.count('restore')).toBe(2);
 
     // The records are the checkpoint: the same batch again calls OSS for nothing.
     const again = await json(await call('POST', '/v1/batch/restore', body));
-    expect(again.restoresIssued).toBe(0);
+    expect(again.restoreStarted).toBe(0);
     expect(objects.count('restore')).toBe(2);
     expect(again.statuses).toEqual({ 202: 3, 409: 1, 404: 1, 400: 2 });
   });
@@ -207,7 +207,7 @@ describe('POST /v1/batch/restore', () => {
     expect(objects.count('restore')).toBe(2);
     clock.advance(1000);
     const second = await json(await call('POST', '/v1/batch/restore', post({ bucket: 'thaw-test', objects: keys.map((key) => ({ key })) })));
-    expect(second.restoresIssued).toBe(2);
+    expect(second.restoreStarted).toBe(2);
     expect(objects.count('restore')).toBe(4);
   });
 

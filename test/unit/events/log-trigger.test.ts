@@ -193,7 +193,7 @@ describe('handleAccessLogRange at the deadline', () => {
       { deadlineAtMs },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeIncompleteError);
-    expect(error).toMatchObject({ unread: true, summary: { restoresIssued: 2, unstarted: 0 } });
+    expect(error).toMatchObject({ unread: true, summary: { restoreStarted: 2, unstarted: 0 } });
     expect((error as Error).message).toContain('the range was not read to its end before the deadline');
     expect(source.options).toEqual([expect.objectContaining({ deadlineAtMs })]);
     // What was read is recorded; the retry of the range finds it live and costs nothing.

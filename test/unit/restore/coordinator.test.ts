@@ -51,7 +51,7 @@ describe('Coordinator', () => {
       const { summary } = await coordinator.request(Array.from({ length: 1000 }, () => miss('a.parquet')));
 
       expect(objects.count('restore')).toBe(1);
-      expect(summary).toMatchObject({ seen: 1000, invalid: 0, distinct: 1, restoresIssued: 1, deduplicated: 999 });
+      expect(summary).toMatchObject({ seen: 1000, invalid: 0, distinct: 1, restoreStarted: 1, deduplicated: 999 });
       expect(await stored('a.parquet')).toMatchObject({
         state: 'RESTORING',
         version: 2,
@@ -76,7 +76,7 @@ describe('Coordinator', () => {
 
       expect(objects.calls.length).toBe(before);
       expect((await stored('a'))?.version).toBe(2);
-      expect(summary).toMatchObject({ restoresIssued: 0, alreadyRestoring: 1, deduplicated: 2 });
+      expect(summary).toMatchObject({ restoreStarted: 0, restoring: 1, deduplicated: 2 });
     });
 
     it('restores each of 100 objects once across 20 concurrent batches', async () => {
@@ -86,7 +86,7 @@ describe('Coordinator', () => {
       const results = await Promise.all(batches);
 
       expect(objects.count('restore')).toBe(100);
-      expect(results.reduce((n, r) => n + r.summary.restoresIssued, 0)).toBe(100);
+      expect(results.reduce((n, r) => n + r.summary.restoreStarted, 0)).toBe(100);
       expect(store.all().map((r) => r.state)).toEqual(Array(100).fill('RESTORING'));
     });
 
@@ -163,7 +163,7 @@ describe('Coordinator', () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new TransientError('503'), new TransientError('503'));
       const { summary } = await coordinator.request([miss('a')]);
-      expect(summary.restoresIssued).toBe(1);
+      expect(summary.restoreStarted).toBe(1);
       expect(objects.count('head')).toBe(3);
     });
 
@@ -172,7 +172,7 @@ describe('Coordinator', () => {
       objects.failures.restore.push(...Array.from({ length: 4 }, () => new TransientError('RestoreObject: 503 ServiceUnavailable')));
       const { summary } = await coordinator.request([miss('a')]);
 
-      expect(summary).toMatchObject({ failed: 1, restoresIssued: 0 });
+      expect(summary).toMatchObject({ failed: 1, restoreStarted: 0 });
       expect(objects.count('restore')).toBe(4);
       const failed = await stored('a');
       // Retries waited 75 + 150 + 300 ms (random 0.5); then 30 s × 2^0 × 0.75 until the next attempt.
@@ -272,7 +272,7 @@ describe('Coordinator', () => {
       clock.advance(MIN);
       const { summary } = await coordinator.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
-      expect(summary.alreadyRestoring).toBe(1);
+      expect(summary.restoring).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', version: 3 });
     });
 
@@ -288,7 +288,7 @@ describe('Coordinator', () => {
         countStates: (now, cap) => store.countStates(now, cap),
       };
       const { outcomes } = await make({ store: racing }).request([miss('a')]);
-      expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
+      expect(outcomes[0]).toMatchObject({ result: 'claimed', calledOss: true });
     });
 
     it("drops a slow worker's outcome after the object changed and a new claim took over (no fencing-token reuse)", async () => {
@@ -321,7 +321,7 @@ describe('Coordinator', () => {
 
       releaseA();
       for (let turns = 0; resultA === undefined && turns < 100; turns++) await new Promise((resolve) => setImmediate(resolve));
-      expect(resultA?.outcomes[0]).toMatchObject({ result: 'in-flight' });
+      expect(resultA?.outcomes[0]).toMatchObject({ result: 'claimed' });
       expect(await stored('a')).toMatchObject({ state: 'NOT_ARCHIVED', version: 4 });
     });
 
@@ -364,7 +364,7 @@ describe('Coordinator', () => {
       await coordinator.request([miss('r', { seenAtMs: T0 - 1 })]);
       expect(objects.count('head')).toBe(1);
       const { summary } = await coordinator.request([miss('r', { seenAtMs: clock.nowMs() })]);
-      expect(summary.restoresIssued).toBe(1);
+      expect(summary.restoreStarted).toBe(1);
     });
   });
 
@@ -377,7 +377,7 @@ describe('Coordinator', () => {
       clock.set(T0 + HOUR);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
       const { summary } = await coordinator.request([miss('a', { seenAtMs: T0 + HOUR })]);
-      expect(summary.restoresIssued).toBe(1);
+      expect(summary.restoreStarted).toBe(1);
     });
 
     // A late or replayed miss from before the copy expired was served by that
@@ -395,13 +395,13 @@ describe('Coordinator', () => {
       clock.set(T0 + 48 * HOUR);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
       const replay = await coordinator.request([miss('a', { seenAtMs: T0 - HOUR }), miss('a', { seenAtMs: T0 + 30 * MIN })]);
-      expect(replay.summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(replay.summary).toMatchObject({ restoreStarted: 0, frozen: 1 });
       expect(objects.count('restore')).toBe(1);
       expect(objects.count('head')).toBe(2);
 
       // A read that failed after the expiry does start the next cycle.
       const fresh = await coordinator.request([miss('a', { seenAtMs: T0 + MIN + 24 * HOUR })]);
-      expect(fresh.summary.restoresIssued).toBe(1);
+      expect(fresh.summary.restoreStarted).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0 + 48 * HOUR });
     });
 
@@ -412,7 +412,7 @@ describe('Coordinator', () => {
       clock.set(T0 + 72 * HOUR);
       objects.objects.get('thaw-test/cold')!.restore = { kind: 'frozen' };
       const { summary } = await coordinator.request([miss('cold', { source: 'sweeper', seenAtMs: clock.nowMs() })]);
-      expect(summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(summary).toMatchObject({ restoreStarted: 0, frozen: 1 });
       expect(await stored('cold')).toMatchObject({ state: 'RESTORED', requestedAtMs: T0, expiresAtMs: T0 + 72 * HOUR });
     });
   });
@@ -429,7 +429,7 @@ describe('Coordinator', () => {
       const { summary, outcomes } = await coordinator.request([miss('v.bin'), miss('v.bin', { versionId: 'CAEQv1' }), miss('v.bin')]);
       expect(objects.count('restore')).toBe(1);
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual(['thaw-test/v.bin?versionId=CAEQv1']);
-      expect(summary).toMatchObject({ seen: 3, distinct: 1, restoresIssued: 1 });
+      expect(summary).toMatchObject({ seen: 3, distinct: 1, restoreStarted: 1 });
       expect(outcomes.map((o) => o.record?.versionId)).toEqual(['CAEQv1']);
       expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', storageClass: 'Archive' });
     });
@@ -446,7 +446,7 @@ describe('Coordinator', () => {
         miss('v.bin', { seenAtMs: clock.nowMs() }),
         miss('v.bin', { versionId: 'CAEQv1', seenAtMs: clock.nowMs() }),
       ]);
-      expect(summary).toMatchObject({ distinct: 1, alreadyRestoring: 1, restoresIssued: 0 });
+      expect(summary).toMatchObject({ distinct: 1, restoring: 1, restoreStarted: 0 });
       expect(objects.calls.length).toBe(calls);
       expect(objects.count('restore')).toBe(1);
     });
@@ -566,7 +566,7 @@ describe('Coordinator', () => {
       clock.advance(10 * MIN);
       const { outcomes } = await coordinator.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params?.tier)).toEqual(['Standard', 'Expedited']);
-      expect(outcomes[0]?.result).toBe('restore-started');
+      expect(outcomes[0]?.result).toBe('restoreStarted');
       expect(await stored('cold')).toMatchObject({ state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0, etaAtMs: T0 + 10 * MIN + HOUR });
     });
   });
@@ -655,7 +655,7 @@ describe('Coordinator', () => {
         miss('y', { versionId: 'not a version' }),
         miss('z', { request: { days: 0 } }),
       ]);
-      expect(summary).toMatchObject({ seen: 6, invalid: 5, distinct: 1, restoresIssued: 1 });
+      expect(summary).toMatchObject({ seen: 6, invalid: 5, distinct: 1, restoreStarted: 1 });
       expect(invalid.map((i) => i.field)).toEqual(['key', 'bucket', 'key', 'versionId', 'days']);
     });
   });

@@ -75,7 +75,7 @@ describe('sweep', () => {
     await store.create(record('crashed', { state: 'CLAIMED', leaseUntilMs: T0 - 1 }));
     await store.create(record('failed', { state: 'FAILED', attempts: 2, retryAtMs: T0, leaseUntilMs: undefined }));
     const { summary } = await run();
-    expect(summary.restoresIssued).toBe(2);
+    expect(summary.restoreStarted).toBe(2);
     expect(await stored('crashed')).toMatchObject({ state: 'RESTORING', tier: 'Standard' });
     expect(await stored('failed')).toMatchObject({ state: 'RESTORING', attempts: 0 });
   });
@@ -117,7 +117,7 @@ describe('sweep and the allow-list', () => {
     expect(objects.calls).toEqual([]);
     const second = await sweep(deps, { limit: 2 });
     expect(second).toMatchObject({ due: 1, outOfScope: 0 });
-    expect(second.summary.restoresIssued).toBe(1);
+    expect(second.summary.restoreStarted).toBe(1);
   });
 });
 

@@ -100,9 +100,9 @@ const CASES: Record<string, () => Step> = {
     afterAdmission(cycle(undefined), ADMIT_FRESH, { kind: 'refused', reason: 'object-too-large' }, SETTINGS),
   'policy | daily budget or rate limit': () => afterAdmission(cycle(undefined), ADMIT_FRESH, BUDGET, SETTINGS),
   'policy | daily budget or rate limit, for a tier raise': () => afterAdmission(cycle(RUNNING, RAISE), ADMIT_RAISE, BUDGET, SETTINGS),
-  'RestoreObject | `202 Accepted`': () => afterRestore(cycle(undefined), RESTORE_FRESH, 'started', SETTINGS),
+  'RestoreObject | `202 Accepted`': () => afterRestore(cycle(undefined), RESTORE_FRESH, 'restoreStarted', SETTINGS),
   'RestoreObject | `202 Accepted` to a tier raise': () =>
-    afterRestore(cycle(RUNNING, RAISE), { kind: 'restore', object: ADMIT_RAISE.object, params: { days: 1, tier: 'Expedited' } }, 'started', SETTINGS),
+    afterRestore(cycle(RUNNING, RAISE), { kind: 'restore', object: ADMIT_RAISE.object, params: { days: 1, tier: 'Expedited' } }, 'restoreStarted', SETTINGS),
   'RestoreObject | `409 RestoreAlreadyInProgress`': () => restoreAnswered(ossError(409, 'RestoreAlreadyInProgress')),
   'RestoreObject | `200 OK` (already restored; period extended)': () => restoreAnswered(ossError(200, 'UnknownError')),
   'RestoreObject | `400 OperationNotSupported` (Standard/IA)': () => restoreAnswered(ossError(400, 'OperationNotSupported')),
@@ -162,7 +162,7 @@ describe('transitions, beyond the state each row names', () => {
 
   it('a granted raise keeps the cycle start and takes the earlier ETA', () => {
     expect(CASES['RestoreObject | `202 Accepted` to a tier raise']!()).toMatchObject({
-      result: 'restore-started',
+      result: 'restoreStarted',
       changes: { state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0 - HOUR, etaAtMs: T0 + HOUR },
     });
   });
