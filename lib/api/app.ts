@@ -30,7 +30,7 @@ import { listRecords, usage } from './operator-reads';
 import { isBatchPath, type Route, route } from './paths';
 import { ApiProblem, internalErrorResponse, json, problemResponse, unavailable } from './problem';
 import { type Answer, answerFor, type Lowered, loweredOf, recordBudgetProblem, refusedAnswer, viewOf } from './representation';
-import type { Scope } from './tokens';
+import type { TokenScope } from './tokens';
 
 export interface ApiDeps {
   readonly coordinator: Coordinator;
@@ -103,8 +103,8 @@ export function createApi(deps: ApiDeps): ApiHandler {
 }
 
 /** What a route may be called with, and the scope each method needs. */
-function scopeOf(target: Exclude<Route, { kind: 'unknown' | 'health' | 'page' }>, method: string): Scope {
-  const allowed: Record<string, Record<string, Scope>> = {
+function scopeOf(target: Exclude<Route, { kind: 'unknown' | 'health' | 'page' }>, method: string): TokenScope {
+  const allowed: Record<string, Record<string, TokenScope>> = {
     list: { GET: 'read' },
     usage: { GET: 'read' },
     batch: target.kind === 'batch' && target.action === 'status' ? { POST: 'read' } : { POST: 'restore' },

@@ -38,7 +38,8 @@ interface BatchBody {
   readonly request: RestoreRequest;
 }
 
-interface ObjectResult {
+/** One object's entry in the answer's `results`: the status and error the single-object endpoint would answer, and the record's view. */
+interface ObjectAnswer {
   readonly key: unknown;
   readonly versionId: unknown;
   readonly status: number;
@@ -56,7 +57,7 @@ export async function batch(
   // THAW_MAX_DAYS and THAW_MAX_TIER lower what was asked before the policy sees it; the answer says so.
   const granted = action === 'restore' ? deps.policy.clampRequest(body.request) : body.request;
   const lowered = loweredOf(body.request, granted);
-  const results: (ObjectResult | undefined)[] = body.objects.map((o) => {
+  const results: (ObjectAnswer | undefined)[] = body.objects.map((o) => {
     if (o.invalid) return { key: o.key, versionId: o.versionId ?? null, status: 400, error: { code: 'InvalidInput', message: o.invalid } };
     const ref = o.ref!;
     if (!deps.policy.inScope(ref)) {
@@ -152,7 +153,7 @@ function resultOf(
   record: RestoreRecord | undefined,
   action: 'restore' | 'status',
   nowMs: number,
-): ObjectResult {
+): ObjectAnswer {
   if (outcome?.result === 'dailyRecordBudget') {
     const answer = recordBudgetProblem(outcome.retryAtMs!, nowMs);
     return {
@@ -174,6 +175,6 @@ function resultOf(
   return { ...view, key: view.key, versionId: view.versionId, status: answer.status, ...(answer.error ? { error: answer.error } : {}) };
 }
 
-function problem(ref: ObjectRef, status: number, code: string, message: string): ObjectResult {
+function problem(ref: ObjectRef, status: number, code: string, message: string): ObjectAnswer {
   return { key: ref.key, versionId: ref.versionId || null, status, error: { code, message } };
 }

@@ -31,7 +31,7 @@ import {
   claimRecord,
   currentVersion,
   type Cycle,
-  type Step,
+  type CycleStep,
   type TransitionSettings,
   unaddressable,
 } from './transitions';
@@ -289,7 +289,7 @@ export class Coordinator {
     previous: RestoreRecord | undefined,
     options: BatchOptions,
     knownHead?: ObjectHead,
-  ): Promise<{ step: Step; calledOss: boolean; head?: ObjectHead }> {
+  ): Promise<{ step: CycleStep; calledOss: boolean; head?: ObjectHead }> {
     const { o, claimed, log } = claim;
     const cycle = (): Cycle => ({ claimed, previous, intent: this.intentOf(o, claim.mode, this.clock.nowMs()), nowMs: this.clock.nowMs() });
     // Every attempt must be able to finish (one OSS timeout) inside the lease and the invocation:

@@ -84,13 +84,17 @@ export function isRetryable(err: unknown): boolean {
 }
 
 /**
- * A value from a caller, as an error message may show it: a string, shortened and quoted; anything
- * else by its kind only. Messages go back to callers and into logs, so nothing but strings is
- * echoed — an array or object could be as large (or as deeply nested) as a body allows.
+ * A value from outside (a caller's body, a trigger event), as an error message may show it: a
+ * string shortened and quoted, a number or boolean as itself (short by nature), anything else by
+ * its kind only. Messages go back to callers and into logs, so an array or object is never echoed:
+ * it could be as large (or as deeply nested) as a body allows. The one such describer: the API,
+ * the storage events and the Log trigger events all use it.
  */
 export function describeInput(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -52,7 +52,7 @@ export class SlsRetriesExhaustedError extends Error {
 }
 
 /** Status/code pairs that a later attempt can succeed on: server faults and read/write throttling. */
-export function isRetryable(error: unknown): boolean {
+export function isRetryableSlsError(error: unknown): boolean {
   if (error instanceof SlsNetworkError || error instanceof SlsBadResponseError) return true;
   if (error instanceof SlsServiceError) {
     if (error.status >= 500 || error.status === 429) return true;

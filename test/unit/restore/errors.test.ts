@@ -1,7 +1,15 @@
 // Errors cross layers, log lines and records as values: a code field, a message without the code
 // in front, and whether the same call may succeed again. Nothing reads a code back out of a message.
 import { describe, expect, it } from 'vitest';
-import { AccessDeniedError, DeadlineReachedError, errorValue, InvalidInputError, MalformedRequestError, TransientError } from '../../../lib/restore/errors';
+import {
+  AccessDeniedError,
+  DeadlineReachedError,
+  describeInput,
+  errorValue,
+  InvalidInputError,
+  MalformedRequestError,
+  TransientError,
+} from '../../../lib/restore/errors';
 
 describe('errorValue', () => {
   it.each([
@@ -31,5 +39,20 @@ describe('errorValue', () => {
 
   it('keeps at most 1000 characters of a message', () => {
     expect(errorValue(new TransientError('x'.repeat(5000))).message).toHaveLength(1000);
+  });
+});
+
+describe('describeInput: what a message may show of a value from outside', () => {
+  it.each([
+    ['a string, quoted', 'a/../b', '"a/../b"'],
+    ['a long string, cut at 80 characters', 'k'.repeat(200), `"${'k'.repeat(80)}…"`],
+    ['a number, as itself', 1.5, 'number 1.5'],
+    ['a boolean, as itself', true, 'boolean true'],
+    ['null', null, 'null'],
+    ['nothing', undefined, 'nothing'],
+    ['an array, by its kind only', ['x'.repeat(10_000)], 'an array'],
+    ['an object, by its kind only', { secret: 'x' }, 'an object'],
+  ])('%s', (_label, value, shown) => {
+    expect(describeInput(value)).toBe(shown);
   });
 });
