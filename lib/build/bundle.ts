@@ -100,7 +100,9 @@ export const FUNCTIONS_SOURCE = join(ROOT, 'functions');
 /** Bundles every function from its TypeScript source with esbuild. */
 export async function buildFunctions(options: BuildFunctionsOptions = {}): Promise<BuiltFunction[]> {
   const { build } = await import('esbuild');
-  const outDir = resolve(options.outDir ?? defaultBuildDir());
+  // Paths come back as the caller gave them; a relative one means the current folder, for esbuild too
+  // (whose own base is the repository root).
+  const outDir = options.outDir ?? defaultBuildDir();
   const names = (await readdir(FUNCTIONS_SOURCE, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && (!options.only || options.only.includes(d.name)))
     .map((d) => d.name);
@@ -114,7 +116,7 @@ export async function buildFunctions(options: BuildFunctionsOptions = {}): Promi
     const result = await build({
       ...COMMON,
       entryPoints: [join(ROOT, 'functions', name, 'index.ts')],
-      outfile,
+      outfile: resolve(outfile),
       // Written beside the bundle, not referenced from it: the zip leaves it out.
       sourcemap: 'external',
       metafile: true,
@@ -127,7 +129,7 @@ export async function buildFunctions(options: BuildFunctionsOptions = {}): Promi
       await build({
         ...COMMON,
         stdin: { contents: `module.exports = require(${JSON.stringify(sdk)});`, resolveDir: ROOT, loader: 'js' },
-        outfile: sdkFile,
+        outfile: resolve(sdkFile),
         logLevel: options.quiet ? 'silent' : 'warning',
       });
       sdkFiles.push(sdkFile);

@@ -10,7 +10,7 @@
 // (<name>/index.js, <name>/package.json, <name>/sdk/*.js), so zipping, `thaw package` and the local
 // stack cannot tell the two apart, and nothing is ever written inside the installed package.
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { BUNDLE_PACKAGE_JSON, type BuildFunctionsOptions, type BuiltFunction, defaultBuildDir } from './bundle';
 
 interface ManifestEntry {
@@ -51,7 +51,7 @@ export async function writePrebuilt(built: readonly BuiltFunction[], dir: string
 
 /** Copies the shipped bundles in `dir` into the build folder, laid out as a from-source build. */
 export async function copyPrebuilt(dir: string, options: BuildFunctionsOptions = {}): Promise<BuiltFunction[]> {
-  const outDir = resolve(options.outDir ?? defaultBuildDir());
+  const outDir = options.outDir ?? defaultBuildDir();
   let manifest: ManifestEntry[];
   try {
     manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as ManifestEntry[];
