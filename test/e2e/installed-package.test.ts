@@ -104,7 +104,7 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     expect(stdout).toContain('deploy');
   });
 
-  it('runs `npx thaw dev` (one line of JSON, stopped by SIGTERM) and `npx thaw deploy --dry-run` against its FC API, which finds the code it would deploy already there', async () => {
+  it('runs `npx thaw dev` (one line of JSON, its functions answering, stopped by SIGTERM) and `npx thaw deploy --dry-run` against its FC API, which finds the code it would deploy already there', async () => {
     // Its own process group: npx does not pass SIGTERM on to the command it runs, a terminal's
     // or a supervisor's signal to the group reaches both.
     dev = spawn('npx', ['--no', '--', 'thaw', 'dev', '--json'], { cwd: folder, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -118,8 +118,14 @@ describe('the npm package, installed from its tarball into an empty folder', () 
       reader.once('line', resolve);
       dev!.once('exit', (code) => reject(new Error(`thaw dev exited (${code}) before printing its line:\n${stderr}`)));
     });
-    const info = JSON.parse(await first) as { api: string; fc: { endpoint: string; accessKeyId: string; accessKeySecret: string } };
+    const info = JSON.parse(await first) as { api: string; apiToken: string; fc: { endpoint: string; accessKeyId: string; accessKeySecret: string } };
     reader.on('line', (line) => lines.push(line));
+    // The http function, deployed from the package's prebuilt zip, runs in the local FC runtime.
+    const restore = await fetch(`${info.api}/v1/restores/thaw-demo/${encodeURIComponent('archive/report-2023.csv')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${info.apiToken}` },
+    });
+    expect([restore.status, ((await restore.json()) as { state: string }).state]).toEqual([202, 'RESTORING']);
 
     const planned = await run('npx', ['--no', '--', 'thaw', 'deploy', '--dry-run', '--endpoint', info.fc.endpoint], {
       cwd: folder,
