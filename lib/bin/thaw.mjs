@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The `thaw` command. The sources are TypeScript; tsx compiles them on load so that
-// `npx thaw` and `npm start` work straight from a clone, with no build step.
+// The `thaw` command from a checkout (`npm start`, `node lib/bin/thaw.mjs …`): tsx compiles the
+// TypeScript sources on load, so a clone runs with no build step. The npm package's `thaw` is the
+// compiled dist/thaw.js instead, and needs no TypeScript loader.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../cli/main.ts');
-await main(process.argv.slice(2));
+await import('./thaw.ts');

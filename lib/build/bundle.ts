@@ -10,12 +10,20 @@
 // 1.8 MB bundle and lazily compiling the SDKs' set-up dominated a cold load), and an invocation
 // that needs one service never loads the other (the sweeper's empty runs, status reads). The source
 // keeps its plain static imports: laziness is the bundle's concern alone.
+//
+// This is the from-source build of a checkout. esbuild is a development dependency, loaded only
+// here: an installed package ships these bundles prebuilt (lib/build/prebuilt.ts) and has no esbuild.
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where build output goes unless told: `.build/` of the folder the command runs in, never the package's own folder. */
+export function defaultBuildDir(): string {
+  return join(process.cwd(), '.build');
+}
 
 export const BUNDLE_PACKAGE_JSON = `${JSON.stringify({ type: 'commonjs' })}\n`;
 
@@ -80,9 +88,22 @@ module.exports = new Proxy(function lazySdk() {}, {
   };
 }
 
-export async function buildFunctions(options: { outDir?: string; quiet?: boolean; only?: readonly string[] } = {}): Promise<BuiltFunction[]> {
-  const outDir = options.outDir ?? join(ROOT, '.build');
-  const names = (await readdir(join(ROOT, 'functions'), { withFileTypes: true }))
+export interface BuildFunctionsOptions {
+  readonly outDir?: string;
+  readonly quiet?: boolean;
+  readonly only?: readonly string[];
+}
+
+/** The function sources of a checkout (functions/<name>/index.ts); an installed package has none. */
+export const FUNCTIONS_SOURCE = join(ROOT, 'functions');
+
+/** Bundles every function from its TypeScript source with esbuild. */
+export async function buildFunctions(options: BuildFunctionsOptions = {}): Promise<BuiltFunction[]> {
+  const { build } = await import('esbuild');
+  // Paths come back as the caller gave them; a relative one means the current folder, for esbuild too
+  // (whose own base is the repository root).
+  const outDir = options.outDir ?? defaultBuildDir();
+  const names = (await readdir(FUNCTIONS_SOURCE, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && (!options.only || options.only.includes(d.name)))
     .map((d) => d.name);
   const built: BuiltFunction[] = [];
@@ -95,7 +116,7 @@ export async function buildFunctions(options: { outDir?: string; quiet?: boolean
     const result = await build({
       ...COMMON,
       entryPoints: [join(ROOT, 'functions', name, 'index.ts')],
-      outfile,
+      outfile: resolve(outfile),
       // Written beside the bundle, not referenced from it: the zip leaves it out.
       sourcemap: 'external',
       metafile: true,
@@ -108,7 +129,7 @@ export async function buildFunctions(options: { outDir?: string; quiet?: boolean
       await build({
         ...COMMON,
         stdin: { contents: `module.exports = require(${JSON.stringify(sdk)});`, resolveDir: ROOT, loader: 'js' },
-        outfile: sdkFile,
+        outfile: resolve(sdkFile),
         logLevel: options.quiet ? 'silent' : 'warning',
       });
       sdkFiles.push(sdkFile);

@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
-import { BUNDLE_PACKAGE_JSON, type BuiltFunction, buildFunctions } from './bundle';
+import { BUNDLE_PACKAGE_JSON, type BuiltFunction } from './bundle';
+import { functionBundles } from './function-bundles';
 import { crc64 } from './crc64';
 
 export interface FunctionCode {
@@ -32,9 +33,9 @@ export async function zipFunction(built: Pick<BuiltFunction, 'name' | 'outfile'>
   return { name: built.name, zip, checksum: crc64(zip), bundle: built.outfile };
 }
 
-/** Builds every function and zips it; the zips are also written next to the bundles. */
+/** Builds (or, installed, copies) every function and zips it. */
 export async function buildCode(options: { outDir?: string; quiet?: boolean } = {}): Promise<Map<string, FunctionCode>> {
-  const built = await buildFunctions({ outDir: options.outDir, quiet: options.quiet ?? true });
+  const built = await functionBundles({ outDir: options.outDir, quiet: options.quiet ?? true });
   const code = new Map<string, FunctionCode>();
   for (const b of built) code.set(b.name, await zipFunction(b));
   return code;

@@ -140,7 +140,8 @@ export const packageCommand = command({
     prefix: { type: 'string', value: 'PREFIX', default: 'oss-thaw/', help: 'key prefix of the zips' },
     'oss-endpoint': { type: 'string', value: 'URL', help: 'OSS endpoint to upload through (THAW_OSS_ENDPOINT; default the public one of --region)' },
     region: { type: 'string', value: 'REGION', help: 'region (ALIBABA_CLOUD_REGION; default cn-hangzhou)' },
-    output: { type: 'string', value: 'FILE', default: defaultOutput(ROOT), help: 'where the ROS template goes' },
+    // Relative to the folder thaw runs in: never inside the installed package.
+    output: { type: 'string', value: 'FILE', default: defaultOutput('.'), help: 'where the ROS template goes' },
     'build-dir': { type: 'string', value: 'DIR', help: 'where the bundles and zips go (default .build/)' },
   },
   async run({ values, env }) {
