@@ -3,8 +3,8 @@
 // FC_ACCOUNT_ID, --region / ALIBABA_CLOUD_REGION), credentials from ALIBABA_CLOUD_ACCESS_KEY_ID /
 // _SECRET / _SECURITY_TOKEN. Pointed at the local stack's FC API, the stack tells the rest itself
 // (GET /-/stack): its account, region, RAM stand-in, data endpoints and parameter values.
-import type FC from '@alicloud/fc2';
-import { credentialsFrom } from '../wiring';
+import FC from '@alicloud/fc2';
+import { type Credentials, credentialsFrom } from '../wiring';
 import type { Target } from './clients';
 import { codeOf, unless } from './clients';
 import { ParameterError } from './errors';
@@ -35,7 +35,8 @@ export interface ResolvedTarget {
 
 export async function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedTarget> {
   const endpoint = flags.endpoint ?? env.FC_ENDPOINT;
-  const local = endpoint && isLoopback(endpoint) ? await localStackInfo(endpoint) : undefined;
+  const credentials = credentialsFrom(undefined, env);
+  const local = endpoint && isLoopback(endpoint) ? await localStackInfo(endpoint, credentials) : undefined;
   const accountId = flags['account-id'] ?? env.FC_ACCOUNT_ID ?? local?.accountId;
   if (!accountId) throw new ParameterError('--account-id (or FC_ACCOUNT_ID) is required: the Alibaba Cloud account (uid) to deploy into');
   const region = flags.region ?? env.ALIBABA_CLOUD_REGION ?? local?.region ?? 'cn-hangzhou';
@@ -45,7 +46,7 @@ export async function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv =
       region,
       fcEndpoint: endpoint,
       ramEndpoint: flags['ram-endpoint'] ?? env.RAM_ENDPOINT ?? local?.ramEndpoint,
-      credentials: credentialsFrom(undefined, env),
+      credentials,
     },
     local,
   };
@@ -60,9 +61,13 @@ function isLoopback(endpoint: string): boolean {
   }
 }
 
-async function localStackInfo(endpoint: string): Promise<LocalStackInfo | undefined> {
+async function localStackInfo(endpoint: string, credentials: Credentials): Promise<LocalStackInfo | undefined> {
   try {
-    const res = await fetch(`${endpoint.replace(/\/+$/, '')}/-/stack`, { signal: AbortSignal.timeout(5_000) });
+    // The local FC API answers only its owner's signed request (FC's signature over the path).
+    const headers: Record<string, string> = { date: new Date().toUTCString() };
+    if (credentials.securityToken) headers['x-fc-security-token'] = credentials.securityToken;
+    headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', '/-/stack', headers);
+    const res = await fetch(`${endpoint.replace(/\/+$/, '')}/-/stack`, { headers, signal: AbortSignal.timeout(5_000) });
     return res.ok ? ((await res.json()) as LocalStackInfo) : undefined;
   } catch {
     // Not the local stack (or not up): treated as any FC endpoint.

@@ -5,7 +5,6 @@
 // `thaw dev` run it.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,16 +16,21 @@ import { deployStack } from '../deploy/run';
 import { environmentParameters, readTemplateFile } from '../deploy/template';
 import type { LocalStackInfo } from '../deploy/target';
 import { DEFAULT_OWNER_ID, type OssAccessLogRecord, startOssEmulator } from '../emulators/oss';
-import { close, listen, readBody } from '../emulators/shared/http';
-import { OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../emulators/shared/emulator';
+import { close, listen } from '../emulators/shared/http';
+import { OSS_LOG_STORE, type SlsCredential, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
 import { startTablestoreEmulator } from '../emulators/tablestore';
 import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { fcApiServer } from '../emulators/fc/fc2-api';
+import { FunctionLogs } from '../emulators/fc/function-logs';
+import { customDomainServer } from '../emulators/fc/http-trigger';
 import { FunctionComputeModel } from '../emulators/fc/model';
+import { RoleCredentials } from '../emulators/fc/role-credentials';
 import { RamStandIn } from '../emulators/ram/server';
-import { type HttpAnswer, LocalRuntime } from '../emulators/fc/runtime';
+import { LocalRuntime } from '../emulators/fc/runtime';
 import { TriggerWiring } from '../emulators/fc/triggers';
+import { InterimAccount } from './interim-account';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REGION = 'cn-hangzhou';
@@ -37,7 +41,7 @@ const FUNCTION_LOG_PROJECT = 'oss-thaw-functions';
 const FUNCTION_LOGSTORE = 'function-logs';
 
 export interface StackOptions {
-  /** Port of the HTTP trigger's listener (0 picks one). */
+  /** Port of the custom domain that serves the HTTP function, as http://localhost:<port> (0 picks one). */
   readonly port?: number;
   /** Divides every emulated restore duration (and the ETAs the API reports). */
   readonly timeScale?: number;
@@ -59,7 +63,7 @@ export interface StackDescription {
   readonly tablestore: { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
   readonly sls: { endpoint: string; project: string; logstore: string; accessKeyId: string; accessKeySecret: string };
   /** The local FC API, for @alicloud/fc2 (`new FC(accountId, { endpoint, region, accessKeyID, accessKeySecret })`) and thaw deploy. */
-  readonly fc: { endpoint: string; accountId: string; region: string; service: string; accessKeyId: string; accessKeySecret: string };
+  readonly fc: { endpoint: string; accountId: string; region: string; service: string; accessKeyId: string; accessKeySecret: string; httpTrigger: string };
   /** The RAM stand-in thaw deploy creates the roles in. */
   readonly ram: { endpoint: string };
 }
@@ -86,6 +90,10 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const timeScale = options.timeScale ?? 1;
   const logLevel = options.logLevel ?? 'info';
   const log: Logger = jsonLogger({ level: logLevel, fields: { component: 'local-stack' } });
+  // One owner key for the whole account, as the emulators share one by default; the STS keys the
+  // account mints for roles join the key lists of the emulators that still take lists.
+  const credentials = { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
+  const keys = [{ ...credentials }];
   const sls = await startSlsEmulator();
   started.push(sls);
   // Named as OSS real-time logging names it: oss-log-<uid>-<region>, logstore oss-log-store.
@@ -99,9 +107,9 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   started.push({ close: async () => accessLog.stop() });
 
   let wiring: TriggerWiring | undefined;
-  const oss = await startOssEmulator({ timeScale, onAccessLog: (r) => accessLog.add(r), onEvent: (e) => wiring?.ossEvent(e) });
+  const oss = await startOssEmulator({ timeScale, credentials: keys, onAccessLog: (r) => accessLog.add(r), onEvent: (e) => wiring?.ossEvent(e) });
   started.push(oss);
-  const tablestore = await startTablestoreEmulator();
+  const tablestore = await startTablestoreEmulator({ credentials: keys });
   started.push(tablestore);
   const ossInfo = oss.describe() as unknown as StackDescription['oss'];
   const tsInfo = tablestore.describe() as unknown as StackDescription['tablestore'];
@@ -121,12 +129,34 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const allowed = parseAllowList(allow);
   for (const entry of allowed === '*' ? [] : allowed) if (!oss.hasBucket(entry.bucket)) oss.createBucket(entry.bucket);
 
-  // One key for the whole account, as the emulators share one by default.
-  const credentials = { accessKeyId: ossInfo.accessKeyId, accessKeySecret: ossInfo.accessKeySecret };
-  const model = new FunctionComputeModel(systemClock);
-  const runtime = new LocalRuntime({ accountId: DEFAULT_OWNER_ID, region: REGION, credentials, log });
+  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  const account = new InterimAccount({
+    accountId: DEFAULT_OWNER_ID,
+    owner: credentials,
+    roleExists: (name) => ram.roleNames().some((role) => role.toLowerCase() === name.toLowerCase()),
+    onKeyIssued: (key) => {
+      keys.push({ ...key });
+      (sls.credentials as SlsCredential[]).push({ ...key });
+    },
+  });
+  const scope = { region: REGION, accountId: DEFAULT_OWNER_ID };
+  const model = new FunctionComputeModel(systemClock, scope);
+  const serviceOf = (name: string) => model.listServices().find((s) => s.serviceName === name);
+  const roles = new RoleCredentials(account, 'fc.aliyuncs.com', systemClock);
+  const functionLogs = new FunctionLogs({ endpoint: sls.endpoint, serviceOf, roles, log, clock: systemClock });
+  started.push({ close: () => functionLogs.close() });
+  const runtime = new LocalRuntime({ accountId: DEFAULT_OWNER_ID, region: REGION, serviceOf, roles, logs: functionLogs, log });
   started.push({ close: () => runtime.close() });
-  wiring = new TriggerWiring({ runtime, sls, log, timeScale, logIntervalMs: options.triggerIntervalMs ?? 1000, accountId: DEFAULT_OWNER_ID });
+  wiring = new TriggerWiring({
+    runtime,
+    slsEndpoint: sls.endpoint,
+    account,
+    scope,
+    clock: systemClock,
+    log,
+    timeScale,
+    logIntervalMs: options.triggerIntervalMs ?? 1000,
+  });
   const triggers = wiring;
   started.push({ close: () => triggers.close() });
   // Changes land in order: code before the triggers that fire it.
@@ -144,7 +174,6 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
       .catch((error: unknown) => log.error('the local runtime could not take a change', { kind: change.kind, error }));
   });
 
-  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
   const ramServer = ram.server();
   const ramEndpoint = await listen(ramServer, 0);
   started.push({ close: () => close(ramServer) });
@@ -185,7 +214,15 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
     endpoints: { oss: oss.endpoint, tablestore: tablestore.endpoint, sls: sls.endpoint },
     parameters,
   };
-  const fcServer = fcApiServer({ model, invoker: runtime, credentials, log, stackInfo: () => info });
+  const fcServer = fcApiServer({
+    model,
+    invoker: runtime,
+    account,
+    scope,
+    log,
+    stackInfo: () => info,
+    stats: () => ({ service: 'fc', triggers: triggers.stats(), functionLogs: functionLogs.stats() }),
+  });
   const fcEndpoint = await listen(fcServer, 0);
   started.push({ close: () => close(fcServer) });
 
@@ -209,13 +246,29 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   }
   await changes;
 
-  const httpServer = createServer((req, res) => void serveHttpTrigger(req, res, runtime, triggers));
-  const api = await listen(httpServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
+  // The HTTP function's default address forces downloads (FC adds Content-Disposition: attachment),
+  // so a browser reaches the dashboard through a custom domain, as in the cloud: "localhost", which
+  // resolves to this machine without DNS, routed whole to the function.
+  model.createCustomDomain({
+    domainName: 'localhost',
+    protocol: 'HTTP',
+    routeConfig: { routes: [{ path: '/*', serviceName: STACK_NAME, functionName: 'http', qualifier: 'LATEST' }] },
+  });
+  const domainServer = customDomainServer({ model, invoker: runtime, access: account, scope, clock: systemClock, log });
+  const domainEndpoint = await listen(domainServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
     throw err;
   });
-  started.push({ close: () => close(httpServer) });
-  const fcInfo: StackDescription['fc'] = { endpoint: fcEndpoint, accountId: DEFAULT_OWNER_ID, region: REGION, service: STACK_NAME, ...credentials };
+  started.push({ close: () => close(domainServer) });
+  const api = domainEndpoint.replace('//127.0.0.1:', '//localhost:');
+  const fcInfo: StackDescription['fc'] = {
+    endpoint: fcEndpoint,
+    accountId: DEFAULT_OWNER_ID,
+    region: REGION,
+    service: STACK_NAME,
+    ...credentials,
+    httpTrigger: `${fcEndpoint}/2016-08-15/proxy/${STACK_NAME}/http`,
+  };
 
   return {
     model,
@@ -234,52 +287,6 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
       for (const part of started.reverse()) await part.close();
     },
   };
-}
-
-/**
- * The HTTP trigger as FC 2.0 serves it: the request goes to the function with an HTTP trigger as
- * `(req, resp, context)`; a function that throws answers 502, as FC does.
- */
-async function serveHttpTrigger(req: IncomingMessage, res: ServerResponse, runtime: LocalRuntime, wiring: TriggerWiring): Promise<void> {
-  const target = wiring.httpTarget();
-  if (!target) {
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'NoHttpTrigger', message: 'no deployed function has an HTTP trigger' } }));
-    return;
-  }
-  const rawUrl = req.url ?? '/';
-  const q = rawUrl.indexOf('?');
-  const queries: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1))) {
-    const seen = queries[name];
-    queries[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  let body: Buffer;
-  try {
-    // FC's HTTP trigger payload limit.
-    body = await readBody(req, 6 * 1024 * 1024);
-  } catch {
-    res.writeHead(413, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'EntityTooLarge', message: 'the request body exceeds 6 MB' } }));
-    return;
-  }
-  const answer = await runtime.invokeHttp(target.service, target.fn, {
-    method: req.method ?? 'GET',
-    path: q === -1 ? rawUrl : rawUrl.slice(0, q),
-    url: rawUrl,
-    headers: { ...req.headers },
-    queries,
-    clientIP: req.socket.remoteAddress ?? '',
-    body,
-  });
-  if ('ok' in answer) {
-    res.writeHead(502, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'FunctionFailed', message: 'The function raised an error; see its logs.' } }));
-    return;
-  }
-  const http = answer as HttpAnswer;
-  res.writeHead(http.statusCode, http.headers);
-  res.end(Buffer.from(http.body));
 }
 
 /**

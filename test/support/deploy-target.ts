@@ -17,6 +17,7 @@ import type { FcApiError } from '../../lib/emulators/fc/errors';
 import { fcApiServer } from '../../lib/emulators/fc/fc2-api';
 import { FunctionComputeModel } from '../../lib/emulators/fc/model';
 import { RamStandIn } from '../../lib/emulators/ram/server';
+import { InterimAccount } from '../../lib/local/interim-account';
 
 export const FUNCTIONS = ['access-log', 'http', 'storage-event', 'sweeper'];
 
@@ -74,13 +75,20 @@ export async function startDeployTarget(): Promise<DeployTarget> {
   sls.createProject('thaw-logs');
   sls.createLogstore('thaw-logs', 'functions');
 
-  const model = new FunctionComputeModel(systemClock);
+  const model = new FunctionComputeModel(systemClock, { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID });
+  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  const account = new InterimAccount({
+    accountId: DEFAULT_OWNER_ID,
+    owner: credentials,
+    roleExists: (name) => ram.roleNames().some((role) => role.toLowerCase() === name.toLowerCase()),
+  });
   const requests: Request[] = [];
   const faults: { match: (r: Request) => boolean; error: FcApiError; when: 'before' | 'after' }[] = [];
   const server = fcApiServer({
     model,
     invoker: { invoke: async () => ({ ok: true, result: null }) },
-    credentials,
+    account,
+    scope: { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID },
     log: silentLogger,
     fault: ({ method, path, when }) => {
       if (when === 'before') requests.push({ method, path });
@@ -90,7 +98,6 @@ export async function startDeployTarget(): Promise<DeployTarget> {
     },
   });
   const fcEndpoint = await listen(server);
-  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
   const ramServer = ram.server();
   const ramEndpoint = await listen(ramServer);
   const ts = tablestore.describe() as { instance: string };

@@ -7,7 +7,7 @@ const code = { zipFile: Buffer.from(zipSync({ 'index.js': new TextEncoder().enco
 const ROLE = 'acs:ram::123:role/r';
 
 function model() {
-  const m = new FunctionComputeModel(new ManualClock(Date.UTC(2026, 0, 1)));
+  const m = new FunctionComputeModel(new ManualClock(Date.UTC(2026, 0, 1)), { region: 'cn-hangzhou', accountId: '123' });
   m.createService({ serviceName: 's' });
   m.createFunction('s', { functionName: 'f', handler: 'index.handler', runtime: 'nodejs20', code });
   m.createFunction('s', { functionName: 'g', handler: 'index.handler', runtime: 'nodejs20', code });
