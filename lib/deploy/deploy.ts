@@ -59,8 +59,10 @@ export async function planDeploy(input: DeployInput): Promise<Plan> {
     }
     for (const w of wanted) {
       const existing = deployedTriggers.find((t) => t.triggerName === w.triggerName);
-      // Type and source cannot be updated in place: the trigger is made again.
-      if (existing && (existing.triggerType !== w.triggerType || (existing.sourceArn ?? undefined) !== w.sourceArn)) {
+      // Type and source cannot be updated in place: the trigger is made again. An eventbridge
+      // trigger sent without a sourceArn is answered with the ARN of the rule FC made for it.
+      const sourceChanged = (existing?.sourceArn ?? undefined) !== w.sourceArn && !(w.triggerType === 'eventbridge' && w.sourceArn === undefined);
+      if (existing && (existing.triggerType !== w.triggerType || sourceChanged)) {
         deletions.push(
           deleteTriggerStep(
             fc,

@@ -17,7 +17,14 @@ declare module '@alicloud/fc2' {
   type Body = Record<string, unknown>;
   export default class FC {
     constructor(accountId: string, config: FcConfig);
-    static getSignature(accessKeyID: string, accessKeySecret: string, method: string, path: string, headers: Record<string, string>, queries?: Record<string, string>): string;
+    static getSignature(
+      accessKeyID: string,
+      accessKeySecret: string,
+      method: string,
+      path: string,
+      headers: Record<string, string>,
+      queries?: Record<string, string>,
+    ): string;
     invokeFunction(service: string, functionName: string, event: string | Buffer, headers?: Record<string, string>): Promise<FcResponse>;
     createService(serviceName: string, options?: Body): Promise<FcResponse<Body>>;
     getService(serviceName: string): Promise<FcResponse<Body>>;

@@ -43,7 +43,8 @@ export class InterimAccount implements CloudAccount {
 
   assumeRoleForService(roleArn: string, _service: string, sessionName: string, nowMs: number): SigningKey {
     const match = ROLE_ARN.exec(roleArn);
-    if (!match || match[1] !== this.accountId) throw new RoleAssumptionError('InvalidParameter.RoleArn', `${roleArn} is not a role ARN of account ${this.accountId}`);
+    if (!match || match[1] !== this.accountId)
+      throw new RoleAssumptionError('InvalidParameter.RoleArn', `${roleArn} is not a role ARN of account ${this.accountId}`);
     if (!this.options.roleExists(match[2]!)) throw new RoleAssumptionError('EntityNotExist.Role', `The role not exists: ${roleArn}`);
     const key = {
       accessKeyId: `STS.${randomBytes(12).toString('hex')}`,

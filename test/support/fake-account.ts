@@ -4,7 +4,14 @@
 // take away. It evaluates only Allow grants (no Deny, no conditions): enough to show a role lacking
 // one grant failing visibly and healing once the grant is added.
 import { randomBytes } from 'node:crypto';
-import { type AccessDecision, type AccessRequest, type CloudAccount, type Principal, RoleAssumptionError, type SigningKey } from '../../lib/emulators/shared/access';
+import {
+  type AccessDecision,
+  type AccessRequest,
+  type CloudAccount,
+  type Principal,
+  RoleAssumptionError,
+  type SigningKey,
+} from '../../lib/emulators/shared/access';
 import type { EmulatorClock } from '../../lib/emulators/shared/clock';
 import type { TemporaryCredentials } from '../../lib/emulators/shared/credentials';
 
@@ -76,6 +83,12 @@ export class FakeAccount implements CloudAccount {
     this.users.get(accessKeyId)!.grants.push(grant);
   }
 
+  /** Ends an STS key's life now, as its expiry would. */
+  expire(accessKeyId: string): void {
+    const key = this.issued.get(accessKeyId);
+    if (key) key.expiresAtMs = 0;
+  }
+
   key(accessKeyId: string, nowMs: number): SigningKey | 'expired' | undefined {
     if (accessKeyId === this.options.owner.accessKeyId) return { ...this.options.owner, principal: { kind: 'account', accountId: this.accountId } };
     const user = this.users.get(accessKeyId);
@@ -131,6 +144,9 @@ export class FakeAccount implements CloudAccount {
 }
 
 function matches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }

@@ -55,7 +55,8 @@ export function checkedDomainFields(
     }
   }
   const protocol = body.protocol === undefined ? (current?.protocol ?? 'HTTP') : body.protocol;
-  if (protocol !== 'HTTP' && protocol !== 'HTTP,HTTPS') throw fcErrors.invalidArgument(`protocol must be "HTTP" or "HTTP,HTTPS" (got ${JSON.stringify(protocol)})`);
+  if (protocol !== 'HTTP' && protocol !== 'HTTP,HTTPS')
+    throw fcErrors.invalidArgument(`protocol must be "HTTP" or "HTTP,HTTPS" (got ${JSON.stringify(protocol)})`);
   const certConfig = body.certConfig === undefined ? current?.certConfig : checkedCert(body.certConfig);
   if (protocol === 'HTTP,HTTPS' && !certConfig) throw fcErrors.invalidArgument('protocol HTTP,HTTPS needs certConfig {certName, certificate, privateKey}');
   const routeConfig = body.routeConfig === undefined ? (current?.routeConfig ?? { routes: [] }) : checkedRoutes(body.routeConfig);
@@ -94,7 +95,13 @@ function checkedRoutes(value: unknown): { routes: Route[] } {
     const where = `routeConfig.routes[${i}]`;
     if (!route || typeof route !== 'object') throw fcErrors.invalidArgument(`${where} must be an object {path, serviceName, functionName}`);
     const path = route.path;
-    if (typeof path !== 'string' || !path.startsWith('/') || path.length > 2048 || (path.includes('*') && !path.endsWith('/*')) || path.indexOf('*') !== path.lastIndexOf('*')) {
+    if (
+      typeof path !== 'string' ||
+      !path.startsWith('/') ||
+      path.length > 2048 ||
+      (path.includes('*') && !path.endsWith('/*')) ||
+      path.indexOf('*') !== path.lastIndexOf('*')
+    ) {
       throw fcErrors.invalidArgument(`${where}.path must start with "/" and may only end in "/*" (got ${JSON.stringify(path)})`);
     }
     if (seen.has(path)) throw fcErrors.invalidArgument(`${where}.path ${path} is routed twice`);

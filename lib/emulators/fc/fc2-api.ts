@@ -245,7 +245,10 @@ async function checkWhatFcWillDo(options: FcApiOptions, guard: Guard, operation:
         // (unconfirmed) FC's answer for a role it cannot assume.
         throw new FcApiError(403, 'AccessDenied', `FC cannot assume the role ${role}: ${err.code}: ${err.message}`);
       }
-      const write = { action: 'log:PostLogStoreLogs', resource: `acs:log:${options.scope.region}:${options.scope.accountId}:project/${project}/logstore/${logstore}` };
+      const write = {
+        action: 'log:PostLogStoreLogs',
+        resource: `acs:log:${options.scope.region}:${options.scope.accountId}:project/${project}/logstore/${logstore}`,
+      };
       if (!account.authorize(key.principal, write).allowed) {
         throw new FcApiError(403, 'AccessDenied', `No permission to access the logstore '${logstore}' in project '${project}'.`);
       }
@@ -278,7 +281,10 @@ async function run(
   body: Buffer,
 ): Promise<Reply> {
   const m = options.model;
-  const json = (status: number, value: unknown): Reply => () => writeJson(res, status, value);
+  const json =
+    (status: number, value: unknown): Reply =>
+    () =>
+      writeJson(res, status, value);
   const noContent = (action: () => void): Reply => {
     action();
     return () => writeNoContent(res);
@@ -311,7 +317,10 @@ async function run(
       const path = `/-/code/${encodeURIComponent(s)}/${encodeURIComponent(f)}`;
       const expires = String(Math.floor((clock.nowMs() + CODE_URL_TTL_MS) / 1000));
       const signature = createHmac('sha256', codeKey).update(`${path}\n${expires}`).digest('base64url');
-      return json(200, { url: `http://${req.headers.host ?? '127.0.0.1'}${path}?Expires=${expires}&Signature=${signature}`, checksum });
+      // The address the caller reached: fc2 sends a Host without the port.
+      const local = req.socket.localAddress ?? '127.0.0.1';
+      const origin = `http://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort}`;
+      return json(200, { url: `${origin}${path}?Expires=${expires}&Signature=${signature}`, checksum });
     }
     case 'ListTriggers':
       return json(200, { triggers: m.listTriggers(s, f) });
@@ -375,7 +384,8 @@ function checkCodeUrl(codeKey: Buffer, path: string, query: URLSearchParams, now
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw new FcApiError(403, 'AccessDenied', 'the code URL is not one GetFunctionCode handed out');
   }
-  if (!/^\d{1,12}$/.test(expires) || Number(expires) * 1000 < nowMs) throw new FcApiError(403, 'AccessDenied', 'the code URL has expired; call GetFunctionCode again');
+  if (!/^\d{1,12}$/.test(expires) || Number(expires) * 1000 < nowMs)
+    throw new FcApiError(403, 'AccessDenied', 'the code URL has expired; call GetFunctionCode again');
 }
 
 function decode(segment: string): string {

@@ -53,8 +53,8 @@ export class FunctionLogs {
     if (!this.options.endpoint) return;
     const record = this.options.serviceOf(service);
     if (!record?.logConfig.project) return;
-    let lines = this.pending.get(service);
-    if (!lines) this.pending.set(service, (lines = []));
+    const lines = this.pending.get(service) ?? [];
+    this.pending.set(service, lines);
     if (lines.length >= MAX_PENDING_LINES) {
       lines.shift();
       this.counts.dropped += 1;

@@ -147,7 +147,7 @@ async function callFunction(options: HttpTriggerOptions, req: IncomingMessage, r
     body = await readBody(req, MAX_BODY_BYTES);
   } catch (err) {
     if (!(err instanceof BodyTooLargeError)) throw err;
-    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+    res.writeHead(413, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ErrorCode: 'EntityTooLarge', ErrorMessage: `the request body exceeds ${MAX_BODY_BYTES} bytes` }));
     return;
   }

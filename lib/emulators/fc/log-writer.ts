@@ -62,28 +62,31 @@ export function putLogs(req: PutLogsRequest): Promise<void> {
   headers.authorization = `LOG ${req.credentials.accessKeyId}:${sign(req.credentials.accessKeySecret, { method: 'POST', path, query: [], headers })}`;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const call = send(
-      { hostname: local ? bare : `${req.project}.${bare}`, port: url.port, path, method: 'POST', headers, timeout: TIMEOUT_MS },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size <= MAX_ANSWER_BYTES) chunks.push(c);
-        });
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve();
-          let answer: { errorCode?: string; errorMessage?: string } | undefined;
-          try {
-            answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            answer = undefined;
-          }
-          reject(new PutLogsError(`PutLogs ${req.project}/${req.logstore}: ${status} ${answer?.errorCode ?? ''} ${answer?.errorMessage ?? ''}`.trim(), status, answer?.errorCode));
-        });
-      },
-    );
+    const call = send({ hostname: local ? bare : `${req.project}.${bare}`, port: url.port, path, method: 'POST', headers, timeout: TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_ANSWER_BYTES) chunks.push(c);
+      });
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve();
+        let answer: { errorCode?: string; errorMessage?: string } | undefined;
+        try {
+          answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          answer = undefined;
+        }
+        reject(
+          new PutLogsError(
+            `PutLogs ${req.project}/${req.logstore}: ${status} ${answer?.errorCode ?? ''} ${answer?.errorMessage ?? ''}`.trim(),
+            status,
+            answer?.errorCode,
+          ),
+        );
+      });
+    });
     call.on('timeout', () => call.destroy(new Error(`Log Service did not answer PutLogs within ${TIMEOUT_MS} ms`)));
     call.on('error', reject);
     call.end(body);

@@ -153,12 +153,15 @@ class Instance {
     const id = randomUUID();
     const timeout = this.deployed.record.timeout;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        // FC ends a timed-out invocation; its instance is not trusted with another (recycled).
-        this.failure ??= new Error(`the instance was recycled after a timeout of ${timeout} seconds`);
-        resolve({ ok: false, errorMessage: `Function timed out after ${timeout} seconds`, errorType: 'FunctionTimeout' });
-      }, timeout * 1000 + TIMEOUT_GRACE_MS);
+      const timer = setTimeout(
+        () => {
+          this.pending.delete(id);
+          // FC ends a timed-out invocation; its instance is not trusted with another (recycled).
+          this.failure ??= new Error(`the instance was recycled after a timeout of ${timeout} seconds`);
+          resolve({ ok: false, errorMessage: `Function timed out after ${timeout} seconds`, errorType: 'FunctionTimeout' });
+        },
+        timeout * 1000 + TIMEOUT_GRACE_MS,
+      );
       timer.unref();
       this.pending.set(id, { resolve, timer });
       this.child.send({ id, ...message });

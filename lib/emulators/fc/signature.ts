@@ -18,7 +18,11 @@ export function stringToSign(req: IncomingMessage, signedPath: string, queries?:
     .map((k) => `${k}:${h(k)}\n`)
     .join('');
   let text = `${req.method}\n${h('content-md5')}\n${h('content-type')}\n${h('date')}\n${fcHeaders}${signedPath}`;
-  if (queries) text += `\n${[...queries].map(([k, v]) => `${k}=${v}`).sort().join('\n')}`;
+  if (queries)
+    text += `\n${[...queries]
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join('\n')}`;
   return text;
 }
 

@@ -280,7 +280,11 @@ export class TriggerWiring {
         logs: [{ time: Math.floor(this.options.clock.nowMs() / 1000), contents: { triggerName: trigger.triggerName, ...contents } }],
       });
     } catch (error) {
-      this.options.log.warn('the Log trigger could not write its execution log', { trigger: key, logstore: `${target.project}/${target.logstore}`, error: describe(error) });
+      this.options.log.warn('the Log trigger could not write its execution log', {
+        trigger: key,
+        logstore: `${target.project}/${target.logstore}`,
+        error: describe(error),
+      });
     }
   }
 
@@ -320,8 +324,8 @@ export class TriggerWiring {
   }
 
   private count(key: string): TriggerCounts {
-    let c = this.counts.get(key);
-    if (!c) this.counts.set(key, (c = { invocations: 0, failed: 0, refused: 0 }));
+    const c = this.counts.get(key) ?? { invocations: 0, failed: 0, refused: 0 };
+    this.counts.set(key, c);
     return c;
   }
 
