@@ -6,20 +6,21 @@
 // console.* lines carry the time, the request id and a level, as FC's Node.js runtime prints them
 // ("2023-04-01T10:04:19.024Z <requestId> [silly] hello,world" for console.log; context.logger.info
 // "[info]"; process.stdout.write as is: FC 2.0 Node.js "Logs"). Levels other than silly and info
-// for the other console methods are unconfirmed.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// for the other console methods are unconfirmed. With several invocations in one instance console
+// lines carry the latest one's id, which is why FC recommends context.logger then: its lines carry
+// their own. (No AsyncLocalStorage: its promise hooks slow every await of the function's code.)
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { format } from 'node:util';
 
 const [entry, exportName] = process.argv.slice(2);
-const invocation = new AsyncLocalStorage();
+let currentRequestId;
 
-function printer(stream, level) {
+function printer(stream, level, requestId = () => currentRequestId) {
   return (...args) => {
-    const requestId = invocation.getStore();
+    const id = requestId();
     const text = format(...args);
-    stream.write(requestId === undefined ? `${text}\n` : `${new Date().toISOString()} ${requestId} [${level}] ${text}\n`);
+    stream.write(id === undefined ? `${text}\n` : `${new Date().toISOString()} ${id} [${level}] ${text}\n`);
   };
 }
 console.log = printer(process.stdout, 'silly');
@@ -27,12 +28,15 @@ console.info = printer(process.stdout, 'info');
 console.debug = printer(process.stdout, 'verbose');
 console.warn = printer(process.stderr, 'warn');
 console.error = printer(process.stderr, 'error');
-const logger = {
-  debug: printer(process.stdout, 'debug'),
-  info: printer(process.stdout, 'info'),
-  warn: printer(process.stderr, 'warn'),
-  error: printer(process.stderr, 'error'),
-};
+
+function loggerFor(requestId) {
+  return {
+    debug: printer(process.stdout, 'debug', () => requestId),
+    info: printer(process.stdout, 'info', () => requestId),
+    warn: printer(process.stderr, 'warn', () => requestId),
+    error: printer(process.stderr, 'error', () => requestId),
+  };
+}
 
 let handler;
 try {
@@ -45,8 +49,12 @@ try {
 }
 
 process.on('message', (message) => {
-  void invocation
-    .run(message.context.requestId, () => invoke(message))
+  const requestId = message.context.requestId;
+  currentRequestId = requestId;
+  void invoke(message)
+    .finally(() => {
+      if (currentRequestId === requestId) currentRequestId = undefined;
+    })
     .then(
       (answer) => process.send({ id: message.id, ok: true, ...answer }),
       (err) => process.send({ id: message.id, ok: false, errorMessage: String(err?.message ?? err), errorType: String(err?.name ?? 'Error') }),
@@ -58,7 +66,7 @@ async function invoke(message) {
   if (typeof handler !== 'function') {
     throw new TypeError(`${entry} exports no function "${exportName}" (the function's Handler)`);
   }
-  const context = { ...message.context, logger };
+  const context = { ...message.context, logger: loggerFor(message.context.requestId) };
   if (message.kind === 'event') {
     const result = await handler(Buffer.from(message.event), context);
     // FC returns the result serialised as JSON.
