@@ -5,8 +5,9 @@
 // domain; custom domains (the FC 2.0 API through @alicloud/fc2) on their own listener, routed by
 // Host, without the forced download.
 import { request } from 'node:http';
+import FC from '@alicloud/fc2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, type LocalFc, startLocalFc } from '../support/local-fc';
+import { codeOf, type LocalFc, OWNER, startLocalFc } from '../support/local-fc';
 
 // Answers what it was handed, and a Content-Disposition of its own choosing on /inline.
 const ECHO = `
@@ -115,6 +116,28 @@ describe('HTTP triggers on the default domain', () => {
       .client()
       .createFunction('stack-a', { functionName: 'plain', handler: 'index.handler', runtime: 'nodejs20', code: codeOf('exports.handler = async () => 1;') });
     expect(await get(`${fc.endpoint}/2016-08-15/proxy/stack-a/plain/`)).toMatchObject({ status: 404, body: { ErrorCode: 'TriggerNotFound' } });
+  });
+});
+
+describe('an HTTP trigger with authType function', () => {
+  const path = '/2016-08-15/proxy/signed/http/x';
+  const signedGet = (credentials: { accessKeyId: string; accessKeySecret: string }) => {
+    const headers: Record<string, string> = { date: new Date().toUTCString() };
+    headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', path, headers, { a: '1' });
+    return get(`${fc.endpoint}${path}?a=1`, headers);
+  };
+
+  it('takes only requests signed by a key allowed fc:InvokeFunction, the query signed too', async () => {
+    const client = fc.client();
+    await client.createService('signed', {});
+    await client.createFunction('signed', { functionName: 'http', handler: 'index.handler', runtime: 'nodejs20', code: codeOf(ECHO) });
+    await client.createTrigger('signed', 'http', { triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'function', methods: ['GET'] } });
+    expect(await get(`${fc.endpoint}${path}?a=1`)).toMatchObject({ status: 400, body: { ErrorCode: 'MissingRequiredHeader' } });
+    expect(await signedGet(OWNER)).toMatchObject({ status: 200, body: { path: '/x' } });
+    const user = fc.account.addUser('caller');
+    expect(await signedGet(user)).toMatchObject({ status: 403, body: { ErrorCode: 'AccessDenied' } });
+    fc.account.grantUser(user.accessKeyId, { action: 'fc:InvokeFunction', resource: 'acs:fc:*:*:services/signed/functions/http' });
+    expect((await signedGet(user)).status).toBe(200);
   });
 });
 
