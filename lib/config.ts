@@ -1,8 +1,10 @@
 // Configuration is read once from the environment into a typed, frozen object. Every problem
 // names the variable, so a misconfigured deployment fails at cold start with a clear message.
-import type { AuthSettings } from './api/auth';
+import { type AuthSettings, legacyTokens } from './api/auth';
+import { type ConfiguredToken, parseConfiguredTokens } from './api/tokens';
 import type { LogLevel } from './log';
 import { type AllowList, parseAllowList } from './policy/allow-list';
+import { ossEndpoint } from './oss/endpoint';
 import { type CostLimits, DEFAULT_LIMITS } from './policy/cost-policy';
 import { isTier, type Tier } from './restore/storage-class';
 
@@ -29,6 +31,16 @@ export interface ThawConfig {
     readonly table: string;
     /** Per Tablestore request. */
     readonly timeoutMs: number;
+  };
+  /**
+   * Which Log trigger events and records the access-log function trusts: the event must name this
+   * project and logstore, and only records whose requester signed in restore anything unless
+   * anonymous is set (a public-read bucket's anonymous readers).
+   */
+  readonly accessLog: {
+    readonly project?: string;
+    readonly logstore?: string;
+    readonly anonymous: boolean;
   };
   /** Where the access-log function may pull from, and how much it may hold at once. */
   readonly sls: {
@@ -61,7 +73,7 @@ export function loadConfig(env: Env = process.env): ThawConfig {
   const read = reader(env);
   const config: ThawConfig = {
     oss: {
-      endpoint: read.string('THAW_OSS_ENDPOINT', { required: true }),
+      endpoint: read.ossEndpoint('THAW_OSS_ENDPOINT'),
       region: read.string('THAW_OSS_REGION') || undefined,
       timeoutMs: read.integer('THAW_OSS_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 }),
     },
@@ -70,6 +82,11 @@ export function loadConfig(env: Env = process.env): ThawConfig {
       instance: read.string('THAW_TABLESTORE_INSTANCE', { required: true }),
       table: read.string('THAW_TABLE', { default: 'thaw_restores', pattern: /^[A-Za-z_][A-Za-z0-9_]{0,254}$/ }),
       timeoutMs: read.integer('THAW_TABLESTORE_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 }),
+    },
+    accessLog: {
+      project: read.string('THAW_ACCESS_LOG_PROJECT', { pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/ }) || undefined,
+      logstore: read.string('THAW_ACCESS_LOG_LOGSTORE', { pattern: /^[a-z0-9][a-z0-9_-]{0,61}[a-z0-9]$/ }) || undefined,
+      anonymous: read.boolean('THAW_ACCESS_LOG_ANONYMOUS', false),
     },
     sls: {
       // Set by Function Compute in every instance; a Log trigger fires functions of its own region.
@@ -91,8 +108,11 @@ export function loadConfig(env: Env = process.env): ThawConfig {
     limits: {
       allow: read.allowList('THAW_ALLOW'),
       maxObjectBytes: read.integer('THAW_MAX_OBJECT_BYTES', { default: DEFAULT_LIMITS.maxObjectBytes, min: 0, max: Number.MAX_SAFE_INTEGER }),
+      maxDays: read.integer('THAW_MAX_DAYS', { default: DEFAULT_LIMITS.maxDays, min: 1, max: 365 }),
       dailyRestores: read.integer('THAW_DAILY_RESTORES', { default: DEFAULT_LIMITS.dailyRestores, min: 0, max: 10_000_000 }),
       dailyBytes: read.integer('THAW_DAILY_BYTES', { default: DEFAULT_LIMITS.dailyBytes, min: 0, max: Number.MAX_SAFE_INTEGER }),
+      dailyByteDays: read.integer('THAW_DAILY_BYTE_DAYS', { default: DEFAULT_LIMITS.dailyByteDays, min: 0, max: Number.MAX_SAFE_INTEGER }),
+      dailyNewRecords: read.integer('THAW_DAILY_NEW_RECORDS', { default: DEFAULT_LIMITS.dailyNewRecords, min: 0, max: 100_000_000 }),
       maxTier: read.choice('THAW_MAX_TIER', isTier, 'Expedited, Standard or Bulk', DEFAULT_LIMITS.maxTier),
       // OSS guidance is about 500 restores/s per account and region; stay well below it.
       restoresPerSecond: read.integer('THAW_RESTORES_PER_SECOND', { default: DEFAULT_LIMITS.restoresPerSecond, min: 1, max: 450 }),
@@ -100,6 +120,9 @@ export function loadConfig(env: Env = process.env): ThawConfig {
     auth: read.auth(),
     logLevel: read.choice('THAW_LOG_LEVEL', (v): v is LogLevel => ['debug', 'info', 'warn', 'error'].includes(v), 'debug, info, warn or error', 'info'),
   };
+  if (config.restore.defaultDays > config.limits.maxDays) {
+    throw new ConfigError('THAW_DEFAULT_DAYS', `must be at most THAW_MAX_DAYS (${config.limits.maxDays}), got ${config.restore.defaultDays}`);
+  }
   // A claim must outlast a HEAD and a RestoreObject that each take the whole OSS timeout.
   if (config.restore.leaseMs < 2 * config.oss.timeoutMs + 2_000) {
     throw new ConfigError(
@@ -174,8 +197,25 @@ export function reader(env: Env) {
         throw new ConfigError(name, (err as Error).message);
       }
     },
+    /** A bare host means https; plain http only to this machine (lib/oss/endpoint.ts). */
+    ossEndpoint(name: string): string {
+      const v = this.string(name, { required: true });
+      try {
+        return ossEndpoint(v);
+      } catch (err) {
+        throw new ConfigError(name, (err as Error).message);
+      }
+    },
     auth(): AuthSettings {
       const anonymous = this.boolean('THAW_API_ANONYMOUS', false);
+      let tokens: ConfiguredToken[];
+      try {
+        tokens = parseConfiguredTokens(raw('THAW_API_TOKENS') ?? '');
+      } catch (err) {
+        throw new ConfigError('THAW_API_TOKENS', (err as Error).message);
+      }
+      // The first release's form: digests only, every scope. Still read so a deployment keeps
+      // working while it moves its tokens to THAW_API_TOKENS.
       const hashes = (raw('THAW_API_TOKEN_SHA256') ?? '')
         .split(',')
         .map((h) => h.trim().toLowerCase())
@@ -184,10 +224,9 @@ export function reader(env: Env) {
         if (!/^[0-9a-f]{64}$/.test(h))
           throw new ConfigError('THAW_API_TOKEN_SHA256', 'must be comma-separated SHA-256 hex digests (64 hex digits each) of the API tokens');
       }
-      if (anonymous) return { mode: 'anonymous' };
-      // No tokens: the API refuses every call (closed by default); functions without an HTTP
-      // trigger need no tokens at all. createApi logs the missing variable loudly.
-      return { mode: 'tokens', tokenSha256: hashes };
+      // No tokens: the API refuses every call but anonymous ones when allowed (closed by default);
+      // functions without an HTTP trigger need no tokens at all. createApi logs it loudly.
+      return { tokens: [...tokens, ...legacyTokens(hashes)], anonymous };
     },
     choice<T extends string>(name: string, is: (v: string) => v is T, expected: string, fallback: T): T {
       const v = raw(name);

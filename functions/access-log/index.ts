@@ -13,8 +13,9 @@ export async function handler(event: unknown, context: FcContext): Promise<Range
   const { coordinator, log, config } = await runtime.services(context);
   let trigger: LogTriggerEvent;
   try {
-    // Only the region's own Log Service endpoints (or THAW_SLS_ENDPOINT) get our signed requests.
-    trigger = parseLogTriggerEvent(event, config.sls);
+    // Only the region's own Log Service endpoints (or THAW_SLS_ENDPOINT) get our signed requests,
+    // and only the configured access log (THAW_ACCESS_LOG_PROJECT / _LOGSTORE) is read.
+    trigger = parseLogTriggerEvent(event, { ...config.sls, ...config.accessLog });
   } catch (err) {
     // Retrying an event that names no range cannot help: log it loudly and finish.
     if (!(err instanceof MalformedTriggerEventError)) throw err;
@@ -36,7 +37,8 @@ export async function handler(event: unknown, context: FcContext): Promise<Range
     requestTimeoutMs: deadlineAtMs === undefined ? 10_000 : Math.max(1_000, Math.min(10_000, Math.floor((deadlineAtMs - started) / 4))),
   });
   try {
-    return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }) }, { deadlineAtMs });
+    const rules = { anonymous: config.accessLog.anonymous };
+    return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }), rules }, { deadlineAtMs });
   } finally {
     source.close();
   }

@@ -15,9 +15,9 @@ import type { RestorePolicy, StateStore } from '../restore/ports';
 import { RefusedReason, type RestoreRecord } from '../restore/record';
 import { type RestoreRequest, validateRestoreRequest } from '../restore/restore-request';
 import type { Timing } from '../restore/timing';
-import { readLimited } from './body';
+import { readJson } from './body';
 import { ApiProblem, json } from './problem';
-import { answerFor, refusedAnswer, viewOf } from './representation';
+import { answerFor, loweredOf, recordBudgetProblem, refusedAnswer, viewOf } from './representation';
 
 export const MAX_BATCH_OBJECTS = 100;
 /** 100 keys of up to 1023 bytes each, as JSON, with room to spare. */
@@ -52,7 +52,10 @@ export async function batch(
   request: Request,
   options: { deadlineAtMs?: number; log: Logger },
 ): Promise<Response> {
-  const body = parseBody(await readLimited(request, MAX_BATCH_BODY_BYTES), action);
+  const body = parseBody(await readJson(request, MAX_BATCH_BODY_BYTES, shapeOf(action), { required: true }), action);
+  // THAW_MAX_DAYS and THAW_MAX_TIER lower what was asked before the policy sees it; the answer says so.
+  const granted = action === 'restore' ? deps.policy.clampRequest(body.request) : body.request;
+  const lowered = loweredOf(body.request, granted);
   const results: (ObjectResult | undefined)[] = body.objects.map((o) => {
     if (o.invalid) return { key: o.key, versionId: o.versionId ?? null, status: 400, error: { code: 'InvalidInput', message: o.invalid } };
     const ref = o.ref!;
@@ -70,7 +73,7 @@ export async function batch(
   const { outcomes } =
     action === 'restore'
       ? await deps.coordinator.request(
-          work.map((ref) => ({ ...ref, source: 'cli' as const, seenAtMs, request: body.request })),
+          work.map((ref) => ({ ...ref, source: 'cli' as const, seenAtMs, request: granted })),
           { deadlineAtMs: options.deadlineAtMs, log: options.log },
         )
       : await deps.coordinator.refresh(work, { deadlineAtMs: options.deadlineAtMs, log: options.log });
@@ -84,24 +87,26 @@ export async function batch(
   });
   const counts: Record<string, number> = {};
   for (const r of results) counts[String(r!.status)] = (counts[String(r!.status)] ?? 0) + 1;
-  return json(200, { results, statuses: counts, restoresIssued: outcomes.filter((o) => o.result === 'restore-started').length });
+  return json(200, {
+    results,
+    statuses: counts,
+    restoresIssued: outcomes.filter((o) => o.result === 'restore-started').length,
+    ...(lowered ? { lowered } : {}),
+  });
 }
 
-function parseBody(text: string, action: 'restore' | 'status'): BatchBody {
-  const shape =
-    action === 'restore'
-      ? '{"bucket": string, "objects": [{"key": string, "versionId"?: string}], "days"?: number, "tier"?: string}'
-      : '{"bucket": string, "objects": [{"key": string, "versionId"?: string}]}';
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ApiProblem(400, 'InvalidInput', `The body must be JSON: ${shape}.`);
-  }
+function shapeOf(action: 'restore' | 'status'): string {
+  return action === 'restore'
+    ? '{"bucket": string, "objects": [{"key": string, "versionId"?: string}], "days"?: number, "tier"?: string}'
+    : '{"bucket": string, "objects": [{"key": string, "versionId"?: string}]}';
+}
+
+function parseBody(raw: unknown, action: 'restore' | 'status'): BatchBody {
+  const shape = shapeOf(action);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiProblem(400, 'InvalidInput', `The body must be a JSON object: ${shape}.`);
   const allowed = action === 'restore' ? ['bucket', 'objects', 'days', 'tier'] : ['bucket', 'objects'];
   const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
-  if (unknown.length) throw new InvalidInputError(unknown[0]!, `is not a field of the body (${shape})`);
+  if (unknown.length) throw new InvalidInputError(unknown[0]!.slice(0, 40), `is not a field of the body (${shape})`);
   const b = raw as { bucket?: unknown; objects?: unknown; days?: unknown; tier?: unknown };
   const bucket = validateBucket(b.bucket);
   if (!Array.isArray(b.objects) || b.objects.length === 0 || b.objects.length > MAX_BATCH_OBJECTS) {
@@ -112,7 +117,7 @@ function parseBody(text: string, action: 'restore' | 'status'): BatchBody {
     if (o === null || typeof o !== 'object' || Array.isArray(o)) return { key: null, invalid: `objects[${i}]: must be {"key": string, "versionId"?: string}` };
     const extra = Object.keys(o).filter((k) => k !== 'key' && k !== 'versionId');
     const { key, versionId } = o as { key?: unknown; versionId?: unknown };
-    if (extra.length) return { key, versionId, invalid: `objects[${i}].${extra[0]}: is not a field of an object (key, versionId)` };
+    if (extra.length) return { key, versionId, invalid: `objects[${i}].${extra[0]!.slice(0, 40)}: is not a field of an object (key, versionId)` };
     try {
       return { key, versionId, ref: objectRef({ bucket, key, versionId }) };
     } catch (err) {
@@ -128,7 +133,7 @@ async function settledRecords(store: StateStore, outcomes: readonly ObjectOutcom
   const unread: string[] = [];
   for (const o of outcomes) {
     if (o.record) records.set(o.id, o.record);
-    else if (o.result !== 'untracked' && o.result !== 'unrecorded' && o.result !== 'unstarted') unread.push(o.id);
+    else if (o.result !== 'untracked' && o.result !== 'unrecorded' && o.result !== 'unstarted' && o.result !== 'daily-record-budget') unread.push(o.id);
   }
   for (const [id, r] of unread.length ? await store.getMany(unread) : []) records.set(id, r);
   return records;
@@ -148,6 +153,14 @@ function resultOf(
   action: 'restore' | 'status',
   nowMs: number,
 ): ObjectResult {
+  if (outcome?.result === 'daily-record-budget') {
+    const answer = recordBudgetProblem(outcome.retryAtMs!, nowMs);
+    return {
+      ...problem(ref, answer.status, answer.error.code, answer.error.message),
+      reason: 'daily-record-budget',
+      retryAfterSeconds: answer.retryAfterSeconds,
+    };
+  }
   if (outcome?.result === 'unrecorded' || outcome?.result === 'unstarted') {
     // Nothing durable happened for it: the caller sends it again.
     return { ...problem(ref, 503, 'ServiceUnavailable', 'Not done in this call; send it again.'), retryAfterSeconds: 2 };

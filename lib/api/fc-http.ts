@@ -1,11 +1,23 @@
 // Function Compute HTTP adapters. They only convert: platform event → Web Request → app →
 // Response → platform result. We declare the few fields we read rather than import a types package.
+//
+// The edge parses only what the edge saw: the URL is built on a fixed origin from the raw path and
+// the query parameters FC parsed — never from the Host header, which a caller writes — and the
+// body is handed over as a stream the app reads only after it has authenticated the caller, bounded
+// while it streams (body.ts).
 import { type ApiHandler, bodyLimitOf } from './app';
+import { BodyOverLimit } from './body';
 import { ApiProblem, problemResponse } from './problem';
 
-/** Refused at the edge, before anything is buffered or anyone is authenticated. */
-function bodyTooLarge(limit: number, requestId: string | undefined): Response {
-  return problemResponse(new ApiProblem(413, 'BodyTooLarge', `The body may be at most ${limit} bytes.`, { connection: 'close' }), requestId ?? 'unknown');
+/** The origin of every Request the adapters build: the API never reads its own host name. */
+export const API_ORIGIN = 'http://oss-thaw.invalid';
+
+/** A Request URL on the fixed origin: the path as a path (a "?" or "#" in it stays in the path), then the query. */
+export function requestUrl(rawPath: string, query: string): string {
+  const url = new URL(API_ORIGIN);
+  url.pathname = rawPath;
+  url.search = query;
+  return url.toString();
 }
 
 /** FC 3.0 HTTP trigger event (the `event` Buffer, parsed). */
@@ -42,16 +54,25 @@ export async function handleFc3Event(app: ApiHandler, rawEvent: unknown, request
       // A header Headers refuses (invalid characters) is dropped, as a proxy would.
     }
   }
-  const query = new URLSearchParams(event.queryParameters ?? {}).toString();
-  const url = `http://${headers.get('host') ?? 'localhost'}${event.rawPath}${query ? `?${query}` : ''}`;
   let request: Request;
   try {
+    const query = new URLSearchParams(typeof event.queryParameters === 'object' && event.queryParameters !== null ? event.queryParameters : {}).toString();
     const hasBody = method !== 'GET' && method !== 'HEAD' && event.body !== undefined && event.body !== '';
-    // FC has bounded the event already; still, nothing larger than the API reads is decoded.
+    // FC has bounded the event already; still, nothing larger than the API reads is decoded, and
+    // nothing is decoded before the app asks for the body (after authenticating the caller).
     const limit = bodyLimitOf(event.rawPath);
-    if (hasBody && encodedSize(String(event.body), event.isBase64Encoded === true) > limit) return toFc3Result(bodyTooLarge(limit, requestId));
-    const body = hasBody ? Buffer.from(String(event.body), event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
-    request = new Request(url, { method, headers, body });
+    const text = String(event.body ?? '');
+    const base64 = event.isBase64Encoded === true;
+    const body = hasBody
+      ? new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (encodedSize(text, base64) > limit) return controller.error(new BodyOverLimit());
+            controller.enqueue(Buffer.from(text, base64 ? 'base64' : 'utf8'));
+            controller.close();
+          },
+        })
+      : undefined;
+    request = new Request(requestUrl(event.rawPath, query), { method, headers, body, duplex: 'half' } as RequestInit);
   } catch {
     return toFc3Result(problemResponse(new ApiProblem(400, 'InvalidInput', 'The request URL or method is malformed.'), requestId ?? 'unknown'));
   }
@@ -98,14 +119,6 @@ export interface Fc2Response {
 
 export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: Fc2Response, requestId?: string, deadlineAtMs?: number): Promise<void> {
   const method = req.method.toUpperCase();
-  // GET and HEAD bodies are never read; others up to the API's limit, refused by their declared
-  // length before reading and cut off while streaming, so no body is held past the limit.
-  const limit = bodyLimitOf(req.path);
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBounded(req, limit);
-  if (body === 'too-large') {
-    await send(resp, bodyTooLarge(limit, requestId));
-    return;
-  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -119,14 +132,12 @@ export async function handleFc2Request(app: ApiHandler, req: Fc2Request, resp: F
   for (const [name, value] of Object.entries(req.queries ?? {})) {
     for (const v of Array.isArray(value) ? value : [value]) query.append(name, v);
   }
-  const qs = query.toString();
   let response: Response;
   try {
-    const request = new Request(`http://${headers.get('host') ?? 'localhost'}${req.path}${qs ? `?${qs}` : ''}`, {
-      method,
-      headers,
-      body: body && body.length > 0 ? body : undefined,
-    });
+    // GET and HEAD bodies are never read; others are streamed to the app, which reads them (bounded)
+    // only once it has authenticated the caller.
+    const body = method === 'GET' || method === 'HEAD' ? undefined : streamOf(req);
+    const request = new Request(requestUrl(req.path, query.toString()), { method, headers, body, duplex: 'half' } as RequestInit);
     response = await app(request, { rawPath: req.path, requestId, deadlineAtMs });
   } catch {
     response = problemResponse(new ApiProblem(400, 'InvalidInput', 'The request URL or method is malformed.'), requestId ?? 'unknown');
@@ -140,23 +151,21 @@ async function send(resp: Fc2Response, response: Response): Promise<void> {
   resp.send(Buffer.from(await response.arrayBuffer()));
 }
 
-/** The body, or 'too-large' as soon as its declared length or what has arrived passes `limit`. */
-async function readBounded(req: Fc2Request, limit: number): Promise<Buffer | 'too-large'> {
-  const declared = headerOf(req.headers, 'content-length');
-  if (declared !== undefined && Number(declared) > limit) return 'too-large';
-  const chunks: Buffer[] = [];
-  let total = 0;
-  // Leaving the loop early ends the stream: the rest of a large body is never read.
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    total += buf.length;
-    if (total > limit) return 'too-large';
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-}
-
-function headerOf(headers: Fc2Request['headers'], name: string): string | undefined {
-  const value = headers[name] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
-  return Array.isArray(value) ? value[0] : value;
+/** The request's body as a Web stream, pulled only as the reader asks; cancelling stops reading it. */
+function streamOf(req: AsyncIterable<Buffer | string>): ReadableStream<Uint8Array> {
+  const chunks = req[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(Buffer.isBuffer(value) ? value : Buffer.from(value));
+      },
+      async cancel() {
+        await chunks.return?.();
+      },
+      // Nothing is pulled before the app reads: a refused caller's body is never touched.
+    },
+    { highWaterMark: 0 },
+  );
 }

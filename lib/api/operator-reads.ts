@@ -30,13 +30,15 @@ export interface OperatorDeps {
 /** The listing query in a URL, every parameter checked by name. */
 export function recordQueryOf(params: URLSearchParams, nowMs: number): RecordQuery {
   for (const name of new Set(params.keys())) {
-    if (!QUERY_PARAMETERS.includes(name)) throw new InvalidInputError(name, `is not a parameter of /v1/restores (use ${QUERY_PARAMETERS.join(', ')})`);
+    if (!QUERY_PARAMETERS.includes(name))
+      throw new InvalidInputError(name.slice(0, 40), `is not a parameter of /v1/restores (use ${QUERY_PARAMETERS.join(', ')})`);
     if (params.getAll(name).length > 1) throw new InvalidInputError(name, 'may be given once');
   }
   const stateText = params.get('state');
   const states = stateText === null || stateText === '' ? LISTED_STATES : [...new Set(stateText.split(',').map((s) => s.trim()))];
   for (const state of states) {
-    if (!(STATES as readonly string[]).includes(state)) throw new InvalidInputError('state', `"${state.slice(0, 40)}" is not a state (${STATES.join(', ')})`);
+    if (!(STATES as readonly string[]).includes(state))
+      throw new InvalidInputError('state', `${JSON.stringify(state.slice(0, 40))} is not a state (${STATES.join(', ')})`);
   }
   const bucketText = params.get('bucket');
   const bucket = bucketText === null || bucketText === '' ? undefined : validateBucket(bucketText);
@@ -83,8 +85,11 @@ export async function usage(deps: OperatorDeps, nowMs: number): Promise<Response
     limits: {
       allow: allow === '*' ? '*' : allow.map((e) => (e.prefix ? `${e.bucket}/${e.prefix}` : e.bucket)),
       maxObjectBytes: deps.limits.maxObjectBytes,
+      maxDays: deps.limits.maxDays,
       dailyRestores: deps.limits.dailyRestores,
       dailyBytes: deps.limits.dailyBytes,
+      dailyByteDays: deps.limits.dailyByteDays,
+      dailyNewRecords: deps.limits.dailyNewRecords,
       maxTier: deps.limits.maxTier,
       restoresPerSecond: deps.limits.restoresPerSecond,
     },

@@ -2,6 +2,7 @@
 // README "The record and its states" and "HTTP API" list the same answers; the tests read those
 // tables and check them against this switch.
 import type { PolicyRefusal } from '../restore/ports';
+import type { RestoreRequest } from '../restore/restore-request';
 import { effectiveState, FROZEN, type ObjectState, RefusedReason, RestoreState, type RestoreRecord } from '../restore/record';
 import { retryAfterSeconds, type Timing } from '../restore/timing';
 
@@ -22,6 +23,37 @@ export interface RestoreView {
   readonly attempts: number;
   /** Only in the answer to a POST that asked for a faster tier the policy refused: the restore runs on as it was. */
   readonly raise?: { readonly tier: string | null; readonly refused: string; readonly retryAt: string | null };
+}
+
+/**
+ * What the deployment's limits lowered from what the caller asked for, in the answer: Days above
+ * THAW_MAX_DAYS and a tier faster than THAW_MAX_TIER. Absent when nothing was lowered.
+ */
+export interface Lowered {
+  readonly days?: { readonly asked: number; readonly granted: number; readonly limit: 'THAW_MAX_DAYS' };
+  readonly tier?: { readonly asked: string; readonly granted: string; readonly limit: 'THAW_MAX_TIER' };
+}
+
+export function loweredOf(asked: RestoreRequest, granted: RestoreRequest): Lowered | undefined {
+  const days = asked.days !== undefined && granted.days !== undefined && granted.days < asked.days;
+  const tier = asked.tier !== undefined && granted.tier !== undefined && granted.tier !== asked.tier;
+  if (!days && !tier) return undefined;
+  return {
+    ...(days ? { days: { asked: asked.days!, granted: granted.days!, limit: 'THAW_MAX_DAYS' as const } } : {}),
+    ...(tier ? { tier: { asked: asked.tier!, granted: granted.tier!, limit: 'THAW_MAX_TIER' as const } } : {}),
+  };
+}
+
+/** A miss that would have made a new record after the bucket's daily budget of them was spent: no record, no OSS call. */
+export function recordBudgetProblem(retryAtMs: number, nowMs: number): Required<Answer> & { readonly retryAfterSeconds: number } {
+  return {
+    status: 429,
+    error: {
+      code: 'DailyRecordBudget',
+      message: `The bucket's budget of new records for today (THAW_DAILY_NEW_RECORDS) is spent; nothing was recorded. Ask again after ${new Date(retryAtMs).toISOString()}.`,
+    },
+    retryAfterSeconds: Math.max(1, Math.ceil((retryAtMs - nowMs) / 1000)),
+  };
 }
 
 /** A record as an operator's listing shows it: the caller's view, with what happened when. */

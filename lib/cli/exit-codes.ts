@@ -27,6 +27,7 @@ export const EXIT_CODES: Readonly<Record<string, number>> = {
   InvalidInput: EXIT.usage,
   PrerequisiteMissing: EXIT.failed,
   PermissionMissing: EXIT.failed,
+  NotOwned: EXIT.failed,
   NetworkUnreachable: EXIT.failed,
   CredentialsMissing: EXIT.failed,
   StepFailed: EXIT.failed,

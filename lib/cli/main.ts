@@ -2,6 +2,7 @@
 // an error into one line and an exit status through one table (exit-codes.ts). Nothing imports
 // this module but the bin; each command's module is loaded only when it runs, so `thaw emulator
 // oss` does not pay for loading the Tablestore SDK.
+import { printable } from '../api/printable';
 import { type Command, helpOf, overviewOf, parseCommand } from './command';
 import { EXIT, exitCodeOf, UsageError } from './exit-codes';
 
@@ -29,6 +30,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/deploy')).deployCommand as Command,
   },
   { name: 'destroy', summary: 'remove what deploy made', load: async () => (await import('./commands/deploy')).destroyCommand as Command },
+  {
+    name: 'doctor',
+    summary: 'check the account for the stack, read-only, each problem with its fix',
+    load: async () => (await import('./commands/deploy')).doctorCommand as Command,
+  },
   { name: 'package', summary: 'zips to OSS and a ROS template', load: async () => (await import('./commands/deploy')).packageCommand as Command },
   { name: 'invoke', summary: 'invoke a function through the FC API', load: async () => (await import('./commands/invoke')).invokeCommand as Command },
   {
@@ -36,10 +42,16 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     summary: 'create or upgrade the Tablestore tables',
     load: async () => (await import('./commands/tables')).tablesCreateCommand as Command,
   },
+  { name: 'token new', summary: 'make an API token and its configured form', load: async () => (await import('./commands/token')).tokenNewCommand as Command },
   {
     name: 'status',
     summary: "what is restoring, failing or deferred, and today's budgets",
     load: async () => (await import('./commands/operator')).statusCommand as Command,
+  },
+  {
+    name: 'logs',
+    summary: "the functions' log lines, filtered, from a time or followed live",
+    load: async () => (await import('./commands/logs')).logsCommand as Command,
   },
   {
     name: 'restore',
@@ -71,7 +83,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     const status = exitCodeOf(err);
     if (status === undefined) throw err;
-    process.stderr.write(`thaw: ${(err as Error).message}\n`);
+    // Messages carry what services answered: printed, never interpreted by the terminal.
+    process.stderr.write(`thaw: ${printable((err as Error).message, true)}\n`);
     if (status === EXIT.usage) process.stderr.write(command ? `(thaw ${command.name} --help lists its options)\n` : '(thaw --help lists the commands)\n');
     process.exitCode = status;
   }

@@ -5,6 +5,7 @@
 //   const { content } = await thaw.getWithRestore('reports/2024.csv', { signal: AbortSignal.timeout(10 * 60_000) });
 import type OSS from 'ali-oss';
 import { sleep } from '../clock';
+import { insecureReason } from '../endpoint-scheme';
 
 export interface RestoreStatus {
   readonly state: string;
@@ -78,6 +79,17 @@ export class ThawClient {
     this.fetch = options.fetch ?? fetch;
     this.minWaitMs = options.minWaitMs ?? 1000;
     this.maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
+    // The token goes only over https, or plain http to this machine.
+    if (options.token) {
+      let url: URL;
+      try {
+        url = new URL(options.apiUrl);
+      } catch {
+        throw new TypeError(`ThawClient: apiUrl "${options.apiUrl.slice(0, 200)}" is not a URL`);
+      }
+      const insecure = insecureReason(url);
+      if (insecure) throw new TypeError(`ThawClient: the token is not sent over ${insecure}`);
+    }
     const bucket = (options.oss as unknown as { options: { bucket?: string } }).options.bucket;
     if (!bucket) throw new TypeError('ThawClient needs an ali-oss client with a bucket (new OSS({ …, bucket }))');
     this.bucket = bucket;

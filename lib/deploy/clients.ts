@@ -13,6 +13,8 @@ export interface Target {
   readonly fcEndpoint?: string;
   /** Default: https://ram.aliyuncs.com */
   readonly ramEndpoint?: string;
+  /** Default: https://sts.<region>.aliyuncs.com */
+  readonly stsEndpoint?: string;
   readonly credentials: Credentials;
 }
 

@@ -1,17 +1,20 @@
-// `thaw deploy`: reads what exists (roles, the service, its functions and triggers, the tables),
-// plans create / update / unchanged for each resource of the template with the reason, and runs
-// the plan. A second run against an unchanged template and code plans nothing. A create that finds
-// its resource already there (its first attempt landed, the answer was lost) becomes an update.
+// `thaw deploy` on FC 2.0: reads what exists (roles, the service-linked role EventBridge needs, the
+// services, their functions and triggers, the custom domains, the tables), plans create / update /
+// unchanged for each resource of the template with the reason, and runs the plan. A second run
+// against an unchanged template and code plans nothing. A create that finds its resource already
+// there (its first attempt landed, the answer was lost) becomes an update.
 import type FC from '@alicloud/fc2';
-import { TablestoreStateStore } from '../store/tablestore';
-import { prepareTables, tableChanges } from '../store/tablestore-upgrade';
-import type { Credentials } from '../wiring';
-import { type Clients, codeOf, unless } from './clients';
+import type { SlsAdmin } from '../sls/admin';
 import type { FunctionCode } from '../build/code';
-import { type FunctionBody, functionBody, serviceBody, type TriggerBody, triggerBody } from './fc-resources';
+import { type Clients, codeOf, unless } from './clients';
+import { type CustomDomainBody, customDomainBody, type FunctionBody, functionBody, serviceBody, type TriggerBody, triggerBody } from './fc-resources';
 import type { Plan, Step } from './plan';
-import { planRole } from './roles';
-import type { StackSpec } from './template';
+import { planRole, type RoleOwnership, stackMarker } from './roles';
+import { logIndexStep } from './log-index';
+import { serviceLinkedRoleStep } from './service-linked-roles';
+import { deploySettings } from './settings';
+import { type TablesAdmin, tablesStep } from './tables-step';
+import type { ServiceSpec, StackSpec } from './template';
 
 export interface DeployInput {
   readonly stack: StackSpec;
@@ -20,83 +23,117 @@ export interface DeployInput {
   readonly clients: Clients;
   /** Role ARNs given by flag, by logical id. */
   readonly roleArns: Readonly<Record<string, string>>;
-  /** The deployer's credentials, for the tables. */
-  readonly credentials: Credentials;
-  /** Where the deployer reaches the Tablestore instance (the functions may use an internal endpoint). */
-  readonly tablestoreEndpoint: string;
+  /** --adopt: take over same-named roles and policies this stack did not make. */
+  readonly adopt: boolean;
+  /** The tables, through the deployer's endpoint. */
+  readonly tables: TablesAdmin;
+  /** Log Service in the function logs' project, through the deployer's endpoint. */
+  readonly functionLogs: SlsAdmin;
 }
 
 type Body = Record<string, unknown>;
 
+/** The one service of the previous release (all four functions in `<stack>`), replaced by one service per function. */
+function legacyServiceName(stack: StackSpec): string {
+  return stack.stackName;
+}
+
 export async function planDeploy(input: DeployInput): Promise<Plan> {
   const { stack, clients } = input;
+  const ownership: RoleOwnership = { marker: stackMarker(stack.stackName), adopt: input.adopt };
   const steps: Step[] = [];
-  for (const role of stack.roles) steps.push(await planRole(clients.ram, role, input.roleArns[role.logicalId]));
+  const roleSteps: Step[] = [];
+  for (const role of stack.roles) roleSteps.push(await planRole(clients.ram, role, input.roleArns[role.logicalId], ownership));
+  steps.push(...roleSteps);
+  // A service or trigger naming a role created or changed in this run may meet RAM's propagation delay.
+  const changedRoles = new Set(roleSteps.filter((s) => s.action === 'create' || s.action === 'update').map((s) => s.name.toLowerCase()));
+  const usesNewRole = (arn: string | undefined) => arn !== undefined && changedRoles.has(arn.split('/').pop()!.toLowerCase());
+
+  if (stack.functions.some((f) => f.triggers.some((t) => t.type === 'EventBridge'))) steps.push(await serviceLinkedRoleStep(clients.ram, 'eventbridge-fc'));
   // Tables before functions: the first invocation may come as soon as a trigger exists.
-  steps.push(await tablesStep(stack, input.credentials, input.tablestoreEndpoint));
+  const settings = deploySettings(stack);
+  steps.push(await tablesStep(input.tables, settings));
+  steps.push(await logIndexStep(input.functionLogs, settings.functionLogs.logstore));
 
   const fc = clients.fc;
-  const serviceName = stack.service.name;
-  const wantedService = serviceBody(stack.service);
-  const service = (await unless(['ServiceNotFound'], () => fc.getService(serviceName)))?.data;
-  steps.push(serviceStep(fc, serviceName, wantedService as unknown as Body, service));
-
-  const deployedFunctions = service ? ((await fc.listFunctions(serviceName, { limit: 100 })).data.functions ?? []) : [];
-  const byName = new Map(deployedFunctions.map((f) => [String(f.functionName), f]));
-
   const triggerSteps: Step[] = [];
   const deletions: Step[] = [];
-  for (const fn of stack.functions) {
-    const code = input.code.get(fn.name);
-    if (!code) throw new Error(`no code built for function ${fn.name}`);
-    const current = byName.get(fn.name);
-    steps.push(functionStep(fc, serviceName, functionBody(fn), code, current));
-    const deployedTriggers = current ? ((await fc.listTriggers(serviceName, fn.name, { limit: 100 })).data.triggers ?? []) : [];
-    const wanted = fn.triggers.map((t) => triggerBody(stack, fn, t));
-    for (const t of deployedTriggers) {
-      if (!wanted.some((w) => w.triggerName === t.triggerName))
-        deletions.push(deleteTriggerStep(fc, serviceName, fn.name, String(t.triggerName), 'not in the template'));
-    }
-    for (const w of wanted) {
-      const existing = deployedTriggers.find((t) => t.triggerName === w.triggerName);
-      // Type and source cannot be updated in place: the trigger is made again. An eventbridge
-      // trigger sent without a sourceArn is answered with the ARN of the rule FC made for it.
-      const sourceChanged = (existing?.sourceArn ?? undefined) !== w.sourceArn && !(w.triggerType === 'eventbridge' && w.sourceArn === undefined);
-      if (existing && (existing.triggerType !== w.triggerType || sourceChanged)) {
-        deletions.push(
-          deleteTriggerStep(
-            fc,
-            serviceName,
-            fn.name,
-            w.triggerName,
-            `its type or source changed (${String(existing.triggerType)} ${String(existing.sourceArn ?? '')})`,
-          ),
-        );
-        triggerSteps.push(triggerStep(fc, serviceName, fn.name, w, undefined));
-      } else {
-        triggerSteps.push(triggerStep(fc, serviceName, fn.name, w, existing));
+  for (const service of stack.services) {
+    const current = (await unless(['ServiceNotFound'], () => fc.getService(service.name)))?.data;
+    steps.push({ ...serviceStep(fc, service, current), usesNewRole: usesNewRole(service.role) });
+    const deployed = current ? ((await fc.listFunctions(service.name, { limit: 100 })).data.functions ?? []) : [];
+    const byName = new Map(deployed.map((f) => [String(f.functionName), f]));
+    for (const fn of service.functions) {
+      const code = input.code.get(fn.name);
+      if (!code) throw new Error(`no code built for function ${fn.name}`);
+      const existing = byName.get(fn.name);
+      steps.push(functionStep(fc, service.name, functionBody(fn), code, existing));
+      const deployedTriggers = existing ? ((await fc.listTriggers(service.name, fn.name, { limit: 100 })).data.triggers ?? []) : [];
+      const wanted = fn.triggers.map((t) => triggerBody(stack, fn, t));
+      for (const t of deployedTriggers) {
+        if (!wanted.some((w) => w.triggerName === t.triggerName))
+          deletions.push(deleteTriggerStep(fc, service.name, fn.name, String(t.triggerName), 'not in the template'));
+      }
+      for (const w of wanted) {
+        const current = deployedTriggers.find((t) => t.triggerName === w.triggerName);
+        const step = { ...triggerPlan(fc, service.name, fn.name, w, current, deletions), usesNewRole: usesNewRole(w.invocationRole) };
+        triggerSteps.push(step);
       }
     }
-  }
-  for (const [name] of byName) {
-    if (stack.functions.some((f) => f.name === name)) continue;
-    for (const t of (await fc.listTriggers(serviceName, name, { limit: 100 })).data.triggers ?? []) {
-      deletions.push(deleteTriggerStep(fc, serviceName, name, String(t.triggerName), 'its function is not in the template'));
+    for (const [name] of byName) {
+      if (service.functions.some((f) => f.name === name)) continue;
+      deletions.push(...(await functionDeletion(fc, service.name, name, 'not in the template')));
     }
-    deletions.push({
-      kind: 'function',
-      name: `${serviceName}/${name}`,
-      action: 'delete',
-      reasons: ['not in the template'],
-      run: async () => void (await unless(['FunctionNotFound'], () => fc.deleteFunction(serviceName, name))),
-    });
   }
+
+  // The previous release put every function in one service named after the stack. Its triggers go
+  // before the new ones are made (an OSS trigger on the same bucket and events would conflict), its
+  // functions and the service after.
+  const legacy = legacyServiceName(stack);
+  const late: Step[] = [];
+  if (!stack.services.some((s) => s.name === legacy) && (await unless(['ServiceNotFound'], () => fc.getService(legacy)))) {
+    const functions = (await fc.listFunctions(legacy, { limit: 100 })).data.functions ?? [];
+    const ourNames = new Set(stack.functions.map((f) => f.name));
+    const foreign = functions.filter((f) => !ourNames.has(String(f.functionName)));
+    if (foreign.length === 0) {
+      for (const f of functions) {
+        for (const t of (await fc.listTriggers(legacy, String(f.functionName), { limit: 100 })).data.triggers ?? []) {
+          deletions.push(
+            deleteTriggerStep(fc, legacy, String(f.functionName), String(t.triggerName), "the previous release's single service; now one service per function"),
+          );
+        }
+        late.push({
+          kind: 'function',
+          name: `${legacy}/${String(f.functionName)}`,
+          action: 'delete',
+          reasons: ["the previous release's single service; now one service per function"],
+          run: async () => void (await unless(['FunctionNotFound'], () => fc.deleteFunction(legacy, String(f.functionName)))),
+        });
+      }
+      late.push({
+        kind: 'service',
+        name: legacy,
+        action: 'delete',
+        reasons: ["the previous release's single service; now one service per function"],
+        run: async () => void (await unless(['ServiceNotFound'], () => fc.deleteService(legacy))),
+      });
+    }
+  }
+
   // Deletions before creations: an old trigger may conflict with its replacement (same bucket, overlapping events).
   steps.push(...deletions, ...triggerSteps);
+  for (const domain of stack.customDomains) steps.push(await customDomainStep(fc, customDomainBody(domain), stack));
+  steps.push(...late);
   return { steps };
 }
 
-function serviceStep(fc: FC, name: string, wanted: Body, current: Body | undefined): Step {
+function serviceStep(fc: FC, service: ServiceSpec, current: Body | undefined): Step {
+  const name = service.name;
+  const wanted = serviceBody(service) as unknown as Body;
+  const { serviceName: _name, ...body } = wanted;
+  // A VPC configuration removed from the template must be cleared, not left as deployed.
+  const currentVpc = (current?.vpcConfig as { vpcId?: string } | undefined)?.vpcId;
+  if (!service.vpcConfig && currentVpc) body.vpcConfig = { vpcId: '', vSwitchIds: [], securityGroupId: '' };
   if (!current) {
     return {
       kind: 'service',
@@ -105,23 +142,17 @@ function serviceStep(fc: FC, name: string, wanted: Body, current: Body | undefin
       reasons: ['not found'],
       run: async () => {
         try {
-          await fc.createService(name, without(wanted, 'serviceName'));
+          await fc.createService(name, body);
         } catch (err) {
           if (codeOf(err) !== 'ServiceAlreadyExists') throw err;
-          await fc.updateService(name, without(wanted, 'serviceName'));
+          await fc.updateService(name, body);
         }
       },
     };
   }
-  const differences = differing(without(wanted, 'serviceName'), current);
+  const differences = differing(body, current);
   if (differences.length === 0) return { kind: 'service', name, action: 'unchanged', reasons: ['same as the template'] };
-  return {
-    kind: 'service',
-    name,
-    action: 'update',
-    reasons: differences,
-    run: async () => void (await fc.updateService(name, without(wanted, 'serviceName'))),
-  };
+  return { kind: 'service', name, action: 'update', reasons: differences, run: async () => void (await fc.updateService(name, body)) };
 }
 
 function functionStep(fc: FC, service: string, wanted: FunctionBody, code: FunctionCode, current: Body | undefined): Step {
@@ -163,13 +194,36 @@ function functionStep(fc: FC, service: string, wanted: FunctionBody, code: Funct
   };
 }
 
+/**
+ * What FC answers for a trigger, as comparable with what we send. An eventbridge trigger comes back
+ * with a sourceArn FC made and without the invocationRole (EventBridge invokes through its
+ * service-linked role): devsapp/fc3 strips invocationRole, sourceArn and status before comparing
+ * (src/resources/fc/index.ts), and so do we, or every run would replace it.
+ */
+export function comparableTrigger(current: Body): Body {
+  if (current.triggerType !== 'eventbridge') return current;
+  const { sourceArn: _s, invocationRole: _i, status: _st, ...rest } = current;
+  return rest;
+}
+
+function triggerPlan(fc: FC, service: string, fn: string, wanted: TriggerBody, deployed: Body | undefined, deletions: Step[]): Step {
+  const current = deployed ? comparableTrigger(deployed) : undefined;
+  // Type and source cannot be updated in place: the trigger is made again.
+  const sourceChanged = current && wanted.triggerType !== 'eventbridge' && (current.sourceArn ?? undefined) !== wanted.sourceArn;
+  if (current && (current.triggerType !== wanted.triggerType || sourceChanged)) {
+    deletions.push(
+      deleteTriggerStep(fc, service, fn, wanted.triggerName, `its type or source changed (${String(current.triggerType)} ${String(current.sourceArn ?? '')})`),
+    );
+    return triggerStep(fc, service, fn, wanted, undefined);
+  }
+  return triggerStep(fc, service, fn, wanted, current);
+}
+
 function triggerStep(fc: FC, service: string, fn: string, wanted: TriggerBody, current: Body | undefined): Step {
   const name = `${service}/${fn}/${wanted.triggerName}`;
   const update = {
     triggerConfig: wanted.triggerConfig,
-    // FC answers an eventbridge trigger without the invocationRole it was sent (EventBridge invokes
-    // through its service-linked role; devsapp/fc3 drops it before comparing): not a difference.
-    ...(wanted.invocationRole && wanted.triggerType !== 'eventbridge' ? { invocationRole: wanted.invocationRole } : {}),
+    ...(wanted.invocationRole ? { invocationRole: wanted.invocationRole } : {}),
   };
   if (!current) {
     return {
@@ -208,36 +262,60 @@ function deleteTriggerStep(fc: FC, service: string, fn: string, trigger: string,
   };
 }
 
-/** The tables the functions are configured for (their THAW_TABLESTORE_* and THAW_TABLE). */
-export function tablesOf(stack: StackSpec, credentials: Credentials, endpoint: string): TablestoreStateStore {
-  const env = stack.functions[0]!.environment;
-  return new TablestoreStateStore({
-    endpoint,
-    maxAttempts: 1,
-    instance: env.THAW_TABLESTORE_INSTANCE ?? '',
-    table: env.THAW_TABLE || 'thaw_restores',
-    ...credentials,
+async function functionDeletion(fc: FC, service: string, name: string, reason: string): Promise<Step[]> {
+  const steps: Step[] = [];
+  for (const t of (await fc.listTriggers(service, name, { limit: 100 })).data.triggers ?? []) {
+    steps.push(deleteTriggerStep(fc, service, name, String(t.triggerName), `its function is ${reason}`));
+  }
+  steps.push({
+    kind: 'function',
+    name: `${service}/${name}`,
+    action: 'delete',
+    reasons: [reason],
+    run: async () => void (await unless(['FunctionNotFound'], () => fc.deleteFunction(service, name))),
   });
+  return steps;
 }
 
-async function tablesStep(stack: StackSpec, credentials: Credentials, endpoint: string): Promise<Step> {
-  const store = tablesOf(stack, credentials, endpoint);
-  const { missingTables, missingColumns, missingIndexes } = await tableChanges(store);
-  const names = [store.table, store.countersTable];
-  const name = `${stack.functions[0]!.environment.THAW_TABLESTORE_INSTANCE}/${names.join(',')}`;
-  const run = async () => void (await prepareTables(store));
-  if (missingTables.length > 0) {
-    return { kind: 'tables', name, action: 'create', reasons: [`${missingTables.join(', ')} not found; made with the deployer's credentials`], run };
+async function customDomainStep(fc: FC, wanted: CustomDomainBody, stack: StackSpec): Promise<Step> {
+  const name = wanted.domainName;
+  const current = (await unless(['DomainNameNotFound'], () => fc.getCustomDomain(name)))?.data as Body | undefined;
+  const { domainName: _d, ...body } = wanted as unknown as Body;
+  if (!current) {
+    return {
+      kind: 'domain',
+      name,
+      action: 'create',
+      reasons: ['not found'],
+      run: async () => {
+        try {
+          await fc.createCustomDomain(name, body);
+        } catch (err) {
+          if (codeOf(err) !== 'DomainNameAlreadyExists') throw err;
+          await fc.updateCustomDomain(name, body);
+        }
+      },
+    };
   }
-  if (missingColumns.length > 0 || missingIndexes.length > 0) {
-    // A table an earlier release made: its new indexes are filled from the rows it holds.
-    const reasons = [
-      ...(missingColumns.length ? [`columns ${missingColumns.join(', ')}`] : []),
-      ...(missingIndexes.length ? [`indexes ${missingIndexes.join(', ')}`] : []),
-    ];
-    return { kind: 'tables', name, action: 'update', reasons: [`${reasons.join('; ')} not found; added with the deployer's credentials`], run };
+  // A domain whose routes go to another stack's services is someone else's.
+  const routes = ((current.routeConfig as { routes?: { serviceName?: string }[] } | undefined)?.routes ?? []).map((r) => String(r.serviceName ?? ''));
+  const mine = new Set(stack.services.map((s) => s.name));
+  if (routes.some((r) => !mine.has(r))) {
+    return {
+      kind: 'domain',
+      name,
+      action: 'blocked',
+      reasons: [`exists and routes to ${routes.filter((r) => !mine.has(r)).join(', ')}: not this stack's domain`],
+    };
   }
-  return { kind: 'tables', name, action: 'unchanged', reasons: ['both exist with every index'] };
+  // The private key is never answered back; the certificate and its name are compared.
+  const comparable = {
+    ...body,
+    ...(wanted.certConfig ? { certConfig: { certName: wanted.certConfig.certName, certificate: wanted.certConfig.certificate } } : {}),
+  };
+  const differences = differing(comparable, current);
+  if (differences.length === 0) return { kind: 'domain', name, action: 'unchanged', reasons: ['same as the template'] };
+  return { kind: 'domain', name, action: 'update', reasons: differences, run: async () => void (await fc.updateCustomDomain(name, body)) };
 }
 
 /** Fields of `wanted` that `current` does not hold as given ("wanted ⊆ current": FC may add defaults). */

@@ -5,13 +5,22 @@
 // from; the local FC API checks the result against its own copy of those shapes.
 import { TemplateError } from './errors';
 import type { Value } from './intrinsics';
-import type { FunctionSpec, ServiceSpec, StackSpec, TriggerSpec } from './template';
+import type { CustomDomainSpec, FunctionSpec, ServiceSpec, StackSpec, TriggerSpec } from './template';
 
 export interface ServiceBody {
   readonly serviceName: string;
   readonly description: string;
   readonly role: string;
   readonly logConfig?: { project: string; logstore: string };
+  readonly vpcConfig?: { vpcId: string; vSwitchIds: string[]; securityGroupId: string };
+}
+
+/** FC 2.0 CustomDomain: CreateCustomDomain / UpdateCustomDomain. */
+export interface CustomDomainBody {
+  readonly domainName: string;
+  readonly protocol: string;
+  readonly certConfig?: { certName: string; certificate: string; privateKey: string };
+  readonly routeConfig: { routes: { path: string; serviceName: string; functionName: string }[] };
 }
 
 /** A function's configuration; the code goes separately (it is compared by checksum). */
@@ -34,7 +43,22 @@ export interface TriggerBody {
 }
 
 export function serviceBody(service: ServiceSpec): ServiceBody {
-  return { serviceName: service.name, description: service.description, role: service.role, ...(service.logConfig ? { logConfig: service.logConfig } : {}) };
+  return {
+    serviceName: service.name,
+    description: service.description,
+    role: service.role,
+    ...(service.logConfig ? { logConfig: service.logConfig } : {}),
+    ...(service.vpcConfig ? { vpcConfig: { ...service.vpcConfig, vSwitchIds: [...service.vpcConfig.vSwitchIds] } } : {}),
+  };
+}
+
+export function customDomainBody(domain: CustomDomainSpec): CustomDomainBody {
+  return {
+    domainName: domain.domainName,
+    protocol: domain.protocol,
+    ...(domain.certConfig ? { certConfig: { ...domain.certConfig } } : {}),
+    routeConfig: { routes: domain.routes.map((r) => ({ ...r })) },
+  };
 }
 
 export function functionBody(fn: FunctionSpec): FunctionBody {

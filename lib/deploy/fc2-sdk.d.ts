@@ -41,6 +41,10 @@ declare module '@alicloud/fc2' {
     updateTrigger(serviceName: string, functionName: string, triggerName: string, options: Body): Promise<FcResponse<Body>>;
     deleteTrigger(serviceName: string, functionName: string, triggerName: string): Promise<FcResponse<Body>>;
     listTriggers(serviceName: string, functionName: string, options?: Body): Promise<FcResponse<{ triggers?: Body[] }>>;
-    static getSignature(accessKeyId: string, accessKeySecret: string, method: string, path: string, headers: Record<string, string>): string;
+    createCustomDomain(domainName: string, options: Body): Promise<FcResponse<Body>>;
+    getCustomDomain(domainName: string): Promise<FcResponse<Body>>;
+    updateCustomDomain(domainName: string, options: Body): Promise<FcResponse<Body>>;
+    deleteCustomDomain(domainName: string): Promise<FcResponse<Body>>;
+    listCustomDomains(options?: Body): Promise<FcResponse<{ customDomains?: Body[] }>>;
   }
 }

@@ -6,6 +6,10 @@
 //   Fn::Join       [delimiter, [values…]]; a list value inside is joined too
 //   Fn::Split      [delimiter, string] → list
 //   Fn::GetAtt     [LogicalId, Attribute], answered by the caller (e.g. a role's Arn)
+//   Fn::If         [Condition, whenTrue, whenFalse], a condition of the template's Conditions section
+//   Fn::Equals     [a, b]; Fn::Not [c]; Fn::And / Fn::Or [c, …] (2–10 conditions) — in Conditions
+//   Ref ALIYUN::NoValue   the property (or list item) it stands for is left out
+// (ROS "Functions" and "Conditions"; a resource with `Condition: Name` exists only when it holds.)
 import { TemplateError } from './errors';
 
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
@@ -18,25 +22,50 @@ export interface Scope {
   readonly stackName: string;
   /** Fn::GetAtt; throws when the attribute is unknown. */
   readonly attribute: (logicalId: string, attribute: string) => string;
+  /** The template's Conditions, evaluated (see evaluateConditions); absent when it has none. */
+  readonly conditions?: Readonly<Record<string, boolean>>;
 }
 
-const FUNCTIONS = new Set(['Ref', 'Fn::Sub', 'Fn::Join', 'Fn::Split', 'Fn::GetAtt']);
+const FUNCTIONS = new Set(['Ref', 'Fn::Sub', 'Fn::Join', 'Fn::Split', 'Fn::GetAtt', 'Fn::If', 'Fn::Equals', 'Fn::Not', 'Fn::And', 'Fn::Or']);
+
+/** What `Ref: ALIYUN::NoValue` evaluates to: the enclosing property or list item is dropped. */
+const NO_VALUE: unique symbol = Symbol('ALIYUN::NoValue');
+type Evaluated = Value | typeof NO_VALUE;
 
 /** Evaluates every intrinsic inside `value`; `where` names the place for errors. */
 export function evaluate(value: unknown, scope: Scope, where: string): Value {
+  const result = evaluateOrDrop(value, scope, where);
+  if (result === NO_VALUE) throw new TemplateError(`${where}: Ref ALIYUN::NoValue stands for nothing here`);
+  return result;
+}
+
+function evaluateOrDrop(value: unknown, scope: Scope, where: string): Evaluated {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map((v, i) => evaluate(v, scope, `${where}[${i}]`));
+  if (Array.isArray(value)) {
+    return value.map((v, i) => evaluateOrDrop(v, scope, `${where}[${i}]`)).filter((v): v is Value => v !== NO_VALUE);
+  }
   if (typeof value !== 'object') throw new TemplateError(`${where}: unsupported value ${String(value)}`);
   const keys = Object.keys(value);
   const intrinsic = keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::')) ? keys[0]! : undefined;
   if (intrinsic === undefined) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, scope, `${where}.${k}`)]));
+    const entries = Object.entries(value).map(([k, v]) => [k, evaluateOrDrop(v, scope, `${where}.${k}`)] as const);
+    return Object.fromEntries(entries.filter((e): e is readonly [string, Value] => e[1] !== NO_VALUE));
   }
   if (!FUNCTIONS.has(intrinsic)) throw new TemplateError(`${where}: ${intrinsic} is not one of the intrinsics thaw evaluates (${[...FUNCTIONS].join(', ')})`);
   const arg = (value as Record<string, unknown>)[intrinsic];
   switch (intrinsic) {
     case 'Ref':
-      return ref(String(arg), scope, where);
+      return String(arg) === 'ALIYUN::NoValue' ? NO_VALUE : ref(String(arg), scope, where);
+    case 'Fn::If': {
+      if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string')
+        throw new TemplateError(`${where}: Fn::If takes [Condition, whenTrue, whenFalse]`);
+      return condition(arg[0], scope, where) ? evaluateOrDrop(arg[1], scope, `${where}.Fn::If[1]`) : evaluateOrDrop(arg[2], scope, `${where}.Fn::If[2]`);
+    }
+    case 'Fn::Equals':
+    case 'Fn::Not':
+    case 'Fn::And':
+    case 'Fn::Or':
+      return truth(value as Record<string, unknown>, scope, where);
     case 'Fn::Sub':
       return sub(arg, scope, where);
     case 'Fn::Join': {
@@ -89,4 +118,58 @@ function scalar(value: Value): string {
   if (Array.isArray(value)) return value.map(scalar).join(',');
   if (value !== null && typeof value === 'object') throw new TemplateError(`an object cannot be placed inside a string (${JSON.stringify(value)})`);
   return String(value);
+}
+
+/**
+ * The template's Conditions section, each evaluated to a boolean. A condition may name another
+ * (`{Condition: Name}` inside Fn::And/Or/Not); a cycle is refused.
+ */
+export function evaluateConditions(section: Record<string, unknown> | undefined, base: Omit<Scope, 'conditions'>): Record<string, boolean> {
+  const done: Record<string, boolean> = {};
+  const visiting = new Set<string>();
+  // Conditions may name each other, so each is resolved when first asked for.
+  const conditions = new Proxy({} as Record<string, boolean>, { get: (_t, name) => (typeof name === 'string' ? resolve(name) : undefined) });
+  const scope: Scope = { ...base, conditions };
+  const resolve = (name: string): boolean => {
+    if (name in done) return done[name]!;
+    if (!section || !(name in section)) throw new TemplateError(`Conditions: no condition named ${name}`);
+    if (visiting.has(name)) throw new TemplateError(`Conditions: ${name} refers to itself`);
+    visiting.add(name);
+    done[name] = truth(section[name], scope, `Conditions.${name}`);
+    visiting.delete(name);
+    return done[name];
+  };
+  for (const name of Object.keys(section ?? {})) resolve(name);
+  return { ...done };
+}
+
+function condition(name: string, scope: Scope, where: string): boolean {
+  const value = scope.conditions?.[name];
+  if (typeof value !== 'boolean') throw new TemplateError(`${where}: no condition named ${name} in the template's Conditions`);
+  return value;
+}
+
+/** A condition expression: Fn::Equals / Not / And / Or, or {Condition: Name}. */
+function truth(expression: unknown, scope: Scope, where: string): boolean {
+  if (expression && typeof expression === 'object' && !Array.isArray(expression)) {
+    const [key, ...rest] = Object.keys(expression);
+    const arg = (expression as Record<string, unknown>)[key ?? ''];
+    if (rest.length === 0) {
+      if (key === 'Condition' && typeof arg === 'string') return condition(arg, scope, where);
+      if (key === 'Fn::Equals') {
+        if (!Array.isArray(arg) || arg.length !== 2) throw new TemplateError(`${where}: Fn::Equals takes [a, b]`);
+        return JSON.stringify(evaluate(arg[0], scope, where)) === JSON.stringify(evaluate(arg[1], scope, where));
+      }
+      if (key === 'Fn::Not') {
+        if (!Array.isArray(arg) || arg.length !== 1) throw new TemplateError(`${where}: Fn::Not takes [condition]`);
+        return !truth(arg[0], scope, `${where}.Fn::Not`);
+      }
+      if (key === 'Fn::And' || key === 'Fn::Or') {
+        if (!Array.isArray(arg) || arg.length < 2 || arg.length > 10) throw new TemplateError(`${where}: ${key} takes 2 to 10 conditions`);
+        const values = arg.map((c, i) => truth(c, scope, `${where}.${key}[${i}]`));
+        return key === 'Fn::And' ? values.every(Boolean) : values.some(Boolean);
+      }
+    }
+  }
+  throw new TemplateError(`${where}: a condition must be Fn::Equals, Fn::Not, Fn::And, Fn::Or or {Condition: Name}`);
 }

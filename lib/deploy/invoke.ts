@@ -1,5 +1,5 @@
 // Invokes a deployed function through the FC API with the real client: the service is given, or
-// found from the stack's name (thaw deploy names it after the stack; ROS <stack>-<LogicalId>-<hash>).
+// found from the stack's name (target.ts findService).
 import { clientsFor } from './clients';
 import { findService, resolveTarget, type TargetFlags } from './target';
 
@@ -14,7 +14,7 @@ export interface InvokeRequest extends TargetFlags {
 export async function invokeFunction(request: InvokeRequest, env: NodeJS.ProcessEnv): Promise<{ body: string; errorType?: string }> {
   const { target } = await resolveTarget(request, env);
   const { fc } = clientsFor(target);
-  const service = request.service ?? (await findService(fc, request.stack));
+  const service = request.service ?? (await findService(fc, request.stack, request.functionName));
   const response = await fc.invokeFunction(service, request.functionName, request.event, request.async ? { 'x-fc-invocation-type': 'Async' } : {});
   const body = typeof response.data === 'string' ? response.data : JSON.stringify(response.data);
   const errorType = response.headers['x-fc-error-type'];

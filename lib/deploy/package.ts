@@ -1,29 +1,35 @@
 // `thaw package --bucket B [--prefix P]`: the ROS path. Builds and zips every function, uploads
 // the zips to OSS with ali-oss (named by checksum, so an unchanged function is not uploaded again
-// and an old stack keeps its code), and writes .build/template.packaged.yml: template.yml with
-// every CodeUri an oss:// location, which the Aliyun::Serverless transform requires (ROS cannot read
-// a local folder). That file goes to `aliyun ros CreateStack --TemplateBody` as it is.
+// and an old stack keeps its code), and writes .build/template.packaged.yml: a ROS template of native
+// resources (ros.ts) whose functions take their code from those zips. That file goes to
+// `aliyun ros CreateStack --TemplateBody` as it is.
+//
+// An artifact is trusted by its content, never by its name: a zip already under the expected key
+// is used only when its size and MD5 (OSS's ETag of a PutObject) are ours; anything else there is
+// someone else's write, and packaging stops. Uploads say x-oss-forbid-overwrite and Content-MD5, so
+// they never replace an object and OSS refuses a body that was changed on the way.
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import OSS from 'ali-oss';
 import { stringify } from 'yaml';
-import type { Credentials } from '../wiring';
 import { buildCode, type FunctionCode, zipPathOf } from '../build/code';
-import { ParameterError } from './errors';
-import { readTemplateFile, type TemplateDocument } from './template';
+import type { Credentials } from '../wiring';
+import { failureKind, NetworkError, ParameterError, PermissionError, reasonOf } from './errors';
+import { OwnershipError } from './errors';
+import { rosTemplateFc2 } from './ros';
+import { readTemplateFile } from './template';
 
 export interface PackageOptions {
   readonly templatePath: string;
   readonly bucket: string;
   /** Key prefix for the zips, e.g. "oss-thaw/". */
   readonly prefix: string;
-  /** OSS endpoint the zips are uploaded through (THAW_OSS_ENDPOINT, as the functions take it). */
+  /** OSS endpoint the zips are uploaded through. */
   readonly ossEndpoint: string;
   readonly credentials: Credentials;
   readonly output: string;
   readonly buildDir?: string;
-  /** Leave EventBridge events out, for a ROS transform that refuses them (unconfirmed; README). */
-  readonly omitEventBridge?: boolean;
   readonly out: (text: string) => void;
 }
 
@@ -49,49 +55,72 @@ export async function packageStack(options: PackageOptions): Promise<Packaged> {
   for (const c of code.values()) {
     const key = `${options.prefix}${c.name}-${c.checksum}.zip`;
     await writeFile(zipPathOf(c), c.zip);
-    if (await exists(oss, key)) {
-      options.out(`  ${c.name}: oss://${options.bucket}/${key} (already uploaded)\n`);
-    } else {
-      await oss.put(key, Buffer.from(c.zip), { headers: { 'Content-Type': 'application/zip' } } as OSS.PutObjectOptions);
-      options.out(`  ${c.name}: oss://${options.bucket}/${key} (${(c.zip.length / 1024).toFixed(0)} KiB uploaded)\n`);
+    const uri = `oss://${options.bucket}/${key}`;
+    const md5 = createHash('md5').update(c.zip).digest();
+    try {
+      const found = await existing(oss, key);
+      if (found) {
+        if (found.size !== c.zip.length || found.etag !== md5.toString('hex').toUpperCase()) {
+          throw new OwnershipError(
+            `${uri} exists but is not the zip of ${c.name} (${found.size} bytes, ETag ${found.etag}; ours: ${c.zip.length} bytes, MD5 ${md5.toString('hex').toUpperCase()}): someone else wrote it; remove it, or package under another --prefix`,
+          );
+        }
+        options.out(`  ${c.name}: ${uri} (already uploaded, same MD5 and size)\n`);
+      } else {
+        await oss.put(key, Buffer.from(c.zip), {
+          headers: { 'Content-Type': 'application/zip', 'Content-MD5': md5.toString('base64'), 'x-oss-forbid-overwrite': 'true' },
+        } as OSS.PutObjectOptions);
+        options.out(`  ${c.name}: ${uri} (${(c.zip.length / 1024).toFixed(0)} KiB uploaded)\n`);
+      }
+    } catch (err) {
+      throw artifactError(err, uri, options);
     }
-    codeUris[c.name] = `oss://${options.bucket}/${key}`;
+    codeUris[c.name] = uri;
   }
-  const packaged = packagedTemplate(doc, codeUris, options.omitEventBridge ?? false);
+  const left: string[] = [];
+  const packaged = stringify(rosTemplateFc2(doc, codeUris, left), {
+    // YAML 1.1 quoting: a parser of that version (as ROS's may be) would read 2015-09-01 as a date, yes/no as booleans.
+    version: '1.1',
+    aliasDuplicateObjects: false,
+    lineWidth: 0,
+  });
   await mkdir(dirname(options.output), { recursive: true });
   await writeFile(options.output, `# Written by thaw package from template.yml; deploy it with ROS as it is.\n${packaged}`);
+  for (const event of left) {
+    options.out(
+      `note: ${event} is left out: ROS documents no eventbridge type for ALIYUN::FC::Trigger; finished restores are recorded by the sweeper and status reads instead (thaw deploy makes it)\n`,
+    );
+  }
   options.out(`packaged template: ${options.output}\n`);
   return { output: options.output, codeUris };
 }
 
-/** template.yml with oss:// CodeUris, intrinsics in their long form ({"Fn::Sub": …}), aliases expanded. */
-export function packagedTemplate(doc: TemplateDocument, codeUris: Readonly<Record<string, string>>, omitEventBridge: boolean): string {
-  const copy = structuredClone(doc) as TemplateDocument;
-  for (const resource of Object.values(copy.Resources ?? {})) {
-    if (resource.Type !== 'Aliyun::Serverless::Service') continue;
-    for (const [name, fn] of Object.entries(resource)) {
-      const f = fn as { Type?: string; Properties?: Record<string, unknown>; Events?: Record<string, { Type?: string }> };
-      if (f?.Type !== 'Aliyun::Serverless::Function') continue;
-      const uri = codeUris[name];
-      if (!uri) throw new ParameterError(`no zip was built for function ${name} (functions/${name}/index.ts)`);
-      f.Properties = { ...f.Properties, CodeUri: uri };
-      if (omitEventBridge && f.Events) {
-        for (const [event, e] of Object.entries(f.Events)) if (e.Type === 'EventBridge') delete f.Events[event];
-      }
-    }
-  }
-  // YAML 1.1 quoting: a parser of that version (as ROS's may be) would read 2015-09-01 as a date, yes/no as booleans.
-  return stringify(copy, { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0 });
-}
-
-async function exists(oss: OSS, key: string): Promise<boolean> {
+async function existing(oss: OSS, key: string): Promise<{ size: number; etag: string } | undefined> {
   try {
-    await oss.head(key);
-    return true;
+    const head = await oss.head(key);
+    const headers = head.res.headers as Record<string, string>;
+    return { size: Number(headers['content-length']), etag: String(headers.etag ?? '').replace(/"/g, '') };
   } catch (err) {
-    if ((err as { status?: number }).status === 404) return false;
+    if ((err as { status?: number }).status === 404) return undefined;
     throw err;
   }
+}
+
+function artifactError(err: unknown, uri: string, options: PackageOptions): Error {
+  if (err instanceof OwnershipError) return err;
+  if ((err as { code?: string }).code === 'FileAlreadyExists')
+    return new OwnershipError(`${uri} appeared while it was being uploaded (someone else wrote it): run thaw package again to check it`);
+  const kind = failureKind(err);
+  if (kind === 'network')
+    return new NetworkError(`OSS at ${options.ossEndpoint} could not be reached (${reasonOf(err)}): check the network or --oss-endpoint`, { cause: err });
+  if (kind === 'permission' || kind === 'credentials')
+    return new PermissionError(
+      `OSS refused the upload of ${uri} (${reasonOf(err)}): the packager needs oss:GetObject and oss:PutObject on acs:oss:*:*:${options.bucket}/${options.prefix}*`,
+      {
+        cause: err,
+      },
+    );
+  return new ParameterError(`${uri} could not be uploaded: ${reasonOf(err)}`, { cause: err });
 }
 
 export function defaultOutput(root: string): string {

@@ -12,6 +12,8 @@ export interface ParameterSpec {
   readonly type: ParameterType;
   readonly default?: string;
   readonly allowedValues?: readonly string[];
+  /** ROS AllowedPattern: the whole value must match (a CommaDelimitedList as written, commas included). */
+  readonly allowedPattern?: string;
   readonly noEcho: boolean;
   readonly description: string;
 }
@@ -25,6 +27,7 @@ export function parameterSpecs(section: Record<string, Record<string, unknown>>)
       type,
       default: p.Default === undefined ? undefined : Array.isArray(p.Default) ? p.Default.join(',') : String(p.Default),
       allowedValues: Array.isArray(p.AllowedValues) ? p.AllowedValues.map(String) : undefined,
+      allowedPattern: typeof p.AllowedPattern === 'string' ? p.AllowedPattern : undefined,
       noEcho: p.NoEcho === true || p.NoEcho === 'true',
       description: typeof p.Description === 'string' ? p.Description.trim() : '',
     };
@@ -85,6 +88,12 @@ export function resolveParameters(specs: readonly ParameterSpec[], ...layers: Re
       problems.push(`${spec.name}: "${raw}" is not one of ${spec.allowedValues.join(', ')}`);
       continue;
     }
+    if (spec.allowedPattern !== undefined && !new RegExp(`^(?:${spec.allowedPattern})$`).test(raw)) {
+      problems.push(
+        `${spec.name}: "${spec.noEcho ? '****' : raw}" does not match its AllowedPattern ${spec.allowedPattern}${spec.description ? ` (${spec.description})` : ''}`,
+      );
+      continue;
+    }
     if (spec.type === 'Number') {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n)) problems.push(`${spec.name}: "${raw}" is not a number`);
@@ -112,4 +121,49 @@ function scalarText(v: unknown, where: string): string {
   if (Array.isArray(v)) return v.map(String).join(',');
   if (v === null || typeof v === 'object') throw new ParameterError(`${where} must be a string, number or list`);
   return String(v);
+}
+
+export interface Normalization {
+  /** --allow-all-buckets: AllowList "*" means every bucket of the account. */
+  readonly allowAllBuckets: boolean;
+}
+
+/**
+ * The deploy's own spelling fixes before the template's rules apply: a bare bucket in AllowList is
+ * the whole bucket ("bucket" → "bucket/", whose RAM resource is acs:oss:*:<uid>:bucket/*, not
+ * bucket* which matches other buckets); "*" only with --allow-all-buckets (then AllowAllBuckets=true);
+ * the Tablestore instance in lower case (RAM resources name it so). Each change is reported.
+ */
+export function normalizeParameters(values: Readonly<Record<string, string>>, options: Normalization): { values: Record<string, string>; notes: string[] } {
+  const out: Record<string, string> = { ...values };
+  const notes: string[] = [];
+  const allow = values.AllowList;
+  if (allow !== undefined) {
+    const entries = allow
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (entries.includes('*')) {
+      if (!options.allowAllBuckets)
+        throw new ParameterError(
+          'AllowList "*" lets the functions read and restore objects of every bucket of the account: pass --allow-all-buckets to mean it',
+        );
+      if (entries.length > 1) throw new ParameterError('AllowList "*" stands alone');
+      out.AllowList = '';
+      out.AllowAllBuckets = 'true';
+    } else {
+      if (options.allowAllBuckets) throw new ParameterError('--allow-all-buckets needs AllowList "*"');
+      const fixed = entries.map((e) => (e.includes('/') ? e : `${e}/`));
+      if (fixed.some((e, i) => e !== entries[i])) notes.push(`AllowList: a bare bucket is the whole bucket: ${fixed.join(',')}`);
+      out.AllowList = fixed.join(',');
+    }
+  } else if (options.allowAllBuckets) {
+    throw new ParameterError('--allow-all-buckets needs AllowList "*"');
+  }
+  const instance = values.TablestoreInstance;
+  if (instance !== undefined && instance !== instance.toLowerCase()) {
+    out.TablestoreInstance = instance.toLowerCase();
+    notes.push(`TablestoreInstance: ${instance.toLowerCase()} (instance names are case-insensitive; RAM resources name them in lower case)`);
+  }
+  return { values: out, notes };
 }

@@ -4,10 +4,11 @@
 // picks up where it stopped: that is how a deploy converges after a fault.
 import { sleep as realSleep, systemClock } from '../clock';
 import { retry } from '../retry';
-import { StepFailedError } from './errors';
+import { failureKind, reasonOf, StepFailedError } from './errors';
 
-export type ResourceKind = 'role' | 'service' | 'function' | 'trigger' | 'tables';
-export type Action = 'create' | 'update' | 'delete' | 'unchanged' | 'keep';
+export type ResourceKind = 'role' | 'service-linked role' | 'service' | 'function' | 'trigger' | 'domain' | 'tables' | 'log index';
+/** `blocked`: the step cannot be taken as things are (e.g. a same-named role someone else made); nothing runs. */
+export type Action = 'create' | 'update' | 'delete' | 'unchanged' | 'keep' | 'blocked';
 
 export interface Step {
   readonly kind: ResourceKind;
@@ -16,8 +17,14 @@ export interface Step {
   readonly action: Action;
   /** Why this action: "not found", "code checksum 1 → 2", "in the template, same as deployed", … */
   readonly reasons: readonly string[];
-  /** Absent for unchanged/keep steps. */
+  /** Absent for unchanged/keep/blocked steps. */
   readonly run?: () => Promise<void>;
+  /**
+   * The step uses a RAM role this run creates or changes. RAM is eventually consistent (Funcraft
+   * retries every RAM-dependent call; Alibaba's Serverless plugin sleeps after creating a role), so
+   * a refusal that names the role is retried for a while before the step fails.
+   */
+  readonly usesNewRole?: boolean;
 }
 
 export interface Plan {
@@ -28,12 +35,19 @@ export function changes(plan: Plan): Step[] {
   return plan.steps.filter((s) => s.action !== 'unchanged' && s.action !== 'keep');
 }
 
-const MARK: Record<Action, string> = { create: '+', update: '~', delete: '-', unchanged: '=', keep: '=' };
+export function blocked(plan: Plan): Step[] {
+  return plan.steps.filter((s) => s.action === 'blocked');
+}
+
+const MARK: Record<Action, string> = { create: '+', update: '~', delete: '-', unchanged: '=', keep: '=', blocked: '!' };
 
 /** One line per step, aligned: "+ create  function  oss-thaw/http  (not found)". */
 export function formatPlan(plan: Plan): string {
   const width = Math.max(0, ...plan.steps.map((s) => s.name.length));
-  return plan.steps.map((s) => `  ${MARK[s.action]} ${s.action.padEnd(9)} ${s.kind.padEnd(8)} ${s.name.padEnd(width)}  (${s.reasons.join('; ')})`).join('\n');
+  const kinds = Math.max(0, ...plan.steps.map((s) => s.kind.length));
+  return plan.steps
+    .map((s) => `  ${MARK[s.action]} ${s.action.padEnd(9)} ${s.kind.padEnd(kinds)} ${s.name.padEnd(width)}  (${s.reasons.join('; ')})`)
+    .join('\n');
 }
 
 export function summary(plan: Plan): string {
@@ -65,6 +79,21 @@ export function isTransient(err: unknown): boolean {
   return TRANSIENT_CODES.has(String(e?.code ?? '')) || TRANSIENT_CODES.has(String(e?.name ?? ''));
 }
 
+/**
+ * A step that uses a role created or changed in this run: RAM's change may not have reached the
+ * service yet. About a minute in all (no documented bound; Funcraft retries such calls, Alibaba's
+ * Serverless plugin sleeps after creating a role).
+ */
+const PROPAGATION_RETRY = { baseMs: 2_000, maxMs: 15_000, maxAttempts: 7 };
+
+/** A refusal that a role not yet visible to the service would explain. */
+export function isRolePropagation(err: unknown): boolean {
+  if (isTransient(err)) return true;
+  const kind = failureKind(err);
+  const text = reasonOf(err);
+  return kind === 'permission' || (kind !== 'network' && /role/i.test(text));
+}
+
 /** Runs the steps in order, each with bounded retries of transient faults; the first failure stops the run and says what to do. */
 export async function applyPlan(
   plan: Plan,
@@ -77,7 +106,8 @@ export async function applyPlan(
     progress(step);
     const run = step.run;
     try {
-      await retry(() => run(), { policy: STEP_RETRY, retryable: isTransient, clock: systemClock, random: Math.random, sleep });
+      const [policy, retryable] = step.usesNewRole ? [PROPAGATION_RETRY, isRolePropagation] : [STEP_RETRY, isTransient];
+      await retry(() => run(), { policy, retryable, clock: systemClock, random: Math.random, sleep });
     } catch (err) {
       const reason = describeError(err);
       throw new StepFailedError(
@@ -90,8 +120,17 @@ export async function applyPlan(
   return ran;
 }
 
+/** What went wrong, and what kind of wrong: a refused permission, an unreachable network, … */
 export function describeError(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
-  return `${code}${String(e?.message ?? err)}`;
+  const kind = failureKind(err);
+  const label: Record<typeof kind, string> = {
+    network: 'the service could not be reached',
+    credentials: 'the credentials were refused',
+    permission: 'permission denied',
+    acl: "refused by the resource's network ACL",
+    missing: 'not found',
+    region: 'wrong region',
+    other: '',
+  };
+  return `${label[kind] ? `${label[kind]}: ` : ''}${reasonOf(err)}`;
 }

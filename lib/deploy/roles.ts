@@ -1,8 +1,12 @@
 // The RAM roles of template.yml (ALIYUN::RAM::Role): created, updated and deleted through the RAM
 // API with the deployer's credentials, each with one custom policy per entry of its Policies.
-// A role given by --role LogicalId=ARN is the team's own: thaw neither changes nor deletes it.
-// Destroy deletes only roles whose Description says they belong to this stack, so a same-named
-// role someone else made is left alone.
+//
+// Ownership: a role or policy this stack made says so in its Description ("oss-thaw stack <name>:",
+// written when thaw creates it). One of the same name that does not is someone else's, and thaw
+// never changes, attaches to or deletes it: the plan stops and says "exists, not made by this
+// stack: pass --role LogicalId=ARN to use it as it is, or --adopt to take it over". A role given by
+// --role is the team's own, used as it is. Policies attached to a role of ours that the template
+// does not declare are detached: the function would run with them.
 import type Ram from '@alicloud/ram';
 import { canonicalJson, codeOf, unless } from './clients';
 import type { Step } from './plan';
@@ -10,34 +14,82 @@ import type { RoleSpec } from './template';
 
 interface RoleView {
   RoleName: string;
+  Arn?: string;
   Description?: string;
   AssumeRolePolicyDocument?: string;
 }
 
-export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | undefined): Promise<Step> {
+interface AttachedPolicy {
+  PolicyName: string;
+  PolicyType: string;
+}
+
+export interface RoleOwnership {
+  /** "oss-thaw stack <name>": what a Description of ours starts with. */
+  readonly marker: string;
+  /** --adopt: take over a same-named role or policy made by someone else. */
+  readonly adopt: boolean;
+}
+
+/** Roles and policies carry this at the start of their Description (template.yml: "oss-thaw stack <name>: …"). */
+export function stackMarker(stackName: string): string {
+  return `oss-thaw stack ${stackName}`;
+}
+
+function ours(description: string | undefined, marker: string): boolean {
+  // The marker ends at ":" so that stack "a" does not own the roles of stack "a-b".
+  return (description ?? '').startsWith(`${marker}:`);
+}
+
+export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | undefined, ownership: RoleOwnership): Promise<Step> {
   const name = role.roleName;
   if (givenArn) return { kind: 'role', name, action: 'keep', reasons: [`given by --role ${role.logicalId}=${givenArn}; not managed by thaw`] };
   const current = (await unless(['EntityNotExist.Role'], () => ram.request('GetRole', { RoleName: name })))?.Role as RoleView | undefined;
+  const foreignRole = current !== undefined && !ours(current.Description, ownership.marker);
+  if (foreignRole && !ownership.adopt) {
+    return {
+      kind: 'role',
+      name,
+      action: 'blocked',
+      reasons: [
+        `exists, not made by this stack (its description does not start "${ownership.marker}:"): pass --role ${role.logicalId}=<its ARN> to use it as it is, or --adopt to take it over`,
+      ],
+    };
+  }
   const reasons: string[] = [];
-  const policies: { policyName: string; document: string; exists: boolean; differs: boolean; attached: boolean }[] = [];
-  const attached = current
-    ? new Set(((await ram.request('ListPoliciesForRole', { RoleName: name })).Policies?.Policy ?? []).map((p: { PolicyName: string }) => p.PolicyName))
-    : new Set<string>();
+  const policies: { policyName: string; document: string; description: string; exists: boolean; differs: boolean; attached: boolean; adopt: boolean }[] = [];
+  const attachedList: AttachedPolicy[] = current ? ((await ram.request('ListPoliciesForRole', { RoleName: name })).Policies?.Policy ?? []) : [];
+  const attached = new Set(attachedList.map((p) => `${p.PolicyType}:${p.PolicyName}`));
   for (const p of role.policies) {
     const got = await unless(['EntityNotExist.Policy'], () => ram.request('GetPolicy', { PolicyName: p.policyName, PolicyType: 'Custom' }));
+    if (got && !ours(got.Policy?.Description, ownership.marker) && !ownership.adopt) {
+      return {
+        kind: 'role',
+        name,
+        action: 'blocked',
+        reasons: [`its policy ${p.policyName} exists, not made by this stack: rename the stack, delete that policy, or pass --adopt to take it over`],
+      };
+    }
     const document = JSON.stringify(p.policyDocument);
     const deployed = got?.DefaultPolicyVersion?.PolicyDocument as string | undefined;
     const differs = got !== undefined && !sameDocument(deployed, document);
-    policies.push({ policyName: p.policyName, document, exists: got !== undefined, differs, attached: attached.has(p.policyName) });
+    const isAttached = attached.has(`Custom:${p.policyName}`);
+    const adopt = got !== undefined && !ours(got.Policy?.Description, ownership.marker);
+    policies.push({ policyName: p.policyName, document, description: role.description, exists: got !== undefined, differs, attached: isAttached, adopt });
     if (!got) reasons.push(`policy ${p.policyName} not found`);
     else if (differs) reasons.push(`policy ${p.policyName} differs from the template`);
-    if (got && !attached.has(p.policyName)) reasons.push(`policy ${p.policyName} not attached`);
+    if (adopt) reasons.push(`policy ${p.policyName} adopted (--adopt)`);
+    if (got && !isAttached) reasons.push(`policy ${p.policyName} not attached`);
   }
+  const declared = new Set(role.policies.map((p) => `Custom:${p.policyName}`));
+  const extra = attachedList.filter((p) => !declared.has(`${p.PolicyType}:${p.PolicyName}`));
+  for (const p of extra) reasons.push(`${p.PolicyType} policy ${p.PolicyName} attached outside the template: detached (the function would run with it)`);
   const trust = JSON.stringify(role.assumeRolePolicyDocument);
   const trustDiffers = current !== undefined && !sameDocument(current.AssumeRolePolicyDocument, trust);
   const descriptionDiffers = current !== undefined && (current.Description ?? '') !== role.description;
+  if (foreignRole) reasons.push("adopted (--adopt): its description and trust policy become the template's");
   if (trustDiffers) reasons.push('trust policy differs from the template');
-  if (descriptionDiffers) reasons.push('description differs');
+  if (descriptionDiffers && !foreignRole) reasons.push('description differs');
   if (current && reasons.length === 0) return { kind: 'role', name, action: 'unchanged', reasons: ['same as the template'] };
   return {
     kind: 'role',
@@ -52,12 +104,22 @@ export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | unde
       } else if (trustDiffers || descriptionDiffers) {
         await ram.request('UpdateRole', { RoleName: name, NewAssumeRolePolicyDocument: trust, NewDescription: role.description }, { method: 'POST' });
       }
+      for (const p of extra) {
+        await unless(['EntityNotExist.Role.Policy'], () =>
+          ram.request('DetachPolicyFromRole', { PolicyType: p.PolicyType, PolicyName: p.PolicyName, RoleName: name }, { method: 'POST' }),
+        );
+      }
       for (const p of policies) {
         if (!p.exists) {
           await orAlreadyExists('EntityAlreadyExists.Policy', () =>
-            ram.request('CreatePolicy', { PolicyName: p.policyName, PolicyDocument: p.document, Description: role.description }, { method: 'POST' }),
+            ram.request('CreatePolicy', { PolicyName: p.policyName, PolicyDocument: p.document, Description: p.description }, { method: 'POST' }),
           );
-        } else if (p.differs) {
+        }
+        if (p.adopt) {
+          // From now on the policy says it is this stack's, so destroy removes it with the role.
+          await ram.request('UpdatePolicyDescription', { PolicyName: p.policyName, NewDescription: p.description }, { method: 'POST' });
+        }
+        if (p.exists && p.differs) {
           // RAM keeps five versions: drop the old non-default ones before adding the new default.
           await deleteOldVersions(ram, p.policyName);
           await ram.request('CreatePolicyVersion', { PolicyName: p.policyName, PolicyDocument: p.document, SetAsDefault: 'true' }, { method: 'POST' });
@@ -72,31 +134,32 @@ export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | unde
   };
 }
 
-export async function planRoleDeletion(ram: Ram, role: RoleSpec, stackMarker: string, givenArn: string | undefined): Promise<Step | undefined> {
+export async function planRoleDeletion(ram: Ram, role: RoleSpec, marker: string, givenArn: string | undefined): Promise<Step | undefined> {
   const name = role.roleName;
   if (givenArn) return { kind: 'role', name, action: 'keep', reasons: [`given by --role ${role.logicalId}; not managed by thaw`] };
   const current = (await unless(['EntityNotExist.Role'], () => ram.request('GetRole', { RoleName: name })))?.Role as RoleView | undefined;
   if (!current) return undefined;
-  if (!(current.Description ?? '').includes(stackMarker)) {
-    return { kind: 'role', name, action: 'keep', reasons: [`its description does not say "${stackMarker}": not made by this stack`] };
+  if (!ours(current.Description, marker)) {
+    return { kind: 'role', name, action: 'keep', reasons: [`its description does not start "${marker}:": not made by this stack`] };
   }
-  const ours = new Set(role.policies.map((p) => p.policyName));
   return {
     kind: 'role',
     name,
     action: 'delete',
     reasons: ['made by this stack'],
     async run() {
-      const attached = ((await ram.request('ListPoliciesForRole', { RoleName: name })).Policies?.Policy ?? []) as { PolicyName: string; PolicyType: string }[];
+      const attached = ((await ram.request('ListPoliciesForRole', { RoleName: name })).Policies?.Policy ?? []) as AttachedPolicy[];
       for (const p of attached) {
         await unless(['EntityNotExist.Role.Policy'], () =>
           ram.request('DetachPolicyFromRole', { PolicyType: p.PolicyType, PolicyName: p.PolicyName, RoleName: name }, { method: 'POST' }),
         );
       }
-      for (const policyName of ours) {
-        if (!(await unless(['EntityNotExist.Policy'], () => ram.request('GetPolicy', { PolicyName: policyName, PolicyType: 'Custom' })))) continue;
-        await deleteOldVersions(ram, policyName);
-        await unless(['EntityNotExist.Policy'], () => ram.request('DeletePolicy', { PolicyName: policyName }, { method: 'POST' }));
+      for (const policy of role.policies) {
+        const got = await unless(['EntityNotExist.Policy'], () => ram.request('GetPolicy', { PolicyName: policy.policyName, PolicyType: 'Custom' }));
+        // A same-named policy someone else made stays, like their roles.
+        if (!got || !ours(got.Policy?.Description, marker)) continue;
+        await deleteOldVersions(ram, policy.policyName);
+        await unless(['EntityNotExist.Policy'], () => ram.request('DeletePolicy', { PolicyName: policy.policyName }, { method: 'POST' }));
       }
       await unless(['EntityNotExist.Role'], () => ram.request('DeleteRole', { RoleName: name }, { method: 'POST' }));
     },

@@ -1,14 +1,17 @@
-// The deploy and destroy flows, shared by the CLI and by the local stack (which deploys template.yml
-// into its own FC API on every start): template → parameters → stack → code → prerequisite checks
-// → plan → (unless a dry run) apply.
-import type { Value } from './intrinsics';
-import { type Clients, clientsFor, type Target } from './clients';
+// The deploy, destroy and doctor flows, shared by the CLI and by the local stack (which deploys
+// template.yml into its own FC API on every start): template → parameters → stack → code →
+// preflight → plan → (unless a dry run) apply.
 import { buildCode, type FunctionCode } from '../build/code';
+import { type Clients, clientsFor, type Target } from './clients';
 import { planDeploy } from './deploy';
 import { planDestroy } from './destroy';
-import { applyPlan, changes, formatPlan, type Plan, summary } from './plan';
-import { assertNoProblems, checkPrerequisites, type DeployerEndpoints, deployerEndpoints } from './prerequisites';
-import { resolveParameters } from './parameters';
+import { OwnershipError } from './errors';
+import { applyPlan, blocked, changes, formatPlan, type Plan, summary } from './plan';
+import { assertNoProblems, type DeployerEndpoints, deployerEndpoints, type Finding, formatFindings, preflight } from './preflight';
+import { normalizeParameters, resolveParameters } from './parameters';
+import { SlsAdmin } from '../sls/admin';
+import { type DeploySettings, deploySettings } from './settings';
+import { tablesAdmin } from './tables-step';
 import { readTemplateFile, resolveStack, type StackSpec, templateParameters } from './template';
 
 export interface StackOptions {
@@ -20,6 +23,10 @@ export interface StackOptions {
   readonly roleArns: Readonly<Record<string, string>>;
   readonly endpoints?: Partial<DeployerEndpoints>;
   readonly dryRun: boolean;
+  /** --adopt: take over same-named roles and policies this stack did not make. */
+  readonly adopt?: boolean;
+  /** --allow-all-buckets: AllowList "*" is meant. */
+  readonly allowAllBuckets?: boolean;
   /** Where plan lines and progress go. */
   readonly out: (text: string) => void;
   /** Waits between retries of a step (tests make it instant). */
@@ -38,63 +45,123 @@ export interface Outcome {
   readonly stack: StackSpec;
   /** Steps run (0 for a dry run or no change). */
   readonly ran: number;
+  readonly findings: readonly Finding[];
 }
 
 export async function loadStack(options: StackOptions): Promise<StackSpec> {
   const doc = await readTemplateFile(options.templatePath);
-  const parameters: Record<string, Value> = resolveParameters(templateParameters(doc), ...options.parameterLayers);
+  const merged = Object.assign({}, ...options.parameterLayers) as Record<string, string>;
+  const { values, notes } = normalizeParameters(merged, { allowAllBuckets: options.allowAllBuckets ?? false });
+  for (const note of notes) options.out(`note: ${note}\n`);
   return resolveStack(doc, {
     stackName: options.stackName,
     accountId: options.target.accountId,
     region: options.target.region,
-    parameters,
+    parameters: resolveParameters(templateParameters(doc), values),
     roleArns: options.roleArns,
   });
 }
 
-export async function deployStack(options: DeployOptions, clients: Clients = clientsFor(options.target)): Promise<Outcome> {
+async function prepare(options: StackOptions, clients: Clients) {
   const stack = await loadStack(options);
-  const code = options.code ?? (await buildCode({ outDir: options.buildDir }));
-  const endpoints = deployerEndpoints(stack, options.endpoints);
+  const settings = deploySettings(stack);
+  const endpoints = deployerEndpoints(stack, settings, options.endpoints);
+  const tables = tablesAdmin(settings, options.target.credentials, endpoints.tablestore);
   const managesRoles = stack.roles.some((r) => !options.roleArns[r.logicalId]);
-  assertNoProblems(await checkPrerequisites(stack, clients, options.target.credentials, endpoints, { managesRoles }));
-  const plan = await planDeploy({
-    stack,
-    code,
-    clients,
-    roleArns: options.roleArns,
-    credentials: options.target.credentials,
-    tablestoreEndpoint: endpoints.tablestore,
-  });
-  return finish(plan, stack, options, 'deploy');
+  const findings = await preflight({ stack, settings, clients, credentials: options.target.credentials, endpoints, tables, managesRoles });
+  return { stack, settings, endpoints, tables, findings };
+}
+
+export async function deployStack(options: DeployOptions, clients: Clients = clientsFor(options.target)): Promise<Outcome> {
+  const { stack, settings, endpoints, tables, findings } = await prepare(options, clients);
+  assertNoProblems(findings);
+  for (const f of findings.filter((x) => x.status === 'warning')) options.out(`warning: ${f.check}: ${f.message}${f.fix ? ` (${f.fix})` : ''}\n`);
+  const code = options.code ?? (await buildCode({ outDir: options.buildDir }));
+  const functionLogs = logAdmin(endpoints, settings, options.target);
+  try {
+    const plan = await planDeploy({ stack, code, clients, roleArns: options.roleArns, adopt: options.adopt ?? false, tables, functionLogs });
+    return await finish(plan, stack, findings, options, 'deploy');
+  } finally {
+    functionLogs.close();
+  }
 }
 
 export async function destroyStack(options: StackOptions & { deleteTables: boolean }, clients: Clients = clientsFor(options.target)): Promise<Outcome> {
   const stack = await loadStack(options);
-  const endpoints = deployerEndpoints(stack, options.endpoints);
-  const plan = await planDestroy({
-    stack,
-    clients,
-    roleArns: options.roleArns,
-    deleteTables: options.deleteTables,
-    credentials: options.target.credentials,
-    tablestoreEndpoint: endpoints.tablestore,
-  });
-  return finish(plan, stack, options, 'destroy');
+  const settings = deploySettings(stack);
+  const endpoints = deployerEndpoints(stack, settings, options.endpoints);
+  const tables = tablesAdmin(settings, options.target.credentials, endpoints.tablestore);
+  const functionLogs = logAdmin(endpoints, settings, options.target);
+  try {
+    const plan = await planDestroy({
+      stack,
+      clients,
+      roleArns: options.roleArns,
+      deleteTables: options.deleteTables,
+      tables,
+      functionLogs,
+      functionLogstore: settings.functionLogs.logstore,
+    });
+    return await finish(plan, stack, [], options, 'destroy');
+  } finally {
+    functionLogs.close();
+  }
 }
 
-async function finish(plan: Plan, stack: StackSpec, options: StackOptions, verb: 'deploy' | 'destroy'): Promise<Outcome> {
-  const where = `${stack.service.name} in account ${stack.accountId}, ${stack.region}${options.target.fcEndpoint ? ` (${options.target.fcEndpoint})` : ''}`;
+function logAdmin(endpoints: DeployerEndpoints, settings: DeploySettings, target: Target): SlsAdmin {
+  return new SlsAdmin({ endpoint: endpoints.sls, project: settings.functionLogs.project, ...target.credentials });
+}
+
+/** `thaw doctor`: every preflight finding, changing nothing. Resolves to whether there is a problem. */
+export async function doctorStack(
+  options: StackOptions,
+  clients: Clients = clientsFor(options.target),
+): Promise<{ findings: readonly Finding[]; ok: boolean }> {
+  const { stack, findings } = await prepare(options, clients);
+  options.out(`oss-thaw stack ${stack.stackName} in account ${stack.accountId}, ${stack.region}:\n${formatFindings(findings)}\n`);
+  const problems = findings.filter((f) => f.status === 'problem').length;
+  const warnings = findings.filter((f) => f.status === 'warning').length;
+  options.out(`${problems} problem(s), ${warnings} warning(s)\n`);
+  return { findings, ok: problems === 0 };
+}
+
+async function finish(plan: Plan, stack: StackSpec, findings: readonly Finding[], options: StackOptions, verb: 'deploy' | 'destroy'): Promise<Outcome> {
+  const services = stack.services.map((s) => s.name).join(', ');
+  const where = `stack ${stack.stackName} (${services}) in account ${stack.accountId}, ${stack.region}${options.target.fcEndpoint ? ` (${options.target.fcEndpoint})` : ''}`;
   options.out(`${verb} plan for ${where}:\n${formatPlan(plan)}\n`);
+  const stopped = blocked(plan);
+  if (stopped.length > 0) {
+    throw new OwnershipError(`nothing was changed: ${stopped.map((s) => `${s.kind} ${s.name} ${s.reasons.join('; ')}`).join('; ')}`);
+  }
   if (changes(plan).length === 0) {
     options.out(`${verb}: no change\n`);
-    return { plan, stack, ran: 0 };
+    return { plan, stack, ran: 0, findings };
   }
   if (options.dryRun) {
     options.out(`${verb} --dry-run: ${summary(plan)}; nothing was changed\n`);
-    return { plan, stack, ran: 0 };
+    return { plan, stack, ran: 0, findings };
   }
   const ran = await applyPlan(plan, (step) => options.out(`  ${step.action} ${step.kind} ${step.name} ...\n`), options.sleep);
   options.out(`${verb}: done (${summary(plan)})\n`);
-  return { plan, stack, ran };
+  if (verb === 'deploy') options.out(addresses(stack, options.target));
+  return { plan, stack, ran, findings };
+}
+
+/** Where the API answers, and what a browser does there. */
+function addresses(stack: StackSpec, target: Target): string {
+  const http = stack.functions.find((f) => f.triggers.some((t) => t.type === 'HTTP'));
+  if (!http) return '';
+  const host = target.fcEndpoint ?? `https://${stack.accountId}.${stack.region}.fc.aliyuncs.com`;
+  const lines = [`API: ${host.replace(/\/+$/, '')}/2016-08-15/proxy/${http.service}/${http.name}/`];
+  const domain = stack.customDomains[0];
+  if (domain) {
+    lines.push(
+      `API and dashboard: ${domain.protocol.includes('HTTPS') ? 'https' : 'http'}://${domain.domainName}/ (point a CNAME at ${stack.accountId}.${stack.region}.fc.aliyuncs.com)`,
+    );
+  } else {
+    lines.push(
+      'note: no CustomDomain: FC adds Content-Disposition: attachment on its default address, so a browser downloads the dashboard instead of showing it (the API works for curl and clients); set CustomDomain to serve it',
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

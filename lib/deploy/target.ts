@@ -1,20 +1,23 @@
-// Which FC endpoint, account and region a command talks to: the same flags and environment for
-// `thaw deploy`, `thaw destroy` and `thaw invoke` (--endpoint / FC_ENDPOINT, --account-id /
-// FC_ACCOUNT_ID, --region / ALIBABA_CLOUD_REGION), credentials from ALIBABA_CLOUD_ACCESS_KEY_ID /
-// _SECRET / _SECURITY_TOKEN. Pointed at the local stack's FC API, the stack tells the rest itself
-// (GET /-/stack): its account, region, RAM stand-in, data endpoints and parameter values.
+// Which FC endpoint, account and region a command talks to, and with whose credentials: the same
+// flags and environment for `thaw deploy`, `destroy`, `doctor` and `invoke` (--endpoint /
+// FC_ENDPOINT, --account-id / FC_ACCOUNT_ID, --region / ALIBABA_CLOUD_REGION, --ram-endpoint /
+// RAM_ENDPOINT, --sts-endpoint / STS_ENDPOINT). Credentials come from Alibaba's default chain
+// (credentials.ts); the account id, when not given, from STS GetCallerIdentity. Pointed at the local
+// stack's FC API, the stack tells the rest itself (GET /-/stack): its account, region, RAM and STS
+// stand-ins, data endpoints and parameter values.
 import FC from '@alicloud/fc2';
-import { type Credentials, credentialsFrom } from '../wiring';
 import type { Target } from './clients';
 import { codeOf, unless } from './clients';
+import { callerIdentity, deployerCredentials } from './credentials';
 import { ParameterError } from './errors';
-import type { DeployerEndpoints } from './prerequisites';
+import type { DeployerEndpoints } from './preflight';
 
 export interface TargetFlags {
   endpoint?: string;
   'account-id'?: string;
   region?: string;
   'ram-endpoint'?: string;
+  'sts-endpoint'?: string;
 }
 
 /** What the local stack answers on GET /-/stack. */
@@ -22,6 +25,7 @@ export interface LocalStackInfo {
   readonly accountId: string;
   readonly region: string;
   readonly ramEndpoint: string;
+  readonly stsEndpoint?: string;
   readonly endpoints: DeployerEndpoints;
   /** Template parameter values pointing at the local stack's own emulators. */
   readonly parameters: Record<string, string>;
@@ -31,24 +35,30 @@ export interface ResolvedTarget {
   readonly target: Target;
   /** Present when the endpoint is the local stack's FC API. */
   readonly local?: LocalStackInfo;
+  /** Which link of the credentials chain answered. */
+  readonly credentialsSource: string;
 }
 
 export async function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedTarget> {
   const endpoint = flags.endpoint ?? env.FC_ENDPOINT;
-  const credentials = credentialsFrom(undefined, env);
+  const credentials = await deployerCredentials();
   const local = endpoint && isLoopback(endpoint) ? await localStackInfo(endpoint, credentials) : undefined;
-  const accountId = flags['account-id'] ?? env.FC_ACCOUNT_ID ?? local?.accountId;
-  if (!accountId) throw new ParameterError('--account-id (or FC_ACCOUNT_ID) is required: the Alibaba Cloud account (uid) to deploy into');
   const region = flags.region ?? env.ALIBABA_CLOUD_REGION ?? local?.region ?? 'cn-hangzhou';
+  const stsEndpoint = flags['sts-endpoint'] ?? env.STS_ENDPOINT ?? local?.stsEndpoint;
+  let accountId = flags['account-id'] ?? env.FC_ACCOUNT_ID ?? local?.accountId;
+  if (!accountId) accountId = (await callerIdentity(credentials, stsEndpoint, region)).accountId;
+  if (!/^\d{1,32}$/.test(accountId)) throw new ParameterError(`--account-id "${accountId}" is not an Alibaba Cloud account id (digits)`);
   return {
     target: {
       accountId,
       region,
       fcEndpoint: endpoint,
       ramEndpoint: flags['ram-endpoint'] ?? env.RAM_ENDPOINT ?? local?.ramEndpoint,
+      stsEndpoint,
       credentials,
     },
     local,
+    credentialsSource: credentials.source,
   };
 }
 
@@ -61,13 +71,14 @@ function isLoopback(endpoint: string): boolean {
   }
 }
 
-async function localStackInfo(endpoint: string, credentials: Credentials): Promise<LocalStackInfo | undefined> {
+/** GET /-/stack on the local FC API, signed as every FC request is. */
+async function localStackInfo(endpoint: string, credentials: { accessKeyId: string; accessKeySecret: string }): Promise<LocalStackInfo | undefined> {
   try {
-    // The local FC API answers only its owner's signed request (FC's signature over the path).
-    const headers: Record<string, string> = { date: new Date().toUTCString() };
-    if (credentials.securityToken) headers['x-fc-security-token'] = credentials.securityToken;
-    headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', '/-/stack', headers);
-    const res = await fetch(`${endpoint.replace(/\/+$/, '')}/-/stack`, { headers, signal: AbortSignal.timeout(5_000) });
+    const path = '/-/stack';
+    const headers: Record<string, string> = { date: new Date().toUTCString(), 'content-type': 'application/json' };
+    // The local FC API checks this route's signature as FC's: over the path under /2016-08-15.
+    headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', `/2016-08-15${path}`, headers);
+    const res = await fetch(`${endpoint.replace(/\/+$/, '')}${path}`, { headers, signal: AbortSignal.timeout(5_000) });
     return res.ok ? ((await res.json()) as LocalStackInfo) : undefined;
   } catch {
     // Not the local stack (or not up): treated as any FC endpoint.
@@ -76,22 +87,23 @@ async function localStackInfo(endpoint: string, credentials: Credentials): Promi
 }
 
 /**
- * The deployed service of a stack: `thaw deploy` names it after the stack; ROS names it
- * <stack>-<LogicalId>-<hash>, found by prefix.
+ * The deployed service of a stack's function: thaw deploy and thaw package name it <stack>-<service
+ * logical id> (one service per function); the previous release put every function in <stack>.
  */
-export async function findService(fc: FC, stack: string, logicalId = 'oss-thaw'): Promise<string> {
-  if (await unless(['ServiceNotFound'], () => fc.getService(stack))) return stack;
+export async function findService(fc: FC, stack: string, functionName: string): Promise<string> {
+  const candidates = [`${stack}-${functionName}`, `${stack}-api`, stack];
+  for (const service of candidates) {
+    if (await unless(['ServiceNotFound', 'FunctionNotFound'], () => fc.getFunction(service, functionName))) return service;
+  }
   let services: { serviceName?: unknown }[] = [];
   try {
-    services = (await fc.listServices({ prefix: `${stack}-${logicalId}-`, limit: 100 })).data.services ?? [];
+    services = (await fc.listServices({ prefix: `${stack}-`, limit: 100 })).data.services ?? [];
   } catch (err) {
     if (codeOf(err) !== 'AccessDenied') throw err;
   }
-  const names = services.map((s) => String(s.serviceName));
-  if (names.length === 1) return names[0]!;
-  throw new ParameterError(
-    names.length === 0
-      ? `no service "${stack}" (thaw deploy) or "${stack}-${logicalId}-*" (a ROS stack named ${stack}); pass --service`
-      : `several services match stack ${stack}: ${names.join(', ')}; pass --service`,
-  );
+  for (const s of services) {
+    const service = String(s.serviceName);
+    if (await unless(['ServiceNotFound', 'FunctionNotFound'], () => fc.getFunction(service, functionName))) return service;
+  }
+  throw new ParameterError(`no function ${functionName} in a service of stack ${stack} (${candidates.join(', ')}, ${stack}-*): pass --service`);
 }

@@ -1,10 +1,10 @@
 // Reads template.yml (ROS 2015-09-01 + Aliyun::Serverless-2018-04-03) into a StackSpec: the roles,
-// the one service, its functions and their triggers, every intrinsic evaluated. Both `thaw deploy`
+// the services, their functions and triggers, the custom domains, every intrinsic evaluated. Both `thaw deploy`
 // and the local stack deploy from this; `thaw package` rewrites the same document for ROS.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { TemplateError } from './errors';
-import { evaluate, type Scope, type Value } from './intrinsics';
+import { evaluate, evaluateConditions, type Scope, type Value } from './intrinsics';
 import { type ParameterSpec, parameterSpecs } from './parameters';
 
 /** The YAML short forms (!Ref, !Sub, …) as the long forms ROS reads ({Ref: …}, {'Fn::Sub': …}). */
@@ -65,6 +65,8 @@ export interface TriggerSpec {
 
 export interface FunctionSpec {
   readonly name: string;
+  /** The FC service it belongs to (its name, as deployed). */
+  readonly service: string;
   readonly description: string;
   readonly handler: string;
   readonly runtime: string;
@@ -75,13 +77,31 @@ export interface FunctionSpec {
   readonly triggers: readonly TriggerSpec[];
 }
 
+export interface VpcConfig {
+  readonly vpcId: string;
+  readonly vSwitchIds: readonly string[];
+  readonly securityGroupId: string;
+}
+
 export interface ServiceSpec {
   readonly logicalId: string;
-  /** The FC service name: ROS makes up <stack>-<LogicalId>-<hash>; thaw deploy uses the stack name. */
+  /** The FC service name: <stack>-<LogicalId>, the same for thaw deploy and the packaged ROS template. */
   readonly name: string;
   readonly description: string;
   readonly role: string;
   readonly logConfig?: { project: string; logstore: string };
+  readonly vpcConfig?: VpcConfig;
+  readonly functions: readonly FunctionSpec[];
+}
+
+export interface CustomDomainSpec {
+  readonly logicalId: string;
+  readonly domainName: string;
+  /** 'HTTP' or 'HTTP,HTTPS'. */
+  readonly protocol: string;
+  readonly certConfig?: { certName: string; certificate: string; privateKey: string };
+  /** Path patterns to functions, the service by its deployed name. */
+  readonly routes: readonly { path: string; serviceName: string; functionName: string }[];
 }
 
 export interface StackSpec {
@@ -90,8 +110,10 @@ export interface StackSpec {
   readonly region: string;
   readonly parameters: Readonly<Record<string, Value>>;
   readonly roles: readonly RoleSpec[];
-  readonly service: ServiceSpec;
+  readonly services: readonly ServiceSpec[];
+  /** Every function of every service. */
   readonly functions: readonly FunctionSpec[];
+  readonly customDomains: readonly CustomDomainSpec[];
 }
 
 export interface ResolveOptions {
@@ -104,21 +126,32 @@ export interface ResolveOptions {
   readonly roleArns?: Readonly<Record<string, string>>;
 }
 
-/** Evaluates the template into what to deploy. */
+/** The FC service name of a service's logical id. */
+export function serviceName(stackName: string, logicalId: string): string {
+  return `${stackName}-${logicalId}`;
+}
+
+/** Evaluates the template into what to deploy. Resources whose Condition is false are left out. */
 export function resolveStack(doc: TemplateDocument, options: ResolveOptions): StackSpec {
-  const resources = doc.Resources ?? {};
   const base = { parameters: options.parameters, accountId: options.accountId, region: options.region, stackName: options.stackName };
-  const noAttributes: Scope = {
-    ...base,
-    attribute: (id, attr) => {
-      throw new TemplateError(`Fn::GetAtt ${id}.${attr} is not available here`);
-    },
+  const noAttributes = (id: string, attr: string): never => {
+    throw new TemplateError(`Fn::GetAtt ${id}.${attr} is not available here`);
   };
+  const conditions = evaluateConditions(doc.Conditions as Record<string, unknown> | undefined, { ...base, attribute: noAttributes });
+  const resources = Object.entries(doc.Resources ?? {}).filter(([logicalId, r]) => {
+    if (r.Condition === undefined) return true;
+    if (typeof r.Condition !== 'string' || !(r.Condition in conditions))
+      throw new TemplateError(`Resources.${logicalId}.Condition names no condition of the template`);
+    return conditions[r.Condition];
+  });
 
   const roles: RoleSpec[] = [];
-  for (const [logicalId, resource] of Object.entries(resources)) {
+  for (const [logicalId, resource] of resources) {
     if (resource.Type !== 'ALIYUN::RAM::Role') continue;
-    const p = evaluate(resource.Properties ?? {}, noAttributes, `Resources.${logicalId}.Properties`) as Record<string, Value>;
+    const p = evaluate(resource.Properties ?? {}, { ...base, conditions, attribute: noAttributes }, `Resources.${logicalId}.Properties`) as Record<
+      string,
+      Value
+    >;
     roles.push({
       logicalId,
       roleName: requireString(p.RoleName, `${logicalId}.RoleName`),
@@ -135,6 +168,7 @@ export function resolveStack(doc: TemplateDocument, options: ResolveOptions): St
   }
   const scope: Scope = {
     ...base,
+    conditions,
     attribute: (id, attr) => {
       const role = roles.find((r) => r.logicalId === id);
       if (!role || attr !== 'Arn') throw new TemplateError(`Fn::GetAtt ${id}.${attr}: only the Arn of an ALIYUN::RAM::Role is supported`);
@@ -142,65 +176,129 @@ export function resolveStack(doc: TemplateDocument, options: ResolveOptions): St
     },
   };
 
-  const services = Object.entries(resources).filter(([, r]) => r.Type === 'Aliyun::Serverless::Service');
-  if (services.length !== 1) throw new TemplateError(`the template must declare exactly one Aliyun::Serverless::Service (found ${services.length})`);
-  const [serviceId, service] = services[0]!;
-  const sp = evaluate(service.Properties ?? {}, scope, `Resources.${serviceId}.Properties`) as Record<string, Value>;
-  const log = sp.LogConfig === undefined ? undefined : requireObject(sp.LogConfig, `${serviceId}.LogConfig`);
-
-  const functions: FunctionSpec[] = [];
-  for (const [name, resource] of Object.entries(service)) {
-    const fn = resource as { Type?: unknown; Properties?: unknown; Events?: Record<string, { Type?: unknown; Properties?: unknown }> };
-    if (fn?.Type !== 'Aliyun::Serverless::Function') continue;
-    const where = `Resources.${serviceId}.${name}`;
-    const p = evaluate(fn.Properties ?? {}, scope, `${where}.Properties`) as Record<string, Value>;
-    const environment = Object.fromEntries(
-      Object.entries(requireObject(p.EnvironmentVariables ?? {}, `${where}.EnvironmentVariables`)).map(([k, v]) => {
-        if (v !== null && typeof v === 'object') throw new TemplateError(`${where}.EnvironmentVariables.${k} must be a scalar`);
-        // FC environment variables are strings.
-        return [k, v === null ? '' : String(v)];
-      }),
-    );
-    const triggers = Object.entries(fn.Events ?? {}).map(([triggerName, event]) => {
-      const type = event?.Type as TriggerType;
-      if (!TRIGGER_TYPES.includes(type))
-        throw new TemplateError(`${where}.Events.${triggerName}: type ${String(event?.Type)} is not one of ${TRIGGER_TYPES.join(', ')}`);
-      return {
-        name: triggerName,
-        type,
-        properties: evaluate(event.Properties ?? {}, scope, `${where}.Events.${triggerName}.Properties`) as Record<string, Value>,
-      };
-    });
-    functions.push({
+  const services: ServiceSpec[] = [];
+  for (const [serviceId, service] of resources) {
+    if (service.Type !== 'Aliyun::Serverless::Service') continue;
+    const name = serviceName(options.stackName, serviceId);
+    const sp = evaluate(service.Properties ?? {}, scope, `Resources.${serviceId}.Properties`) as Record<string, Value>;
+    const log = sp.LogConfig === undefined ? undefined : requireObject(sp.LogConfig, `${serviceId}.LogConfig`);
+    const vpc = sp.VpcConfig === undefined ? undefined : requireObject(sp.VpcConfig, `${serviceId}.VpcConfig`);
+    const functions: FunctionSpec[] = [];
+    for (const [fnName, resource] of Object.entries(service)) {
+      const fn = resource as { Type?: unknown; Properties?: unknown; Events?: Record<string, { Type?: unknown; Properties?: unknown }> };
+      if (fn?.Type !== 'Aliyun::Serverless::Function') continue;
+      functions.push(resolveFunction(name, serviceId, fnName, fn, scope));
+    }
+    if (functions.length === 0) throw new TemplateError(`service ${serviceId} declares no functions`);
+    services.push({
+      logicalId: serviceId,
       name,
-      description: typeof p.Description === 'string' ? p.Description : '',
-      handler: requireString(p.Handler, `${where}.Handler`),
-      runtime: requireString(p.Runtime, `${where}.Runtime`),
-      memorySize: Number(p.MemorySize ?? 128),
-      timeoutSeconds: Number(p.Timeout ?? 3),
-      environment,
-      codeUri: requireString(p.CodeUri, `${where}.CodeUri`),
-      triggers,
+      description: typeof sp.Description === 'string' ? sp.Description : '',
+      role: requireString(sp.Role, `${serviceId}.Role`),
+      logConfig: log
+        ? { project: requireString(log.Project, `${serviceId}.LogConfig.Project`), logstore: requireString(log.Logstore, `${serviceId}.LogConfig.Logstore`) }
+        : undefined,
+      vpcConfig: vpc
+        ? {
+            vpcId: requireString(vpc.VpcId, `${serviceId}.VpcConfig.VpcId`),
+            vSwitchIds: requireList(vpc.VSwitchIds, `${serviceId}.VpcConfig.VSwitchIds`),
+            securityGroupId: requireString(vpc.SecurityGroupId, `${serviceId}.VpcConfig.SecurityGroupId`),
+          }
+        : undefined,
+      functions,
     });
   }
-  if (functions.length === 0) throw new TemplateError(`service ${serviceId} declares no functions`);
+  if (services.length === 0) throw new TemplateError('the template declares no Aliyun::Serverless::Service');
+  const functions = services.flatMap((s) => s.functions);
+  const seen = new Set<string>();
+  for (const f of functions) {
+    if (seen.has(f.name)) throw new TemplateError(`two functions are named ${f.name}: function names are unique across the template`);
+    seen.add(f.name);
+  }
+
+  const customDomains: CustomDomainSpec[] = [];
+  for (const [logicalId, resource] of resources) {
+    if (resource.Type !== 'Aliyun::Serverless::CustomDomain') continue;
+    const p = evaluate(resource.Properties ?? {}, scope, `Resources.${logicalId}.Properties`) as Record<string, Value>;
+    const cert = p.CertConfig === undefined ? undefined : requireObject(p.CertConfig, `${logicalId}.CertConfig`);
+    const routes = requireObject(requireObject(p.RouteConfig ?? null, `${logicalId}.RouteConfig`).Routes ?? null, `${logicalId}.RouteConfig.Routes`);
+    customDomains.push({
+      logicalId,
+      domainName: requireString(p.DomainName, `${logicalId}.DomainName`).toLowerCase(),
+      protocol: requireString(p.Protocol, `${logicalId}.Protocol`),
+      certConfig: cert
+        ? {
+            certName: requireString(cert.CertificateName, `${logicalId}.CertConfig.CertificateName`),
+            certificate: requireString(cert.Certificate, `${logicalId}.CertConfig.Certificate`),
+            privateKey: requireString(cert.PrivateKey, `${logicalId}.CertConfig.PrivateKey`),
+          }
+        : undefined,
+      routes: Object.entries(routes).map(([path, target]) => {
+        const t = requireObject(target, `${logicalId}.RouteConfig.Routes.${path}`);
+        const service = services.find((s) => s.logicalId === t.ServiceName);
+        if (!service) throw new TemplateError(`${logicalId}.RouteConfig.Routes.${path}.ServiceName names no service of the template`);
+        const fn = requireString(t.FunctionName, `${logicalId}.RouteConfig.Routes.${path}.FunctionName`);
+        if (!service.functions.some((f) => f.name === fn))
+          throw new TemplateError(`${logicalId}.RouteConfig.Routes.${path}: service ${service.logicalId} has no function ${fn}`);
+        return { path, serviceName: service.name, functionName: fn };
+      }),
+    });
+  }
   return {
     stackName: options.stackName,
     accountId: options.accountId,
     region: options.region,
     parameters: options.parameters,
     roles,
-    service: {
-      logicalId: serviceId,
-      name: options.stackName,
-      description: typeof sp.Description === 'string' ? sp.Description : '',
-      role: requireString(sp.Role, `${serviceId}.Role`),
-      logConfig: log
-        ? { project: requireString(log.Project, `${serviceId}.LogConfig.Project`), logstore: requireString(log.Logstore, `${serviceId}.LogConfig.Logstore`) }
-        : undefined,
-    },
+    services,
     functions,
+    customDomains,
   };
+}
+
+function resolveFunction(
+  service: string,
+  serviceId: string,
+  name: string,
+  fn: { Properties?: unknown; Events?: Record<string, { Type?: unknown; Properties?: unknown }> },
+  scope: Scope,
+): FunctionSpec {
+  const where = `Resources.${serviceId}.${name}`;
+  const p = evaluate(fn.Properties ?? {}, scope, `${where}.Properties`) as Record<string, Value>;
+  const environment = Object.fromEntries(
+    Object.entries(requireObject(p.EnvironmentVariables ?? {}, `${where}.EnvironmentVariables`)).map(([k, v]) => {
+      if (v !== null && typeof v === 'object') throw new TemplateError(`${where}.EnvironmentVariables.${k} must be a scalar`);
+      // FC environment variables are strings.
+      return [k, v === null ? '' : String(v)];
+    }),
+  );
+  const triggers = Object.entries(fn.Events ?? {}).map(([triggerName, event]) => {
+    const type = event?.Type as TriggerType;
+    if (!TRIGGER_TYPES.includes(type))
+      throw new TemplateError(`${where}.Events.${triggerName}: type ${String(event?.Type)} is not one of ${TRIGGER_TYPES.join(', ')}`);
+    return {
+      name: triggerName,
+      type,
+      properties: evaluate(event.Properties ?? {}, scope, `${where}.Events.${triggerName}.Properties`) as Record<string, Value>,
+    };
+  });
+  return {
+    name,
+    service,
+    description: typeof p.Description === 'string' ? p.Description : '',
+    handler: requireString(p.Handler, `${where}.Handler`),
+    runtime: requireString(p.Runtime, `${where}.Runtime`),
+    memorySize: Number(p.MemorySize ?? 128),
+    timeoutSeconds: Number(p.Timeout ?? 3),
+    environment,
+    codeUri: requireString(p.CodeUri, `${where}.CodeUri`),
+    triggers,
+  };
+}
+
+/** The service a function belongs to. */
+export function serviceOf(stack: Pick<StackSpec, 'services'>, fn: FunctionSpec): ServiceSpec {
+  return stack.services.find((s) => s.name === fn.service)!;
 }
 
 export function roleArn(accountId: string, roleName: string): string {
@@ -215,6 +313,11 @@ export function templateParameters(doc: TemplateDocument): ParameterSpec[] {
 function requireString(v: Value | undefined, where: string): string {
   if (typeof v !== 'string' || v === '') throw new TemplateError(`${where} must be a non-empty string`);
   return v;
+}
+
+function requireList(v: Value | undefined, where: string): string[] {
+  if (!Array.isArray(v) || v.length === 0) throw new TemplateError(`${where} must be a non-empty list`);
+  return v.map(String);
 }
 
 function requireObject(v: Value | undefined, where: string): Record<string, Value> {

@@ -13,6 +13,12 @@
 // not hold, so a refused copy counts only where the bucket logs that header in
 // user_defined_log_fields (PutUserDefinedLogFieldsConfig); otherwise it is skipped, counted as
 // `copy-source-not-logged`.
+//
+// Only OSS's own records count: a record's topic must be `oss_access_log` (the logstore also holds
+// `oss_metering_log` and `oss_batch_delete_log`, and anyone who can write to a copied logstore can
+// write any topic), and a miss by an anonymous requester (`requester_id` "-", field reference:
+// "如果是匿名访问，则显示为短划线(-)", help.aliyun.com/document_detail/458773) restores nothing unless
+// THAW_ACCESS_LOG_ANONYMOUS says so: a public-read bucket's anonymous readers are anyone at all.
 import type { Miss } from '../restore/miss';
 import type { MissOperation } from '../restore/record';
 
@@ -21,8 +27,19 @@ export interface AccessLogRecord {
   /** Unix seconds. */
   readonly time: number;
   readonly timeNs?: number;
+  /** The LogGroup's topic (`__topic__`): `oss_access_log` for OSS's access records. */
+  readonly topic?: string;
   readonly contents: Readonly<Record<string, string | undefined>>;
 }
+
+/** What the access-log function trusts beyond the record itself (configuration). */
+export interface AccessLogRules {
+  /** THAW_ACCESS_LOG_ANONYMOUS: whether a miss by an anonymous requester restores anything. */
+  readonly anonymous: boolean;
+}
+
+/** The topic OSS writes its access records under (OSS log field reference: `__topic__` is fixed to oss_access_log). */
+export const ACCESS_LOG_TOPIC = 'oss_access_log';
 
 /** Pulls the OSS access-log records between two cursors of one shard (lib/sls's LogStoreReader). */
 export interface AccessLogSource {
@@ -45,6 +62,8 @@ export interface AccessLogSource {
 }
 
 export type SkipReason =
+  | 'other-topic'
+  | 'anonymous-requester'
   | 'other-operation'
   | 'other-status'
   | 'other-error-code'
@@ -68,26 +87,36 @@ export type AccessLogVerdict = { readonly miss: AccessLogMiss } | { readonly ski
  * Every content key classifyAccessLogRecord reads (a record carries some thirty): a source may
  * decode only these. Keep it in step with classify() below; a unit test reads both.
  */
-export const ACCESS_LOG_FIELDS = ['operation', 'request_uri', 'http_status', 'error_code', 'bucket', 'object', 'user_defined_log_fields'] as const;
+export const ACCESS_LOG_FIELDS = [
+  'operation',
+  'request_uri',
+  'http_status',
+  'error_code',
+  'bucket',
+  'object',
+  'user_defined_log_fields',
+  'requester_id',
+] as const;
 
 const REFUSED_STATUS = '403';
 const REFUSED_ERROR_CODE = 'InvalidObjectState';
 const COPY_SOURCE_HEADER = 'x-oss-copy-source';
 
 /** Classifies one record. Never throws: anything unusable becomes a skip reason. */
-export function classifyAccessLogRecord(record: AccessLogRecord): AccessLogVerdict {
+export function classifyAccessLogRecord(record: AccessLogRecord, rules: AccessLogRules = { anonymous: false }): AccessLogVerdict {
   try {
-    return classify(record);
+    return classify(record, rules);
   } catch {
     // classify does not throw by design; a getter on a hostile object still must not stop the batch.
     return { skip: 'not-a-record' };
   }
 }
 
-function classify(record: AccessLogRecord): AccessLogVerdict {
+function classify(record: AccessLogRecord, rules: AccessLogRules): AccessLogVerdict {
   if (record === null || typeof record !== 'object' || record.contents === null || typeof record.contents !== 'object') {
     return { skip: 'not-a-record' };
   }
+  if (record.topic !== ACCESS_LOG_TOPIC) return { skip: 'other-topic' };
   const c = record.contents;
   const operationName = present(c.operation);
   if (operationName === undefined) return { skip: 'missing-field:operation' };
@@ -102,6 +131,8 @@ function classify(record: AccessLogRecord): AccessLogVerdict {
   if (errorCode !== REFUSED_ERROR_CODE) return { skip: 'other-error-code' };
   const seenAtMs = timeOf(record);
   if (seenAtMs === undefined) return { skip: 'missing-field:__time__' };
+  // No requester (absent or "-") is an anonymous request: nobody we could name asked for it.
+  if (!rules.anonymous && present(c.requester_id) === undefined) return { skip: 'anonymous-requester' };
 
   if (operation === 'CopyObject' || operation === 'UploadPartCopy') {
     const source = copySourceOf(c.user_defined_log_fields);

@@ -21,6 +21,7 @@ export {
   classifyAccessLogRecord,
   type AccessLogMiss,
   type AccessLogRecord,
+  type AccessLogRules,
   type AccessLogSource,
   type AccessLogVerdict,
   type SkipReason,

@@ -8,7 +8,7 @@ import type { Coordinator } from '../restore/coordinator';
 import type { Miss } from '../restore/miss';
 import type { MissOperation } from '../restore/record';
 import { addSummaries, type BatchSummary } from '../restore/summary';
-import { ACCESS_LOG_FIELDS, type AccessLogSource, classifyAccessLogRecord, type SkipReason } from './access-log';
+import { ACCESS_LOG_FIELDS, type AccessLogRules, type AccessLogSource, classifyAccessLogRecord, type SkipReason } from './access-log';
 
 export interface LogTriggerEvent {
   readonly source: {
@@ -58,6 +58,13 @@ export interface TriggerSourceRule {
   readonly region?: string;
   /** One more endpoint, matched on host and port, and on the scheme where both name one (THAW_SLS_ENDPOINT). */
   readonly endpoint?: string;
+  /**
+   * THAW_ACCESS_LOG_PROJECT and _LOGSTORE: the one logstore the Log trigger reads. An event naming
+   * any other is refused — and, until both are set, every event: the function trusts no logstore
+   * it was not told about (anyone with fc:InvokeFunction could name one they can write to).
+   */
+  readonly project?: string;
+  readonly logstore?: string;
 }
 
 /** A Log trigger event is a few hundred bytes; anything far larger is not one. */
@@ -100,6 +107,7 @@ export function parseLogTriggerEvent(payload: unknown, rule: TriggerSourceRule):
     if (!CURSOR.test(text[field])) throw new MalformedTriggerEventError(`source.${field} ${describeValue(text[field])} is not a cursor`);
   }
   checkEndpoint(text.endpoint, rule);
+  checkLogstore(text.projectName, text.logstoreName, rule);
   const e = event as Record<string, unknown>;
   for (const field of ['jobName', 'taskId'] as const) {
     if (e[field] !== undefined && typeof e[field] !== 'string')
@@ -137,6 +145,20 @@ export function checkEndpoint(endpoint: string, rule: TriggerSourceRule): void {
   throw new MalformedTriggerEventError(
     `source.endpoint ${describeValue(endpoint)} is not a Log Service endpoint of this function's region${trusted.length ? ` (trusted: ${trusted.join(', ')})` : ' (FC_REGION is not set and THAW_SLS_ENDPOINT names none)'}; set THAW_SLS_ENDPOINT to trust another`,
   );
+}
+
+/** Throws unless the event names the configured access log (project and logstore). */
+export function checkLogstore(project: string, logstore: string, rule: TriggerSourceRule): void {
+  if (!rule.project || !rule.logstore) {
+    throw new MalformedTriggerEventError(
+      'THAW_ACCESS_LOG_PROJECT and THAW_ACCESS_LOG_LOGSTORE must name the access log the Log trigger reads; until they do, no event is trusted',
+    );
+  }
+  if (project !== rule.project || logstore !== rule.logstore) {
+    throw new MalformedTriggerEventError(
+      `source ${describeValue(`${project}/${logstore}`)} is not the configured access log ${rule.project}/${rule.logstore} (THAW_ACCESS_LOG_PROJECT / THAW_ACCESS_LOG_LOGSTORE)`,
+    );
+  }
 }
 
 /** The public and the VPC endpoint of a region (Log Service "Endpoints"). */
@@ -179,7 +201,7 @@ export interface RangeResult {
  */
 export async function handleAccessLogRange(
   event: LogTriggerEvent,
-  deps: { source: AccessLogSource; coordinator: Coordinator; log: Logger },
+  deps: { source: AccessLogSource; coordinator: Coordinator; log: Logger; rules?: AccessLogRules },
   options: { deadlineAtMs?: number; batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<RangeResult> {
   const batchSize = options.batchSize ?? 20_000;
@@ -210,7 +232,7 @@ export async function handleAccessLogRange(
     const pull = { signal: options.signal, deadlineAtMs: options.deadlineAtMs, onOversized, fields: ACCESS_LOG_FIELDS };
     for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, pull)) {
       records++;
-      const verdict = classifyAccessLogRecord(log);
+      const verdict = classifyAccessLogRecord(log, deps.rules);
       if ('skip' in verdict) {
         skipped[verdict.skip] = (skipped[verdict.skip] ?? 0) + 1;
         continue;

@@ -3,13 +3,12 @@
 // with the same code as `thaw deploy` (roles, service, functions as zips, triggers, tables); the
 // runtime then runs what was deployed, wired by the triggers that were created. `thaw start` and
 // `thaw dev` run it.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllowList } from '../policy/allow-list';
-import { sha256Hex } from '../api/auth';
+import { newToken } from '../api/tokens';
 import { systemClock } from '../clock';
 import type { FunctionCode } from '../build/code';
 import { deployStack } from '../deploy/run';
@@ -63,7 +62,18 @@ export interface StackDescription {
   readonly tablestore: { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
   readonly sls: { endpoint: string; project: string; logstore: string; accessKeyId: string; accessKeySecret: string };
   /** The local FC API, for @alicloud/fc2 (`new FC(accountId, { endpoint, region, accessKeyID, accessKeySecret })`) and thaw deploy. */
-  readonly fc: { endpoint: string; accountId: string; region: string; service: string; accessKeyId: string; accessKeySecret: string; httpTrigger: string };
+  readonly fc: {
+    endpoint: string;
+    accountId: string;
+    region: string;
+    /** The stack deployed into it, and the FC service of each of its functions. */
+    stack: string;
+    services: Record<string, string>;
+    accessKeyId: string;
+    accessKeySecret: string;
+    /** The HTTP function's default address (FC's forces downloads; `api` is its custom domain). */
+    httpTrigger: string;
+  };
   /** The RAM stand-in thaw deploy creates the roles in. */
   readonly ram: { endpoint: string };
 }
@@ -178,7 +188,9 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const ramEndpoint = await listen(ramServer, 0);
   started.push({ close: () => close(ramServer) });
 
-  const apiToken = `thaw_${randomBytes(18).toString('base64url')}`;
+  // A token of both scopes, made per run like a deployer's `thaw token new read,restore`.
+  const made = newToken(['read', 'restore']);
+  const apiToken = made.token;
   // The shell's THAW_* settings (THAW_DAILY_RESTORES=1 npm start) become the parameters that carry them.
   const fromShell: Record<string, string> = {};
   for (const [variable, parameter] of environmentParameters(await readTemplateFile(join(ROOT, 'template.yml')))) {
@@ -189,7 +201,8 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const parameters: Record<string, string> = {
     ...fromShell,
     AllowList: allow,
-    ApiTokenSha256: sha256Hex(apiToken),
+    // The stack's own token, beside any the shell configured (THAW_API_TOKENS=… npm start).
+    ApiTokens: [fromShell.ApiTokens, made.configured].filter(Boolean).join(','),
     // Whatever the shell says, the local API asks for the token it prints.
     ApiAnonymous: 'false',
     OssEndpoint: oss.endpoint,
@@ -228,8 +241,9 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
 
   // The deploy path, exactly as `thaw deploy --endpoint <this FC API>` runs it.
   const buildDir = options.code ? undefined : await mkdtemp(join(tmpdir(), 'thaw-build-'));
+  let deployed: Awaited<ReturnType<typeof deployStack>>;
   try {
-    await deployStack({
+    deployed = await deployStack({
       templatePath: join(ROOT, 'template.yml'),
       stackName: STACK_NAME,
       target: { accountId: DEFAULT_OWNER_ID, region: REGION, fcEndpoint, ramEndpoint, credentials },
@@ -246,13 +260,15 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   }
   await changes;
 
+  const services: Record<string, string> = Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service]));
+  const httpService = services.http ?? STACK_NAME;
   // The HTTP function's default address forces downloads (FC adds Content-Disposition: attachment),
   // so a browser reaches the dashboard through a custom domain, as in the cloud: "localhost", which
   // resolves to this machine without DNS, routed whole to the function.
   model.createCustomDomain({
     domainName: 'localhost',
     protocol: 'HTTP',
-    routeConfig: { routes: [{ path: '/*', serviceName: STACK_NAME, functionName: 'http', qualifier: 'LATEST' }] },
+    routeConfig: { routes: [{ path: '/*', serviceName: httpService, functionName: 'http', qualifier: 'LATEST' }] },
   });
   const domainServer = customDomainServer({ model, invoker: runtime, access: account, scope, clock: systemClock, log });
   const domainEndpoint = await listen(domainServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
@@ -265,9 +281,10 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
     endpoint: fcEndpoint,
     accountId: DEFAULT_OWNER_ID,
     region: REGION,
-    service: STACK_NAME,
+    stack: STACK_NAME,
+    services,
     ...credentials,
-    httpTrigger: `${fcEndpoint}/2016-08-15/proxy/${STACK_NAME}/http`,
+    httpTrigger: `${fcEndpoint}/2016-08-15/proxy/${httpService}/http`,
   };
 
   return {

@@ -4,6 +4,7 @@ import { sleep } from '../clock';
 import type { LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { type StackDescription, startStack } from './stack';
+import { controlFetch, controlSignature } from '../emulators/shared/control';
 
 export interface LocalStackRun {
   readonly port: number;
@@ -71,7 +72,7 @@ async function showTheLoop(info: StackDescription, signal: AbortSignal): Promise
   }
   const { content } = await oss.get(key);
   say(`GET → 200, ${content.length} bytes: ${JSON.stringify(content.toString().split('\n')[0])}…`);
-  const stats = (await (await fetch(`${info.oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
+  const stats = (await (await controlFetch(`${info.oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
   say(`RestoreObject calls for it, counted by the OSS emulator: ${stats.restores[`${DEMO_BUCKET}/${key}`] ?? 0}`);
   process.stdout.write('\nEverything keeps running; try the commands above. Ctrl-C stops it.\n');
 }
@@ -101,8 +102,8 @@ Try it:
   curl -s -H "Authorization: Bearer $TOKEN" '${url(archived)}'
   # a Standard object needs no restore (409 NotArchived); an unknown one is 404
   curl -s -X POST -H "Authorization: Bearer $TOKEN" '${url('standard/readme.txt')}'
-  # what OSS itself saw (RestoreObject calls per object)
-  curl -s ${info.oss.endpoint}/-/stats
+  # what OSS itself saw (RestoreObject calls per object); control routes are signed with the owner key
+  curl -s -H 'Authorization: THAW-CONTROL ${info.oss.accessKeyId}:${controlSignature(info.oss.accessKeySecret, 'GET', '/-/stats', '')}' ${info.oss.endpoint}/-/stats
   # the local FC API: run the sweeper now, or see what a deploy would change (npm start deployed
   # template.yml into it with the same code as \`thaw deploy\`)
   export ALIBABA_CLOUD_ACCESS_KEY_ID=${info.fc.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${info.fc.accessKeySecret}

@@ -1,7 +1,10 @@
 // The deployment's HTTP API as `thaw status` and `thaw restore` use it: bearer token, JSON, a
 // bounded retry (through the one retry helper) for answers that say "come back" (503, 5xx,
-// network), and errors that name the call.
+// network), and errors that name the call. The token goes only over https, or plain http to this
+// machine; what the server says is made printable before it can reach a terminal.
+import { printable } from '../api/printable';
 import { systemClock } from '../clock';
+import { insecureReason } from '../endpoint-scheme';
 import { sleep } from '../clock';
 import { retry } from '../retry';
 
@@ -18,7 +21,11 @@ export class ApiCallError extends Error {
 export interface ApiClientOptions {
   readonly apiUrl: string;
   readonly token: string;
-  readonly signal?: AbortSignal;
+  /**
+   * Stopping (Ctrl-C): no new attempt starts once it is aborted, but an attempt under way is never
+   * cut off: the deployment may already have acted on it, and only its answer says how.
+   */
+  readonly stop?: AbortSignal;
   /** Attempts per call for transient answers, the first included. */
   readonly attempts?: number;
   readonly fetch?: typeof fetch;
@@ -37,8 +44,10 @@ export class ThawApi {
     try {
       this.base = new URL(url);
     } catch {
-      throw new ApiCallError(`--api: "${options.apiUrl}" is not a URL`);
+      throw new ApiCallError(`--api: "${printable(options.apiUrl)}" is not a URL`);
     }
+    const insecure = insecureReason(this.base);
+    if (insecure) throw new ApiCallError(`--api / THAW_API_URL ${printable(this.base.origin)}: the token is not sent over ${insecure}`);
     this.doFetch = options.fetch ?? fetch;
   }
 
@@ -64,11 +73,9 @@ export class ThawApi {
             method,
             headers: { authorization: `Bearer ${this.options.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
             body: body ? JSON.stringify(body) : undefined,
-            signal: this.options.signal,
           });
         } catch (err) {
-          if (this.options.signal?.aborted) throw err;
-          throw Object.assign(new ApiCallError(`${method} ${url}: ${(err as Error).message}`), { transient: true });
+          throw Object.assign(new ApiCallError(`${method} ${url}: ${printable((err as Error).message)}`), { transient: true });
         }
         const text = await res.text();
         if (res.ok) return text ? JSON.parse(text) : {};
@@ -78,7 +85,8 @@ export class ThawApi {
         } catch {
           // not our JSON: a proxy's page
         }
-        const message = `${method} ${new URL(path, this.base).pathname}: ${res.status}${problem.code ? ` ${problem.code}` : ''}${problem.message ? `: ${problem.message}` : ''}`;
+        const said = (v: unknown) => printable(String(v).slice(0, 500));
+        const message = `${method} ${new URL(path, this.base).pathname}: ${res.status}${problem.code ? ` ${said(problem.code)}` : ''}${problem.message ? `: ${said(problem.message)}` : ''}`;
         const hint = res.status === 401 ? ' (set THAW_API_TOKEN to a token of this deployment)' : '';
         throw Object.assign(new ApiCallError(message + hint, res.status), { transient: res.status >= 500 || res.status === 429 });
       },
@@ -86,7 +94,7 @@ export class ThawApi {
         clock: systemClock,
         sleep,
         random: Math.random,
-        signal: this.options.signal,
+        signal: this.options.stop,
         policy: { baseMs: 500, maxMs: 5_000, maxAttempts: this.options.attempts ?? 4 },
         retryable: (err) => (err as { transient?: boolean }).transient === true,
       },

@@ -1,4 +1,8 @@
-// How the operator commands print sizes, durations, money and tables.
+// How the operator commands print sizes, durations, money and tables — and outside text, through
+// the one escaping function every command's output uses (printable, lib/api/printable.ts).
+import { printable } from './printable-output';
+
+export { printable };
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -27,8 +31,9 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Left-aligned columns; numeric-looking cells right-aligned. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Left-aligned columns; numeric-looking cells right-aligned. Every cell is made printable (a key may hold anything). */
+export function table(header: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((r) => r.map((c) => printable(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[≥\d.,\s%-]*(B|KiB|MiB|GiB|TiB|s|min|h|d|[A-Z]{3})?$/.test(r[i] ?? '')));
   const line = (cells: readonly string[]) =>

@@ -3,6 +3,7 @@
 // are restored": absent = not restored or expired; ongoing-request="true" = restoring;
 // ongoing-request="false", expiry-date=… = readable until then). Bounded: past `maxObjects` it
 // stops and says so rather than holding an unbounded listing in memory.
+import { printable } from '../api/printable';
 import { type OssCredentialSettings, ossClient } from '../oss/client';
 import { isStorageClass } from '../restore/storage-class';
 import type { ListedObject } from './plan';
@@ -35,7 +36,10 @@ export async function listPrefix(
       page = (await client.listV2({ prefix, 'max-keys': '1000', ...(token ? { 'continuation-token': token } : {}) } as never, {})) as unknown as ListV2Page;
     } catch (err) {
       const e = err as { status?: number; code?: string; message?: string };
-      throw new ListingError(`ListObjectsV2 oss://${bucket}/${prefix}: ${e.status ?? ''} ${e.code ?? ''} ${e.message ?? ''}`.replace(/\s+/g, ' ').trim());
+      // OSS's words, shown to an operator: made printable.
+      throw new ListingError(
+        printable(`ListObjectsV2 oss://${bucket}/${prefix}: ${e.status ?? ''} ${e.code ?? ''} ${e.message ?? ''}`.replace(/\s+/g, ' ').trim()),
+      );
     }
     for (const o of page.objects ?? []) {
       if (listed.length >= options.maxObjects) {

@@ -4,7 +4,7 @@
 // when it will be readable. A pure function of the listing, the deployment's limits (GET /v1/usage)
 // and a price table, using the policy's own rules, so the plan and the policy cannot disagree.
 import { type AllowList, isAllowed } from '../policy/allow-list';
-import { clampToMaxTier, paramsWithinMaxTier } from '../policy/cost-policy';
+import { byteDaysOf, clampRequest, paramsWithinMaxTier } from '../policy/cost-policy';
 import { paramsForClass, type RestoreRequest } from '../restore/restore-request';
 import { type ArchiveClass, isArchiveClass, nominalRestoreMs, type StorageClass, type Tier } from '../restore/storage-class';
 import type { PriceTable } from './prices';
@@ -25,11 +25,15 @@ export interface ListedObject {
 export interface DeploymentLimits {
   readonly allow: AllowList;
   readonly maxObjectBytes: number;
+  /** THAW_MAX_DAYS: longer Days are lowered to it. */
+  readonly maxDays: number;
   readonly maxTier: Tier;
   readonly defaults: { readonly days: number; readonly tier: Tier };
   /** Today's budget left for the bucket. */
   readonly restoresLeft: number;
   readonly bytesLeft: number;
+  /** Size × Days of temporary copies left today (ColdArchive / DeepColdArchive). */
+  readonly byteDaysLeft: number;
   readonly restoresPerSecond: number;
   readonly timeScale: number;
 }
@@ -84,13 +88,14 @@ export function planRestore(input: {
   nowMs: number;
 }): Plan {
   const { bucket, objects, limits, prices, nowMs } = input;
-  const request = clampToMaxTier(input.request, limits.maxTier);
+  const request = clampRequest(input.request, limits);
   const lines = new Map<string, { -readonly [K in keyof PlanLine]: PlanLine[K] }>();
   const refused = { allowList: 0, tooLarge: 0, tierNotAllowed: 0 };
   const notArchived = { objects: 0, bytes: 0 };
   const submit: ListedObject[] = [];
   let restoresLeft = limits.restoresLeft;
   let bytesLeft = limits.bytesLeft;
+  let byteDaysLeft = limits.byteDaysLeft;
   const unknown = new Set<string>();
 
   for (const o of objects) {
@@ -145,9 +150,11 @@ export function planRestore(input: {
       line.toRestore++;
       line.toRestoreBytes += o.sizeBytes;
       // The budget admits in order; what it cannot take today waits for a later day's.
-      if (restoresLeft >= 1 && bytesLeft >= o.sizeBytes) {
+      const byteDays = byteDaysOf(o.storageClass, o.sizeBytes, fitted.days);
+      if (restoresLeft >= 1 && bytesLeft >= o.sizeBytes && byteDaysLeft >= byteDays) {
         restoresLeft--;
         bytesLeft -= o.sizeBytes;
+        byteDaysLeft -= byteDays;
       } else {
         line.laterDays++;
       }

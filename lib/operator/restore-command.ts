@@ -6,6 +6,7 @@
 // until the objects are readable (wait.ts). Ctrl-C stops cleanly; running it again carries on.
 import { createInterface } from 'node:readline/promises';
 import { sleep, systemClock } from '../clock';
+import { ossEndpoint } from '../oss/endpoint';
 import { parseAllowList } from '../policy/allow-list';
 import { validateBucket } from '../restore/object-ref';
 import { validateRestoreRequest } from '../restore/restore-request';
@@ -14,6 +15,7 @@ import { ThawApi } from './api-client';
 import { formatBytes, formatCount, formatDuration, formatMoney, table } from './format';
 import { listPrefix } from './oss-listing';
 import { type DeploymentLimits, type Plan, planRestore, RATE_SHARE } from './plan';
+import { printable, printableTerminal } from './printable-output';
 import { DEFAULT_PRICES, type PriceTable, readPriceTable } from './prices';
 import { progress } from './progress';
 import { submitAll } from './submit';
@@ -62,11 +64,20 @@ export function parseOssUrl(text: string | undefined): { bucket: string; prefix:
   }
 }
 
-/** The API's address and token, from --api / THAW_API_URL and THAW_API_TOKEN. */
-export function apiFrom(flag: string | undefined, env: NodeJS.ProcessEnv, signal?: AbortSignal): ThawApi {
+/** THAW_OSS_ENDPOINT with its scheme settled (a bare host is https; plain http only to this machine). */
+function ossEndpointOrUsage(text: string): string {
+  try {
+    return ossEndpoint(text);
+  } catch (err) {
+    throw new OperatorUsageError(`THAW_OSS_ENDPOINT ${(err as Error).message}`);
+  }
+}
+
+/** The API's address and token, from --api / THAW_API_URL and THAW_API_TOKEN; `stop` ends retries, never a call under way. */
+export function apiFrom(flag: string | undefined, env: NodeJS.ProcessEnv, stop?: AbortSignal): ThawApi {
   const token = env.THAW_API_TOKEN?.trim();
   if (!token) throw new OperatorUsageError('THAW_API_TOKEN is not set: export the API token of the deployment (npm start prints the local one)');
-  return new ThawApi({ apiUrl: flag ?? env.THAW_API_URL ?? DEFAULT_API_URL, token, signal });
+  return new ThawApi({ apiUrl: flag ?? env.THAW_API_URL ?? DEFAULT_API_URL, token, stop });
 }
 
 /** The flags of `thaw restore`, as lib/cli/commands/operator.ts declares and parses them. */
@@ -89,6 +100,7 @@ export async function restoreCommand(
   env: NodeJS.ProcessEnv = process.env,
   terminal: Terminal = processTerminal,
 ): Promise<number> {
+  terminal = printableTerminal(terminal);
   if (positionals.length !== 1) throw new OperatorUsageError('thaw restore takes one oss://bucket/prefix');
   const { bucket, prefix } = parseOssUrl(positionals[0]);
   const days = values.days === undefined ? undefined : Number(values.days);
@@ -104,16 +116,18 @@ export async function restoreCommand(
     throw new OperatorUsageError('--max-objects must be an integer from 1 to 10000000');
   const waitTimeoutS = Number(values['wait-timeout']);
   if (!Number.isFinite(waitTimeoutS) || waitTimeoutS <= 0) throw new OperatorUsageError('--wait-timeout must be a number of seconds > 0');
-  const endpoint = env.THAW_OSS_ENDPOINT?.trim();
-  if (!endpoint)
+  const endpointText = env.THAW_OSS_ENDPOINT?.trim();
+  if (!endpointText)
     throw new OperatorUsageError('THAW_OSS_ENDPOINT is not set: the OSS endpoint to list the prefix with (e.g. https://oss-cn-hangzhou.aliyuncs.com)');
+  const endpoint = ossEndpointOrUsage(endpointText);
   const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   if (!accessKeyId || !accessKeySecret)
     throw new OperatorUsageError('ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set: your own credentials list the prefix');
   const prices: PriceTable = values.prices ? await readPriceTable(values.prices) : DEFAULT_PRICES;
 
-  // First Ctrl-C: stop sending, let the calls in flight finish. Second: quit at once.
+  // First Ctrl-C: stop sending, let the calls in flight finish (the deployment acts on a call it
+  // received whether or not we wait, so only its answer tells what happened). Second: quit at once.
   const stop = new AbortController();
   const onSigint = () => {
     if (stop.signal.aborted) process.exit(130);
@@ -130,14 +144,17 @@ export async function restoreCommand(
       prefix,
       { maxObjects, signal: stop.signal },
     );
-    const budget = (usage.buckets as { bucket: string; restoresLeft: number; bytesLeft: number }[]).find((b) => b.bucket === bucket);
+    const budget = (usage.buckets as { bucket: string; restoresLeft: number; bytesLeft: number; byteDaysLeft?: number }[]).find((b) => b.bucket === bucket);
     const limits: DeploymentLimits = {
       allow: usage.limits.allow === '*' ? '*' : parseAllowList((usage.limits.allow as string[]).join(',')),
       maxObjectBytes: usage.limits.maxObjectBytes,
+      // A deployment older than these limits answers without them: it had none.
+      maxDays: usage.limits.maxDays ?? 365,
       maxTier: usage.limits.maxTier,
       defaults: { days: usage.defaults.days, tier: usage.defaults.tier },
       restoresLeft: budget?.restoresLeft ?? usage.limits.dailyRestores,
       bytesLeft: budget?.bytesLeft ?? usage.limits.dailyBytes,
+      byteDaysLeft: budget?.byteDaysLeft ?? usage.limits.dailyByteDays ?? Number.POSITIVE_INFINITY,
       restoresPerSecond: usage.limits.restoresPerSecond,
       timeScale: usage.timeScale ?? 1,
     };
@@ -190,15 +207,25 @@ export async function restoreCommand(
     });
     bar.stop();
     const o = result.outcomes;
+    const stoppedWith = result.unsent.length + result.notYet.length + result.unanswered.length;
     terminal.out(
-      `\n${formatCount(plan.submit.length - result.unsent.length)} of ${formatCount(plan.submit.length)} answered: ${o.restoring} restoring, ${o.restored} restored, ${o.deferred} deferred by the budget (the sweeper restores them when it allows), ${o.refused} refused, ${o['not-found']} gone, ${o.failed} failed; RestoreObject calls these requests made: ${result.restoresIssued} (a deferral the sweeper re-drove first is counted there)\n`,
+      `\n${formatCount(plan.submit.length - stoppedWith)} of ${formatCount(plan.submit.length)} answered: ${o.restoring} restoring, ${o.restored} restored, ${o.deferred} deferred by the budget (run this again after the budget resets to restore them), ${o.refused} refused, ${o['not-found']} gone, ${o.failed} failed; RestoreObject calls these requests made: ${result.restoresIssued} (a deferral the sweeper re-drove first is counted there)\n`,
     );
-    for (const p of result.problems.slice(0, 10)) terminal.out(`  ${p.status} ${p.code}${p.reason ? ` (${p.reason})` : ''}: ${p.key}\n`);
+    for (const p of result.problems.slice(0, 10))
+      terminal.out(`  ${p.status} ${printable(p.code)}${p.reason ? ` (${printable(p.reason)})` : ''}: ${printable(p.key)}\n`);
     if (result.problems.length > 10) terminal.out(`  … and ${result.problems.length - 10} more (thaw status ${bucket}/${prefix})\n`);
-    if (result.unsent.length > 0) {
+    if (stoppedWith > 0) {
       terminal.out(
         `stopped with ${formatCount(result.unsent.length)} not sent: run the same command again to carry on (the records are the checkpoint; nothing is restored twice)\n`,
       );
+      if (result.notYet.length > 0)
+        terminal.out(
+          `  ${formatCount(result.notYet.length)} sent and answered "not yet" (rate limit or a passing failure): the deployment's sweeper restores them when they are due, or the same command again\n`,
+        );
+      if (result.unanswered.length > 0)
+        terminal.out(
+          `  ${formatCount(result.unanswered.length)} sent without an answer (the call failed): the same command again finds out what became of them\n`,
+        );
       return 130;
     }
     if (!values.wait) {
@@ -220,7 +247,7 @@ export async function restoreCommand(
     terminal.out(
       `\n${formatCount(waited.readable)} readable, ${formatCount(waited.pending.length)} still restoring, ${formatCount(waited.gaveUp.length)} not to be waited for\n`,
     );
-    for (const g of waited.gaveUp.slice(0, 10)) terminal.out(`  ${g.status} ${g.code}: ${g.key}\n`);
+    for (const g of waited.gaveUp.slice(0, 10)) terminal.out(`  ${g.status} ${printable(g.code)}: ${printable(g.key)}\n`);
     return waited.pending.length === 0 && waited.gaveUp.length === 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', onSigint);
@@ -251,7 +278,7 @@ export function describePlan(target: string, plan: Plan, limits: DeploymentLimit
     '',
     `not archived (read them directly): ${formatCount(plan.notArchived.objects)} objects, ${formatBytes(plan.notArchived.bytes)}`,
     `refused by the policy: ${plan.refused.allowList} outside THAW_ALLOW, ${plan.refused.tooLarge} over THAW_MAX_OBJECT_BYTES (${formatBytes(limits.maxObjectBytes)}), ${plan.refused.tierNotAllowed} with no tier as slow as THAW_MAX_TIER (${limits.maxTier})`,
-    `budget left today (${usage.day} UTC): ${formatCount(limits.restoresLeft)} restores, ${formatBytes(limits.bytesLeft)}; ${formatCount(plan.laterDays)} wait for a later day's budget (restored by the sweeper after ${usage.resetsAt.slice(0, 16).replace('T', ' ')} UTC)`,
+    `budget left today (${usage.day} UTC): ${formatCount(limits.restoresLeft)} restores, ${formatBytes(limits.bytesLeft)}; ${formatCount(plan.laterDays)} wait for a later day's budget (run this again after ${usage.resetsAt.slice(0, 16).replace('T', ' ')} UTC: a deferral is not a queue)`,
     `pace: ${Math.max(1, Math.floor(limits.restoresPerSecond * RATE_SHARE))} objects/s (${Math.round(RATE_SHARE * 100)}% of the rate limit of ${limits.restoresPerSecond}/s): sending takes about ${formatDuration(plan.submitMs)}; each class is readable within its "ready within" after that`,
     `cost: ${plan.costUnknownFor.length ? `at least ${formatMoney(plan.cost, plan.currency)} (no price for ${plan.costUnknownFor.join(', ')})` : formatMoney(plan.cost, plan.currency)} for ${formatCount(plan.restores)} restores of ${formatBytes(plan.restoreBytes)} (retrieval per GB + per request + the temporary copy for its days)`,
     `prices: ${prices.region}, ${prices.currency}${prices === DEFAULT_PRICES ? ', the defaults (README, Operators: sources and dates); --prices FILE for yours' : ''}`,

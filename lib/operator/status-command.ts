@@ -8,6 +8,7 @@ import { systemClock } from '../clock';
 import { validateBucket } from '../restore/object-ref';
 import type { Json } from './api-client';
 import { formatBytes, formatCount, formatDuration, table } from './format';
+import { printableTerminal } from './printable-output';
 import { apiFrom, OperatorUsageError, processTerminal, type Terminal } from './restore-command';
 
 const STATE_ORDER = ['CLAIMED', 'RESTORING', 'RESTORED', 'FROZEN', 'DEFERRED', 'FAILED', 'REFUSED', 'NOT_ARCHIVED', 'NOT_FOUND'];
@@ -27,6 +28,7 @@ export async function statusCommand(
   env: NodeJS.ProcessEnv = process.env,
   terminal: Terminal = processTerminal,
 ): Promise<number> {
+  terminal = printableTerminal(terminal);
   if (positionals.length > 1) throw new OperatorUsageError('thaw status takes at most one bucket[/prefix]');
   const target = positionals[0]?.replace(/^oss:\/\//, '');
   const slash = target?.indexOf('/') ?? -1;

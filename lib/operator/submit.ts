@@ -2,9 +2,11 @@
 // time (the coordinator works a call's objects in chunks of 32, so smaller calls side by side finish
 // sooner than one large one), at a pace below the rate limit, and follows each object's answer: restoring or
 // restored is done; a rate-limit deferral is sent again when the limit allows; a budget deferral
-// waits for the sweeper (the next day's budget); a 503 is sent again, a few times. Stopping (the
+// is reported (the sweeper does not re-drive it: running the command again after the budget resets
+// restores it); a 503 is sent again, a few times. Stopping (the
 // signal) lets the calls in flight finish and sends nothing new: the records are the checkpoint,
-// so running the same command again carries on without restoring anything twice.
+// so running the same command again carries on without restoring anything twice. What was sent is
+// never reported as not sent: the deployment may have acted on it.
 import type { Clock } from '../clock';
 import type { Json } from './api-client';
 
@@ -28,8 +30,15 @@ export interface SubmitResult extends SubmitCounts {
   readonly accepted: readonly string[];
   /** Objects with their final answer when it was not a running or finished restore. */
   readonly problems: readonly { key: string; status: number; code: string; reason?: string }[];
-  /** Stopped before every object had its answer; these had none. */
+  /** Stopped before these were sent: nothing happened to them. */
   readonly unsent: readonly string[];
+  /**
+   * Stopped while these waited to be sent again after a "not yet" (the rate limit, a 503): the
+   * deployment holds a record of each, which its sweeper retries when it is due.
+   */
+  readonly notYet: readonly string[];
+  /** Stopped after their call failed: sent, but whether the deployment acted on them is unknown. */
+  readonly unanswered: readonly string[];
 }
 
 export interface SubmitOptions {
@@ -47,7 +56,12 @@ export interface SubmitOptions {
 
 export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
   const { clock } = options;
-  const queue: { key: string; sends: number; notBeforeMs: number }[] = options.keys.map((key) => ({ key, sends: 0, notBeforeMs: 0 }));
+  // `last` is what the deployment last said of the object: nothing yet, "not yet", or no answer at all.
+  const queue: { key: string; sends: number; notBeforeMs: number; last?: 'not-yet' | 'no-answer' }[] = options.keys.map((key) => ({
+    key,
+    sends: 0,
+    notBeforeMs: 0,
+  }));
   const outcomes: Record<Outcome, number> = { restoring: 0, restored: 0, deferred: 0, refused: 0, 'not-archived': 0, 'not-found': 0, failed: 0 };
   const accepted: string[] = [];
   const problems: { key: string; status: number; code: string; reason?: string }[] = [];
@@ -78,12 +92,18 @@ export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
       const waitMs = nextSendAtMs - clock.nowMs();
       nextSendAtMs = Math.max(nextSendAtMs, clock.nowMs()) + (ready.length / options.pace) * 1000;
       if (waitMs > 0) await options.sleep(waitMs, options.signal).catch(() => undefined);
+      // Stopped while this call waited for its turn: it was never sent.
+      if (options.signal?.aborted) {
+        queue.unshift(...ready);
+        return;
+      }
       let answer: Json;
       try {
+        // Not cut off by the stop: a call under way finishes, and its answers are counted below.
         answer = await options.batch({ bucket: options.bucket, objects: ready.map((r) => ({ key: r.key })), ...options.request });
       } catch (err) {
         // The call failed after its own retries: the objects go back, and a second failure stops the run.
-        for (const r of ready) queue.unshift({ ...r, sends: r.sends + 1 });
+        for (const r of ready) queue.unshift({ ...r, sends: r.sends + 1, last: 'no-answer' });
         if (ready.some((r) => r.sends + 1 >= 2)) fatal = err;
         continue;
       }
@@ -97,9 +117,15 @@ export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
         else if (status === 202) settle(item.key, 'restoring');
         else if (status === 429 && result.reason === 'rate-limit') {
           // Not now: again once the rate allows, which is what its Retry-After says.
-          queue.push({ ...item, sends: item.sends + 1, notBeforeMs: clock.nowMs() + Math.max(1, Number(result.retryAfterSeconds ?? 1)) * 1000 });
+          queue.push({
+            ...item,
+            sends: item.sends + 1,
+            notBeforeMs: clock.nowMs() + Math.max(1, Number(result.retryAfterSeconds ?? 1)) * 1000,
+            last: 'not-yet',
+          });
         } else if (status === 429) settle(item.key, 'deferred', { status, code: 'Deferred', reason: result.reason });
-        else if (status === 503 && item.sends + 1 < MAX_SENDS) queue.push({ ...item, sends: item.sends + 1, notBeforeMs: clock.nowMs() + 2000 });
+        else if (status === 503 && item.sends + 1 < MAX_SENDS)
+          queue.push({ ...item, sends: item.sends + 1, notBeforeMs: clock.nowMs() + 2000, last: 'not-yet' });
         else if (status === 503) settle(item.key, 'failed', { status, code: code || 'Failed' });
         else if (status === 409) settle(item.key, 'not-archived', { status, code });
         else if (status === 404) settle(item.key, 'not-found', { status, code });
@@ -110,5 +136,6 @@ export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
   };
   await Promise.all(Array.from({ length: CONCURRENT_CALLS }, worker));
   if (fatal !== undefined && !options.signal?.aborted) throw fatal;
-  return { ...counts(), accepted, problems, unsent: queue.map((q) => q.key) };
+  const left = (last: (typeof queue)[number]['last']) => queue.filter((q) => q.last === last).map((q) => q.key);
+  return { ...counts(), accepted, problems, unsent: left(undefined), notYet: left('not-yet'), unanswered: left('no-answer') };
 }

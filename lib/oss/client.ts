@@ -1,9 +1,10 @@
 // An ali-oss client bound to one bucket, configured as every caller of ours needs it: the
 // functions' ObjectStore (our own retries, so none in the SDK) and thaw restore's listing.
 import OSS from 'ali-oss';
+import { ossEndpoint } from './endpoint';
 
 export interface OssCredentialSettings {
-  /** e.g. https://oss-cn-hangzhou-internal.aliyuncs.com, or http://127.0.0.1:PORT for the emulator. */
+  /** e.g. https://oss-cn-hangzhou-internal.aliyuncs.com (a bare host is https), or http://127.0.0.1:PORT for the emulator. */
   readonly endpoint: string;
   readonly region?: string;
   readonly accessKeyId: string;
@@ -13,7 +14,8 @@ export interface OssCredentialSettings {
 
 export function ossClient(settings: OssCredentialSettings, bucket: string, options: { timeoutMs: number; retryMax?: number }): OSS {
   return new OSS({
-    endpoint: settings.endpoint,
+    // https unless the endpoint is this machine (ossEndpoint throws for plain http elsewhere).
+    endpoint: ossEndpoint(settings.endpoint),
     // ali-oss treats an explicit `region: undefined` (or stsToken) as given and fails; omit them instead.
     ...(settings.region ? { region: settings.region } : {}),
     accessKeyId: settings.accessKeyId,

@@ -1,7 +1,7 @@
 // What the budgets have spent today and what the rate limit is doing this second, read from the
 // same counters the policy admits restores with (cost-policy.ts names them), so the figures an
 // operator sees are the figures that decide the next restore.
-import type { CounterStore } from '../restore/ports';
+import { type CounterStore, type CounterValues, counterValues } from '../restore/ports';
 import { BUDGET_COUNTER_PREFIX, budgetCounter, type CostLimits, rateCounter, startOfUtcDay, utcDay } from './cost-policy';
 
 const DAY_MS = 86_400_000;
@@ -13,8 +13,14 @@ export interface BucketUsage {
   readonly bucket: string;
   readonly restoresToday: number;
   readonly bytesToday: number;
+  /** Size × Days of the temporary copies admitted today. */
+  readonly byteDaysToday: number;
+  /** Records created today. */
+  readonly newRecordsToday: number;
   readonly restoresLeft: number;
   readonly bytesLeft: number;
+  readonly byteDaysLeft: number;
+  readonly newRecordsLeft: number;
 }
 
 export interface Usage {
@@ -29,7 +35,7 @@ export interface Usage {
 export async function readUsage(counters: CounterStore, limits: CostLimits, nowMs: number, alsoBuckets: readonly string[] = []): Promise<Usage> {
   const day = utcDay(nowMs);
   const [budgets, rate] = await Promise.all([counters.listCounters(BUDGET_COUNTER_PREFIX, MAX_BUDGET_COUNTERS), counters.listCounters(rateCounter(nowMs), 2)]);
-  const spent = new Map<string, { restores: number; bytes: number }>();
+  const spent = new Map<string, CounterValues>();
   for (const { name, values } of budgets) {
     // budget/<bucket>/<day>: a bucket name holds no "/".
     const [, bucket, counterDay] = name.split('/');
@@ -42,13 +48,17 @@ export async function readUsage(counters: CounterStore, limits: CostLimits, nowM
     resetsAtMs: startOfUtcDay(nowMs) + DAY_MS,
     rate: { restoresPerSecond: limits.restoresPerSecond, thisSecond: rate.find((c) => c.name === rateCounter(nowMs))?.values.restores ?? 0 },
     buckets: buckets.map((bucket) => {
-      const used = spent.get(bucket) ?? { restores: 0, bytes: 0 };
+      const used = spent.get(bucket) ?? counterValues();
       return {
         bucket,
         restoresToday: used.restores,
         bytesToday: used.bytes,
+        byteDaysToday: used.byteDays,
+        newRecordsToday: used.records,
         restoresLeft: Math.max(0, limits.dailyRestores - used.restores),
         bytesLeft: Math.max(0, limits.dailyBytes - used.bytes),
+        byteDaysLeft: Math.max(0, limits.dailyByteDays - used.byteDays),
+        newRecordsLeft: Math.max(0, limits.dailyNewRecords - used.records),
       };
     }),
   };

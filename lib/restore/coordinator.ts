@@ -18,6 +18,7 @@ import { DeadlineReachedError, describeError, isRetryable } from './errors';
 import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
 import { describeRef, type ObjectRef } from './object-ref';
 import { claimAhead } from './pipeline';
+import { newRecordRefusal } from './new-record';
 import { allowAllPolicy, type ObjectHead, type ObjectStore, type PolicyRefusal, type RestorePolicy, type StateStore } from './ports';
 import { effectiveState, type MissSource, type RestoreRecord } from './record';
 import { type CoordinatorSettings, DEFAULT_SETTINGS } from './settings';
@@ -60,6 +61,8 @@ export interface ObjectOutcome {
   readonly error?: string;
   /** A faster tier was asked for and the policy said no; the running restore carries on as it was. */
   readonly raiseRefused?: PolicyRefusal;
+  /** daily-record-budget: when a new record may be written again (the next UTC day). */
+  readonly retryAtMs?: number;
 }
 
 export interface BatchResult {
@@ -143,10 +146,8 @@ export class Coordinator {
     const outcomes: ObjectOutcome[] = objects
       .filter((o) => !this.policy.inScope(o.ref))
       .map((o) => ({ id: o.id, ref: o.ref, misses: o.count, result: 'out-of-scope', calledOss: false }));
-    const work = await this.followCurrentVersions(
-      objects.filter((o) => this.policy.inScope(o.ref)),
-      mode,
-    );
+    const inScope = objects.filter((o) => this.policy.inScope(o.ref));
+    const work = await this.followCurrentVersions(inScope, mode);
     // Claims in chunks (a store can batch those writes), the next chunk while the current one is worked on.
     outcomes.push(
       ...(await claimAhead(work, {
@@ -214,6 +215,9 @@ export class Coordinator {
     if (decision.action === 'hold' || decision.action === 'follow') {
       return { outcome: { ...base, result: existing ? heldResult(effectiveState(existing, nowMs)) : 'untracked', record: existing } };
     }
+    // Every record is kept: one for an object nobody asked about before spends its bucket's daily budget of new records.
+    const refused = existing ? undefined : await newRecordRefusal(this.policy, o.ref, nowMs, log);
+    if (refused) return { outcome: { ...base, ...refused } };
     // The owner is unique per claim, so a store can tell its own write from a rival's.
     const lease = { leaseUntilMs: nowMs + this.settings.leaseMs, leaseOwner: `${this.settings.workerId}/${randomUUID().slice(0, 8)}` };
     const record = claimRecord(o, existing, nowMs, lease);

@@ -1,7 +1,7 @@
 // The pure first step of the coordinator: given what the store holds for an object, what the
 // caller wants and the time, should this batch do anything? No I/O here, so every branch is a
 // table-driven unit test (test/unit/restore/decide.test.ts).
-import { effectiveState, FROZEN, isInvalidated, RestoreState, type RestoreRecord } from './record';
+import { effectiveState, FROZEN, isInvalidated, isLapsedDeferral, RestoreState, type RestoreRecord } from './record';
 import type { RestoreRequest } from './restore-request';
 import { tierRank } from './storage-class';
 
@@ -82,6 +82,12 @@ export function decide(record: RestoreRecord | undefined, intent: Intent, nowMs:
       // Limits may change; a key never does (an unaddressable key's record has no retryAtMs).
       return record.retryAtMs !== undefined && nowMs >= record.retryAtMs ? reclaim('recheck-due') : HOLD;
     case RestoreState.DEFERRED:
+      if (!due(record.retryAtMs)) return HOLD;
+      // A deferral is re-driven on the UTC day it was made; after that it is an answer, not a
+      // queue: only a read newer than the deferral (someone still wants the object) claims it.
+      if (isLapsedDeferral(record, nowMs) && !(intent.lastReadAtMs !== undefined && intent.lastReadAtMs > (record.deferredAtMs ?? record.updatedAtMs)))
+        return HOLD;
+      return reclaim('retry-due');
     case RestoreState.FAILED:
       return due(record.retryAtMs) ? reclaim('retry-due') : HOLD;
     case RestoreState.CURRENT_VERSION:

@@ -66,3 +66,15 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }
+
+/**
+ * A value from a caller, as an error message may show it: a string, shortened and quoted; anything
+ * else by its kind only. Messages go back to callers and into logs, so nothing but strings is
+ * echoed — an array or object could be as large (or as deeply nested) as a body allows.
+ */
+export function describeInput(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

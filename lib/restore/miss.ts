@@ -51,8 +51,10 @@ export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[];
   // is validated and digested once.
   const refs = new Map<string, { ref: ObjectRef; id: string; unaddressable: boolean } | { field: string; reason: string }>();
   misses.forEach((miss, index) => {
-    const raw = JSON.stringify([miss.bucket, miss.key, miss.versionId ?? null]);
-    let known = refs.get(raw);
+    // Only plain values key the cache: anything else (whatever its size or depth) is validated every time.
+    const plain = typeof miss.bucket === 'string' && typeof miss.key === 'string' && (miss.versionId === undefined || typeof miss.versionId === 'string');
+    const raw = plain ? JSON.stringify([miss.bucket, miss.key, miss.versionId ?? null]) : undefined;
+    let known = raw === undefined ? undefined : refs.get(raw);
     if (!known) {
       try {
         const ref = objectRef(miss);
@@ -60,10 +62,7 @@ export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[];
       } catch (err) {
         known = { field: err instanceof InvalidInputError ? err.field : 'miss', reason: describeError(err) };
       }
-      // Only plain values key the cache: anything JSON cannot tell apart is validated every time.
-      if (typeof miss.bucket === 'string' && typeof miss.key === 'string' && (miss.versionId === undefined || typeof miss.versionId === 'string')) {
-        refs.set(raw, known);
-      }
+      if (raw !== undefined) refs.set(raw, known);
     }
     if ('field' in known) {
       invalid.push({ index, field: known.field, reason: known.reason });

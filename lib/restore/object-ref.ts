@@ -1,7 +1,7 @@
 // The identity of one object version, validated the way OSS names things, and the digest that
 // becomes its record's primary key.
 import { createHash } from 'node:crypto';
-import { InvalidInputError } from './errors';
+import { describeInput, InvalidInputError } from './errors';
 
 export interface ObjectRef {
   readonly bucket: string;
@@ -23,7 +23,7 @@ export function validateBucket(bucket: unknown): string {
   if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket)) {
     throw new InvalidInputError(
       'bucket',
-      `"${String(bucket).slice(0, 80)}" is not a valid OSS bucket name (3-63 lowercase letters, digits or hyphens, starting and ending with a letter or digit)`,
+      `${describeInput(bucket)} is not a valid OSS bucket name (3-63 lowercase letters, digits or hyphens, starting and ending with a letter or digit)`,
     );
   }
   return bucket;
@@ -49,7 +49,7 @@ export function validateKey(key: unknown): string {
 export function validateVersionId(versionId: unknown): string {
   if (versionId === undefined || versionId === null || versionId === '') return '';
   if (typeof versionId !== 'string' || !VERSION_ID.test(versionId)) {
-    throw new InvalidInputError('versionId', `"${String(versionId).slice(0, 80)}" is not a valid OSS version id`);
+    throw new InvalidInputError('versionId', `${describeInput(versionId)} is not a valid OSS version id`);
   }
   return versionId;
 }

@@ -110,12 +110,25 @@ export interface NamedCounter {
 
 export interface CounterUpdate {
   readonly name: string;
-  readonly deltas: CounterValues;
+  /** What to add to each value; an absent value adds nothing. */
+  readonly deltas: Partial<CounterValues>;
 }
 
+/** A counter's values: the policy names what each counter counts (lib/policy/cost-policy.ts). */
 export interface CounterValues {
   readonly restores: number;
   readonly bytes: number;
+  /** Size × Days of the temporary copies restores make (ColdArchive / DeepColdArchive). */
+  readonly byteDays: number;
+  /** Records created. */
+  readonly records: number;
+}
+
+export const COUNTER_FIELDS = ['restores', 'bytes', 'byteDays', 'records'] as const satisfies readonly (keyof CounterValues)[];
+
+/** Every value of a counter, absent ones zero. */
+export function counterValues(values: Partial<CounterValues> = {}): CounterValues {
+  return { restores: values.restores ?? 0, bytes: values.bytes ?? 0, byteDays: values.byteDays ?? 0, records: values.records ?? 0 };
 }
 
 // ---- objects --------------------------------------------------------------------------------
@@ -164,6 +177,9 @@ export type Admission =
   /** Restore with these parameters (the policy may have lowered the tier). */
   { readonly admitted: true; readonly params: ClassRestoreParams } | { readonly admitted: false; readonly refusal: PolicyRefusal };
 
+/** Whether a new record may be written for an object (a bucket's daily budget of new records). */
+export type RecordAdmission = { readonly admitted: true } | { readonly admitted: false; readonly retryAtMs: number };
+
 export interface RestorePolicy {
   /** Whether oss-thaw may act on this object at all (allow-list). Checked before any write. */
   inScope(ref: ObjectRef): boolean;
@@ -174,6 +190,11 @@ export interface RestorePolicy {
    * budgets, rate, the fastest tier allowed. May lower the tier.
    */
   admit(ref: ObjectRef, object: { storageClass: ArchiveClass; sizeBytes: number }, params: ClassRestoreParams, nowMs: number): Promise<Admission>;
+  /**
+   * Whether a miss may create a record for an object nobody asked about before: every record is
+   * kept (StateStore has no delete), so new ones are a budget of their own, per bucket and day.
+   */
+  admitNewRecord(ref: ObjectRef, nowMs: number): Promise<RecordAdmission>;
 }
 
 /** Restores everything in scope: the policy for tests and for users who set no limits. */
@@ -181,4 +202,5 @@ export const allowAllPolicy: RestorePolicy = {
   inScope: () => true,
   clampRequest: (request) => request,
   admit: async (_ref, _object, params) => ({ admitted: true, params }),
+  admitNewRecord: async () => ({ admitted: true }),
 };

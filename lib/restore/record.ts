@@ -15,7 +15,7 @@ export const RestoreState = {
   NOT_ARCHIVED: 'NOT_ARCHIVED',
   /** No such object or version. */
   NOT_FOUND: 'NOT_FOUND',
-  /** The budget or the rate limit said "not now": reason and retryAtMs. */
+  /** The budget or the rate limit said "not now": reason, deferredAtMs and retryAtMs. */
   DEFERRED: 'DEFERRED',
   /** The policy will not restore it as asked (too large, tier not allowed, unaddressable key): reason. */
   REFUSED: 'REFUSED',
@@ -41,6 +41,8 @@ export type ObjectState = RestoreState | typeof FROZEN;
 export const DeferReason = {
   DAILY_RESTORES: 'daily-restore-budget',
   DAILY_BYTES: 'daily-byte-budget',
+  /** The temporary copies' size × Days (ColdArchive / DeepColdArchive) for the bucket's UTC day. */
+  DAILY_BYTE_DAYS: 'daily-byte-day-budget',
   RATE: 'rate-limit',
 } as const;
 export type DeferReason = (typeof DeferReason)[keyof typeof DeferReason];
@@ -101,6 +103,11 @@ export interface RestoreRecord extends ObjectRef {
    * when a new miss may look again.
    */
   readonly retryAtMs?: number;
+  /**
+   * DEFERRED: when the policy deferred it. The sweeper re-drives a deferral only on that UTC day
+   * (see deferralLapsesAtMs); after it, only a read newer than the deferral claims the record.
+   */
+  readonly deferredAtMs?: number;
   /** Consecutive failed attempts; reset by any success. */
   readonly attempts: number;
   readonly lastError?: string;
@@ -131,6 +138,7 @@ export const INTEGER_FIELDS = [
   'expiresAtMs',
   'leaseUntilMs',
   'retryAtMs',
+  'deferredAtMs',
   'attempts',
   'firstSeenAtMs',
   'updatedAtMs',
@@ -163,6 +171,23 @@ export function effectiveState(record: RestoreRecord, nowMs: number): ObjectStat
   return record.state;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * When a deferral lapses: the end of the UTC day it was made (the budgets' day). Until then the
+ * sweeper re-drives it at retryAtMs; after it, a deferral is an answer, not a queue — only a read
+ * newer than the deferral claims it again, so yesterday's backlog never spends today's budget
+ * before today's readers (a budget deferral's retryAtMs is that very moment: it is never swept).
+ */
+export function deferralLapsesAtMs(record: Pick<RestoreRecord, 'deferredAtMs' | 'updatedAtMs'>): number {
+  return Math.floor((record.deferredAtMs ?? record.updatedAtMs) / DAY_MS) * DAY_MS + DAY_MS;
+}
+
+/** A DEFERRED record past the UTC day it was deferred on. */
+export function isLapsedDeferral(record: RestoreRecord, nowMs: number): boolean {
+  return record.state === RestoreState.DEFERRED && nowMs >= deferralLapsesAtMs(record);
+}
+
 /**
  * When the sweeper should look at a record, or undefined when only a new miss should.
  * Store adapters index this; it is a function of the record so it can never disagree with it.
@@ -175,8 +200,10 @@ export function dueAtMs(record: RestoreRecord): number | undefined {
     case RestoreState.RESTORING:
       return record.retryAtMs ?? record.etaAtMs;
     case RestoreState.FAILED:
-    case RestoreState.DEFERRED:
       return record.retryAtMs;
+    case RestoreState.DEFERRED:
+      // Only within the day it was deferred on: a later retry is a new miss's to claim, not the sweeper's.
+      return record.retryAtMs !== undefined && record.retryAtMs < deferralLapsesAtMs(record) ? record.retryAtMs : undefined;
     default:
       return undefined;
   }
@@ -195,6 +222,7 @@ export function recordProblem(record: RestoreRecord): string | undefined {
       return record.expiresAtMs === undefined ? 'a RESTORED record needs expiresAtMs' : noReason(record);
     case RestoreState.DEFERRED:
       if (!isDeferReason(record.reason)) return `a DEFERRED record needs a budget or rate reason, got ${JSON.stringify(record.reason ?? null)}`;
+      if (record.deferredAtMs === undefined) return 'a DEFERRED record needs deferredAtMs';
       return record.retryAtMs === undefined ? 'a DEFERRED record needs retryAtMs' : undefined;
     case RestoreState.REFUSED:
       return isRefusedReason(record.reason) ? undefined : `a REFUSED record needs a refusal reason, got ${JSON.stringify(record.reason ?? null)}`;

@@ -1,6 +1,6 @@
 // What a caller may ask for (Days, tier), validated on the way in and then fitted to the
 // object's real storage class once a HEAD has told us what it is.
-import { InvalidInputError } from './errors';
+import { describeInput, InvalidInputError } from './errors';
 import { type ArchiveClass, isTier, RESTORE_RULES, type Tier, tierRank } from './storage-class';
 
 export interface RestoreRequest {
@@ -17,13 +17,13 @@ export function validateRestoreRequest(input: { days?: unknown; tier?: unknown }
   const out: { days?: number; tier?: Tier } = {};
   if (input.days !== undefined && input.days !== null) {
     if (typeof input.days !== 'number' || !Number.isInteger(input.days) || input.days < 1 || input.days > MAX_DAYS) {
-      throw new InvalidInputError('days', `must be an integer from 1 to ${MAX_DAYS}, got ${JSON.stringify(input.days)}`);
+      throw new InvalidInputError('days', `must be an integer from 1 to ${MAX_DAYS}, got ${describeInput(input.days)}`);
     }
     out.days = input.days;
   }
   if (input.tier !== undefined && input.tier !== null) {
     if (!isTier(input.tier)) {
-      throw new InvalidInputError('tier', `must be one of Expedited, Standard, Bulk, got ${JSON.stringify(input.tier)}`);
+      throw new InvalidInputError('tier', `must be one of Expedited, Standard, Bulk, got ${describeInput(input.tier)}`);
     }
     out.tier = input.tier;
   }

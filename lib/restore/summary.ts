@@ -28,6 +28,8 @@ export const RESULT_COUNTS = {
   untracked: 'untracked',
   /** The deadline came before this object's turn; nothing was done (a retry of the batch will). */
   unstarted: 'unstarted',
+  /** No record yet, and the bucket's budget of new records for the UTC day is spent: nothing was written, no OSS call. */
+  'daily-record-budget': 'dailyRecordBudget',
 } as const;
 
 export type ObjectResult = keyof typeof RESULT_COUNTS;

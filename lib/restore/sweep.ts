@@ -2,13 +2,16 @@
 // FAILED and DEFERRED records past retryAt, and claims whose lease lapsed (a crashed worker).
 // It reads only due records (StateStore.listDue) and feeds them back through the coordinator as
 // misses, so there is one algorithm and one set of conditions for every path. A sweep is no
-// evidence that anyone wants the object: it never starts a new restore cycle (see decide.ts).
+// evidence that anyone wants the object: it never starts a new restore cycle (see decide.ts), and
+// it re-drives a deferral only on the UTC day it was made (a lapsed one leaves the due index).
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Coordinator } from './coordinator';
 import type { Miss } from './miss';
 import { invalidateRecord } from './invalidate';
 import type { RestorePolicy, StateStore } from './ports';
+import { isLapsedDeferral } from './record';
+import { lapsedDeferral } from './transitions';
 import type { BatchSummary } from './summary';
 
 export interface SweepOptions {
@@ -22,6 +25,8 @@ export interface SweepResult {
   readonly due: number;
   /** Due records outside the allow-list, taken out of the due index. */
   readonly outOfScope: number;
+  /** Deferrals from an earlier UTC day, taken out of the due index without any OSS call. */
+  readonly lapsed: number;
   readonly summary: BatchSummary;
 }
 
@@ -39,11 +44,19 @@ export async function sweep(
     if (options.deadlineAtMs !== undefined && deps.clock.nowMs() >= options.deadlineAtMs) break;
     await invalidateRecord(deps.store, record.id, nowMs, { known: record });
   }
+  // A deferral nobody read again since its day ended is not re-driven (yesterday's backlog must
+  // not spend today's budget before today's readers): it leaves the index, conditionally.
+  const lapsed = due.filter((r) => deps.policy.inScope(r) && isLapsedDeferral(r, nowMs));
+  for (const record of lapsed) {
+    if (options.deadlineAtMs !== undefined && deps.clock.nowMs() >= options.deadlineAtMs) break;
+    // Conditional on the version read: a miss that claimed it meanwhile wins.
+    await deps.store.update(lapsedDeferral(record, nowMs)).catch((err: unknown) => deps.log.warn('lapsed deferral not rewritten', { error: err }));
+  }
   const misses: Miss[] = due
-    .filter((r) => deps.policy.inScope(r))
+    .filter((r) => deps.policy.inScope(r) && !isLapsedDeferral(r, nowMs))
     // What was asked for travels with the record, so a retry restores as the caller asked.
     .map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs, request: { days: r.days, tier: r.tier } }));
   const { summary } = await deps.coordinator.request(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
-  deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary, invalidatedOutOfScope: outOfScope.length });
-  return { due: due.length, outOfScope: outOfScope.length, summary };
+  deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary, invalidatedOutOfScope: outOfScope.length, lapsedDeferrals: lapsed.length });
+  return { due: due.length, outOfScope: outOfScope.length, lapsed: lapsed.length, summary };
 }

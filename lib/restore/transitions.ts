@@ -10,7 +10,7 @@ import type { Intent } from './decide';
 import type { ObjectMisses } from './miss';
 import { AccessDeniedError, describeError, isRetryable, MalformedRequestError } from './errors';
 import type { ObjectHead, PolicyRefusal, RestoreAnswer } from './ports';
-import { RefusedReason, RestoreState, type RestoreRecord } from './record';
+import { deferralLapsesAtMs, RefusedReason, RestoreState, type RestoreRecord } from './record';
 import { type ClassRestoreParams, paramsForClass } from './restore-request';
 import { backoffMs, type RetryPolicy } from '../retry';
 import { type ArchiveClass, isArchiveClass, type Tier, tierRank } from './storage-class';
@@ -67,6 +67,7 @@ const CLEARED = {
   etaAtMs: undefined,
   expiresAtMs: undefined,
   retryAtMs: undefined,
+  deferredAtMs: undefined,
   reason: undefined,
   currentVersionId: undefined,
   attempts: 0,
@@ -80,7 +81,15 @@ export function claimRecord(
   nowMs: number,
   lease: { leaseUntilMs: number; leaseOwner: string },
 ): RestoreRecord {
-  const base = { state: RestoreState.CLAIMED, updatedAtMs: nowMs, lastSource: o.source, lastOperation: o.operation, reason: undefined, ...lease };
+  const base = {
+    state: RestoreState.CLAIMED,
+    updatedAtMs: nowMs,
+    lastSource: o.source,
+    lastOperation: o.operation,
+    reason: undefined,
+    deferredAtMs: undefined,
+    ...lease,
+  };
   // What the caller asked for is kept until a restore is sent, so a retry (sweeper) asks the same.
   const asked = { days: o.request.days, tier: o.request.tier };
   if (!existing) return { id: o.id, ...o.ref, version: 1, attempts: 0, firstSeenAtMs: Math.min(o.firstSeenAtMs, nowMs), ...asked, ...base };
@@ -149,7 +158,9 @@ export function afterAdmission(
   }
   // Keep what was asked for, so a later retry restores with the same Days and tier.
   const asked = { ...CLEARED, storageClass: object.storageClass, sizeBytes: object.sizeBytes, days: wanted.days, tier: wanted.tier };
-  if (refusal.kind === 'deferred') return record({ ...asked, state: RestoreState.DEFERRED, reason: refusal.reason, retryAtMs: refusal.retryAtMs }, 'deferred');
+  if (refusal.kind === 'deferred') {
+    return record({ ...asked, state: RestoreState.DEFERRED, reason: refusal.reason, deferredAtMs: cycle.nowMs, retryAtMs: refusal.retryAtMs }, 'deferred');
+  }
   return record({ ...asked, state: RestoreState.REFUSED, reason: refusal.reason, retryAtMs: cycle.nowMs + settings.refusedRecheckMs }, 'refused');
 }
 
@@ -212,6 +223,16 @@ export function afterFailure(cycle: Cycle, err: unknown, settings: TransitionSet
     };
   }
   return { ...record({ ...CLEARED, state: RestoreState.FAILED, ...failure }, 'failed'), loud };
+}
+
+/**
+ * A deferral the sweeper met after the UTC day it was made on (isLapsedDeferral): nobody read the
+ * object since, so it is not re-driven; its retry moves to the moment it lapsed, which takes it out
+ * of the due index (dueAtMs). Still DEFERRED, still claimable by a read newer than the deferral.
+ * The caller writes it conditionally on the version it read.
+ */
+export function lapsedDeferral(deferred: RestoreRecord, nowMs: number): RestoreRecord {
+  return { ...deferred, retryAtMs: deferralLapsesAtMs(deferred), version: deferred.version + 1, updatedAtMs: nowMs };
 }
 
 /** The record a miss without a versionId lands on, once HEAD named the current version. */

@@ -3,6 +3,7 @@
 // `http://127.0.0.1:PORT` cannot carry a sub-domain, so, like the official Python SDK does for IP
 // endpoints, we connect to the IP and still send `Host: {project}.{ip}:{port}`.
 import { isIP } from 'node:net';
+import { isLoopbackHost } from '../endpoint-scheme';
 
 export interface ProjectEndpoint {
   protocol: 'http:' | 'https:';
@@ -21,7 +22,9 @@ export function isLocalHost(hostname: string): boolean {
 
 /**
  * Resolves `endpoint` (`cn-hangzhou.log.aliyuncs.com`, `https://…`, `http://127.0.0.1:PORT`) for `project`.
- * Without a scheme, cloud endpoints use https and IP/localhost endpoints use http.
+ * Every endpoint but this machine's is https, whatever the scheme it names: a Log trigger event
+ * names `http://<region>-intranet.log.aliyuncs.com` (FC's Log trigger event), and our requests
+ * carry a signature and an STS token. Loopback (the emulator) keeps its scheme, http by default.
  */
 export function resolveProjectEndpoint(endpoint: string, project: string): ProjectEndpoint {
   const trimmed = endpoint.trim().replace(/\/+$/, '');
@@ -34,10 +37,12 @@ export function resolveProjectEndpoint(endpoint: string, project: string): Proje
     throw new TypeError(`SLS endpoint "${endpoint}" is not a host name or URL`, { cause });
   }
   const local = isLocalHost(url.hostname);
-  const protocol: 'http:' | 'https:' = hasScheme ? (url.protocol === 'http:' ? 'http:' : 'https:') : local ? 'http:' : 'https:';
   if (hasScheme && url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`SLS endpoint "${endpoint}" must use http or https`);
   }
+  const loopback = isLoopbackHost(url.hostname);
+  const protocol: 'http:' | 'https:' = !loopback ? 'https:' : hasScheme ? (url.protocol as 'http:' | 'https:') : 'http:';
+  // URL drops a scheme's default port, so http://host:80 upgraded is https://host:443.
   const port = url.port ? Number(url.port) : protocol === 'https:' ? 443 : 80;
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const withPort = url.port ? `:${url.port}` : '';

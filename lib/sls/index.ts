@@ -23,3 +23,18 @@ export {
 export { checkLogGroupList, logsOfLogGroupList, LogGroupListFormatError, type DecodedLog } from './log-decoder';
 export { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
 export type { SlsHttpRequest, SlsHttpResponse, SlsTransport } from './transport';
+export {
+  isNotFound,
+  NOT_FOUND_CODES,
+  SlsAdmin,
+  type AdminCallOptions,
+  type GetLogsRequest,
+  type GetLogsResult,
+  type SlsAdminOptions,
+  type SlsAlert,
+  type SlsChart,
+  type SlsDashboard,
+  type SlsIndex,
+  type SlsIndexKey,
+} from './admin';
+export { FUNCTION_LOG_INDEX, LOG_TOKENS } from './function-log-index';

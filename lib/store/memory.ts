@@ -1,7 +1,19 @@
 // In-memory stores with the same conditional-write semantics as the Tablestore adapters, for unit
 // tests and single-process tools. Records are copied in and out so callers cannot mutate stored
 // state behind the store's back.
-import type { CounterStore, CounterUpdate, CounterValues, NamedCounter, RecordPage, RecordQuery, StateCounts, StateStore, WriteResult } from '../restore/ports';
+import {
+  COUNTER_FIELDS,
+  type CounterStore,
+  type CounterUpdate,
+  type CounterValues,
+  counterValues,
+  type NamedCounter,
+  type RecordPage,
+  type RecordQuery,
+  type StateCounts,
+  type StateStore,
+  type WriteResult,
+} from '../restore/ports';
 import { dueAtMs, effectiveState, isInvalidated, type ObjectState, type RestoreRecord } from '../restore/record';
 import {
   COUNTED_STORED_STATES,
@@ -120,8 +132,8 @@ export class MemoryCounterStore implements CounterStore {
   async addToCounters(updates: readonly CounterUpdate[]): Promise<CounterValues[]> {
     assertDistinctNames(updates);
     return updates.map(({ name, deltas }) => {
-      const current = this.counters.get(name) ?? { restores: 0, bytes: 0 };
-      const next = { restores: current.restores + deltas.restores, bytes: current.bytes + deltas.bytes };
+      const current = this.counters.get(name) ?? counterValues();
+      const next = counterValues(Object.fromEntries(COUNTER_FIELDS.map((f) => [f, current[f] + (deltas[f] ?? 0)])));
       this.counters.set(name, next);
       return { ...next };
     });

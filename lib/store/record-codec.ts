@@ -46,6 +46,9 @@ export interface StoredRecord extends Omit<RestoreRecord, 'reason'> {
  *     that read happened (updatedAtMs): it reads as FROZEN, and a miss after it starts a new cycle;
  *   DEFERRED + object-too-large / tier-not-allowed → REFUSED with that reason, looked at again
  *     by a miss after its retryAtMs, as before.
+ * A budget or rate deferral written before deferrals lapsed has no deferredAtMs: it was deferred
+ * when it was last written (updatedAtMs). So a budget deferral an older release put in the due
+ * index at the next midnight is no longer due, and leaves the index on the sweep that meets it.
  * Everything else is already in today's terms. The row itself changes on its next write.
  */
 export function upgradeStoredRecord(stored: StoredRecord): RestoreRecord {
@@ -64,5 +67,6 @@ function upgraded(stored: StoredRecord): RestoreRecord {
   if (stored.reason === RefusedReason.OBJECT_TOO_LARGE || stored.reason === RefusedReason.TIER_NOT_ALLOWED) {
     return { ...stored, state: RestoreState.REFUSED, reason: stored.reason };
   }
+  if (stored.deferredAtMs === undefined) return { ...stored, deferredAtMs: stored.updatedAtMs } as RestoreRecord;
   return stored as RestoreRecord;
 }

@@ -1,7 +1,8 @@
-// CounterStore over Tablestore: table <table>_counters, PK (name STRING), columns restores and
-// bytes (INTEGER), INCREMENT-ed atomically; a TTL cleans old rows up (see tablestore-schema.ts).
+// CounterStore over Tablestore: table <table>_counters, PK (name STRING), one INTEGER column per
+// value (restores, bytes, byteDays, records), INCREMENT-ed atomically; a TTL cleans old rows up
+// (see tablestore-schema.ts). A row written before a value existed reads it as zero.
 import TableStore from 'tablestore';
-import type { CounterStore, CounterUpdate, CounterValues, NamedCounter } from '../restore/ports';
+import { COUNTER_FIELDS, type CounterStore, type CounterUpdate, type CounterValues, counterValues, type NamedCounter } from '../restore/ports';
 import { assertDistinctNames } from './record-codec';
 import { type BatchRow, OtsClient, rowError, type TablestoreSettings, toNumber, TRANSIENT_CODES } from './tablestore-client';
 
@@ -37,7 +38,7 @@ export class TablestoreCounterStore implements CounterStore {
           const item = pending[i]!;
           if (row.isOk) {
             const cells = new Map((row.attributes ?? []).map((c) => [c.columnName, toNumber(c.columnValue)]));
-            results[item.index] = { restores: cells.get('restores') ?? 0, bytes: cells.get('bytes') ?? 0 };
+            results[item.index] = valuesOf(cells);
           } else if (row.errorCode && TRANSIENT_CODES.has(row.errorCode)) {
             retry.push(item);
           } else {
@@ -75,7 +76,7 @@ export class TablestoreCounterStore implements CounterStore {
         const name = String(row.primaryKey[0]?.value);
         if (!name.startsWith(prefix)) return found;
         const cells = new Map((row.attributes ?? []).map((c) => [c.columnName, toNumber(c.columnValue)]));
-        found.push({ name, values: { restores: cells.get('restores') ?? 0, bytes: cells.get('bytes') ?? 0 } });
+        found.push({ name, values: valuesOf(cells) });
       }
       from = page.nextStartPrimaryKey ? page.nextStartPrimaryKey.map((c) => ({ [c.name]: c.value })) : null;
     }
@@ -91,9 +92,11 @@ function incrementRow(update: CounterUpdate): Record<string, unknown> {
     type: 'UPDATE',
     condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
     primaryKey: [{ name: update.name }],
-    attributeColumns: [
-      { INCREMENT: [{ restores: TableStore.Long.fromNumber(update.deltas.restores) }, { bytes: TableStore.Long.fromNumber(update.deltas.bytes) }] },
-    ],
-    returnContent: { returnType: TableStore.ReturnType.AfterModify, returnColumns: ['restores', 'bytes'] },
+    attributeColumns: [{ INCREMENT: COUNTER_FIELDS.map((field) => ({ [field]: TableStore.Long.fromNumber(update.deltas[field] ?? 0) })) }],
+    returnContent: { returnType: TableStore.ReturnType.AfterModify, returnColumns: [...COUNTER_FIELDS] },
   };
+}
+
+function valuesOf(cells: ReadonlyMap<string, number>): CounterValues {
+  return counterValues(Object.fromEntries(COUNTER_FIELDS.map((field) => [field, cells.get(field) ?? 0])));
 }

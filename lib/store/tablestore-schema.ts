@@ -41,8 +41,9 @@ export interface EnsureResult {
   readonly created: string[];
 }
 
-export async function ensureTables(store: TablestoreStateStore): Promise<EnsureResult> {
-  const missing = new Set(await store.missingTables());
+/** Makes the store's missing tables; `known` is what a caller already read (no ListTable then). */
+export async function ensureTables(store: TablestoreStateStore, known?: readonly string[]): Promise<EnsureResult> {
+  const missing = new Set(known ?? (await store.missingTables()));
   const created: string[] = [];
 
   if (missing.has(store.table)) {

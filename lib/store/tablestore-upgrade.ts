@@ -45,8 +45,12 @@ export async function tableChanges(store: TablestoreStateStore): Promise<TableCh
 
 /** Makes the tables exist and gives an older records table its new columns and indexes. Idempotent. */
 export async function prepareTables(store: TablestoreStateStore): Promise<{ created: string[]; added: string[] }> {
-  const { created } = await ensureTables(store);
-  const changes = await tableChanges(store);
+  return applyTableChanges(store, await tableChanges(store));
+}
+
+/** Makes exactly what `changes` (read by tableChanges) says is missing; what appeared meanwhile is left. */
+export async function applyTableChanges(store: TablestoreStateStore, changes: TableChanges): Promise<{ created: string[]; added: string[] }> {
+  const { created } = await ensureTables(store, changes.missingTables);
   const added: string[] = [];
   if (changes.missingColumns.length > 0) {
     await addDefinedColumns(

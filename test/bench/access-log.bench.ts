@@ -163,7 +163,7 @@ export const accessLogBenchmark: Benchmark = {
           taskId: 'bench',
           cursorTime: seconds,
         };
-        const target = { ...ts, table, oss: oss.endpoint, sls: sls.endpoint };
+        const target = { ...ts, table, oss: oss.endpoint, sls: sls.endpoint, logstore };
         measured.set(s.name, await runFunction(bundle!.outfile, event, creds, target, s.v8 === 'deployed' ? nodeOptions : ''));
       }
       const none: Measured = { ms: Number.NaN, result: { records: 0, misses: 0, summary: { restoresIssued: 0, deferred: 0 } }, maxRssKb: 0, cpuMs: Number.NaN };
@@ -243,7 +243,7 @@ async function runFunction(
   bundle: string,
   event: unknown,
   creds: { accessKeyId: string; accessKeySecret: string },
-  target: { endpoint: string; instance: string; table: string; oss: string; sls: string },
+  target: { endpoint: string; instance: string; table: string; oss: string; sls: string; logstore: string },
   nodeOptions: string,
 ): Promise<Measured> {
   const child = spawn(process.execPath, [...(process.env.THAW_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '-e', WORKER], {
@@ -259,6 +259,8 @@ async function runFunction(
       THAW_TABLESTORE_INSTANCE: target.instance,
       THAW_TABLE: target.table,
       THAW_SLS_ENDPOINT: target.sls,
+      THAW_ACCESS_LOG_PROJECT: PROJECT,
+      THAW_ACCESS_LOG_LOGSTORE: target.logstore,
       THAW_RESTORES_PER_SECOND: '450',
       THAW_LOG_LEVEL: 'warn',
     },

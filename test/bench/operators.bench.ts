@@ -13,6 +13,7 @@ import { parseAllowList } from '../../lib/policy/allow-list';
 import { mapWithLimit } from '../../lib/retry';
 import { spawnDev } from '../support/dev-stack';
 import { type Benchmark, type Figure, percentile, round, timed } from './harness';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const OBJECTS = 10_000;
 const RATE = 450;
@@ -52,10 +53,12 @@ export const operatorsBenchmark: Benchmark = {
           limits: {
             allow: parseAllowList(usage.limits.allow.join(',')),
             maxObjectBytes: usage.limits.maxObjectBytes,
+            maxDays: usage.limits.maxDays,
             maxTier: usage.limits.maxTier,
             defaults: usage.defaults,
             restoresLeft: usage.limits.dailyRestores,
             bytesLeft: usage.limits.dailyBytes,
+            byteDaysLeft: usage.limits.dailyByteDays,
             restoresPerSecond: usage.limits.restoresPerSecond,
             timeScale: usage.timeScale,
           },
@@ -81,7 +84,7 @@ export const operatorsBenchmark: Benchmark = {
           sleep,
         }),
       );
-      const stats = (await (await fetch(`${o.endpoint}/-/stats`)).json()) as { operations: Record<string, number> };
+      const stats = (await (await controlFetch(`${o.endpoint}/-/stats`)).json()) as { operations: Record<string, number> };
 
       const page = async (params: Record<string, string>) => {
         const latencies: number[] = [];

@@ -2,6 +2,7 @@
 // table; with --json, also the keyed figures as one JSON object on the last line of stdout.
 // A benchmark is a module exporting a Benchmark (harness.ts); add it to ALL to run it.
 import { cpus, loadavg, totalmem } from 'node:os';
+import { abuseBenchmark } from './abuse.bench';
 import { accessLogBenchmark } from './access-log.bench';
 import { apiBenchmark } from './api.bench';
 import { bundleBenchmark } from './bundle.bench';
@@ -10,7 +11,7 @@ import type { Benchmark, Figure } from './harness';
 import { operatorsBenchmark } from './operators.bench';
 import { storeOpsBenchmark } from './store-ops.bench';
 
-const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, accessLogBenchmark, apiBenchmark, bundleBenchmark, operatorsBenchmark];
+const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, accessLogBenchmark, apiBenchmark, bundleBenchmark, operatorsBenchmark, abuseBenchmark];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -139,10 +139,24 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
         const lapsed = record(key('due-lapsed'), { state: 'CLAIMED', leaseUntilMs: FAR + 3 });
         const restoring = record(key('due-restoring'), { state: 'RESTORING', etaAtMs: FAR + 1, retryAtMs: FAR + 1, leaseUntilMs: undefined });
         const failed = record(key('due-failed'), { state: 'FAILED', retryAtMs: FAR + 2, leaseUntilMs: undefined });
-        const deferredLater = record(key('due-later'), { state: 'DEFERRED', reason: 'rate-limit', retryAtMs: FAR + 100, leaseUntilMs: undefined });
+        const deferredLater = record(key('due-later'), {
+          state: 'DEFERRED',
+          reason: 'rate-limit',
+          deferredAtMs: FAR,
+          retryAtMs: FAR + 100,
+          leaseUntilMs: undefined,
+        });
+        // A budget deferral's retry is the end of the day it was made on: never due (only a new read claims it).
+        const budgetDeferred = record(key('due-budget'), {
+          state: 'DEFERRED',
+          reason: 'daily-restore-budget',
+          deferredAtMs: FAR - 86_400_000,
+          retryAtMs: FAR,
+          leaseUntilMs: undefined,
+        });
         const restored = record(key('due-restored'), { state: 'RESTORED', expiresAtMs: FAR - 10, leaseUntilMs: undefined });
         const notFound = record(key('due-notfound'), { state: 'NOT_FOUND', retryAtMs: FAR - 10, leaseUntilMs: undefined });
-        for (const r of [lapsed, restoring, failed, deferredLater, restored, notFound]) await store.create(r);
+        for (const r of [lapsed, restoring, failed, deferredLater, budgetDeferred, restored, notFound]) await store.create(r);
 
         const due = (await store.listDue(FAR + 50, 1000)).filter((r) => r.key.startsWith(`contract/${name}/due-`));
         expect(due.map((r) => r.id)).toEqual([restoring.id, failed.id, lapsed.id]);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../lib/api/auth';
+import { newToken } from '../../lib/api/tokens';
 import { startOssEmulator, type OssEmulator } from '../../lib/emulators/oss';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { type BuiltFunction, buildFunctions } from '../../lib/build/bundle';
@@ -15,6 +15,8 @@ import { objectRef, recordId } from '../../lib/restore/object-ref';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { childEnv } from '../support/child-env';
+
+const TOKEN = newToken(['read', 'restore']);
 
 const run = promisify(execFile);
 
@@ -56,7 +58,7 @@ describe('function bundles', () => {
       KEY_ID: creds.accessKeyId,
       KEY_SECRET: creds.accessKeySecret,
       THAW_ALLOW: 'thaw-bundle',
-      THAW_API_TOKEN_SHA256: sha256Hex('bundle-token'),
+      THAW_API_TOKENS: TOKEN.configured,
       THAW_OSS_ENDPOINT: oss.endpoint,
       THAW_TABLESTORE_ENDPOINT: ts.endpoint,
       THAW_TABLESTORE_INSTANCE: ts.instance,
@@ -122,7 +124,7 @@ describe('function bundles', () => {
       JSON.stringify({
         version: 'v1',
         rawPath,
-        headers: { authorization: 'Bearer bundle-token' },
+        headers: { authorization: `Bearer ${TOKEN.token}` },
         queryParameters: {},
         body: '',
         isBase64Encoded: false,
@@ -202,7 +204,7 @@ describe('function bundles', () => {
     const post = JSON.stringify({
       version: 'v1',
       rawPath: '/v1/restores/thaw-bundle/rewritten.bin',
-      headers: { authorization: 'Bearer bundle-token' },
+      headers: { authorization: `Bearer ${TOKEN.token}` },
       queryParameters: {},
       body: '',
       isBase64Encoded: false,

@@ -3,7 +3,7 @@
 // deploy creates them, a second run reports no change and creates nothing, and thaw destroy
 // leaves no function or trigger behind. Through the CLI, in its own process, as a user runs it.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,14 +13,20 @@ import { childEnv } from '../support/child-env';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
 
 const run = promisify(execFile);
-const FUNCTIONS = ['access-log', 'http', 'storage-event', 'sweeper'];
-const TRIGGERS = ['access-log/access-log', 'http/http', 'storage-event/finish-restore', 'storage-event/object-events', 'sweeper/every-minute'];
+const FUNCTIONS = ['oss-thaw-access-log/access-log', 'oss-thaw-api/http', 'oss-thaw-storage-event/storage-event', 'oss-thaw-sweeper/sweeper'];
+const TRIGGERS = [
+  'oss-thaw-access-log/access-log/access-log',
+  'oss-thaw-api/http/http',
+  'oss-thaw-storage-event/storage-event/finish-restore',
+  'oss-thaw-storage-event/storage-event/object-events',
+  'oss-thaw-sweeper/sweeper/every-minute',
+];
 
 interface FcInfo {
   endpoint: string;
   accountId: string;
   region: string;
-  service: string;
+  stack: string;
   accessKeyId: string;
   accessKeySecret: string;
 }
@@ -45,16 +51,17 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
       env: childEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: fc.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: fc.accessKeySecret }),
     });
 
-  /** Every function and trigger of the service with its last modification: what "writes nothing" compares. */
+  /** Every function and trigger of the stack's services with its last modification: what "writes nothing" compares. */
   async function deployed(): Promise<string[]> {
     const client = new FC(fc.accountId, { accessKeyID: fc.accessKeyId, accessKeySecret: fc.accessKeySecret, region: fc.region, endpoint: fc.endpoint });
-    const services = (await client.listServices()).data.services ?? [];
-    if (!services.some((s) => s.serviceName === fc.service)) return [];
+    const services = ((await client.listServices({ prefix: `${fc.stack}-` })).data.services ?? []).map((s) => String(s.serviceName));
     const out: string[] = [];
-    for (const f of (await client.listFunctions(fc.service)).data.functions ?? []) {
-      out.push(`${String(f.functionName)} ${String(f.lastModifiedTime)}`);
-      for (const t of (await client.listTriggers(fc.service, String(f.functionName))).data.triggers ?? []) {
-        out.push(`${String(f.functionName)}/${String(t.triggerName)} ${String(t.lastModifiedTime)}`);
+    for (const service of services) {
+      for (const f of (await client.listFunctions(service)).data.functions ?? []) {
+        out.push(`${service}/${String(f.functionName)} ${String(f.lastModifiedTime)}`);
+        for (const t of (await client.listTriggers(service, String(f.functionName))).data.triggers ?? []) {
+          out.push(`${service}/${String(f.functionName)}/${String(t.triggerName)} ${String(t.lastModifiedTime)}`);
+        }
       }
     }
     return out.sort();
@@ -71,22 +78,23 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     expect(await deployed()).toEqual(started);
 
     const destroyDry = await thaw('destroy', '--dry-run');
-    expect(destroyDry.stdout).toContain('destroy --dry-run: 14 to delete; nothing was changed');
+    expect(destroyDry.stdout).toContain('destroy --dry-run: 20 to delete; nothing was changed');
     expect(await deployed()).toEqual(started);
 
     const destroyed = await thaw('destroy', '--yes');
-    expect(destroyed.stdout).toContain('destroy: done (14 to delete)');
+    expect(destroyed.stdout).toContain('destroy: done (20 to delete)');
     expect(destroyed.stdout).toMatch(/= keep\s+tables\s+thaw_restores /);
     expect(await deployed()).toEqual([]);
 
     const dry = await thaw('deploy', '--dry-run');
-    for (const f of FUNCTIONS) expect(dry.stdout).toMatch(new RegExp(`\\+ create\\s+function oss-thaw/${f} `));
-    for (const t of TRIGGERS) expect(dry.stdout).toMatch(new RegExp(`\\+ create\\s+trigger\\s+oss-thaw/${t} `));
+    for (const f of FUNCTIONS) expect(dry.stdout).toMatch(new RegExp(`\\+ create\\s+function\\s+${f} `));
+    for (const t of TRIGGERS) expect(dry.stdout).toMatch(new RegExp(`\\+ create\\s+trigger\\s+${t} `));
     expect(dry.stdout).toContain('nothing was changed');
     expect(await deployed()).toEqual([]);
 
     const created = await thaw('deploy');
-    expect(created.stdout).toContain('deploy: done (14 to create)');
+    // The tables stayed and so did the account's service-linked role: roles, the log index, services, functions, triggers.
+    expect(created.stdout).toContain('deploy: done (20 to create)');
     expect(names(await deployed())).toEqual([...FUNCTIONS, ...TRIGGERS].sort());
 
     const unchanged = await deployed();
@@ -97,6 +105,32 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     const health = await fetch(`${dev.info.api}/v1/health`, { headers: { authorization: `Bearer ${dev.info.apiToken}` } });
     expect(health.status).toBe(200);
   }, 180_000);
+
+  it('plans with credentials from a profile file alone (no ALIBABA_CLOUD_* variables)', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'thaw-home-'));
+    try {
+      await mkdir(join(home, '.alibabacloud'), { recursive: true });
+      await writeFile(
+        join(home, '.alibabacloud', 'credentials'),
+        `[default]\ntype = access_key\naccess_key_id = ${fc.accessKeyId}\naccess_key_secret = ${fc.accessKeySecret}\n`,
+      );
+      const planned = await run(process.execPath, ['lib/bin/thaw.mjs', 'deploy', '--dry-run', '--endpoint', fc.endpoint], {
+        env: childEnv({ HOME: home, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' }),
+      });
+      expect(planned.stdout).toMatch(/deploy: no change|deploy --dry-run/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('answers --help for every command, with exit code 0', async () => {
+    const commands = ['deploy', 'destroy', 'doctor', 'package', 'invoke', 'status', 'restore', 'start', 'dev', 'emulator', 'build', 'tables create'];
+    // execFile rejects on a non-zero exit, so each resolving is each exiting 0.
+    const helps = await Promise.all(commands.map((command) => run(process.execPath, ['lib/bin/thaw.mjs', ...command.split(' '), '--help'])));
+    helps.forEach(({ stdout }, i) => {
+      expect(stdout, commands[i]).toMatch(new RegExp(`^usage: thaw ${commands[i]}`));
+    });
+  }, 60_000);
 
   it('refuses to destroy without --yes when no one can be asked', async () => {
     await expect(thaw('destroy')).rejects.toMatchObject({ stderr: expect.stringContaining('pass --yes to run it without a terminal') });

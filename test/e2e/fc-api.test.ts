@@ -14,7 +14,8 @@ interface FcInfo {
   endpoint: string;
   accountId: string;
   region: string;
-  service: string;
+  stack: string;
+  services: Record<string, string>;
   accessKeyId: string;
   accessKeySecret: string;
 }
@@ -34,20 +35,20 @@ describe('the local FC API', () => {
   });
 
   it('invokes the sweeper and returns its result', async () => {
-    const response = await client().invokeFunction(fc.service, 'sweeper', '{}');
+    const response = await client().invokeFunction(fc.services.sweeper!, 'sweeper', '{}');
     expect(response.headers['x-fc-error-type']).toBeUndefined();
     expect(response.data).toMatchObject({ due: 0, outOfScope: 0, summary: { seen: 0 } });
   });
 
   it('passes the event through: a malformed storage event is reported, not thrown', async () => {
-    const response = await client().invokeFunction(fc.service, 'storage-event', JSON.stringify({ nothing: 'here' }));
+    const response = await client().invokeFunction(fc.services['storage-event']!, 'storage-event', JSON.stringify({ nothing: 'here' }));
     expect(response.data).toHaveProperty('malformed');
   });
 
   it.each([
-    ['an unknown function', () => client().invokeFunction(fc.service, 'no-such-function', '{}'), 'FunctionNotFound'],
+    ['an unknown function', () => client().invokeFunction(fc.services.sweeper!, 'no-such-function', '{}'), 'FunctionNotFound'],
     ['an unknown service', () => client().invokeFunction('other-service', 'sweeper', '{}'), 'ServiceNotFound'],
-    ['a wrong secret', () => client('wrong-secret').invokeFunction(fc.service, 'sweeper', '{}'), 'SignatureNotMatch'],
+    ['a wrong secret', () => client('wrong-secret').invokeFunction(fc.services.sweeper!, 'sweeper', '{}'), 'SignatureNotMatch'],
   ])('refuses %s with %s', async (_label, call, code) => {
     await expect(call()).rejects.toMatchObject({ code });
   });
@@ -56,7 +57,7 @@ describe('the local FC API', () => {
     ['a body that is not the one signed', '{"events":[]}', new Date().toUTCString(), 400, 'InvalidArgument'],
     ['a replayed request dated 2001', '{}', new Date(Date.UTC(2001, 0, 1)).toUTCString(), 403, 'RequestTimeTooSkewed'],
   ])('refuses %s', async (_label, sentBody, date, status, code) => {
-    const path = `/2016-08-15/services/${fc.service}/functions/sweeper/invocations`;
+    const path = `/2016-08-15/services/${fc.services.sweeper}/functions/sweeper/invocations`;
     const signedBody = '{}';
     const headers: Record<string, string> = {
       date,
@@ -104,7 +105,7 @@ describe('the local FC API', () => {
   it('is what `thaw invoke` talks to', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['lib/bin/thaw.mjs', 'invoke', 'sweeper', '--endpoint', fc.endpoint, '--account-id', fc.accountId, '--region', fc.region, '--service', fc.service],
+      ['lib/bin/thaw.mjs', 'invoke', 'sweeper', '--endpoint', fc.endpoint, '--account-id', fc.accountId, '--region', fc.region, '--stack', fc.stack],
       { env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: fc.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: fc.accessKeySecret } },
     );
     expect(JSON.parse(stdout)).toMatchObject({ due: 0 });

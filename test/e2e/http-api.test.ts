@@ -4,6 +4,7 @@ import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThawClient } from '../../lib/client';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -16,7 +17,7 @@ describe('HTTP API against thaw dev', () => {
   const call = (method: string, target: string, token: string | null = dev.info.apiToken) =>
     fetch(target, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
   const restoresOf = async (bucket: string, key: string) =>
-    ((await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
+    ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
 
   beforeAll(async () => {
     dev = await spawnDev(['--time-scale', '60']);

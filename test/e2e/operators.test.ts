@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv } from '../support/child-env';
-import { startChromium } from '../support/dashboard-demo';
+import { startChromium } from '../support/browser';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Each test has its own objects (the plan's, the run's, the wait's), so they pass in any order.
@@ -52,7 +53,7 @@ const ossClient = (bucket: string) =>
 
 /** RestoreObject calls OSS counted for the keys under the prefix. */
 async function restoreCalls(prefix: string, bucket = 'thaw-demo'): Promise<number> {
-  const stats = (await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+  const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
   return Object.entries(stats.restores as Record<string, number>)
     .filter(([object]) => object.startsWith(`${bucket}/${prefix}`))
     .reduce((n, [, calls]) => n + calls, 0);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub placeholders are ${…} in plain strings.
 // `thaw package` from the command line against the OSS emulator: zips uploaded with ali-oss, a
 // packaged template whose every CodeUri is an oss:// object that exists, and zips that load alone
 // (unpacked outside the repository, required by plain Node) with no source map inside.
@@ -50,29 +51,75 @@ describe('thaw package', () => {
       { env },
     );
 
-  it('uploads one zip per function and writes a template whose every CodeUri is an oss:// object that exists', async () => {
+  it('uploads one zip per function and writes a ROS template of native resources, each function from an oss:// zip that exists', async () => {
     const { stdout } = await thawPackage();
     const text = await readFile(join(dir, 'packaged.yml'), 'utf8');
     // Quoted, so that a YAML 1.1 parser does not read a date.
     expect(text).toContain('ROSTemplateFormatVersion: "2015-09-01"');
     const doc = parseTemplate(text);
-    const service = Object.values(doc.Resources!).find((r) => r.Type === 'Aliyun::Serverless::Service')!;
-    const uris = Object.entries(service)
-      .filter(([, f]) => (f as { Type?: string }).Type === 'Aliyun::Serverless::Function')
-      .map(([name, f]) => [name, String((f as { Properties: { CodeUri: string } }).Properties.CodeUri)] as const);
-    expect(uris.map(([name]) => name).sort()).toEqual(['access-log', 'http', 'storage-event', 'sweeper']);
+    expect(doc.Transform).toBeUndefined();
+    const resources = Object.values(doc.Resources!) as { Type: string; Properties: Record<string, any> }[];
+    const functions = resources.filter((r) => r.Type === 'ALIYUN::FC::Function');
+    expect(functions.map((f) => f.Properties.FunctionName).sort()).toEqual(['access-log', 'http', 'storage-event', 'sweeper']);
     const client = new OSS({ endpoint: oss.endpoint, bucket: 'thaw-deploy-artifacts', ...creds });
-    for (const [name, uri] of uris) {
-      expect(uri).toMatch(new RegExp(`^oss://thaw-deploy-artifacts/releases/${name}-\\d+\\.zip$`));
-      const head = await client.head(uri.replace('oss://thaw-deploy-artifacts/', ''));
-      expect(head.status).toBe(200);
+    for (const f of functions) {
+      expect(f.Properties.Code.OssBucketName).toBe('thaw-deploy-artifacts');
+      expect(f.Properties.Code.OssObjectName).toMatch(new RegExp(`^releases/${f.Properties.FunctionName}-\\d+\\.zip$`));
+      expect((await client.head(f.Properties.Code.OssObjectName)).status).toBe(200);
     }
-    // The intrinsics survive in their long form, the FinishRestore trigger is still there.
-    expect(JSON.stringify(doc)).toContain('"Fn::GetAtt":["EventBridgeInvocationRole","Arn"]');
+    // The intrinsics survive in their long form; the FinishRestore trigger is left out, and the output says why.
+    expect(JSON.stringify(doc)).toContain('"Fn::GetAtt":["LogTriggerRole","Arn"]');
+    expect(
+      resources
+        .filter((r) => r.Type === 'ALIYUN::FC::Trigger')
+        .map((r) => r.Properties.TriggerType)
+        .sort(),
+    ).toEqual(['http', 'log', 'oss', 'timer']);
+    expect(stdout).toContain('note: storage-event.Events.finish-restore is left out: ROS documents no eventbridge type for ALIYUN::FC::Trigger');
     expect(stdout).toContain(`packaged template: ${join(dir, 'packaged.yml')}`);
 
     // Unchanged code is not uploaded again.
-    expect((await thawPackage()).stdout.match(/already uploaded/g)).toHaveLength(4);
+    expect((await thawPackage()).stdout.match(/already uploaded, same MD5 and size/g)).toHaveLength(4);
+  }, 120_000);
+
+  it('names services and functions as thaw deploy does, so the invocation roles grant exactly what ROS creates', async () => {
+    await thawPackage();
+    const doc = parseTemplate(await readFile(join(dir, 'packaged.yml'), 'utf8'));
+    const resources = doc.Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+    const stack = 'my-stack';
+    const sub = (v: unknown) =>
+      String((v as { 'Fn::Sub': string })['Fn::Sub'])
+        .replace('${ALIYUN::StackName}', stack)
+        .replace('${ALIYUN::Region}', 'cn-hangzhou')
+        .replace('${ALIYUN::AccountId}', '123');
+    const serviceOf = (fn: string) => {
+      const f = Object.values(resources).find((r) => r.Type === 'ALIYUN::FC::Function' && r.Properties.FunctionName === fn)!;
+      return sub(resources[f.Properties.ServiceName['Fn::GetAtt'][0]]!.Properties.ServiceName);
+    };
+    const grant = (role: string) => sub(resources[role]!.Properties.Policies[0].PolicyDocument.Statement[0].Resource[0]);
+    const matches = (pattern: string, arn: string) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((p) => p.replace(/[.?+^$()[\]{}|\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ).test(arn);
+    expect(serviceOf('storage-event')).toBe('my-stack-storage-event');
+    expect(matches(grant('OssInvocationRole'), `acs:fc:cn-hangzhou:123:services/${serviceOf('storage-event')}/functions/storage-event`)).toBe(true);
+    expect(matches(grant('LogTriggerRole'), `acs:fc:cn-hangzhou:123:services/${serviceOf('access-log')}/functions/access-log`)).toBe(true);
+    expect(matches(grant('OssInvocationRole'), `acs:fc:cn-hangzhou:123:services/${serviceOf('access-log')}/functions/access-log`)).toBe(false);
+  }, 120_000);
+
+  it("trusts an artifact by its content, not its name: a different object under the zip's key stops it", async () => {
+    await thawPackage();
+    const client = new OSS({ endpoint: oss.endpoint, bucket: 'thaw-deploy-artifacts', ...creds });
+    const listed = (await client.list({ prefix: 'releases/sweeper-', 'max-keys': 10 }, {})).objects ?? [];
+    const key = listed[0]!.name;
+    await client.put(key, Buffer.from('not the zip'));
+    await expect(thawPackage()).rejects.toMatchObject({
+      stderr: expect.stringMatching(new RegExp(`oss://thaw-deploy-artifacts/${key} exists but is not the zip of sweeper .*someone else wrote it`)),
+    });
+    await client.delete(key);
   }, 120_000);
 
   it('makes zips that hold the bundle, the SDK files it loads on first use and a CommonJS package.json only, and load alone in plain Node', async () => {

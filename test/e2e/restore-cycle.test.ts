@@ -4,6 +4,7 @@
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -24,7 +25,7 @@ describe('restore cycles against thaw dev', () => {
       body: body ? JSON.stringify(body) : undefined,
     });
   const restoresOf = async (bucket: string, key: string) =>
-    ((await (await fetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
+    ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
 
   beforeAll(async () => {
     // One restore a day per bucket, and Expedited allowed, so a raise has to ask the budget.

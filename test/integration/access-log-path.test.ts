@@ -14,6 +14,7 @@ import type { StateStore } from '../../lib/restore/ports';
 import { LogStoreReader } from '../../lib/sls';
 import { MemoryStateStore } from '../../lib/store/memory';
 import { downStore } from '../support/down-store';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const BUCKET = 'thaw-logs';
 const PROJECT = 'oss-log-1000000000000001-cn-hangzhou';
@@ -30,7 +31,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
   let shipped = 0;
 
   const restores = async () =>
-    ((await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations.RestoreObject ?? 0;
+    ((await (await controlFetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations.RestoreObject ?? 0;
   const run = (store: StateStore, range: LogTriggerEvent) =>
     handleAccessLogRange(range, { source: reader, coordinator: new Coordinator({ store, objects }), log: silentLogger });
 
@@ -79,7 +80,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
             cursorTime: 0,
           }),
         ),
-        { endpoint: sls.endpoint },
+        { endpoint: sls.endpoint, project: PROJECT, logstore: LOGSTORE },
       ),
     );
   });
@@ -117,11 +118,11 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
   });
 
   it('fails the invocation when the range cannot be read, so FC retries it', async () => {
-    await fetch(`${sls.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ seed: 1, rules: [{ operation: 'PullLogs', errorRate: 1 }] }) });
+    await controlFetch(`${sls.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ seed: 1, rules: [{ operation: 'PullLogs', errorRate: 1 }] }) });
     try {
       await expect(run(new MemoryStateStore(), ranges[0]!)).rejects.toThrow();
     } finally {
-      await fetch(`${sls.endpoint}/-/faults`, { method: 'DELETE' });
+      await controlFetch(`${sls.endpoint}/-/faults`, { method: 'DELETE' });
     }
   });
 
@@ -155,7 +156,7 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
   let coordinator: Coordinator;
 
   const restoresOf = async (key: string) =>
-    ((await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> }).restores[`${BUCKET}/${key}`] ?? 0;
+    ((await (await controlFetch(`${oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> }).restores[`${BUCKET}/${key}`] ?? 0;
   /** Ships `records` to Log Service as one range and runs the access-log function over it. */
   const ship = async (records: readonly { __time__: string }[]) => {
     const written = writeOssAccessLogs(sls, PROJECT, LOGSTORE, records, { shardId: 0 })!;
@@ -247,7 +248,7 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
 
   // Defect 5 (issue 10): a key with "." or ".." segments is counted as refused, not FAILED for good.
   it('defect 5: counts a refused read of "a/../b" as refused, and sends OSS nothing for it', async () => {
-    const operations = async () => ((await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations;
+    const operations = async () => ((await (await controlFetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations;
     const before = await operations();
     const { result } = await ship([
       crafted({ __time__: String(clock.nowMs() / 1000), object: 'a%2F..%2Fb', request_uri: '/a/../b' }),

@@ -9,6 +9,7 @@ import { TransientError } from '../../lib/restore/errors';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { buildServices } from '../../lib/wiring';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 describe('cold start: the table check', () => {
   let tablestore: Awaited<ReturnType<typeof startTablestoreEmulator>>;
@@ -28,7 +29,7 @@ describe('cold start: the table check', () => {
       // Backoff waits only a turn; jitter replays.
       { sleep: async () => undefined, random: seededRandom(5) },
     );
-  const faults = (rules: unknown[]) => fetch(`${ts.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ seed: 3, rules }) });
+  const faults = (rules: unknown[]) => controlFetch(`${ts.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ seed: 3, rules }) });
 
   beforeAll(async () => {
     tablestore = await startTablestoreEmulator();
@@ -49,12 +50,12 @@ describe('cold start: the table check', () => {
           .ready()
           .catch((e: unknown) => failed.push(e));
       expect(failed).toEqual([]);
-      const injected = (await (await fetch(`${ts.endpoint}/-/faults`)).json()) as { injected: Record<string, number> };
+      const injected = (await (await controlFetch(`${ts.endpoint}/-/faults`)).json()) as { injected: Record<string, number> };
       // Busy answers and lost connections, before and after ListTable ran, all retried.
       expect(Object.keys(injected.injected).sort()).toEqual(['ack-reset', 'error', 'reset']);
       expect(Object.values(injected.injected).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(8);
     } finally {
-      await fetch(`${ts.endpoint}/-/faults`, { method: 'DELETE' });
+      await controlFetch(`${ts.endpoint}/-/faults`, { method: 'DELETE' });
     }
   });
 
@@ -66,7 +67,7 @@ describe('cold start: the table check', () => {
       expect(error).toBeInstanceOf(TransientError);
       expect(error.message).toBe('ListTable thaw_cold: OTSServerBusy');
     } finally {
-      await fetch(`${ts.endpoint}/-/faults`, { method: 'DELETE' });
+      await controlFetch(`${ts.endpoint}/-/faults`, { method: 'DELETE' });
     }
     await expect(services.ready()).resolves.toBeUndefined();
   });

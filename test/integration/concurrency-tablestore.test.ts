@@ -13,6 +13,7 @@ import type { Miss } from '../../lib/restore/miss';
 import type { StateStore } from '../../lib/restore/ports';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { ensureTables } from '../../lib/store/tablestore-schema';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const OBJECTS = 100;
 const INVOCATIONS = 50;
@@ -76,7 +77,7 @@ describe('concurrency proof: Tablestore adapter + emulators', () => {
     await ensureTables(store);
     const { wrapped, writes } = recording(store);
     if (options.busyRate) {
-      const faults = await fetch(`${tsSettings.endpoint}/-/faults`, {
+      const faults = await controlFetch(`${tsSettings.endpoint}/-/faults`, {
         method: 'POST',
         body: JSON.stringify({ seed: 20, rules: [{ operation: '*', errorRate: options.busyRate }] }),
       });
@@ -95,9 +96,9 @@ describe('concurrency proof: Tablestore adapter + emulators', () => {
       return new Coordinator({ store: wrapped, objects, clock, settings: { concurrency: 16 } }).request(misses);
     });
     const results = await Promise.all(invocations);
-    await fetch(`${tsSettings.endpoint}/-/faults`, { method: 'DELETE' });
+    await controlFetch(`${tsSettings.endpoint}/-/faults`, { method: 'DELETE' });
 
-    const stats = (await (await fetch(`${oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
+    const stats = (await (await controlFetch(`${oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
     const all = await store.getMany([...new Set(writes.map((w) => w.id))]);
     return { results, stats, all, writes, keys };
   }
@@ -114,14 +115,14 @@ describe('concurrency proof: Tablestore adapter + emulators', () => {
   it('the same with the Tablestore emulator answering 20% of calls OTSServerBusy', async () => {
     try {
       const { stats, all, writes, keys } = await run('thaw-busy', 'thaw_busy', { busyRate: 0.2 });
-      const busy = (await (await fetch(`${tsSettings.endpoint}/-/stats`)).json()) as Record<string, unknown>;
+      const busy = (await (await controlFetch(`${tsSettings.endpoint}/-/stats`)).json()) as Record<string, unknown>;
       expect(JSON.stringify(busy)).toContain('OTSServerBusy');
       expect(keys.map((k) => stats.restores[`thaw-busy/${k}`])).toEqual(Array(OBJECTS).fill(1));
       expect([...all.values()].map((r) => `${r.state} v${r.version}`)).toEqual(Array(OBJECTS).fill('RESTORING v2'));
       expect(all.size).toBe(OBJECTS);
       expect(chainsAreUnbroken(writes)).toBe(true);
     } finally {
-      await fetch(`${tsSettings.endpoint}/-/faults`, { method: 'DELETE' });
+      await controlFetch(`${tsSettings.endpoint}/-/faults`, { method: 'DELETE' });
     }
   });
 });

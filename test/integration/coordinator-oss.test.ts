@@ -10,6 +10,7 @@ import { CostPolicy, DEFAULT_LIMITS } from '../../lib/policy/cost-policy';
 import { Coordinator } from '../../lib/restore/coordinator';
 import type { Miss } from '../../lib/restore/miss';
 import { MemoryCounterStore, MemoryStateStore } from '../../lib/store/memory';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const BUCKET = 'thaw-coord';
 // A fixed start, whole seconds (x-oss-restore carries the expiry to the second): nothing here
@@ -28,7 +29,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
   // One clock for the emulator and every coordinator: restores finish when a test says so.
   const clock = new ManualClock(T0);
 
-  const stats = async (): Promise<Stats> => (await fetch(`${oss.endpoint}/-/stats`)).json() as Promise<Stats>;
+  const stats = async (): Promise<Stats> => (await controlFetch(`${oss.endpoint}/-/stats`)).json() as Promise<Stats>;
   const miss = (key: string, at: ManualClock = clock): Miss => ({ bucket: BUCKET, key, source: 'access-log', seenAtMs: at.nowMs() });
 
   beforeAll(async () => {
@@ -171,7 +172,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
       timed.tick();
       await coordinator.refresh([{ bucket: BUCKET, key: 'raise/cold.bin' }]);
       expect(store.all()[0]).toMatchObject({ state: 'RESTORED', tier: 'Standard' });
-      const restores = ((await (await fetch(`${timed.endpoint}/-/stats`)).json()) as Stats).restores;
+      const restores = ((await (await controlFetch(`${timed.endpoint}/-/stats`)).json()) as Stats).restores;
       expect(restores[`${BUCKET}/raise/cold.bin`]).toBe(1);
     } finally {
       await timed.close();

@@ -1,9 +1,10 @@
-// The dashboard in a real browser: Debian's Chromium driven by playwright-core, started here with
-// a fresh profile, against the API on loopback (memory stores, a fixed clock). It signs in once,
-// reads the counts, the budgets, the in-flight timeline and the problems, and shows that the
-// token lives in the tab only.
+// The dashboard in a real browser: Chromium (the system's, or the one an npm package ships: see
+// test/support/browser.ts) driven by playwright-core, started here with a fresh profile, against
+// the API on loopback (memory stores, a fixed clock). It signs in once, reads the counts, the
+// budgets, the in-flight timeline and the problems, and shows that the token lives in the tab only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardDemo, startChromium, startDashboardDemo } from '../support/dashboard-demo';
+import { startChromium } from '../support/browser';
+import { type DashboardDemo, startDashboardDemo } from '../support/dashboard-demo';
 
 let demo: DashboardDemo;
 let browser: Awaited<ReturnType<typeof startChromium>>;
@@ -79,6 +80,33 @@ describe('the dashboard in Chromium', () => {
     await page.locator('#signin button[type=submit]').click();
     await page.locator('#signin-error', { hasText: 'refused' }).waitFor();
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.close();
+  });
+
+  it('shows each failure, deferral and refusal whole on a phone: state, object and reason inside the box, no sideways scrolling', async () => {
+    const page = await signedIn({ width: 390, height: 844 });
+    const table = page.locator('section[aria-labelledby=h-problems] .scroll');
+    const box = (await table.boundingBox())!;
+    // The table's box does not scroll sideways: everything in it is laid out within its width.
+    expect(await table.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    const rows = await page.locator('#problems-body tr').all();
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      for (const [what, cell] of [
+        ['state', row.locator('td:nth-child(2)')],
+        ['object', row.locator('td.key')],
+        ['reason', row.locator('td:nth-child(4)')],
+      ] as const) {
+        const text = (await cell.textContent()) ?? '';
+        const at = (await cell.boundingBox())!;
+        const where = `${what} "${text}" at x ${at.x}..${at.x + at.width} in a box at x ${box.x}..${box.x + box.width}`;
+        expect(text.length, where).toBeGreaterThan(0);
+        expect(at.x, where).toBeGreaterThanOrEqual(box.x);
+        expect(at.x + at.width, where).toBeLessThanOrEqual(box.x + box.width + 0.5);
+        // Wrapped inside its cell, never cut off there either.
+        expect(await cell.evaluate((el) => el.scrollWidth - el.clientWidth), where).toBeLessThanOrEqual(0);
+      }
+    }
     await page.close();
   });
 

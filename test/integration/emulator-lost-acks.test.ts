@@ -8,6 +8,7 @@ import { ManualClock } from '../../lib/clock';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { startTablestoreEmulator, type RunningTablestoreEmulator } from '../../lib/emulators/tablestore/index';
 import { BUCKET, failure, headerOf, OssHarness, T0 } from './oss-emulator-harness';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 describe('OSS emulator', () => {
   let harness: OssHarness;
@@ -51,7 +52,7 @@ describe('OSS emulator', () => {
     const oss = harness.client();
     await oss.put('k', Buffer.from('x'));
     const run = async () => {
-      const posted = await fetch(`${harness.emulator.endpoint}/-/faults`, {
+      const posted = await controlFetch(`${harness.emulator.endpoint}/-/faults`, {
         method: 'POST',
         body: JSON.stringify({ seed: 11, rules: [{ operation: 'PutObject', ackResetRate: 0.5 }] }),
       });
@@ -75,12 +76,12 @@ describe('OSS emulator', () => {
     expect(first).toContain('-1');
     // Every put landed, answered or not.
     for (let i = 0; i < 10; i += 1) expect((await oss.head(`k${i}`)).status).toBe(200);
-    const described = (await (await fetch(`${harness.emulator.endpoint}/-/faults`)).json()) as { injected: Record<string, number> };
+    const described = (await (await controlFetch(`${harness.emulator.endpoint}/-/faults`)).json()) as { injected: Record<string, number> };
     expect(described.injected['ack-reset']).toBe(first.filter((o) => o === '-1').length * 2);
   });
 
   it('refuses a plan whose rates add up to more than 1', async () => {
-    const res = await fetch(`${harness.emulator.endpoint}/-/faults`, {
+    const res = await controlFetch(`${harness.emulator.endpoint}/-/faults`, {
       method: 'POST',
       body: JSON.stringify({ rules: [{ operation: '*', errorRate: 0.6, ackResetRate: 0.6 }] }),
     });

@@ -91,7 +91,7 @@ describe('the FC API', () => {
   it('answers /-/stats only to the owner signed request', async () => {
     const signed = (credentials: { accessKeyId: string; accessKeySecret: string }) => {
       const headers: Record<string, string> = { date: new Date().toUTCString() };
-      headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', '/-/stats', headers);
+      headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', '/2016-08-15/-/stats', headers);
       return fetch(`${fc.endpoint}/-/stats`, { headers });
     };
     expect((await signed(OWNER)).status).toBe(200);

@@ -33,7 +33,7 @@ const counts = (trigger: string) => fc.wiring.stats()[trigger] ?? { invocations:
 
 async function signedStats(credentials = OWNER): Promise<Response> {
   const headers: Record<string, string> = { date: new Date().toUTCString() };
-  headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', '/-/stats', headers);
+  headers.authorization = FC.getSignature(credentials.accessKeyId, credentials.accessKeySecret, 'GET', '/2016-08-15/-/stats', headers);
   return fetch(`${fc.endpoint}/-/stats`, { headers });
 }
 

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -46,7 +47,7 @@ describe('thaw emulator oss', () => {
     });
     expect(line).toBe(JSON.stringify(described));
 
-    const stats = await fetch(`${described.endpoint}/-/stats`);
+    const stats = await controlFetch(`${described.endpoint}/-/stats`);
     expect(await stats.json()).toEqual({ operations: {}, restores: {} });
 
     const exited = once(child, 'exit');

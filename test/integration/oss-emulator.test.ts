@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock';
 import { startOssEmulator, type OssAccessLogRecord, type OssEmulator, type OssEmulatorOptions, type OssEventRecord } from '../../lib/emulators/oss/index';
 import type { StorageClass, Tier } from '../../lib/emulators/oss/rules';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const require = createRequire(import.meta.url);
 const aliSign = require('ali-oss/lib/common/signUtils') as {
@@ -537,7 +538,6 @@ describe('wire format', () => {
 describe('bad input', () => {
   it.each<[string, () => Promise<Response>, number, string]>([
     ['an invalid bucket name', () => signedRequest('PUT', undefined, { bucket: 'Bad_Name', pathStyle: true }), 400, 'InvalidBucketName'],
-    ['an existing bucket', () => signedRequest('PUT', undefined, { pathStyle: true }), 409, 'BucketAlreadyExists'],
     ['a missing bucket', () => signedRequest('GET', 'k', { bucket: 'no-such-bucket', pathStyle: true }), 404, 'NoSuchBucket'],
     ['a key over 1023 bytes', () => signedRequest('PUT', 'k'.repeat(1024), { body: 'x', headers: { 'content-type': 'text/plain' } }), 400, 'InvalidObjectName'],
     [
@@ -580,13 +580,13 @@ describe('control plane', () => {
     await failure(restore(client, 'a'));
     await failure(restore(client, 'missing'));
     await failure(client.get('a'));
-    const stats = (await (await fetch(`${emulator.endpoint}/-/stats`)).json()) as unknown;
+    const stats = (await (await controlFetch(`${emulator.endpoint}/-/stats`)).json()) as unknown;
     expect(stats).toEqual({
       operations: { GetObject: 1, PutBucket: 1, PutObject: 1, RestoreObject: 3 },
       restores: { 'thaw-demo/a': 2, 'thaw-demo/missing': 1 },
     });
     expect(emulator.stats()).toEqual(stats);
-    expect((await fetch(`${emulator.endpoint}/-/stats/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await controlFetch(`${emulator.endpoint}/-/stats/reset`, { method: 'POST' })).status).toBe(204);
     expect(emulator.stats()).toEqual({ operations: {}, restores: {} });
   });
 
@@ -594,7 +594,7 @@ describe('control plane', () => {
     await client.put('k', Buffer.from('x'));
     const plan = { seed: 42, rules: [{ operation: 'GetObject', errorRate: 0.5 }] };
     const run = async () => {
-      const posted = await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
+      const posted = await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
       expect(posted.status).toBe(204);
       const statuses: number[] = [];
       for (let i = 0; i < 12; i += 1) {
@@ -625,12 +625,12 @@ describe('control plane', () => {
     expect((await client.head('k')).status).toBe(200);
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(100);
 
-    expect((await fetch(`${emulator.endpoint}/-/faults`, { method: 'DELETE' })).status).toBe(204);
+    expect((await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'DELETE' })).status).toBe(204);
     expect((await client.get('k')).res.status).toBe(200);
   });
 
   it('rejects a fault plan it cannot use', async () => {
-    const res = await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: '{"rules":[{"operation":"GetObject","errorRate":2}]}' });
+    const res = await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: '{"rules":[{"operation":"GetObject","errorRate":2}]}' });
     expect(res.status).toBe(400);
   });
 });

@@ -13,6 +13,7 @@ import type { LogTriggerEvent } from '../../lib/emulators/sls/log-trigger';
 import { lz4BlockDecompress, lz4BlockStore } from '../../lib/sls/lz4';
 import { classifyAccessLogRecord } from '../../lib/events/access-log';
 import { LogStoreReader, SlsRetriesExhaustedError, SlsServiceError, type LogStoreReaderOptions, type PulledLog } from '../../lib/sls/index';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 const require = createRequire(import.meta.url);
 
@@ -149,7 +150,7 @@ function readerOptions(overrides: Partial<LogStoreReaderOptions> = {}): LogStore
 }
 
 async function statsOf(): Promise<{ operations: Record<string, number>; faults: Record<string, number>; errors: Record<string, number> }> {
-  const res = await fetch(`${emulator.endpoint}/-/stats`);
+  const res = await controlFetch(`${emulator.endpoint}/-/stats`);
   return (await res.json()) as { operations: Record<string, number>; faults: Record<string, number>; errors: Record<string, number> };
 }
 
@@ -162,6 +163,7 @@ function accessLog(i: number): Record<string, string> {
     bucket: 'archive-bucket',
     object: `logs%2F${i}.gz`,
     request_uri: `/logs%2F${i}.gz`,
+    requester_id: '1234567890',
   };
 }
 
@@ -487,20 +489,20 @@ describe('SLS emulator: faults', () => {
 
   it('replays the same faults for the same seed', async () => {
     const plan = { seed: 7, rules: [{ operation: 'GetCursor', errorRate: 0.5 }] };
-    const configure = await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
+    const configure = await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
     expect(configure.status).toBe(204);
     const first = await statusSequence(20);
-    await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
+    await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
     const second = await statusSequence(20);
     expect(second).toEqual(first);
     expect(first).toContain(500);
     expect(first).toContain(200);
     const failed = await (async () => {
-      await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ seed: 1, rules: [{ operation: '*', errorRate: 1 }] }) });
+      await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ seed: 1, rules: [{ operation: '*', errorRate: 1 }] }) });
       return getCursor(0, 'begin');
     })();
     expect(errorOf(failed)).toEqual({ status: 500, errorCode: 'InternalServerError', errorMessage: 'Internal server error' });
-    const cleared = await fetch(`${emulator.endpoint}/-/faults`, { method: 'DELETE' });
+    const cleared = await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'DELETE' });
     expect(cleared.status).toBe(204);
     expect((await getCursor(0, 'begin')).status).toBe(200);
     const stats = await statsOf();
@@ -515,7 +517,7 @@ describe('SLS emulator: faults', () => {
   });
 
   it('refuses an invalid fault plan', async () => {
-    const res = await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ operation: 'x', errorRate: 2 }] }) });
+    const res = await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ operation: 'x', errorRate: 2 }] }) });
     expect(res.status).toBe(400);
   });
 });
@@ -687,7 +689,7 @@ describe('LogStoreReader against the emulator', () => {
           const n = g * 100 + i;
           return { time: START_S + g, contents: n % 10 === 0 ? { ...accessLog(n), operation: 'HeadObject' } : accessLog(n) };
         }),
-        { shardId: 0 },
+        { shardId: 0, topic: 'oss_access_log' },
       );
     }
     const reader = new LogStoreReader(readerOptions({ pageSize: 10 }));

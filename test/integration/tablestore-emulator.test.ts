@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { startTablestoreEmulator, type RunningTablestoreEmulator } from '../../lib/emulators/tablestore/index';
+import { controlFetch } from '../../lib/emulators/shared/control';
 
 // The SDK ships no types; the test declares the little it touches.
 interface Int64 {
@@ -651,7 +652,7 @@ describe('tablestore emulator with the tablestore SDK', () => {
     it('injects the same sequence of faults for the same seed', async () => {
       const outcomes = async (): Promise<string[]> => {
         const plan = { seed: 42, rules: [{ operation: 'ListTable', errorRate: 0.5 }] };
-        const res = await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
+        const res = await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: JSON.stringify(plan) });
         expect(res.status).toBe(204);
         const out: string[] = [];
         for (let i = 0; i < 12; i++) {
@@ -673,15 +674,15 @@ describe('tablestore emulator with the tablestore SDK', () => {
 
   describe('control plane', () => {
     it('counts operations in /-/stats and resets them', async () => {
-      await fetch(`${emulator.endpoint}/-/stats/reset`, { method: 'POST' });
+      await controlFetch(`${emulator.endpoint}/-/stats/reset`, { method: 'POST' });
       await client.listTable({});
       await client.listTable({});
-      const stats = (await (await fetch(`${emulator.endpoint}/-/stats`)).json()) as { operations: Record<string, number> };
+      const stats = (await (await controlFetch(`${emulator.endpoint}/-/stats`)).json()) as { operations: Record<string, number> };
       expect(stats.operations).toEqual({ ListTable: 2 });
     });
 
     it('rejects a malformed fault plan with 400', async () => {
-      const res = await fetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: '{"rules":[{"operation":""}]}' });
+      const res = await controlFetch(`${emulator.endpoint}/-/faults`, { method: 'POST', body: '{"rules":[{"operation":""}]}' });
       expect(res.status).toBe(400);
     });
   });

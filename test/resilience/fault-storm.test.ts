@@ -32,7 +32,16 @@ function refusedRead(key: string): AccessLogRecord {
   const object = encodeURIComponent(key);
   return {
     time: T0 / 1000 - 60,
-    contents: { operation: 'GetObject', http_status: '403', error_code: 'InvalidObjectState', bucket: BUCKET, object, request_uri: `/${object}` },
+    topic: 'oss_access_log',
+    contents: {
+      operation: 'GetObject',
+      http_status: '403',
+      error_code: 'InvalidObjectState',
+      bucket: BUCKET,
+      object,
+      request_uri: `/${object}`,
+      requester_id: '1',
+    },
   };
 }
 

@@ -171,7 +171,7 @@ describe('Log trigger events', () => {
     taskId: 't',
     cursorTime: 1767225600,
   };
-  const rule = { region: 'cn-hangzhou' };
+  const rule = { region: 'cn-hangzhou', project: 'oss-log-1234567890-cn-hangzhou', logstore: 'oss-log-store' };
   const parse = (payload: unknown) => {
     try {
       return parseLogTriggerEvent(payload, rule);
@@ -271,7 +271,9 @@ describe('access-log records', () => {
           for (const k of keys) objects.put(ref(k), 'Archive');
           const good: AccessLogRecord[] = keys.map((k) => ({
             time: T0 / 1000 - 5,
+            topic: 'oss_access_log',
             contents: {
+              requester_id: '1234567890',
               operation: 'GetObject',
               http_status: '403',
               error_code: 'InvalidObjectState',
@@ -289,7 +291,7 @@ describe('access-log records', () => {
           const store = new MemoryStateStore();
           const range = parseLogTriggerEvent(
             { source: { endpoint: 'cn-hangzhou.log.aliyuncs.com', projectName: 'proj', logstoreName: 'ls', shardId: 0, beginCursor: 'A', endCursor: 'B' } },
-            { region: 'cn-hangzhou' },
+            { region: 'cn-hangzhou', project: 'proj', logstore: 'ls' },
           );
           await handleAccessLogRange(range, {
             source: {

@@ -43,6 +43,8 @@ export async function startResilienceStack(bucket: string, table: string): Promi
       THAW_TABLESTORE_INSTANCE: ts.instance,
       THAW_TABLE: table,
       THAW_LOG_LEVEL: 'error',
+      THAW_ACCESS_LOG_PROJECT: 'oss-log-1-cn-hangzhou',
+      THAW_ACCESS_LOG_LOGSTORE: 'oss-log-store',
       ...overrides,
     }),
     billed() {

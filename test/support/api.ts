@@ -2,8 +2,9 @@
 // directly (no server), as Hono's tests do.
 import { ManualClock } from '../../lib/clock';
 import { createApi } from '../../lib/api/app';
-import { type AuthSettings, sha256Hex } from '../../lib/api/auth';
-import { silentLogger } from '../../lib/log';
+import type { AuthSettings } from '../../lib/api/auth';
+import { tokenDigest } from '../../lib/api/tokens';
+import { type Logger, silentLogger } from '../../lib/log';
 import { parseAllowList } from '../../lib/policy/allow-list';
 import { type CostLimits, CostPolicy, DEFAULT_LIMITS } from '../../lib/policy/cost-policy';
 import { Coordinator } from '../../lib/restore/coordinator';
@@ -12,9 +13,21 @@ import { MemoryCounterStore, MemoryStateStore } from '../../lib/store/memory';
 import { FakeObjectStore } from './fake-object-store';
 import { T0 } from './records';
 
-export const TOKEN = 'test-token-1234567890';
+/** Tokens of the shape `thaw token new` makes (fixed, so tests read the same every run): every scope, read only, restore only. */
+export const TOKEN = 'thaw_testall1_7Qw2Rz9Yx4Vb6Nm8Kj3Hg5Fd1Sa0PoIuYtReWqAzXcV';
+export const READ_TOKEN = 'thaw_testread_3Lk9Jh7Gf5Ds2Aq8Wz1Xe4Rc6Tv0By3Nu5Mi7Ko9Pl2';
+export const RESTORE_TOKEN = 'thaw_testrest_9Zx8Cv7Bn6Ma5Sd4Fg3Hj2Kl1Qw0Er9Ty8Ui7Op6Asd';
 
-export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: AuthSettings } = {}) {
+export const TEST_AUTH: AuthSettings = {
+  tokens: [
+    { id: 'testall1', scopes: ['read', 'restore'], sha256: tokenDigest(TOKEN) },
+    { id: 'testread', scopes: ['read'], sha256: tokenDigest(READ_TOKEN) },
+    { id: 'testrest', scopes: ['restore'], sha256: tokenDigest(RESTORE_TOKEN) },
+  ],
+  anonymous: false,
+};
+
+export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: AuthSettings; log?: Logger } = {}) {
   const clock = new ManualClock(T0);
   const store = new MemoryStateStore();
   const objects = new FakeObjectStore(clock);
@@ -26,16 +39,17 @@ export function apiUnderTest(options: { limits?: Partial<CostLimits>; auth?: Aut
     coordinator,
     store,
     policy,
-    auth: options.auth ?? { mode: 'tokens', tokenSha256: [sha256Hex(TOKEN)] },
+    auth: options.auth ?? TEST_AUTH,
     timing: DEFAULT_TIMING,
     clock,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     counters,
     limits,
     defaults: { days: 1, tier: 'Standard' },
   });
   const call = (method: string, path: string, init: { body?: string; token?: string | null; headers?: Record<string, string> } = {}) => {
-    const headers: Record<string, string> = { ...init.headers };
+    // A body is JSON, as every client of the API sends it, unless a test says otherwise.
+    const headers: Record<string, string> = { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers };
     if (init.token !== null) headers.authorization = `Bearer ${init.token ?? TOKEN}`;
     return app(new Request(`http://thaw.local${path}`, { method, headers, body: init.body }), { rawPath: path.split('?')[0] });
   };

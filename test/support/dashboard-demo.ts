@@ -1,48 +1,11 @@
 // The API over the memory stores behind a real HTTP listener on loopback, with a fixed clock and a
-// believable mix of records, for the dashboard's browser test and its README screenshot.
+// believable mix of records, for the dashboard's browser test and its README screenshot (the browser: ./browser.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { TransientError } from '../../lib/restore/errors';
 import type { StorageClass } from '../../lib/restore/storage-class';
-import { apiUnderTest } from './api';
+import { apiUnderTest, READ_TOKEN } from './api';
 import { ref } from './records';
-
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** The flags every browser test starts Chromium with: no sandbox (root), no network of its own, nothing kept. */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Chromium with a fresh profile of its own, removed again by close(). */
-export async function startChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'thaw-chromium-'));
-  // faketime's LD_PRELOAD (the suite's clock-moved run) hangs Chromium's start here (observed); the
-  // page takes every time it shows from the API, whose clock stays moved, so the browser runs unfaked.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name, value]) => value !== undefined && name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')),
-  ) as Record<string, string>;
-  // launchPersistentContext passes the profile as --user-data-dir.
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, env });
-  return {
-    context,
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
-}
 
 export interface DashboardDemo {
   readonly url: string;
@@ -103,7 +66,8 @@ export async function startDashboardDemo(options: { inFlight?: number } = {}): P
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    token: 'test-token-1234567890',
+    // The dashboard reads and never restores: a read-scoped token is all it is given.
+    token: READ_TOKEN,
     close: () => closeServer(server),
   };
 }

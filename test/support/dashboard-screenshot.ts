@@ -2,7 +2,8 @@
 //   node --import tsx test/support/dashboard-screenshot.ts [out.png]   (default lib/api/dashboard/screenshot.png)
 // Run by hand when the page changes; no test writes it.
 import { fileURLToPath } from 'node:url';
-import { startChromium, startDashboardDemo } from './dashboard-demo';
+import { startChromium } from './browser';
+import { startDashboardDemo } from './dashboard-demo';
 
 const out = process.argv[2] ?? fileURLToPath(new URL('../../lib/api/dashboard/screenshot.png', import.meta.url));
 const demo = await startDashboardDemo({ inFlight: 24 });

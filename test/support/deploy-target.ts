@@ -55,6 +55,9 @@ export interface DeployTarget {
   readonly credentials: { accessKeyId: string; accessKeySecret: string };
   /** Alibaba's RAM SDK pointed at the stand-in. */
   ramClient(): Ram;
+  readonly ramEndpoint: string;
+  /** The Log Service emulator holding the access-log and function logstores. */
+  readonly sls: Awaited<ReturnType<typeof startSlsEmulator>>;
   deploy(overrides?: Partial<DeployOptions>): Promise<Outcome & { output: string }>;
   destroy(overrides?: Partial<DeployOptions> & { deleteTables?: boolean }): Promise<Outcome & { output: string }>;
   tables(): Promise<string[]>;
@@ -143,6 +146,8 @@ export async function startDeployTarget(): Promise<DeployTarget> {
     parameters,
     credentials,
     ramClient: () => new Ram({ ...credentials, endpoint: ramEndpoint }),
+    ramEndpoint,
+    sls,
     targetWith: (other) => ({ accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', fcEndpoint, ramEndpoint, credentials: other }),
     async deploy(overrides = {}) {
       const o = options(overrides);

@@ -1,7 +1,9 @@
 // The settings the resilience work added, read once into the frozen configuration; a bad value
 // fails with a message naming the variable.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config';
+import { codeSpans, readmeTable } from '../support/readme';
 
 const REQUIRED = {
   THAW_ALLOW: 'thaw-test',
@@ -48,5 +50,76 @@ describe('loadConfig: Log Service, page size and Tablestore timeout', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as Error).message).toContain(message);
+  });
+});
+
+// Issue 18: the limits a caller cannot move, who may call, and which access log is trusted.
+describe('loadConfig: cost bounds, tokens and the access log', () => {
+  it('defaults: Days at most 7, a byte-day and a new-record budget, no token, nothing anonymous, no access log trusted', () => {
+    const config = loadConfig(REQUIRED);
+    expect(config.limits).toMatchObject({ maxDays: 7, dailyByteDays: 2 ** 40, dailyNewRecords: 20_000 });
+    expect(config.auth).toEqual({ tokens: [], anonymous: false });
+    expect(config.accessLog).toEqual({ project: undefined, logstore: undefined, anonymous: false });
+  });
+
+  it('reads scoped tokens beside the first release’s digests, which keep every scope', () => {
+    const digest = 'c'.repeat(64);
+    const config = loadConfig({ ...REQUIRED, THAW_API_TOKENS: `abcd1234:read:${'a'.repeat(64)}`, THAW_API_TOKEN_SHA256: digest });
+    expect(config.auth.tokens).toEqual([
+      { id: 'abcd1234', scopes: ['read'], sha256: 'a'.repeat(64) },
+      { id: 'sha256-cccccccc', scopes: ['read', 'restore'], sha256: digest },
+    ]);
+  });
+
+  it('reads the access log it trusts', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      THAW_ACCESS_LOG_PROJECT: 'oss-log-123-cn-hangzhou',
+      THAW_ACCESS_LOG_LOGSTORE: 'oss-log-store',
+      THAW_ACCESS_LOG_ANONYMOUS: 'true',
+    });
+    expect(config.accessLog).toEqual({ project: 'oss-log-123-cn-hangzhou', logstore: 'oss-log-store', anonymous: true });
+  });
+
+  it.each([
+    ['a bare host', 'oss-cn-hangzhou-internal.aliyuncs.com', 'https://oss-cn-hangzhou-internal.aliyuncs.com'],
+    ['https', 'https://oss-cn-hangzhou.aliyuncs.com/', 'https://oss-cn-hangzhou.aliyuncs.com'],
+    ['the emulator over http on loopback', 'http://127.0.0.1:9000', 'http://127.0.0.1:9000'],
+  ])('settles THAW_OSS_ENDPOINT’s scheme: %s', (_label, value, endpoint) => {
+    expect(loadConfig({ ...REQUIRED, THAW_OSS_ENDPOINT: value }).oss.endpoint).toBe(endpoint);
+  });
+
+  it.each([
+    ['THAW_MAX_DAYS', '0', 'from 1 to 365'],
+    ['THAW_MAX_DAYS', '366', 'from 1 to 365'],
+    ['THAW_DAILY_NEW_RECORDS', '-1', 'integer from 0'],
+    ['THAW_API_TOKENS', 'not-a-token', 'must be <id>:<scopes>:<sha256>'],
+    ['THAW_OSS_ENDPOINT', 'http://oss-cn-hangzhou.aliyuncs.com', 'plain http to oss-cn-hangzhou.aliyuncs.com'],
+    ['THAW_ACCESS_LOG_PROJECT', 'Bad_Project', 'does not match'],
+    ['THAW_ACCESS_LOG_ANONYMOUS', 'maybe', 'true or false'],
+  ])('refuses %s=%s, naming the variable', (variable, value, message) => {
+    expect(() => loadConfig({ ...REQUIRED, [variable]: value })).toThrow(expect.objectContaining({ variable, message: expect.stringContaining(message) }));
+  });
+
+  it('refuses default Days above the cap', () => {
+    expect(() => loadConfig({ ...REQUIRED, THAW_DEFAULT_DAYS: '10' })).toThrow('THAW_DEFAULT_DAYS: must be at most THAW_MAX_DAYS (7), got 10');
+    expect(loadConfig({ ...REQUIRED, THAW_DEFAULT_DAYS: '10', THAW_MAX_DAYS: '30' }).restore.defaultDays).toBe(10);
+  });
+});
+
+describe('README: the configuration table', () => {
+  // Every variable lib/config.ts reads has a row, and every row names one something reads.
+  const read = new Set([...readFileSync('lib/config.ts', 'utf8').matchAll(/'((?:THAW|FC)_[A-Z0-9_]+)'/g)].map((m) => m[1]!));
+  const rows = readmeTable('## Configuration', 'variable').flatMap((r) => codeSpans(r[0]!));
+  /** Read by the operator commands (thaw status, thaw restore), not by the functions. */
+  const CLI_ONLY = ['THAW_API_URL', 'THAW_API_TOKEN'];
+
+  it('lists every variable the functions read', () => {
+    expect([...read].filter((v) => !rows.includes(v)).sort()).toEqual([]);
+  });
+
+  it('lists nothing that nothing reads', () => {
+    const documented = rows.filter((v) => /^(THAW|FC)_/.test(v));
+    expect(documented.filter((v) => !read.has(v) && !CLI_ONLY.includes(v)).sort()).toEqual([]);
   });
 });

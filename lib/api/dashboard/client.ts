@@ -40,7 +40,12 @@ export interface PageWindow {
   clearTimeout(handle: number): void;
 }
 
-export function dashboardMain(win: PageWindow, scriptUrl: string): void {
+/**
+ * `show` is lib/api/printable.ts's printable(), handed in as source text (files.ts): every string
+ * the page puts on screen goes through it, so a key's control and bidi characters show as their
+ * escapes (\u202e) instead of reordering or hiding what the operator reads.
+ */
+export function dashboardMain(win: PageWindow, scriptUrl: string, show: (text: string) => string): void {
   const REFRESH_MS = 10_000;
   const TOKEN_KEY = 'oss-thaw.token';
   const IN_FLIGHT_SHOWN = 50;
@@ -56,7 +61,7 @@ export function dashboardMain(win: PageWindow, scriptUrl: string): void {
   const el = (tag: string, className?: string, ...children: (PageNode | string)[]): PageElement => {
     const e = doc.createElement(tag);
     if (className) e.className = className;
-    e.append(...children);
+    e.append(...children.map((c) => (typeof c === 'string' ? show(c) : c)));
     return e;
   };
 
@@ -65,7 +70,7 @@ export function dashboardMain(win: PageWindow, scriptUrl: string): void {
     ['RESTORING', 'OSS accepted the restore; readable at its ETA'],
     ['RESTORED', 'readable until its expiry'],
     ['FROZEN', 'the restored copy expired; a new failed read starts the next restore'],
-    ['DEFERRED', 'the daily budget or the rate limit said "not now"; retried at retryAt'],
+    ['DEFERRED', 'the daily budget or the rate limit said "not now"; a read after retryAt asks again'],
     ['FAILED', 'OSS or Tablestore kept failing; retried at retryAt'],
     ['REFUSED', 'the policy will not restore it as asked (size, tier, key)'],
     ['NOT_ARCHIVED', 'Standard or IA: read it directly'],
@@ -74,6 +79,7 @@ export function dashboardMain(win: PageWindow, scriptUrl: string): void {
   const REASONS: Record<string, string> = {
     'daily-restore-budget': 'daily restore budget spent (THAW_DAILY_RESTORES)',
     'daily-byte-budget': 'daily byte budget spent (THAW_DAILY_BYTES)',
+    'daily-byte-day-budget': 'daily budget of temporary copies spent (THAW_DAILY_BYTE_DAYS)',
     'rate-limit': 'rate limit (THAW_RESTORES_PER_SECOND)',
     'object-too-large': 'larger than THAW_MAX_OBJECT_BYTES',
     'tier-not-allowed': 'no tier as slow as THAW_MAX_TIER',
@@ -106,7 +112,13 @@ export function dashboardMain(win: PageWindow, scriptUrl: string): void {
 
   async function get(path: string, token: string): Promise<Json> {
     const res = await win.fetch(new URL(path, base).toString(), { headers: { authorization: `Bearer ${token}` } });
-    if (res.status === 401) throw Object.assign(new Error('the token was refused'), { unauthorized: true });
+    if (res.status === 401) throw Object.assign(new Error('the token was refused'), { unauthorized: 'The API refused that token.' });
+    // A token without the read scope (a restore-only one) cannot show anything here.
+    if (res.status === 403) {
+      throw Object.assign(new Error('the token may not read'), {
+        unauthorized: 'That token may not read (it needs the read scope: thaw token new --scope read).',
+      });
+    }
     if (!res.ok) throw new Error(`the API answered ${res.status}`);
     return res.json();
   }
@@ -199,7 +211,7 @@ export function dashboardMain(win: PageWindow, scriptUrl: string): void {
         el('span', 'key', `${r.bucket}/${r.key}`),
         el('span', 'eta', `${r.storageClass ?? ''}${r.tier ? ` ${r.tier}` : ''} · ETA ${duration(ends[i]! - nowMs)}`),
       );
-      label.title = `${r.bucket}/${r.key}: requested ${time(r.requestedAt)}, ETA ${time(r.etaAt)}`;
+      label.title = show(`${r.bucket}/${r.key}: requested ${time(r.requestedAt)}, ETA ${time(r.etaAt)}`);
       return el('div', 'row', label, lane);
     });
     const now = el('div', 'now');
@@ -260,12 +272,13 @@ export function dashboardMain(win: PageWindow, scriptUrl: string): void {
       byId('status').textContent = `Updated ${time(usage.at)} · refreshes every ${REFRESH_MS / 1000} s`;
       byId('status').className = 'ok';
     } catch (err) {
-      if ((err as { unauthorized?: boolean }).unauthorized) {
+      const refused = (err as { unauthorized?: string }).unauthorized;
+      if (refused) {
         win.sessionStorage.removeItem(TOKEN_KEY);
-        showSignIn('The API refused that token.');
+        showSignIn(refused);
         return;
       }
-      byId('status').textContent = `Could not refresh (${(err as Error).message}); trying again in ${REFRESH_MS / 1000} s`;
+      byId('status').textContent = show(`Could not refresh (${(err as Error).message}); trying again in ${REFRESH_MS / 1000} s`);
       byId('status').className = 'error';
     }
     timer = win.setTimeout(() => void refresh(), REFRESH_MS);

@@ -1,6 +1,7 @@
 // The dashboard's three files, served by the HTTP function itself (so they ride in its zip, and
 // no page ever loads from a CDN): the HTML shell, its stylesheet, and the browser code of
 // client.ts. None of them holds data; every data call the page makes carries the token.
+import { printable } from '../printable';
 import { dashboardMain } from './client';
 import { DASHBOARD_CSS } from './style';
 
@@ -58,9 +59,10 @@ const HTML = `<!doctype html>
 `;
 
 // `__name` neutralises the helper some TypeScript loaders (keepNames) insert into named functions.
+// The page shows outside text (keys, reasons) through the CLI's own printable(): one rule for both.
 const SCRIPT = `"use strict";
 var __name = function (f) { return f; };
-(${dashboardMain.toString()})(window, document.currentScript.src);
+(${dashboardMain.toString()})(window, document.currentScript.src, ${printable.toString()});
 `;
 
 const FILES: Record<DashboardFile, { readonly type: string; readonly body: string }> = {

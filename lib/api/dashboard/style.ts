@@ -68,5 +68,26 @@ tr.state-deferred td:nth-child(2) { color: var(--amber); font-weight: 600; }
   .timeline .row { grid-template-columns: 1fr; }
   .now-layer, .axis { display: none; }
   .tile .count { font-size: 20px; }
+  /* The problems table, one card per row: state and when, the object, the reason, then attempts
+     and next try. Six columns side by side were 900 px wide, the reasons off screen. The header
+     row stays for screen readers only. */
+  #problems thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  #problems, #problems tbody { display: block; }
+  #problems tr {
+    display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 2px 12px; padding: 8px 0; border-bottom: 1px solid var(--line);
+    grid-template-areas: "state when" "key key" "why why" "attempts next";
+  }
+  #problems td { display: block; min-width: 0; padding: 0; border: 0; overflow-wrap: anywhere; }
+  #problems td:nth-child(1) { grid-area: when; }
+  #problems td:nth-child(1), #problems td:nth-child(6) { white-space: normal; text-align: right; }
+  #problems td:nth-child(2) { grid-area: state; }
+  #problems td:nth-child(3) { grid-area: key; }
+  #problems td:nth-child(4) { grid-area: why; }
+  #problems td:nth-child(5) { grid-area: attempts; text-align: left; }
+  #problems td:nth-child(6) { grid-area: next; }
+  #problems td:nth-child(1), #problems td:nth-child(5), #problems td:nth-child(6) { color: var(--muted); font-size: 12px; }
+  #problems td:nth-child(5)::before { content: "attempts "; }
+  #problems td:nth-child(6)::before { content: "next try "; }
+  #problems td.empty { grid-area: auto / 1 / auto / -1; }
 }
 `;

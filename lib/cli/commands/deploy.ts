@@ -7,11 +7,15 @@ import { ParameterError } from '../../deploy/errors';
 import { defaultOutput, packageStack } from '../../deploy/package';
 import { parameterFlags, readParametersFile } from '../../deploy/parameters';
 import { deployStack, destroyStack, type StackOptions } from '../../deploy/run';
+import { deployerCredentials } from '../../deploy/credentials';
+import { deployerPolicy } from '../../deploy/deployer-policy';
+import { deploySettings } from '../../deploy/settings';
 import { resolveTarget } from '../../deploy/target';
-import { credentialsFrom } from '../../wiring';
+import { loadStack, doctorStack } from '../../deploy/run';
+import { printable } from '../../operator/format';
 import { command, type Values } from '../command';
 import { UsageError } from '../exit-codes';
-import { TARGET_OPTIONS } from './target-options';
+import { CREDENTIALS_HELP, TARGET_OPTIONS } from './target-options';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -32,11 +36,10 @@ const STACK_OPTIONS = {
   'tablestore-endpoint': { type: 'string', value: 'URL', help: 'Tablestore endpoint the deployer makes the tables at' },
   'sls-endpoint': { type: 'string', value: 'URL', help: 'Log Service endpoint the deployer checks logstores at' },
   'dry-run': { type: 'boolean', default: false, help: 'print the plan and change nothing' },
+  'allow-all-buckets': { type: 'boolean', default: false, help: 'AllowList "*" is meant: the roles may read and restore objects of every bucket' },
 } as const;
 
-const CREDENTIALS = 'Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN).';
-
-async function stackOptions(name: string, values: Values<typeof STACK_OPTIONS>, env: NodeJS.ProcessEnv): Promise<StackOptions> {
+async function stackOptions(name: string, values: Values<typeof STACK_OPTIONS> & { adopt?: boolean }, env: NodeJS.ProcessEnv): Promise<StackOptions> {
   const { target, local } = await resolveTarget(values, env);
   if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(values.stack))
     throw new ParameterError(`--stack "${values.stack}" must be letters, digits and -, at most 41 characters (role names are <stack>-…)`);
@@ -60,24 +63,50 @@ async function stackOptions(name: string, values: Values<typeof STACK_OPTIONS>, 
       ...(values['sls-endpoint'] ? { sls: values['sls-endpoint'] } : {}),
     },
     dryRun: values['dry-run'],
-    out: (text) => void process.stdout.write(text),
+    adopt: values.adopt ?? false,
+    allowAllBuckets: values['allow-all-buckets'],
+    // Plan reasons carry what services answered: printed, never interpreted by the terminal.
+    out: (text) => void process.stdout.write(printable(text, true)),
   };
 }
 
 export const deployCommand = command({
   name: 'deploy',
   summary: "create or update template.yml's roles, functions, triggers and tables in your account; a second run changes nothing",
-  details: CREDENTIALS,
-  options: { ...STACK_OPTIONS, 'build-dir': { type: 'string', value: 'DIR', help: 'where the bundles and zips go (default .build/)' } },
+  details: `${CREDENTIALS_HELP}\nRoles and policies of the stack's names that this stack did not make are never changed or deleted: pass --role to use one as it is, or --adopt.`,
+  options: {
+    ...STACK_OPTIONS,
+    adopt: { type: 'boolean', default: false, help: 'take over same-named roles and policies this stack did not make' },
+    'print-deployer-policy': { type: 'boolean', default: false, help: 'print the least-privilege RAM policy a deployer needs for this stack, and stop' },
+    'build-dir': { type: 'string', value: 'DIR', help: 'where the bundles and zips go (default .build/)' },
+  },
   async run({ values, env }) {
-    await deployStack({ ...(await stackOptions('deploy', values, env)), buildDir: values['build-dir'] });
+    const options = await stackOptions('deploy', values, env);
+    if (values['print-deployer-policy']) {
+      const stack = await loadStack(options);
+      const given = Object.values(options.roleArns);
+      process.stdout.write(`${JSON.stringify(deployerPolicy(stack, deploySettings(stack), { givenRoles: given }), null, 2)}\n`);
+      return;
+    }
+    await deployStack({ ...options, buildDir: values['build-dir'] });
+  },
+});
+
+export const doctorCommand = command({
+  name: 'doctor',
+  summary: 'check the account for this stack (read-only): EventBridge, real-time logs, Tablestore reach, runtime, logstores; each problem with its fix',
+  details: CREDENTIALS_HELP,
+  options: STACK_OPTIONS,
+  async run({ values, env }) {
+    const { ok } = await doctorStack(await stackOptions('doctor', values, env));
+    return ok ? 0 : 1;
   },
 });
 
 export const destroyCommand = command({
   name: 'destroy',
   summary: 'remove what deploy made (never a role or policy the stack did not make); the tables stay unless --delete-tables',
-  details: CREDENTIALS,
+  details: CREDENTIALS_HELP,
   options: {
     ...STACK_OPTIONS,
     yes: { type: 'boolean', default: false, help: 'do not ask (required without a terminal)' },
@@ -104,7 +133,7 @@ export const destroyCommand = command({
 export const packageCommand = command({
   name: 'package',
   summary: 'upload the function zips to OSS and write a ROS template (oss:// CodeUris) for `aliyun ros CreateStack`',
-  details: CREDENTIALS,
+  details: CREDENTIALS_HELP,
   options: {
     template: { type: 'string', value: 'FILE', default: join(ROOT, 'template.yml'), help: 'the template to package' },
     bucket: { type: 'string', value: 'BUCKET', help: 'bucket the zips go to (required)' },
@@ -112,7 +141,6 @@ export const packageCommand = command({
     'oss-endpoint': { type: 'string', value: 'URL', help: 'OSS endpoint to upload through (THAW_OSS_ENDPOINT; default the public one of --region)' },
     region: { type: 'string', value: 'REGION', help: 'region (ALIBABA_CLOUD_REGION; default cn-hangzhou)' },
     output: { type: 'string', value: 'FILE', default: defaultOutput(ROOT), help: 'where the ROS template goes' },
-    'omit-eventbridge': { type: 'boolean', default: false, help: 'leave out the EventBridge trigger' },
     'build-dir': { type: 'string', value: 'DIR', help: 'where the bundles and zips go (default .build/)' },
   },
   async run({ values, env }) {
@@ -123,11 +151,10 @@ export const packageCommand = command({
       bucket: values.bucket,
       prefix: values.prefix,
       ossEndpoint: values['oss-endpoint'] ?? env.THAW_OSS_ENDPOINT ?? `https://oss-${region}.aliyuncs.com`,
-      credentials: credentialsFrom(undefined, env),
+      credentials: await deployerCredentials(),
       output: values.output,
-      omitEventBridge: values['omit-eventbridge'],
       buildDir: values['build-dir'],
-      out: (text) => void process.stdout.write(text),
+      out: (text) => void process.stdout.write(printable(text, true)),
     });
   },
 });

@@ -3,6 +3,7 @@
 // or a deployed one. Handy at 3 a.m.: `thaw invoke sweeper` re-drives due records now.
 import { invokeFunction } from '../../deploy/invoke';
 import { TARGET_OPTIONS } from './target-options';
+import { printable } from '../../operator/format';
 import { command } from '../command';
 import { UsageError } from '../exit-codes';
 
@@ -26,9 +27,10 @@ export const invokeCommand = command({
       throw new UsageError('--event must be JSON', { command: 'invoke' });
     }
     const outcome = await invokeFunction({ ...values, functionName: name }, env);
-    process.stdout.write(`${outcome.body}\n`);
+    // The function's answer is outside text: shown, never interpreted by the terminal.
+    process.stdout.write(`${printable(outcome.body, true)}\n`);
     if (outcome.errorType) {
-      process.stderr.write(`thaw: the function failed (${outcome.errorType})\n`);
+      process.stderr.write(`thaw: the function failed (${printable(outcome.errorType)})\n`);
       return 1;
     }
     return 0;

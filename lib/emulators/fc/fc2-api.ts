@@ -109,8 +109,8 @@ async function handle(options: FcApiOptions, clock: Clock, codeKey: Buffer, req:
     if (err instanceof BodyTooLargeError) throw fcErrors.entityTooLarge(err.limitBytes);
     throw err;
   }
-  // API paths are signed with the version prefix (fc2 signs "/2016-08-15" + path); /-/ routes as they are.
-  const caller = authenticate(options.account, req, path.startsWith('/-/') || path.startsWith(PREFIX) ? path : PREFIX + path, clock.nowMs());
+  // Signed as fc2 signs: over "/2016-08-15" + the path, the /-/ routes too (lib/deploy/target.ts).
+  const caller = authenticate(options.account, req, path.startsWith(PREFIX) ? path : PREFIX + path, clock.nowMs());
   // The signature covers Content-MD5, so the body must match it.
   const md5 = req.headers['content-md5'];
   if (body.length > 0 && md5 !== Buffer.from(createHash('md5').update(body).digest('hex')).toString('base64')) {

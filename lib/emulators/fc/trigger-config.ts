@@ -7,7 +7,7 @@
 //   TimeTriggerConfig   {cronExpression ("@every 4m" or a 6-field cron), payload, enable}
 //   EventBridgeTriggerConfig {triggerEnable, asyncInvocationType, eventRuleFilterPattern (JSON string),
 //                        eventSourceConfig {eventSourceType: Default|MNS|RocketMQ|RabbitMQ|Kafka|MQTT|DTS}}
-// Trigger types other than timer, http and eventbridge need an invocationRole (ROS ALIYUN::FC::Trigger); an HTTP
+// Trigger types other than timer and http need an invocationRole (ROS ALIYUN::FC::Trigger); an HTTP
 // trigger cannot share its function with other trigger types. Unknown keys are refused: FC's
 // behaviour for them is unconfirmed, and a misspelt key silently ignored is worse.
 import { fcErrors } from './errors';
@@ -64,8 +64,8 @@ export function validateTrigger(input: TriggerInput): Record<string, unknown> {
     }
   }
   const c = object(config, 'triggerConfig');
-  // EventBridge invokes through its service-linked role (AliyunServiceRoleForEventBridgeSendToFC), so
-  // an eventbridge trigger needs no invocationRole; one sent is not kept (see model.ts).
+  // EventBridge invokes through its service-linked role AliyunServiceRoleForEventBridgeSendToFC, not a
+  // trigger role (EventBridge "Service-linked roles"; devsapp/fc3 src/base.ts: eb triggers have none).
   if (type !== 'timer' && type !== 'http' && type !== 'eventbridge' && typeof input.invocationRole !== 'string') {
     throw fcErrors.invalidArgument(`invocationRole is required for a ${type} trigger (the role the event source invokes the function with)`);
   }

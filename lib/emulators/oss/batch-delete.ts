@@ -33,6 +33,15 @@ function parseDeleteBody(body: Buffer): { quiet: boolean; objects: Named[] } {
   return { quiet, objects };
 }
 
+/** The objects a DeleteMultipleObjects body names, or none when it cannot be read (the handler answers that). */
+export function objectsNamedIn(body: Buffer): readonly Named[] {
+  try {
+    return parseDeleteBody(body).objects;
+  } catch {
+    return [];
+  }
+}
+
 export function deleteMultipleObjects(ctx: OperationContext, bucketName: string): OssResponse {
   ctx.store.bucket(bucketName);
   const declared = header(ctx.req, 'content-md5');

@@ -31,7 +31,10 @@ export function putBucket(ctx: OperationContext, bucketName: string): OssRespons
       storageClass = requested;
     }
   }
-  ctx.store.createBucket(bucketName, ctx.nowMs, storageClass);
+  // PutBucket reference: the owner's repeated PutBucket answers 200 (it would modify the bucket's
+  // metadata; the class given at creation stays); another account's name is 409 BucketAlreadyExists,
+  // which the one-account emulator never sees.
+  if (!ctx.store.listBuckets().some((b) => b.name === bucketName)) ctx.store.createBucket(bucketName, ctx.nowMs, storageClass);
   return emptyResponse(200, { Location: `/${bucketName}` });
 }
 

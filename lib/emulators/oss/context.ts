@@ -5,7 +5,8 @@ import type { OssEventName } from './events';
 import type { Bucket, ObjectVersion, OssStore } from './model';
 import { restoreHeader } from './restore';
 import type { QueryParams } from './request';
-import type { HeaderBag, OssCredential } from './signature';
+import type { AccessControl } from '../shared/access';
+import type { HeaderBag } from './signature';
 import { httpDate, xmlDocument } from './xml';
 
 export interface OssConfig {
@@ -13,7 +14,8 @@ export interface OssConfig {
   readonly ownerId: string;
   readonly timeScale: number;
   readonly clock: Clock;
-  readonly credentials: readonly OssCredential[];
+  /** Who may sign and what each identity may do (the RAM account, or fullAccess for a standalone emulator). */
+  readonly access: AccessControl;
 }
 
 export interface OssRequest {

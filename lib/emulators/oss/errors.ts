@@ -13,8 +13,8 @@ export class OssError extends Error {
     message: string,
     /** Alibaba's EC: "Branch on status + Code, never on EC". */
     readonly ec: string,
-    /** Extra elements OSS adds after HostId (Key, BucketName, StringToSign, …), in order. */
-    readonly details: ReadonlyArray<readonly [string, string]> = [],
+    /** Extra elements OSS adds after HostId (Key, BucketName, StringToSign, …), in order; a list nests. */
+    readonly details: ReadonlyArray<readonly [string, string | ReadonlyArray<readonly [string, string]>]> = [],
   ) {
     super(message);
     this.name = `${code}Error`;
@@ -48,6 +48,35 @@ export const ossErrors = {
     return new OssError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', '0002-00000902', [
       ['OSSAccessKeyId', accessKeyId],
     ]);
+  },
+  /**
+   * A RAM or STS identity whose policies do not allow the request. OSS answers 403 AccessDenied with an
+   * AccessDeniedDetail naming the action and whether a Deny matched: doc 0003-00000201 (explicit Deny,
+   * message and body as documented) and 0003-00000202 (no Allow; the message is unconfirmed).
+   */
+  accessDeniedByPolicy(
+    explicit: boolean,
+    detail: { action: string; ownerId: string; principalType: string; principalName: string; bucket?: string },
+  ): OssError {
+    const message = explicit ? 'Access denied by bucket policy.' : 'You have no right to access this object because of bucket acl.';
+    return new OssError(403, 'AccessDenied', message, explicit ? '0003-00000201' : '0003-00000202', [
+      [
+        'AccessDeniedDetail',
+        [
+          ['PolicyType', 'AccountLevelIdentityBasedPolicy'],
+          ['AuthPrincipalOwnerId', detail.ownerId],
+          ['AuthPrincipalType', detail.principalType],
+          ['AuthPrincipalDisplayName', detail.principalName],
+          ['NoPermissionType', explicit ? 'ExplicitDeny' : 'ImplicitDeny'],
+          ['AuthAction', detail.action],
+        ],
+      ],
+      ...(detail.bucket ? ([['Bucket', detail.bucket]] as const) : []),
+    ]);
+  },
+  /** STS credentials past their Expiration (Code and message unconfirmed; OSS's SDKs show InvalidSecurityToken). */
+  securityTokenExpired(): OssError {
+    return new OssError(403, 'InvalidSecurityToken', 'The security token you provided has expired.', '0002-00000005');
   },
   /** unconfirmed: code and message for an STS token that does not match. */
   invalidSecurityToken(): OssError {
@@ -136,6 +165,10 @@ export const ossErrors = {
     return new OssError(416, 'InvalidRange', 'The requested range cannot be satisfied', '0016-00000401');
   },
   /** Content-MD5 that does not match the body. Unconfirmed message/EC. */
+  /** PutObject with x-oss-forbid-overwrite: true onto an existing object (PutObject reference: 409 FileAlreadyExists). EC unconfirmed. */
+  fileAlreadyExists(): OssError {
+    return new OssError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.', '0016-00000608');
+  },
   invalidDigest(): OssError {
     return new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.', '0016-00000102');
   },
@@ -314,7 +347,11 @@ export function renderErrorXml(error: OssError, requestId: string, hostId: strin
     `  ${el('Message', error.message)}`,
     `  ${el('RequestId', requestId)}`,
     `  ${el('HostId', hostId)}`,
-    ...error.details.map(([name, value]) => `  <${name}>${escapeXml(value)}</${name}>`),
+    ...error.details.flatMap(([name, value]) =>
+      typeof value === 'string'
+        ? [`  <${name}>${escapeXml(value)}</${name}>`]
+        : [`  <${name}>`, ...value.map(([n, v]) => `    <${n}>${escapeXml(v)}</${n}>`), `  </${name}>`],
+    ),
     `  ${el('EC', error.ec)}`,
     `  ${el('RecommendDoc', `https://api.aliyun.com/troubleshoot?q=${error.ec}`)}`,
     '</Error>',

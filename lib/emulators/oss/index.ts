@@ -1,6 +1,8 @@
 // The OSS emulator's public surface: start it, seed it, read its stats, drive its clock.
 import type { Server } from 'node:http';
+import { type AccessControl, fullAccess } from '../shared/access';
 import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
+import { warnIfExposed } from '../shared/control';
 import { checkUserDefinedLogFields, type UserDefinedLogFields } from './access-log';
 import type { StoredHeader } from './model';
 import type { StorageClass } from './rules';
@@ -34,8 +36,13 @@ export interface OssEmulatorOptions {
   port?: number;
   host?: string;
   region?: string;
-  /** Default: one pair, DEFAULT_ACCESS_KEY_ID / DEFAULT_ACCESS_KEY_SECRET. */
+  /** Default: one pair, DEFAULT_ACCESS_KEY_ID / DEFAULT_ACCESS_KEY_SECRET, each the account owner (fullAccess). */
   credentials?: OssCredential[];
+  /**
+   * Who may sign and what each identity may do: the local cloud's RAM account. When given, it replaces
+   * `credentials` for signing and every operation is authorized against it.
+   */
+  access?: AccessControl;
   /** Restore durations and restored periods are divided by this. */
   timeScale?: number;
   clock?: Clock;
@@ -81,8 +88,9 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
   if (credentials.length === 0) throw new TypeError('the OSS emulator needs at least one credential');
   const clock = options.clock ?? systemClock;
   const region = options.region ?? DEFAULT_REGION;
+  const ownerId = options.ownerId ?? DEFAULT_OWNER_ID;
   const service = new OssService(
-    { region, ownerId: options.ownerId ?? DEFAULT_OWNER_ID, timeScale, clock, credentials },
+    { region, ownerId, timeScale, clock, access: options.access ?? fullAccess(credentials, ownerId) },
     { onAccessLog: options.onAccessLog, onEvent: options.onEvent },
     new FaultInjector(options.faults),
   );
@@ -147,6 +155,7 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
 
 /** `thaw emulator oss`: flags → options. lib/cli.ts prints describe() as the one line of JSON. */
 export async function startFromFlags(flags: EmulatorFlags): Promise<RunningEmulator> {
+  warnIfExposed('OSS', flags.host);
   return startOssEmulator({
     port: flags.port,
     host: flags.host,

@@ -92,6 +92,11 @@ export function putObject(ctx: OperationContext, bucketName: string, key: string
   if (declared !== undefined && declared !== md5) throw ossErrors.invalidDigest();
 
   const previous = ctx.store.current(bucketName, key);
+  // PutObject reference: x-oss-forbid-overwrite "true" refuses to replace an object of the same name
+  // (ignored when versioning is enabled or suspended).
+  if (header(ctx.req, 'x-oss-forbid-overwrite') === 'true' && bucket.versioning === undefined && previous && !previous.deleteMarker) {
+    throw ossErrors.fileAlreadyExists();
+  }
   const version = ctx.store.put(
     bucketName,
     key,

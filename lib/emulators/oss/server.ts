@@ -1,7 +1,9 @@
 // node:http adapter: IncomingMessage → OssRequest → OssService → ServerResponse. Also serves the
-// emulator's own control plane under `/-/` (no auth) on requests addressed to the bare host.
+// emulator's own control plane under `/-/` on requests addressed to the bare host, signed with the
+// account owner's key (../shared/control.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { controlRefusal } from '../shared/control';
 import type { FaultPlan } from '../shared/faults';
 import { BodyTooLargeError, HeldConnections, readBody } from '../shared/http';
 import type { OssRequest, OssResponse } from './context';
@@ -144,6 +146,8 @@ async function controlPlane(service: OssService, req: IncomingMessage, res: Serv
     json(413, { error: 'control-plane body too large' });
     return;
   }
+  const refusal = controlRefusal(service.config.access, req.headers.authorization, method, path, body, service.config.clock.nowMs());
+  if (refusal !== undefined) return json(401, { error: refusal });
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   switch (route) {
     case 'GET /-/stats':

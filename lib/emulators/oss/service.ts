@@ -11,7 +11,10 @@ import { NULL_VERSION_ID, OssStore, type ObjectVersion } from './model';
 import { hostName, resolveAddressing, type Addressing } from './request';
 import { RestorePhase, restorePhase } from './restore';
 import { routeRequest } from './routes';
-import { SignType, authenticate, type Principal } from './signature';
+import type { Principal as Identity, SigningKey } from '../shared/access';
+import { batchDeleteRequests, copySourceRequest, ossAccessRequest } from './authorization';
+import { objectsNamedIn } from './batch-delete';
+import { SignType, authenticate, type KeyLookup, type Principal } from './signature';
 import { httpDate } from './xml';
 
 /** 24 upper-case hex digits, like OSS's x-oss-request-id. */
@@ -127,12 +130,21 @@ export class OssService {
       if (fault.kind === FaultKind.Reset) return { kind: 'reset', latencyMs };
       if (fault.kind === FaultKind.Error) throw ossErrors.serviceUnavailable();
 
+      let signer: SigningKey | undefined;
+      const lookup: KeyLookup = (accessKeyId) => {
+        const key = this.config.access.key(accessKeyId, this.config.clock.nowMs());
+        if (key === undefined) throw ossErrors.invalidAccessKeyId(accessKeyId);
+        if (key === 'expired') throw ossErrors.securityTokenExpired();
+        signer = key;
+        return key;
+      };
       principal = authenticate(
         { method: req.method, headers: req.headers, bucket: address.bucket, key: address.key, query: req.query },
-        this.config.credentials,
+        lookup,
         this.config.clock.nowMs(),
-        { signingRegion: this.config.region.replace(/^oss-/, '') },
+        { signingRegion: this.signingRegion() },
       );
+      if (signer) this.authorize(operation, address, req, signer.principal);
       if (!route.handler) throw ossErrors.notImplemented();
       const ctx = this.context(req, facts);
       response = route.handler(ctx, address.bucket ?? '', address.key ?? '');
@@ -162,6 +174,41 @@ export class OssService {
     if (fault?.kind === FaultKind.AckReset) return { kind: 'reset', latencyMs };
     if (fault?.kind === FaultKind.AckDrop) return { kind: 'drop', latencyMs };
     return { kind: 'respond', response, latencyMs };
+  }
+
+  private signingRegion(): string {
+    return this.config.region.replace(/^oss-/, '');
+  }
+
+  /**
+   * RAM authorization of the operation (authorization.ts), then of a copy's source. The owner's key
+   * passes; a RAM user or role needs an Allow and no Deny.
+   */
+  private authorize(operation: string, address: Addressing, req: OssRequest, identity: Identity): void {
+    const region = this.signingRegion();
+    const context = { 'acs:SourceIp': req.clientIp, 'acs:SecureTransport': 'false', 'acs:CurrentTime': new Date(this.config.clock.nowMs()).toISOString() };
+    const request = ossAccessRequest(operation, { region, ownerId: this.config.ownerId, bucket: address.bucket, key: address.key }, req.query, context);
+    const checks = request ? [request] : [];
+    if (operation === 'DeleteMultipleObjects' && address.bucket !== undefined) {
+      checks.push(...batchDeleteRequests(region, this.config.ownerId, address.bucket, objectsNamedIn(req.body), context));
+    }
+    const source = header(req, 'x-oss-copy-source');
+    if (source !== undefined && (operation === 'CopyObject' || operation === 'UploadPartCopy')) {
+      const parsed = parseCopySource(source);
+      if (parsed) checks.push({ ...copySourceRequest(region, this.config.ownerId, parsed), context });
+    }
+    for (const check of checks) {
+      const decision = this.config.access.authorize(identity, check);
+      if (decision.allowed) continue;
+      throw ossErrors.accessDeniedByPolicy(decision.explicit, {
+        action: check.action,
+        ownerId: identity.accountId,
+        principalType: identity.kind === 'user' ? 'SubUser' : identity.kind === 'role' ? 'AssumedRoleUser' : 'Account',
+        principalName:
+          identity.kind === 'user' ? identity.userName : identity.kind === 'role' ? `${identity.roleName}:${identity.sessionName}` : identity.accountId,
+        ...(address.bucket ? { bucket: address.bucket } : {}),
+      });
+    }
   }
 
   private context(req: OssRequest, facts: LogFacts): OperationContext {
@@ -287,4 +334,19 @@ export class OssService {
       process.stderr.write(`${JSON.stringify({ level: 'warn', msg: 'onAccessLog hook threw', error: String(err) })}\n`);
     }
   }
+}
+
+/** `x-oss-copy-source: /<bucket>/<url-encoded key>[?versionId=<id>]` (CopyObject reference). */
+function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } | undefined {
+  const [path, query] = value.split('?', 2) as [string, string | undefined];
+  const m = /^\/?([^/]+)\/(.+)$/.exec(path);
+  if (!m) return undefined;
+  let key: string;
+  try {
+    key = decodeURIComponent(m[2]!);
+  } catch {
+    return undefined;
+  }
+  const versionId = query ? (new URLSearchParams(query).get('versionId') ?? undefined) : undefined;
+  return { bucket: m[1]!, key, ...(versionId ? { versionId } : {}) };
 }

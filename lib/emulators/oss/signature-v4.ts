@@ -22,15 +22,15 @@ import { ossErrors } from './errors';
 import type { QueryParams } from './request';
 import {
   checkSecurityToken,
-  findCredential,
-  headerValue,
-  sameSignature,
-  SignType,
   type HeaderBag,
+  headerValue,
+  type KeyLookup,
   type OssCredential,
   type Principal,
   type SignableRequest,
-} from './signature';
+  SignType,
+  sameSignature,
+} from './signing-key';
 
 export const V4_ALGORITHM = 'OSS4-HMAC-SHA256';
 const TERMINATOR = 'aliyun_v4_request';
@@ -186,7 +186,7 @@ function checkScope(scope: Scope, datetime: string, signingRegion: string): void
   }
 }
 
-export function authenticateV4(request: SignableRequest, credentials: readonly OssCredential[], nowMs: number, signingRegion: string): Principal {
+export function authenticateV4(request: SignableRequest, lookup: KeyLookup, nowMs: number, signingRegion: string): Principal {
   const authorization = headerValue(request.headers, 'authorization').trim();
   const q = request.query;
   if (authorization !== '') {
@@ -202,7 +202,7 @@ export function authenticateV4(request: SignableRequest, credentials: readonly O
       throw ossErrors.invalidArgument('x-oss-content-sha256 must be UNSIGNED-PAYLOAD in a V4 signed request.', 'x-oss-content-sha256', payload);
     }
     checkScope(scope, datetime, signingRegion);
-    const credential = findCredential(credentials, scope.accessKeyId);
+    const credential = lookup(scope.accessKeyId);
     checkSecurityToken(credential, headerValue(request.headers, 'x-oss-security-token'));
     verify(request, credential, scope, datetime, parsed.additional, payload, parsed.signature);
     return { accessKeyId: scope.accessKeyId, signType: SignType.Header, signatureVersion: 'v4' };
@@ -226,7 +226,7 @@ export function authenticateV4(request: SignableRequest, credentials: readonly O
   if (expiresAtSec < nowSec) throw ossErrors.requestExpired(String(expiresAtSec), nowSec);
   checkScope(scope, datetime, signingRegion);
   const additional = parseAdditional(q.get('x-oss-additional-headers'), 'x-oss-additional-headers');
-  const credential = findCredential(credentials, scope.accessKeyId);
+  const credential = lookup(scope.accessKeyId);
   checkSecurityToken(credential, q.get('x-oss-security-token') ?? '');
   verify(request, credential, scope, datetime, additional, 'UNSIGNED-PAYLOAD', signature);
   return { accessKeyId: scope.accessKeyId, signType: SignType.Url, signatureVersion: 'v4' };

@@ -11,10 +11,25 @@
 // key and query values are decoded from the URL and signed as UTF-8. That is what ali-oss signs
 // with `headerEncoding` set, and what a client sending raw UTF-8 metadata needs (observed with
 // ali-oss 6.23: re-encoding the received value broke such requests).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { ossErrors } from './errors';
 import type { QueryParams } from './request';
 import { authenticateV4, isV4Presigned, V4_ALGORITHM } from './signature-v4';
+import {
+  checkSecurityToken,
+  type HeaderBag,
+  headerValue,
+  type KeyLookup,
+  keyLookup,
+  type OssCredential,
+  type Principal,
+  type SignableRequest,
+  SignType,
+  sameSignature,
+} from './signing-key';
+
+export type { HeaderBag, KeyLookup, OssCredential, Principal, SignableRequest } from './signing-key';
+export { SignType, headerValue, keyLookup } from './signing-key';
 
 /**
  * Query parameters that are part of CanonicalizedResource. Union of the lists in the official
@@ -90,13 +105,6 @@ export const SIGNED_SUB_RESOURCES: ReadonlySet<string> = new Set([
   'logging',
 ]);
 
-export type HeaderBag = Record<string, string | string[] | undefined>;
-
-export function headerValue(headers: HeaderBag, name: string): string {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
-}
-
 /** A JS string holding one character per byte, as node:http gives header values. */
 export type ByteString = string;
 
@@ -126,14 +134,6 @@ export function canonicalizedResource(bucket: string | undefined, key: string | 
   return signed.length === 0 ? resource : `${resource}?${signed.join('&')}`;
 }
 
-export interface SignableRequest {
-  method: string;
-  headers: HeaderBag;
-  bucket: string | undefined;
-  key: string | undefined;
-  query: QueryParams;
-}
-
 /** The V1 string to sign, as a byte string: headers as received, the resource as UTF-8. */
 export function stringToSign(request: SignableRequest, dateLine: string): ByteString {
   return [
@@ -149,50 +149,6 @@ export function signV1(accessKeySecret: string, toSign: ByteString): string {
   return createHmac('sha1', accessKeySecret).update(Buffer.from(toSign, 'latin1')).digest('base64');
 }
 
-export interface OssCredential {
-  accessKeyId: string;
-  accessKeySecret: string;
-  /** When set, requests with this key must carry this STS token (x-oss-security-token or ?security-token). */
-  securityToken?: string;
-}
-
-/** sign_type in the access log (field reference: NormalSign, UrlSign, NotSign). */
-export const SignType = { Header: 'NormalSign', Url: 'UrlSign', None: 'NotSign' } as const;
-export type SignType = (typeof SignType)[keyof typeof SignType];
-
-export interface Principal {
-  accessKeyId: string;
-  signType: SignType;
-  /** 'v1' or 'v4'. */
-  signatureVersion: 'v1' | 'v4';
-}
-
-export function sameSignature(expected: string, provided: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(provided);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export function findCredential(credentials: readonly OssCredential[], accessKeyId: string): OssCredential {
-  const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
-  if (!credential) throw ossErrors.invalidAccessKeyId(accessKeyId);
-  return credential;
-}
-
-/**
- * A key issued with an STS token is only valid with it; a token sent with a plain key makes OSS
- * treat the key as an (unknown) STS key (doc 0002-00000002).
- */
-export function checkSecurityToken(credential: OssCredential, token: string): void {
-  if (credential.securityToken === undefined) {
-    if (token !== '') throw ossErrors.invalidAccessKeyId(credential.accessKeyId);
-  } else if (token === '') {
-    throw ossErrors.invalidAccessKeyId(credential.accessKeyId);
-  } else if (token !== credential.securityToken) {
-    throw ossErrors.invalidSecurityToken();
-  }
-}
-
 export interface AuthenticationContext {
   /** The emulator's region as OSS names it in V4 scopes (`cn-hangzhou`). */
   readonly signingRegion: string;
@@ -205,13 +161,13 @@ export interface AuthenticationContext {
  */
 export function authenticate(
   request: SignableRequest,
-  credentials: readonly OssCredential[],
+  credentials: readonly OssCredential[] | KeyLookup,
   nowMs: number,
   context: AuthenticationContext = { signingRegion: 'cn-hangzhou' },
 ): Principal {
   const authorization = headerValue(request.headers, 'authorization').trim();
   if (authorization.startsWith(`${V4_ALGORITHM} `) || isV4Presigned(request.query)) {
-    return authenticateV4(request, credentials, nowMs, context.signingRegion);
+    return authenticateV4(request, keyLookup(credentials), nowMs, context.signingRegion);
   }
   const q = request.query;
   const presigned = q.has('OSSAccessKeyId') || q.has('Signature') || q.has('Expires');
@@ -242,7 +198,7 @@ export function authenticate(
     throw ossErrors.accessDenied();
   }
 
-  const credential = findCredential(credentials, accessKeyId);
+  const credential = keyLookup(credentials)(accessKeyId);
   checkSecurityToken(credential, headerValue(request.headers, 'x-oss-security-token') || q.get('security-token') || '');
 
   const toSign = stringToSign(request, dateLine);

@@ -1,310 +1,262 @@
-// A stand-in for the slice of Alibaba Cloud's RAM API (version 2015-05-01, RPC style) that
-// `thaw deploy` and `thaw destroy` use, so the local stack exercises the role path too:
-//   CreateRole GetRole UpdateRole DeleteRole, CreatePolicy GetPolicy CreatePolicyVersion
-//   ListPolicyVersions DeletePolicyVersion DeletePolicy, AttachPolicyToRole DetachPolicyFromRole
-//   ListPoliciesForRole.
-// Requests carry their parameters in the query (GET) or a form body (POST) and are signed as RPC
-// APIs are (SignatureMethod HMAC-SHA1, SignatureVersion 1.0: HMAC of
-// "METHOD&%2F&" + percent-encoded sorted parameters, keyed with "<secret>&"). Error codes are the
-// documented ones (EntityNotExist.Role, EntityAlreadyExists.Role, DeleteConflict.Role.Policy, …);
-// the messages are ours. Nothing here is authorised by policy: every caller with the key may do all.
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The RAM API (version 2015-05-01, RPC style; rpc.ts) over an account (account.ts), so
+// `@alicloud/ram` drives it unmodified. Every call is authorized first: the caller needs the RAM
+// action on the resource the RAM API reference names ("RAM authorization" of each API, e.g.
+// ram:CreateRole on acs:ram:*:<uid>:role/<RoleName>); the owner's key may do everything. Served:
+//   roles      CreateRole GetRole UpdateRole DeleteRole, CreateServiceLinkedRole
+//   policies   CreatePolicy GetPolicy UpdatePolicyDescription CreatePolicyVersion ListPolicyVersions DeletePolicyVersion
+//              DeletePolicy (PolicyType Custom or System where RAM accepts both)
+//   attaching  AttachPolicyToRole DetachPolicyFromRole ListPoliciesForRole,
+//              AttachPolicyToUser DetachPolicyFromUser ListPoliciesForUser
+//   users      CreateUser GetUser DeleteUser CreateAccessKey DeleteAccessKey
+//   tags       TagResources UntagResources ListTagResources (ResourceType "role")
+// Error codes are the documented ones (EntityNotExist.Role, EntityAlreadyExists.Role,
+// DeleteConflict.Role.Policy, …); the messages are ours.
+import { createServer, type Server } from 'node:http';
+import type { Principal } from '../shared/access';
 import type { EmulatorClock as Clock } from '../shared/clock';
-import { readBody } from '../shared/http';
-
-class RamError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface RoleState {
-  RoleId: string;
-  RoleName: string;
-  Arn: string;
-  Description: string;
-  AssumeRolePolicyDocument: string;
-  MaxSessionDuration: number;
-  CreateDate: string;
-  UpdateDate: string;
-  attached: Map<string, string>;
-}
-
-interface PolicyVersion {
-  VersionId: string;
-  IsDefaultVersion: boolean;
-  PolicyDocument: string;
-  CreateDate: string;
-}
-
-interface PolicyState {
-  PolicyName: string;
-  PolicyType: 'Custom';
-  Description: string;
-  CreateDate: string;
-  versions: PolicyVersion[];
-  nextVersion: number;
-}
+import { type PolicyType, RamAccount } from './account';
+import { ramErrors } from './errors';
+import { type RpcCall, readRpcCall, serveRpc } from './rpc';
 
 export interface RamStandInOptions {
-  readonly accountId: string;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string };
+  readonly accountId?: string;
+  /** The owner's key, when no account is given. */
+  readonly credentials?: { accessKeyId: string; accessKeySecret: string };
   readonly clock: Clock;
+  /** The account to serve; made from accountId and credentials when absent. */
+  readonly account?: RamAccount;
 }
 
-const ROLE_NAME = /^[A-Za-z0-9.-]{1,64}$/;
-const POLICY_NAME = /^[A-Za-z0-9-]{1,128}$/;
-/** RAM keeps at most five versions of a custom policy. */
-const MAX_POLICY_VERSIONS = 5;
+const SERVED = 'roles, policies, users, service-linked roles and role tags';
 
 export class RamStandIn {
-  private readonly roles = new Map<string, RoleState>();
-  private readonly policies = new Map<string, PolicyState>();
+  readonly account: RamAccount;
+  private readonly clock: Clock;
 
-  constructor(private readonly options: RamStandInOptions) {}
+  constructor(options: RamStandInOptions) {
+    this.clock = options.clock;
+    if (options.account) this.account = options.account;
+    else {
+      if (!options.accountId || !options.credentials) throw new TypeError('the RAM stand-in needs an account, or an accountId and the owner credentials');
+      this.account = new RamAccount({ accountId: options.accountId, ownerKey: options.credentials, clock: options.clock });
+    }
+  }
 
   server(): Server {
     return createServer((req, res) => {
-      void this.handle(req, res).catch((err: unknown) => {
-        const e = err instanceof RamError ? err : new RamError(500, 'InternalError', 'The request processing has failed due to some unknown error.');
-        reply(res, e.status, { Code: e.code, Message: e.message });
-      });
+      void serveRpc(req, res, 'ram.aliyuncs.com', async () => this.run(await readRpcCall(req, this.account, this.clock)));
     });
   }
 
   /** Role names currently held (for tests). */
   roleNames(): string[] {
-    return [...this.roles.values()].map((r) => r.RoleName);
+    return this.account.roleNames();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = req.url ?? '/';
-    const body = await readBody(req, 1024 * 1024);
-    const raw = method === 'POST' ? body.toString('utf8') : url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-    const params = new Map<string, string>();
-    for (const [k, v] of new URLSearchParams(raw)) params.set(k, v);
-    this.verify(method, params);
-    const action = params.get('Action') ?? '';
-    const p = (name: string, required = true): string => {
-      const v = params.get(name);
-      if (required && (v === undefined || v === ''))
-        throw new RamError(400, `MissingParameter`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
-      return v ?? '';
+  private arn(kind: 'role' | 'user' | 'policy', name: string): string {
+    return `acs:ram::${this.account.accountId}:${kind}/${kind === 'role' ? name.toLowerCase() : name}`;
+  }
+
+  /** RAM authorization of the API: the action is ram:<Action>, on the resource the API names. */
+  private authorize(principal: Principal, action: string, resource: string, context: Record<string, string>): void {
+    if (!this.account.authorize(principal, { action: `ram:${action}`, resource, context }).allowed) throw ramErrors.noPermission();
+  }
+
+  private run(call: RpcCall): Record<string, unknown> {
+    const { action, param: p } = call;
+    const a = this.account;
+    const context = { 'acs:SourceIp': call.sourceIp, 'acs:SecureTransport': 'false' };
+    const allow = (resource: string, extra: Record<string, string> = {}) => this.authorize(call.key.principal, action, resource, { ...context, ...extra });
+    const policyType = (): PolicyType => {
+      const t = p('PolicyType');
+      if (t !== 'Custom' && t !== 'System') throw ramErrors.invalidParameter('PolicyType', 'must be Custom or System.');
+      return t;
     };
-    reply(res, 200, { RequestId: randomUUID(), ...this.run(action, p) });
-  }
-
-  private run(action: string, p: (name: string, required?: boolean) => string): Record<string, unknown> {
-    const now = new Date(this.options.clock.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const optionalNumber = (name: string): number | undefined => {
+      const v = p(name, false);
+      if (v === '') return undefined;
+      if (!/^\d{1,6}$/.test(v)) throw ramErrors.invalidParameter(name, 'must be a number of seconds.');
+      return Number(v);
+    };
     switch (action) {
-      case 'CreateRole': {
-        const name = p('RoleName');
-        if (!ROLE_NAME.test(name))
-          throw new RamError(400, 'InvalidParameter.RoleName.InvalidChars', `The parameter "RoleName" contains invalid chars or is too long.`);
-        if (this.roles.has(name.toLowerCase())) throw new RamError(409, 'EntityAlreadyExists.Role', `The role already exists: ${name}`);
-        const role: RoleState = {
-          RoleId: String(300000000000000000n + BigInt(this.roles.size + 1)),
-          RoleName: name,
-          Arn: `acs:ram::${this.options.accountId}:role/${name.toLowerCase()}`,
-          Description: p('Description', false),
-          AssumeRolePolicyDocument: policyDocument(p('AssumeRolePolicyDocument'), 'AssumeRolePolicyDocument'),
-          MaxSessionDuration: Number(p('MaxSessionDuration', false) || 3600),
-          CreateDate: now,
-          UpdateDate: now,
-          attached: new Map(),
+      case 'CreateRole':
+        allow(this.arn('role', p('RoleName')));
+        return {
+          Role: a.createRole({
+            RoleName: p('RoleName'),
+            AssumeRolePolicyDocument: p('AssumeRolePolicyDocument'),
+            Description: p('Description', false),
+            MaxSessionDuration: optionalNumber('MaxSessionDuration'),
+          }),
         };
-        this.roles.set(name.toLowerCase(), role);
-        return { Role: roleView(role) };
-      }
       case 'GetRole':
-        return { Role: roleView(this.role(p('RoleName'))) };
-      case 'UpdateRole': {
-        const role = this.role(p('RoleName'));
-        const doc = p('NewAssumeRolePolicyDocument', false);
-        if (doc) role.AssumeRolePolicyDocument = policyDocument(doc, 'NewAssumeRolePolicyDocument');
-        const description = p('NewDescription', false);
-        if (description) role.Description = description;
-        role.UpdateDate = now;
-        return { Role: roleView(role) };
-      }
-      case 'DeleteRole': {
-        const role = this.role(p('RoleName'));
-        if (role.attached.size > 0) throw new RamError(409, 'DeleteConflict.Role.Policy', `The role still has policies attached: ${role.RoleName}`);
-        this.roles.delete(role.RoleName.toLowerCase());
+        allow(this.arn('role', p('RoleName')));
+        return { Role: a.getRole(p('RoleName')) };
+      case 'UpdateRole':
+        allow(this.arn('role', p('RoleName')));
+        return {
+          Role: a.updateRole(p('RoleName'), {
+            NewAssumeRolePolicyDocument: p('NewAssumeRolePolicyDocument', false) || undefined,
+            NewDescription: p('NewDescription', false) || undefined,
+            NewMaxSessionDuration: optionalNumber('NewMaxSessionDuration'),
+          }),
+        };
+      case 'DeleteRole':
+        allow(this.arn('role', p('RoleName')));
+        a.deleteRole(p('RoleName'));
         return {};
+      case 'CreateServiceLinkedRole': {
+        // RAM authorization: ram:CreateServiceLinkedRole, condition key ram:ServiceName.
+        const serviceName = p('ServiceName');
+        allow(this.arn('role', '*'), { 'ram:ServiceName': serviceName });
+        return { Role: a.createServiceLinkedRole(serviceName, p('Description', false) || undefined) };
       }
       case 'CreatePolicy': {
-        const name = p('PolicyName');
-        if (!POLICY_NAME.test(name))
-          throw new RamError(400, 'InvalidParameter.PolicyName.InvalidChars', 'The parameter "PolicyName" contains invalid chars or is too long.');
-        if (this.policies.has(name)) throw new RamError(409, 'EntityAlreadyExists.Policy', `The policy already exists: ${name}`);
-        const policy: PolicyState = {
-          PolicyName: name,
-          PolicyType: 'Custom',
-          Description: p('Description', false),
-          CreateDate: now,
-          versions: [{ VersionId: 'v1', IsDefaultVersion: true, PolicyDocument: policyDocument(p('PolicyDocument'), 'PolicyDocument'), CreateDate: now }],
-          nextVersion: 2,
-        };
-        this.policies.set(name, policy);
-        return { Policy: policyView(policy) };
+        allow(this.arn('policy', p('PolicyName')));
+        const policy = a.createPolicy(p('PolicyName'), p('PolicyDocument'), p('Description', false));
+        return { Policy: a.policyView(policy) };
       }
-      case 'GetPolicy': {
-        const policy = this.policy(p('PolicyName'), p('PolicyType'));
-        return { Policy: policyView(policy), DefaultPolicyVersion: { ...policy.versions.find((v) => v.IsDefaultVersion)! } };
-      }
-      case 'CreatePolicyVersion': {
-        const policy = this.policy(p('PolicyName'), 'Custom');
-        if (policy.versions.length >= MAX_POLICY_VERSIONS)
-          throw new RamError(409, 'LimitExceeded.Policy.Version', `The policy has ${MAX_POLICY_VERSIONS} versions; delete one first.`);
-        const version: PolicyVersion = {
-          VersionId: `v${policy.nextVersion++}`,
-          IsDefaultVersion: p('SetAsDefault', false) === 'true',
-          PolicyDocument: policyDocument(p('PolicyDocument'), 'PolicyDocument'),
-          CreateDate: now,
-        };
-        if (version.IsDefaultVersion) for (const v of policy.versions) v.IsDefaultVersion = false;
-        policy.versions.push(version);
-        return { PolicyVersion: { ...version } };
-      }
-      case 'ListPolicyVersions': {
-        const policy = this.policy(p('PolicyName'), p('PolicyType'));
-        return { PolicyVersions: { PolicyVersion: policy.versions.map((v) => ({ ...v })) } };
-      }
-      case 'DeletePolicyVersion': {
-        const policy = this.policy(p('PolicyName'), 'Custom');
-        const id = p('VersionId');
-        const version = policy.versions.find((v) => v.VersionId === id);
-        if (!version) throw new RamError(404, 'EntityNotExist.Policy.Version', `The policy version does not exist: ${id}`);
-        if (version.IsDefaultVersion) throw new RamError(409, 'DeleteConflict.PolicyVersion.Default', 'The default version of a policy cannot be deleted.');
-        policy.versions = policy.versions.filter((v) => v !== version);
+      case 'UpdatePolicyDescription':
+        allow(this.arn('policy', p('PolicyName')));
+        return { Policy: a.updatePolicyDescription(p('PolicyName'), p('NewDescription', false)) };
+      case 'GetPolicy':
+        allow(this.arn('policy', p('PolicyName')));
+        return a.getPolicy(p('PolicyName'), policyType());
+      case 'CreatePolicyVersion':
+        allow(this.arn('policy', p('PolicyName')));
+        return { PolicyVersion: a.createPolicyVersion(p('PolicyName'), p('PolicyDocument'), p('SetAsDefault', false) === 'true') };
+      case 'ListPolicyVersions':
+        allow(this.arn('policy', p('PolicyName')));
+        return { PolicyVersions: { PolicyVersion: a.listPolicyVersions(p('PolicyName'), policyType()) } };
+      case 'DeletePolicyVersion':
+        allow(this.arn('policy', p('PolicyName')));
+        a.deletePolicyVersion(p('PolicyName'), p('VersionId'));
         return {};
-      }
-      case 'DeletePolicy': {
-        const policy = this.policy(p('PolicyName'), 'Custom');
-        for (const role of this.roles.values()) {
-          if (role.attached.has(policy.PolicyName)) throw new RamError(409, 'DeleteConflict.Policy.Role', `The policy is attached to role ${role.RoleName}.`);
-        }
-        if (policy.versions.length > 1)
-          throw new RamError(409, 'DeleteConflict.Policy.Version', 'The policy has versions other than the default; delete them first.');
-        this.policies.delete(policy.PolicyName);
+      case 'DeletePolicy':
+        allow(this.arn('policy', p('PolicyName')));
+        a.deletePolicy(p('PolicyName'));
         return {};
-      }
-      case 'AttachPolicyToRole': {
-        const policy = this.policy(p('PolicyName'), p('PolicyType'));
-        const role = this.role(p('RoleName'));
-        if (role.attached.has(policy.PolicyName)) throw new RamError(409, 'EntityAlreadyExists.Role.Policy', `The policy is already attached to the role.`);
-        role.attached.set(policy.PolicyName, now);
+      case 'AttachPolicyToRole':
+        allow(this.arn('role', p('RoleName')));
+        a.attachPolicy('role', p('RoleName'), policyType(), p('PolicyName'));
         return {};
-      }
-      case 'DetachPolicyFromRole': {
-        const role = this.role(p('RoleName'));
-        const name = p('PolicyName');
-        if (!role.attached.delete(name)) throw new RamError(404, 'EntityNotExist.Role.Policy', `The policy is not attached to the role: ${name}`);
+      case 'DetachPolicyFromRole':
+        allow(this.arn('role', p('RoleName')));
+        a.detachPolicy('role', p('RoleName'), policyType(), p('PolicyName'));
         return {};
-      }
-      case 'ListPoliciesForRole': {
-        const role = this.role(p('RoleName'));
+      case 'ListPoliciesForRole':
+        allow(this.arn('role', p('RoleName')));
+        return { Policies: { Policy: a.listPolicies('role', p('RoleName')) } };
+      case 'AttachPolicyToUser':
+        allow(this.arn('user', p('UserName')));
+        a.attachPolicy('user', p('UserName'), policyType(), p('PolicyName'));
+        return {};
+      case 'DetachPolicyFromUser':
+        allow(this.arn('user', p('UserName')));
+        a.detachPolicy('user', p('UserName'), policyType(), p('PolicyName'));
+        return {};
+      case 'ListPoliciesForUser':
+        allow(this.arn('user', p('UserName')));
+        return { Policies: { Policy: a.listPolicies('user', p('UserName')) } };
+      case 'CreateUser':
+        allow(this.arn('user', p('UserName')));
         return {
-          Policies: {
-            Policy: [...role.attached].map(([name, date]) => {
-              const policy = this.policies.get(name);
-              return {
-                PolicyName: name,
-                PolicyType: 'Custom',
-                Description: policy?.Description ?? '',
-                DefaultVersion: policy?.versions.find((v) => v.IsDefaultVersion)?.VersionId,
-                AttachDate: date,
-              };
-            }),
-          },
+          User: a.createUser({ UserName: p('UserName'), DisplayName: p('DisplayName', false) || undefined, Comments: p('Comments', false) || undefined }),
         };
-      }
+      case 'GetUser':
+        allow(this.arn('user', p('UserName')));
+        return { User: a.getUser(p('UserName')) };
+      case 'DeleteUser':
+        allow(this.arn('user', p('UserName')));
+        a.deleteUser(p('UserName'));
+        return {};
+      case 'CreateAccessKey':
+        allow(this.arn('user', p('UserName')));
+        return { AccessKey: a.createAccessKey(p('UserName')) };
+      case 'DeleteAccessKey':
+        allow(this.arn('user', p('UserName')));
+        a.deleteAccessKey(p('UserName'), p('UserAccessKeyId'));
+        return {};
+      case 'TagResources':
+      case 'UntagResources':
+      case 'ListTagResources':
+        return this.tags(call, allow);
       default:
-        throw new RamError(
-          400,
-          'InvalidAction.NotFound',
-          `Specified api "${action}" is not found (the local RAM stand-in serves ${'roles and custom policies'} only).`,
-        );
+        throw ramErrors.actionNotFound(action, SERVED);
     }
   }
 
-  private verify(method: string, params: Map<string, string>): void {
-    const given = params.get('Signature');
-    if (params.get('AccessKeyId') !== this.options.credentials.accessKeyId) {
-      throw new RamError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+  /**
+   * RAM tagging (TagResources / UntagResources / ListTagResources, ResourceType "role"). Lists come as
+   * JSON arrays (`ResourceNames=["a"]`, `Tag=[{"Key":"k","Value":"v"}]`, `TagKeys=["k"]`) or flattened
+   * (`ResourceNames.1`, `Tag.1.Key`): the SDKs differ (unconfirmed which RAM documents).
+   */
+  private tags(call: RpcCall, allow: (resource: string) => void): Record<string, unknown> {
+    const type = call.param('ResourceType');
+    if (type !== 'role') throw ramErrors.invalidParameter('ResourceType', 'must be "role" (the local RAM tags roles only).');
+    const names = listParam(call.params, 'ResourceNames');
+    for (const name of names) allow(this.arn('role', name));
+    const a = this.account;
+    if (call.action === 'TagResources') {
+      const tags = tagParam(call.params);
+      if (names.length === 0) throw ramErrors.missingParameter('ResourceNames');
+      if (tags.length === 0) throw ramErrors.missingParameter('Tag');
+      for (const name of names) a.tagRole(name, tags);
+      return {};
     }
-    if (!given || params.get('SignatureMethod') !== 'HMAC-SHA1' || params.get('SignatureVersion') !== '1.0') {
-      throw new RamError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.');
+    if (call.action === 'UntagResources') {
+      if (names.length === 0) throw ramErrors.missingParameter('ResourceNames');
+      const all = call.param('All', false) === 'true';
+      for (const name of names) a.untagRole(name, all ? 'all' : listParam(call.params, 'TagKeys'));
+      return {};
     }
-    const canonical = [...params]
-      .filter(([k]) => k !== 'Signature')
-      .map(([k, v]) => [percent(k), percent(v)] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('&');
-    const stringToSign = `${method}&${percent('/')}&${percent(canonical)}`;
-    const expected = Buffer.from(createHmac('sha1', `${this.options.credentials.accessKeySecret}&`).update(stringToSign).digest('base64'));
-    const actual = Buffer.from(given);
-    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
-      throw new RamError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+    const wanted = tagParam(call.params);
+    const roles = names.length > 0 ? names : a.roleNames();
+    const rows = roles.flatMap((name) =>
+      a
+        .roleTags(name)
+        .filter(([k, v]) => wanted.length === 0 || wanted.some(([wk, wv]) => wk === k && (wv === '' || wv === v)))
+        .map(([k, v]) => ({ ResourceType: 'role', ResourceName: name, TagKey: k, TagValue: v })),
+    );
+    if (names.length === 0) allow(this.arn('role', '*'));
+    return { TagResources: { TagResource: rows } };
+  }
+}
+
+function listParam(params: ReadonlyMap<string, string>, name: string): string[] {
+  const json = params.get(name);
+  if (json?.startsWith('[')) {
+    try {
+      const list: unknown = JSON.parse(json);
+      if (Array.isArray(list) && list.every((v) => typeof v === 'string')) return list as string[];
+    } catch {
+      // fall through to the error below
     }
+    throw ramErrors.invalidParameter(name, 'must be a JSON list of strings.');
   }
-
-  private role(name: string): RoleState {
-    const role = this.roles.get(name.toLowerCase());
-    if (!role) throw new RamError(404, 'EntityNotExist.Role', `The role not exists: ${name}`);
-    return role;
-  }
-
-  private policy(name: string, type: string): PolicyState {
-    const policy = type === 'Custom' ? this.policies.get(name) : undefined;
-    if (!policy) throw new RamError(404, 'EntityNotExist.Policy', `The policy not exists: ${name}`);
-    return policy;
-  }
+  if (json !== undefined && json !== '') return [json];
+  const out: string[] = [];
+  for (let i = 1; i <= 50 && params.has(`${name}.${i}`); i++) out.push(params.get(`${name}.${i}`)!);
+  return out;
 }
 
-/** RFC 3986 percent-encoding, as RPC signatures use it. */
-function percent(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function policyDocument(text: string, name: string): string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new RamError(400, 'MalformedPolicyDocument', `The parameter "${name}" is not valid JSON.`);
+function tagParam(params: ReadonlyMap<string, string>): [string, string][] {
+  const json = params.get('Tag');
+  if (json !== undefined) {
+    try {
+      const list: unknown = JSON.parse(json);
+      if (Array.isArray(list)) {
+        return list.map((t: { Key?: unknown; Value?: unknown }) => {
+          if (typeof t?.Key !== 'string' || t.Key === '') throw new Error('bad tag');
+          return [t.Key, typeof t.Value === 'string' ? t.Value : ''];
+        });
+      }
+    } catch {
+      // fall through
+    }
+    throw ramErrors.invalidParameter('Tag', 'must be a JSON list of {"Key","Value"}.');
   }
-  const d = doc as { Version?: unknown; Statement?: unknown };
-  if (d?.Version !== '1' || !Array.isArray(d.Statement) || d.Statement.length === 0) {
-    throw new RamError(400, 'MalformedPolicyDocument', `The parameter "${name}" must be a policy document with Version "1" and a Statement list.`);
-  }
-  return text;
-}
-
-function roleView(role: RoleState): Record<string, unknown> {
-  const { attached: _attached, ...view } = role;
-  return { ...view };
-}
-
-function policyView(policy: PolicyState): Record<string, unknown> {
-  return {
-    PolicyName: policy.PolicyName,
-    PolicyType: policy.PolicyType,
-    Description: policy.Description,
-    DefaultVersion: policy.versions.find((v) => v.IsDefaultVersion)?.VersionId,
-    CreateDate: policy.CreateDate,
-  };
-}
-
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
-  res.end(JSON.stringify(status === 200 ? body : { RequestId: randomUUID(), HostId: 'ram.aliyuncs.com', ...body }));
+  const out: [string, string][] = [];
+  for (let i = 1; i <= 20 && params.has(`Tag.${i}.Key`); i++) out.push([params.get(`Tag.${i}.Key`)!, params.get(`Tag.${i}.Value`) ?? '']);
+  return out;
 }

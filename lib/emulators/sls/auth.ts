@@ -11,6 +11,8 @@
 //                            key and joined with `&` (values as decoded, not URL-encoded)
 //
 // STS credentials add x-acs-security-token, which is signed as one of those headers.
+// The HMAC is SHA-1 unless `x-log-signaturemethod: hmac-sha256` says otherwise: the OpenAPI SDK
+// (@alicloud/gateway-sls, used by @alicloud/sls20201230) sends that header and signs with SHA-256.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { slsErrors } from './errors';
@@ -44,8 +46,12 @@ export function signString(parts: SignedParts): string {
   return [parts.method.toUpperCase(), h['content-md5'] ?? '', h['content-type'] ?? '', h.date ?? '', ...logHeaders, resource].join('\n');
 }
 
-export function sign(secret: string, parts: SignedParts): string {
-  return createHmac('sha1', secret).update(signString(parts), 'utf8').digest('base64');
+export type SignatureMethod = 'hmac-sha1' | 'hmac-sha256';
+
+export function sign(secret: string, parts: SignedParts, method: SignatureMethod = 'hmac-sha1'): string {
+  return createHmac(method === 'hmac-sha256' ? 'sha256' : 'sha1', secret)
+    .update(signString(parts), 'utf8')
+    .digest('base64');
 }
 
 function single(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -60,8 +66,19 @@ export interface AuthInput {
   headers: IncomingHttpHeaders;
 }
 
+/** Finds the key a request names, or throws the service's error (unknown key, expired STS key). */
+export type KeyLookup = (accessKeyId: string) => SlsCredential;
+
+export function keyLookup(credentials: readonly SlsCredential[]): KeyLookup {
+  return (accessKeyId) => {
+    const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
+    if (!credential) throw slsErrors.unauthorized();
+    return credential;
+  };
+}
+
 /** Throws the service's error for a request that is not properly formed and signed. */
-export function authenticate(input: AuthInput, credentials: readonly SlsCredential[]): SlsCredential {
+export function authenticate(input: AuthInput, credentials: readonly SlsCredential[] | KeyLookup): SlsCredential {
   const version = single(input.headers, 'x-log-apiversion');
   if (version === undefined) throw slsErrors.missingApiVersion();
   if (version.trim() !== '0.6.0') throw slsErrors.invalidApiVersion(version);
@@ -71,8 +88,7 @@ export function authenticate(input: AuthInput, credentials: readonly SlsCredenti
   const match = authorization ? /^LOG ([^:\s]+):(\S+)$/.exec(authorization.trim()) : null;
   if (!match) throw slsErrors.unauthorized('Authorization header is missing or is not "LOG <AccessKeyId>:<Signature>".');
   const [, accessKeyId, given] = match as unknown as [string, string, string];
-  const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
-  if (!credential) throw slsErrors.unauthorized();
+  const credential = (typeof credentials === 'function' ? credentials : keyLookup(credentials))(accessKeyId);
 
   const token = single(input.headers, 'x-acs-security-token');
   if ((credential.securityToken ?? undefined) !== (token ?? undefined)) {
@@ -81,7 +97,8 @@ export function authenticate(input: AuthInput, credentials: readonly SlsCredenti
 
   const flat: Record<string, string | undefined> = {};
   for (const name of Object.keys(input.headers)) flat[name] = single(input.headers, name);
-  const expected = sign(credential.accessKeySecret, { method: input.method, path: input.path, query: input.query, headers: flat });
+  const method = (single(input.headers, 'x-log-signaturemethod') ?? 'hmac-sha1').trim().toLowerCase() === 'hmac-sha256' ? 'hmac-sha256' : 'hmac-sha1';
+  const expected = sign(credential.accessKeySecret, { method: input.method, path: input.path, query: input.query, headers: flat }, method);
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw slsErrors.signatureNotMatch(given);

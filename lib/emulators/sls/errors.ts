@@ -32,6 +32,10 @@ export const slsErrors = {
   // Authentication. SignatureNotMatch's message is the one the live service sends ("signature … not match").
   unauthorized: (why = 'The AccessKeyId is unauthorized.') => new SlsError(401, 'Unauthorized', why),
   signatureNotMatch: (sig: string) => new SlsError(401, 'SignatureNotMatch', `signature ${sig} not match`),
+  /** A RAM identity without the grant: 401, the live service's wording (aliyun-log-go-sdk issue 38). */
+  deniedByRam: (action: string, resource: string) => new SlsError(401, 'Unauthorized', `denied by sts or ram, action: ${action}, resource: ${resource}`),
+  /** STS credentials past their Expiration (code and wording unconfirmed). */
+  securityTokenExpired: () => new SlsError(401, 'Unauthorized', 'The security token you provided has expired.'),
   // Resources (GetCursor / GetCursorTime references; ProjectNotExist as the live service words it).
   projectNotExist: (p: string) => new SlsError(404, 'ProjectNotExist', `The Project does not exist: ${p}`),
   logStoreNotExist: (l: string) => new SlsError(404, 'LogStoreNotExist', `logstore ${l} does not exist`),
@@ -39,6 +43,14 @@ export const slsErrors = {
   projectAlreadyExist: (p: string) => new SlsError(400, 'ProjectAlreadyExist', `Project ${p} already exist`),
   logStoreAlreadyExist: (l: string) => new SlsError(400, 'LogStoreAlreadyExist', `logstore ${l} already exists`),
   indexConfigNotExist: () => new SlsError(400, 'IndexConfigNotExist', 'logstore without index config'),
+  // Index, dashboard and alert management (index-config.ts, dashboards.ts, alerts.ts). Codes from
+  // aliyun-log-java-sdk's function tests (DashboardNotExist, JobNotExist, IndexConfigNotExist);
+  // the "already exists" answers and every status but IndexConfigNotExist's are unconfirmed.
+  indexAlreadyExist: () => new SlsError(400, 'IndexAlreadyExist', 'log store index is already created'),
+  dashboardNotExist: () => new SlsError(404, 'DashboardNotExist', 'specified dashboard does not exist'),
+  dashboardAlreadyExist: () => new SlsError(400, 'ParameterInvalid', 'specified dashboard already exists'),
+  jobNotExist: (name: string) => new SlsError(404, 'JobNotExist', `job ${name} does not exist`),
+  jobAlreadyExist: (name: string) => new SlsError(400, 'JobAlreadyExist', `job ${name} already exists`),
   // Parameters and cursors. A cursor that is not base64 of a position is ParameterInvalid (as the SDK's
   // functional tests expect); a well-formed cursor outside the shard is InvalidCursor.
   parameterInvalid: (message: string) => new SlsError(400, 'ParameterInvalid', message),

@@ -3,10 +3,13 @@
 // server.ts (node:http) → request.ts (what a request names) → service.ts (operations, faults,
 // signatures) → store.ts (projects, logstores, shards), every error from errors.ts. See README.md in
 // this folder for the API surface, the Host forms it accepts and what is (un)confirmed.
+import { type AccessControl, fullAccess } from '../shared/access';
 import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
+import { warnIfExposed } from '../shared/control';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, type FaultPlan } from '../shared/faults';
 import { close, listen } from '../shared/http';
+import type { AlertEvaluation } from './alerts';
 import type { SlsCredential } from './auth';
 import { slsErrors } from './errors';
 import { encodeLogGroup } from './protocol';
@@ -16,6 +19,7 @@ import { routingHash, SlsState } from './store';
 
 export { SlsError, slsErrors } from './errors';
 export type { SlsCredential } from './auth';
+export type { AlertEvaluation } from './alerts';
 export { projectFromHost } from './request';
 export {
   startLogTrigger,
@@ -25,6 +29,9 @@ export {
   type LogTriggerOptions,
   type LogTriggerRun,
 } from './log-trigger';
+
+/** A fake 16-digit account id, the OSS emulator's default owner (DEFAULT_OWNER_ID there). */
+export const DEFAULT_SLS_OWNER_ID = '1000000000000001';
 
 /** Project and logstore that `thaw emulator sls` creates, named like OSS real-time logging names them. */
 export const OSS_LOG_STORE = 'oss-log-store';
@@ -40,8 +47,12 @@ export interface SlsEmulatorOptions {
   /** Receive times and cursor bases come from this clock. */
   clock?: Clock;
   faults?: FaultPlan;
-  /** Region reported by GetProject. */
+  /** Region reported by GetProject, and named in RAM resources. */
   region?: string;
+  /** The account that owns the projects (named in RAM resources `acs:log:<region>:<uid>:…`). */
+  ownerId?: string;
+  /** Who may sign and what each identity may do: the local cloud's RAM account; replaces `credentials`. */
+  access?: AccessControl;
 }
 
 export interface EmulatorLog {
@@ -81,6 +92,11 @@ export interface SlsEmulator extends RunningEmulator {
   /** Appends one LogGroup holding `logs`, as PutLogs would. */
   writeLogs(project: string, logstore: string, logs: EmulatorLog[], options?: WriteLogsOptions): WrittenLogGroup;
   stats(): SlsEmulatorStats;
+  /**
+   * Runs an alert rule's queries and trigger conditions once at `nowMs` (the emulator never runs
+   * alerts on a schedule). Throws the SlsError GetAlert would (ProjectNotExist, JobNotExist).
+   */
+  evaluateAlert(project: string, name: string, nowMs: number): AlertEvaluation;
 }
 
 export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promise<SlsEmulator> {
@@ -92,7 +108,8 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
   if (credentials.length === 0) throw new TypeError('the SLS emulator needs at least one credential');
   const state = new SlsState(clock);
   const faults = new FaultInjector(options.faults);
-  const service = new SlsService(state, credentials, faults, clock, region);
+  const ownerId = options.ownerId ?? DEFAULT_SLS_OWNER_ID;
+  const service = new SlsService(state, options.access ?? fullAccess(credentials, ownerId), faults, clock, region, ownerId);
   const server = createSlsServer(service);
   const endpoint = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const first = credentials[0]!;
@@ -145,6 +162,7 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
       return { shardId: shard.id, cursor: shard.cursorAt(index), nextCursor: shard.cursorAt(index + 1) };
     },
     stats: () => service.stats(),
+    evaluateAlert: (project, name, nowMs) => service.management.evaluateAlert(project, name, nowMs),
   };
 }
 
@@ -153,6 +171,7 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
  * logstore that OSS real-time logging would write to (`oss-log-local-<region>` / `oss-log-store`, 2 shards).
  */
 export async function startFromFlags(flags: EmulatorFlags): Promise<SlsEmulator> {
+  warnIfExposed('Log Service', flags.host);
   const region = (flags.region ?? 'cn-hangzhou').replace(/^oss-/, '');
   const emulator = await startSlsEmulator({
     port: flags.port,

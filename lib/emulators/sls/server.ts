@@ -1,7 +1,8 @@
 // node:http adapter for the SLS emulator: IncomingMessage → SlsTarget → SlsService → ServerResponse,
-// and the control plane under /-/ (no auth).
+// and the control plane under /-/, signed with the account owner's key (../shared/control.ts).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { controlRefusal } from '../shared/control';
 import type { FaultPlan } from '../shared/faults';
 import { HeldConnections, readBody } from '../shared/http';
 import { SlsError, slsErrors } from './errors';
@@ -19,12 +20,20 @@ function send(res: ServerResponse, answer: SlsAnswer, requestId: string | undefi
 
 async function control(service: SlsService, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   try {
+    let body: Buffer;
+    try {
+      body = await readBody(req, 1024 * 1024);
+    } catch {
+      throw slsErrors.parameterInvalid('control-plane bodies are at most 1 MiB');
+    }
+    const refusal = controlRefusal(service.access, req.headers.authorization, req.method ?? 'GET', path, body, service.nowMs());
+    if (refusal !== undefined) return send(res, json(401, { errorCode: 'Unauthorized', errorMessage: refusal }), undefined);
     if (req.method === 'GET' && path === '/-/stats') return send(res, json(200, service.stats()), undefined);
     if (req.method === 'GET' && path === '/-/faults') return send(res, json(200, service.faults.describe()), undefined);
     if (path === '/-/faults' && req.method === 'POST') {
       let plan: FaultPlan;
       try {
-        plan = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8')) as FaultPlan;
+        plan = JSON.parse(body.toString('utf8')) as FaultPlan;
         service.faults.configure(plan);
       } catch (err) {
         throw slsErrors.parameterInvalid((err as Error).message);

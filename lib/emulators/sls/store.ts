@@ -3,13 +3,20 @@
 // Cursors mimic the service's: base64 of a decimal position, here shardBase + index.
 import { createHash } from 'node:crypto';
 import type { EmulatorClock as Clock } from '../shared/clock';
+import type { AlertRule } from './alerts';
+import type { Dashboard } from './dashboards';
 import { slsErrors } from './errors';
+import type { IndexConfig } from './index-config';
 
 export interface StoredGroup {
   readonly bytes: Buffer;
   readonly receivedAtMs: number;
   readonly logCount: number;
+  /** Arrival order across all shards, so logs of one second are answered in the order they came. */
+  readonly sequence?: number;
 }
+
+let arrivals = 0;
 
 const KEY_SPACE = 1n << 128n;
 const LAST_END_KEY = 'f'.repeat(32);
@@ -67,7 +74,7 @@ export class Shard {
     // Receive times never go backwards, even if a test clock does, so time lookups stay a binary search.
     const last = this.groups[this.groups.length - 1];
     const receivedAtMs = last && last.receivedAtMs > group.receivedAtMs ? last.receivedAtMs : group.receivedAtMs;
-    this.groups.push({ ...group, receivedAtMs });
+    this.groups.push({ ...group, receivedAtMs, sequence: arrivals++ });
     return this.groups.length - 1;
   }
 
@@ -89,6 +96,8 @@ export class Shard {
 export class Logstore {
   readonly shards: Shard[];
   private nextShard = 0;
+  /** The logstore's index (CreateIndex); GetLogs needs one. */
+  index: { config: IndexConfig; modifiedAtMs: number } | undefined;
 
   constructor(
     readonly name: string,
@@ -133,6 +142,7 @@ export class Logstore {
       maxSplitShard: this.shardCount,
       appendMeta: false,
       telemetryType: '',
+      mode: 'standard',
       createTime: seconds,
       lastModifyTime: seconds,
     };
@@ -141,6 +151,8 @@ export class Logstore {
 
 export class Project {
   readonly logstores = new Map<string, Logstore>();
+  readonly dashboards = new Map<string, Dashboard>();
+  readonly alerts = new Map<string, AlertRule>();
   constructor(
     readonly name: string,
     readonly description: string,

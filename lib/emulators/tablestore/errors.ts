@@ -23,6 +23,12 @@ export const otsErrors = {
   signatureMismatch: () => authFailed('Signature mismatch.'),
   /** Not in the reference table; wording chosen by the emulator (unconfirmed). */
   securityTokenInvalid: () => authFailed('The security token you provided is invalid.'),
+  /** STS credentials past their Expiration (wording unconfirmed). */
+  securityTokenExpired: () => authFailed('The security token you provided has expired.'),
+  /** "Error codes": the instance's network ACL refuses the network the request came from. */
+  deniedByInstanceAcl: () => authFailed('Request denied by instance ACL policies.'),
+  /** "Error codes": a RAM identity without the grant (403, wording as the reference table gives it). */
+  noPermission: () => new OtsError(403, 'OTSNoPermissionAccess', 'You do not have permission to access the requested resource. Contact the resource owner.'),
   dateMismatch: (date: string) => authFailed(`Mismatch between system time and x-ots-date: ${date}.`),
   contentMd5Mismatch: () => authFailed('Mismatch between MD5 value of request body and x-ots-contentmd5 in header.'),
   missingHeader: (name: string) => invalid(`Missing header: '${name}'.`),

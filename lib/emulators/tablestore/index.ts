@@ -2,11 +2,13 @@
 // (protobuf + PlainBuffer over signed HTTP). Routes: server.ts. Deliberate differences from the
 // service: secondary indexes are updated synchronously (secondary-index.ts); wordings the
 // service does not document are marked where they are produced.
+import { type AccessControl, fullAccess } from '../shared/access';
 import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
+import { warnIfExposed } from '../shared/control';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type EmulatorFlags, type RunningEmulator } from '../shared/emulator';
 import { FaultInjector, seededRandom, type FaultPlan } from '../shared/faults';
 import { close, HeldConnections, listen } from '../shared/http';
-import { Instance } from './instance';
+import { DEFAULT_NETWORK_TYPE_ACL, Instance, NETWORK_TYPES, type NetworkType } from './instance';
 import { SnapshotFile } from './persistence';
 import { TablestoreStats, createTablestoreServer, type TablestoreStatsJson } from './server';
 import type { Credential } from './signature';
@@ -15,6 +17,7 @@ import { checkInstanceName } from './validation';
 export type { Credential } from './signature';
 export type { TablestoreStatsJson } from './server';
 export { OtsError, otsErrors } from './errors';
+export { DEFAULT_NETWORK_TYPE_ACL, NETWORK_TYPES, type NetworkType } from './instance';
 
 export interface TablestoreEmulatorOptions {
   readonly port?: number;
@@ -32,10 +35,38 @@ export interface TablestoreEmulatorOptions {
   readonly seed?: number;
   /** When set, state is loaded from and saved to a JSON snapshot in this directory. */
   readonly dataDir?: string;
+  /** Who may sign and what each identity may do: the local cloud's RAM account; replaces `credentials`. */
+  readonly access?: AccessControl;
+  /** Named in RAM resources (acs:ots:<region>:<ownerId>:instance/…). */
+  readonly region?: string;
+  readonly ownerId?: string;
+  /**
+   * The instance's network ACL (NetworkTypeACL). Default: with an `access` (the local cloud), what a new
+   * instance gets, VPC and CLASSIC but not INTERNET; standalone, all three, so clients on the public
+   * endpoint keep working as before.
+   */
+  readonly networkTypeAcl?: readonly NetworkType[];
+  /** Port of the VPC endpoint (the second listener; 0 picks one). */
+  readonly vpcPort?: number;
+}
+
+/** GetInstance (Tablestore OpenAPI 2020-12-09) as far as the emulator models an instance. */
+export interface InstanceDescription {
+  readonly InstanceName: string;
+  readonly RegionId: string;
+  readonly UserId: string;
+  readonly InstanceStatus: 'normal';
+  readonly NetworkTypeACL: NetworkType[];
 }
 
 export interface RunningTablestoreEmulator extends RunningEmulator {
   readonly instance: string;
+  /** The instance's VPC endpoint: requests arriving here come from the VPC network type. */
+  readonly vpcEndpoint: string;
+  /** GetInstance's answer (served in process: the 2020-12-09 control API is not on the wire). */
+  describeInstance(): InstanceDescription;
+  /** UpdateInstance NetworkTypeACL. */
+  setNetworkTypeAcl(acl: readonly NetworkType[]): void;
   readonly faults: FaultInjector;
   stats(): TablestoreStatsJson;
   resetStats(): void;
@@ -63,9 +94,18 @@ export async function startTablestoreEmulator(options: TablestoreEmulatorOptions
   const instance = snapshot?.load() ?? new Instance(instanceName);
   const stats = new TablestoreStats();
 
-  const server = createTablestoreServer({
+  const ownerId = options.ownerId ?? '1000000000000001';
+  const region = options.region ?? 'cn-hangzhou';
+  const setAcl = (acl: readonly NetworkType[]) => {
+    for (const t of acl) if (!NETWORK_TYPES.includes(t)) throw new TypeError(`NetworkTypeACL entries are ${NETWORK_TYPES.join(', ')}; got "${t}"`);
+    instance.networkTypeAcl = new Set(acl);
+  };
+  setAcl(options.networkTypeAcl ?? (options.access ? DEFAULT_NETWORK_TYPE_ACL : NETWORK_TYPES));
+  const context = {
     instance,
-    credentials,
+    access: options.access ?? fullAccess(credentials, ownerId),
+    region,
+    ownerId,
     clock: options.clock ?? systemClock,
     wallClock: options.wallClock ?? systemClock,
     faults,
@@ -74,14 +114,29 @@ export async function startTablestoreEmulator(options: TablestoreEmulatorOptions
     ...(snapshot ? { snapshot } : {}),
     nextRequestId: requestIds(seed),
     held: new HeldConnections(),
-  });
+  };
+  const server = createTablestoreServer(context, 'INTERNET');
+  const vpcServer = createTablestoreServer(context, 'VPC');
   const endpoint = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const vpcEndpoint = await listen(vpcServer, options.vpcPort ?? 0, options.host ?? '127.0.0.1').catch(async (err: unknown) => {
+    await close(server);
+    throw err;
+  });
 
   let closed = false;
   return {
     endpoint,
+    vpcEndpoint,
     instance: instanceName,
     faults,
+    describeInstance: () => ({
+      InstanceName: instanceName,
+      RegionId: region,
+      UserId: ownerId,
+      InstanceStatus: 'normal',
+      NetworkTypeACL: [...instance.networkTypeAcl],
+    }),
+    setNetworkTypeAcl: setAcl,
     describe: () => ({
       service: 'tablestore',
       endpoint,
@@ -95,6 +150,7 @@ export async function startTablestoreEmulator(options: TablestoreEmulatorOptions
       if (closed) return;
       closed = true;
       await close(server);
+      await close(vpcServer);
       snapshot?.saveNow(instance);
     },
   };
@@ -102,6 +158,7 @@ export async function startTablestoreEmulator(options: TablestoreEmulatorOptions
 
 /** `thaw emulator tablestore [--port] [--host] [--instance] [--access-key-id/--access-key-secret] [--seed] [--data-dir]`. */
 export function startFromFlags(flags: EmulatorFlags): Promise<RunningTablestoreEmulator> {
+  warnIfExposed('Tablestore', flags.host);
   return startTablestoreEmulator({
     port: flags.port,
     host: flags.host,

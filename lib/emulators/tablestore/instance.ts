@@ -3,9 +3,22 @@
 import { otsErrors } from './errors';
 import type { Table } from './table';
 
+/** The network types an instance's ACL names (Tablestore 2020-12-09 API: NetworkTypeACL). */
+export const NETWORK_TYPES = ['VPC', 'CLASSIC', 'INTERNET'] as const;
+export type NetworkType = (typeof NETWORK_TYPES)[number];
+
+/**
+ * What a new instance allows: VPC and classic network, not the Internet (Tablestore "Network ACL";
+ * terraform-provider-alicloud docs for alicloud_ots_instance: network_type_acl defaults to
+ * ["VPC", "CLASSIC"]).
+ */
+export const DEFAULT_NETWORK_TYPE_ACL: readonly NetworkType[] = ['VPC', 'CLASSIC'];
+
 export class Instance {
   /** Data tables and index tables by name. */
   readonly tables = new Map<string, Table>();
+  /** Networks requests may come from; checked on every data-plane request. */
+  networkTypeAcl: ReadonlySet<NetworkType> = new Set(DEFAULT_NETWORK_TYPE_ACL);
 
   constructor(readonly name: string) {}
 

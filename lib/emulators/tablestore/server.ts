@@ -1,14 +1,17 @@
 // The HTTP face of the emulator. Data plane: POST /<Operation> with a signed protobuf body,
 // answered as the service answers (protobuf body, x-ots-* headers, signed `authorization`).
-// Control plane, unauthenticated, under /-/: GET /-/stats, POST /-/stats/reset,
-// POST /-/faults (a FaultPlan as JSON), DELETE /-/faults.
+// Control plane under /-/, signed with the account owner's key (../shared/control.ts): GET /-/stats,
+// POST /-/stats/reset, POST /-/faults (a FaultPlan as JSON), DELETE /-/faults.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AccessControl, Principal, SigningKey } from '../shared/access';
 import type { EmulatorClock as Clock } from '../shared/clock';
+import { controlRefusal } from '../shared/control';
 import { FaultKind, type FaultInjector, type FaultPlan } from '../shared/faults';
 import { BodyTooLargeError, HeldConnections, readBody } from '../shared/http';
 import { Counter } from '../shared/stats';
 import { OtsError, otsErrors } from './errors';
-import type { Instance } from './instance';
+import { otsAccessRequests } from './authorization';
+import type { Instance, NetworkType } from './instance';
 import { OPERATIONS, isOperationName } from './operations';
 import type { SnapshotFile } from './persistence';
 import { encodeErrorBody, encodeMessage } from './protocol';
@@ -48,7 +51,11 @@ export class TablestoreStats {
 
 export interface ServerContext {
   readonly instance: Instance;
-  readonly credentials: readonly Credential[];
+  /** Who may sign and what each identity may do (the RAM account, or fullAccess when standalone). */
+  readonly access: AccessControl;
+  /** Named in RAM resources: acs:ots:<region>:<ownerId>:instance/… */
+  readonly region: string;
+  readonly ownerId: string;
   /** Time for data: cell versions, time_to_live, auto-increment. */
   readonly clock: Clock;
   /** Time the client's x-ots-date is compared with, and response dates (the client's wall clock). */
@@ -102,7 +109,16 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 async function controlPlane(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  const route = `${req.method ?? 'GET'} ${path}`;
+  const method = req.method ?? 'GET';
+  let body: Buffer;
+  try {
+    body = await readBody(req, 1024 * 1024);
+  } catch {
+    return sendJson(res, 413, { error: { code: 'BodyTooLarge', message: 'control-plane bodies are at most 1 MiB' } });
+  }
+  const refusal = controlRefusal(ctx.access, req.headers.authorization, method, path, body, ctx.clock.nowMs());
+  if (refusal !== undefined) return sendJson(res, 401, { error: { code: 'Unauthorized', message: refusal } });
+  const route = `${method} ${path}`;
   switch (route) {
     case 'GET /-/stats':
       return sendJson(res, 200, ctx.stats.toJSON());
@@ -112,7 +128,7 @@ async function controlPlane(ctx: ServerContext, req: IncomingMessage, res: Serve
     case 'POST /-/faults': {
       let plan: FaultPlan;
       try {
-        plan = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8')) as FaultPlan;
+        plan = JSON.parse(body.toString('utf8')) as FaultPlan;
         if (!plan || !Array.isArray(plan.rules)) throw new TypeError('a fault plan needs a "rules" array');
         ctx.faults.configure({ seed: plan.seed ?? ctx.defaultSeed, rules: plan.rules });
       } catch (err) {
@@ -135,10 +151,16 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+/** A key the access control knows and that has not expired, to sign error answers with. */
+function knownKeyOf(ctx: ServerContext, accessKeyId: string | undefined): Credential | undefined {
+  const key = accessKeyId === undefined ? undefined : ctx.access.key(accessKeyId, ctx.clock.nowMs());
+  return key === undefined || key === 'expired' ? undefined : key;
+}
+
+async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string, network: NetworkType): Promise<void> {
   const operation = path.slice(1);
   // Used to sign error answers when the caller's key is one we know.
-  const knownKey = ctx.credentials.find((c) => c.accessKeyId === headerValue(req, 'x-ots-accesskeyid'));
+  const knownKey = knownKeyOf(ctx, headerValue(req, 'x-ots-accesskeyid'));
   let body: Buffer;
   try {
     body = await readBody(req, LIMITS.requestBodyBytes);
@@ -167,6 +189,7 @@ async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerRe
   }
 
   let signer: Credential | undefined;
+  let signingKey: SigningKey | undefined;
   try {
     signer = authenticateRequest({
       path,
@@ -174,9 +197,19 @@ async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerRe
       headers: req.headers,
       body,
       instanceName: ctx.instance.name,
-      credentials: ctx.credentials,
+      lookup: (accessKeyId) => {
+        const key = ctx.access.key(accessKeyId, ctx.clock.nowMs());
+        if (key === undefined) throw otsErrors.accessKeyNotFound();
+        if (key === 'expired') throw otsErrors.securityTokenExpired();
+        signingKey = key;
+        return key;
+      },
       wallNowMs: ctx.wallClock.nowMs(),
     });
+    // Network ACL ("Network ACL"; error code table: OTSAuthFailed "Request denied by instance ACL
+    // policies."), checked after the signature (unconfirmed order).
+    if (!ctx.instance.networkTypeAcl.has(network)) throw otsErrors.deniedByInstanceAcl();
+    if (signingKey) authorize(ctx, operation, body, signingKey.principal);
     const result = spec.handle(
       {
         instance: ctx.instance,
@@ -199,6 +232,14 @@ async function dataPlane(ctx: ServerContext, req: IncomingMessage, res: ServerRe
   }
 }
 
+/** RAM authorization (authorization.ts): every table the request names; the owner's key passes. */
+function authorize(ctx: ServerContext, operation: string, body: Uint8Array, principal: Principal): void {
+  const context = { 'acs:SecureTransport': 'false', 'acs:CurrentTime': new Date(ctx.clock.nowMs()).toISOString() };
+  for (const request of otsAccessRequests(operation, { region: ctx.region, ownerId: ctx.ownerId, instance: ctx.instance.name }, body, context)) {
+    if (!ctx.access.authorize(principal, request).allowed) throw otsErrors.noPermission();
+  }
+}
+
 /**
  * Lost acknowledgements: the request was applied (and saved), then its answer never arrives —
  * the connection is destroyed, or held unanswered until the client gives up.
@@ -217,10 +258,14 @@ function loseAnswer(ctx: ServerContext, req: IncomingMessage, kind: FaultKind): 
   return false;
 }
 
-export function createTablestoreServer(ctx: ServerContext): Server {
+/**
+ * One listener of the instance: the public endpoint (requests arrive from the Internet) or the VPC
+ * endpoint (from the instance's VPC); the instance's network ACL decides which may reach it.
+ */
+export function createTablestoreServer(ctx: ServerContext, network: NetworkType = 'INTERNET'): Server {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://emulator').pathname;
-    const work = path.startsWith('/-/') ? controlPlane(ctx, req, res, path) : dataPlane(ctx, req, res, path);
+    const work = path.startsWith('/-/') ? controlPlane(ctx, req, res, path) : dataPlane(ctx, req, res, path, network);
     work.catch((err: unknown) => {
       process.emitWarning(`tablestore emulator: request failed: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) {

@@ -75,7 +75,10 @@ export function authenticateRequest(args: {
   readonly headers: HeaderBag;
   readonly body: Uint8Array;
   readonly instanceName: string;
-  readonly credentials: readonly Credential[];
+  /** The key a request names, or throws the OtsError the service answers (unknown or expired key). */
+  readonly lookup?: (accessKeyId: string) => Credential;
+  /** A fixed list of keys, when no lookup is given (unit tests). */
+  readonly credentials?: readonly Credential[];
   readonly wallNowMs: number;
 }): Credential {
   const { headers } = args;
@@ -89,7 +92,7 @@ export function authenticateRequest(args: {
   checkInstanceName(instance);
   if (instance !== args.instanceName) throw otsErrors.instanceNotFound();
   const accessKeyId = header(headers, 'x-ots-accesskeyid') as string;
-  const credential = args.credentials.find((c) => c.accessKeyId === accessKeyId);
+  const credential = args.lookup ? args.lookup(accessKeyId) : (args.credentials ?? []).find((c) => c.accessKeyId === accessKeyId);
   if (!credential) throw otsErrors.accessKeyNotFound();
   if ((credential.securityToken ?? '') !== (header(headers, 'x-ots-ststoken') ?? '')) throw otsErrors.securityTokenInvalid();
   const signature = header(headers, 'x-ots-signature') as string;

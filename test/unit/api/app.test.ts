@@ -168,8 +168,13 @@ describe('HTTP API', () => {
       const app = createApi({
         coordinator: new Coordinator({ store: failingReads, objects, clock }),
         store: failingReads,
-        policy: { inScope: () => true, clampRequest: (r) => r, admit: async (_r, _o, params) => ({ admitted: true, params }) },
-        auth: { mode: 'anonymous' },
+        policy: {
+          inScope: () => true,
+          clampRequest: (r) => r,
+          admit: async (_r, _o, params) => ({ admitted: true, params }),
+          admitNewRecord: async () => ({ admitted: true }),
+        },
+        auth: { tokens: [], anonymous: true },
         timing: DEFAULT_TIMING,
         clock,
         log: silentLogger,
@@ -254,7 +259,7 @@ describe('HTTP API', () => {
     });
 
     it('allows anonymous callers only when configured, still within the allow-list', async () => {
-      const { call, objects } = apiUnderTest({ auth: { mode: 'anonymous' } });
+      const { call, objects } = apiUnderTest({ auth: { tokens: [], anonymous: true } });
       objects.put(ref('a'), 'Archive');
       expect((await call('POST', '/v1/restores/thaw-test/a', { token: null })).status).toBe(202);
       expect((await call('POST', '/v1/restores/other-bucket/a', { token: null })).status).toBe(403);

@@ -55,7 +55,7 @@ describe('FC 3.0 HTTP event adapter', () => {
         JSON.stringify({
           version: 'v1',
           rawPath: '/v1/restores/thaw-test/x%2Fy.bin',
-          headers: { authorization: `Bearer ${TOKEN}` },
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
           queryParameters: {},
           body: Buffer.from('{"days":3}').toString('base64'),
           isBase64Encoded: true,
@@ -78,7 +78,8 @@ describe('FC 3.0 HTTP event adapter', () => {
 
 // Outside attack on the first release: a 200 MB POST with no token was buffered whole before the
 // app authenticated it or applied its 4 KiB limit (143 MB → 738 MB RSS), and a declared 10 GB
-// Content-Length was not refused up front.
+// Content-Length was not refused up front. Issue 18: up to 256 KiB was still read before the token
+// was checked; now the caller is authenticated before a byte of the body is read.
 describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
   /** A body of `chunks` × 64 KiB, produced only as it is read; counts what was pulled. */
   function endlessBody(fields: { method: string; headers: Record<string, string> }, chunks = 3_200) {
@@ -91,10 +92,26 @@ describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
     }
     return { pulled, req: Object.assign(Readable.from(body()), { path: '/v1/restores/thaw-test/a', ...fields }) as unknown as Fc2Request };
   }
+  const JSON_TYPE = { 'content-type': 'application/json' };
 
-  it('refuses a body by its declared length without reading any of it, before authentication', async () => {
+  it.each([
+    ['a declared 10 GB', { 'content-length': String(10 * 1024 ** 3) }],
+    ['no length at all', {}],
+  ])('answers a caller without a token 401 without reading any of the body (%s)', async (_label, headers) => {
     const { app } = apiUnderTest();
-    const { pulled, req } = endlessBody({ method: 'POST', headers: { 'content-length': String(10 * 1024 ** 3) } });
+    const { pulled, req } = endlessBody({ method: 'POST', headers: { ...JSON_TYPE, ...headers } });
+    const { out, resp } = fc2Response();
+    await handleFc2Request(app, req, resp, 'req-0');
+    expect(out.status).toBe(401);
+    expect(pulled.chunks).toBe(0);
+  });
+
+  it('refuses a body by its declared length without reading any of it', async () => {
+    const { app } = apiUnderTest();
+    const { pulled, req } = endlessBody({
+      method: 'POST',
+      headers: { ...JSON_TYPE, authorization: `Bearer ${TOKEN}`, 'content-length': String(10 * 1024 ** 3) },
+    });
     const { out, resp } = fc2Response();
     await handleFc2Request(app, req, resp, 'req-1');
     expect(out.status).toBe(413);
@@ -105,7 +122,7 @@ describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
   it('stops reading a body without a length once it passes the limit (200 MB offered, one chunk read)', async () => {
     // Readable.from reads one chunk ahead of its consumer: two produced means one consumed.
     const { app } = apiUnderTest();
-    const { pulled, req } = endlessBody({ method: 'POST', headers: {} });
+    const { pulled, req } = endlessBody({ method: 'POST', headers: { ...JSON_TYPE, authorization: `Bearer ${TOKEN}` } });
     const { out, resp } = fc2Response();
     await handleFc2Request(app, req, resp, 'req-2');
     expect(out.status).toBe(413);
@@ -128,7 +145,12 @@ describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
     expect(Buffer.byteLength(body)).toBe(4096);
     await handleFc2Request(
       app,
-      fc2Request({ method: 'POST', path: '/v1/restores/thaw-test/none', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': '4096' }, body }),
+      fc2Request({
+        method: 'POST',
+        path: '/v1/restores/thaw-test/none',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': '4096' },
+        body,
+      }),
       resp,
     );
     // Read and judged by the API: the object does not exist.
@@ -146,7 +168,7 @@ describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
       fc2Request({
         method: 'POST',
         path: '/v1/batch/status',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-length': String(Buffer.byteLength(body)) },
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
         body,
       }),
       big.resp,
@@ -155,7 +177,10 @@ describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
     expect(big.out.status).toBe(200);
     expect(JSON.parse(big.out.body).results).toHaveLength(100);
 
-    const { pulled, req } = endlessBody({ method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': String(256 * 1024 + 1) } });
+    const { pulled, req } = endlessBody({
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': String(256 * 1024 + 1) },
+    });
     Object.assign(req, { path: '/v1/batch/restore' });
     const refused = fc2Response();
     await handleFc2Request(app, req, refused.resp, 'req-4');
@@ -171,7 +196,12 @@ describe('FC 3.0 adapter: request bodies are bounded before decoding', () => {
     ['base64', Buffer.alloc(4097).toString('base64'), true],
   ])('refuses a %s body over the limit with 413', async (_label, body, isBase64Encoded) => {
     const { app } = apiUnderTest();
-    const result = await handleFc3Event(app, { rawPath: '/v1/restores/thaw-test/a', body, isBase64Encoded, requestContext: { http: { method: 'POST' } } }, 'r');
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const result = await handleFc3Event(
+      app,
+      { rawPath: '/v1/restores/thaw-test/a', headers, body, isBase64Encoded, requestContext: { http: { method: 'POST' } } },
+      'r',
+    );
     expect(result.statusCode).toBe(413);
     expect(JSON.parse(result.body).error.code).toBe('BodyTooLarge');
   });

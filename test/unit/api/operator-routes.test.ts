@@ -106,13 +106,37 @@ describe('GET /v1/usage', () => {
       day: '2026-01-01',
       resetsAt: '2026-01-02T00:00:00.000Z',
       rateLimit: { restoresPerSecond: 5, thisSecond: 2 },
-      limits: { allow: ['thaw-test'], maxObjectBytes: 5 * 2 ** 30, dailyRestores: 10, dailyBytes: 1000, maxTier: 'Standard', restoresPerSecond: 5 },
+      limits: {
+        allow: ['thaw-test'],
+        maxObjectBytes: 5 * 2 ** 30,
+        maxDays: 7,
+        dailyRestores: 10,
+        dailyBytes: 1000,
+        dailyByteDays: 2 ** 40,
+        dailyNewRecords: 20_000,
+        maxTier: 'Standard',
+        restoresPerSecond: 5,
+      },
       defaults: { days: 1, tier: 'Standard' },
       timeScale: 1,
       states: { RESTORING: 2, NOT_ARCHIVED: 1 },
       statesCapped: [],
       countCap: 10_000,
-      buckets: [{ bucket: 'thaw-test', restoresToday: 2, bytesToday: 350, restoresLeft: 8, bytesLeft: 650, states: { RESTORING: 2, NOT_ARCHIVED: 1 } }],
+      // b (ColdArchive, 250 bytes, 1 day) made a temporary copy: 250 byte-days; three new records.
+      buckets: [
+        {
+          bucket: 'thaw-test',
+          restoresToday: 2,
+          bytesToday: 350,
+          byteDaysToday: 250,
+          newRecordsToday: 3,
+          restoresLeft: 8,
+          bytesLeft: 650,
+          byteDaysLeft: 2 ** 40 - 250,
+          newRecordsLeft: 19_997,
+          states: { RESTORING: 2, NOT_ARCHIVED: 1 },
+        },
+      ],
     });
   });
 

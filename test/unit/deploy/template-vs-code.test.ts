@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Value } from '../../../lib/deploy/intrinsics';
 import { resolveParameters } from '../../../lib/deploy/parameters';
 import { triggerBody } from '../../../lib/deploy/fc-resources';
-import { readTemplateFile, resolveStack, type StackSpec, templateParameters } from '../../../lib/deploy/template';
+import { readTemplateFile, resolveStack, serviceOf, type StackSpec, type TemplateDocument, templateParameters } from '../../../lib/deploy/template';
 import { parseStorageEvents } from '../../../lib/events/storage-event';
 import { type BuiltFunction, buildFunctions } from '../../../lib/build/bundle';
 import { validateTrigger } from '../../../lib/emulators/fc/trigger-config';
@@ -52,6 +52,7 @@ const PARAMETERS = {
 let outDir: string;
 let built: BuiltFunction[];
 let stack: StackSpec;
+let template: TemplateDocument;
 const sources = new Map<string, string>();
 
 beforeAll(async () => {
@@ -59,6 +60,7 @@ beforeAll(async () => {
   built = await buildFunctions({ outDir, quiet: true });
   for (const b of built) for (const input of b.inputs) if (!sources.has(input)) sources.set(input, await readFile(input, 'utf8'));
   const doc = await readTemplateFile('template.yml');
+  template = doc;
   stack = resolveStack(doc, {
     stackName: 'thaw-test',
     accountId: '1234567890',
@@ -100,40 +102,110 @@ function actionsUsedBy(fn: string): Set<string> {
   return used;
 }
 
-function serviceRolePolicy(): { Action: string[]; Resource: string[] }[] {
-  const arn = stack.service.role;
+/** The statements of the role a function runs with (its service's Role). */
+function roleStatements(fn: string): { Action: string[]; Resource: string[] }[] {
+  const f = stack.functions.find((x) => x.name === fn)!;
+  const arn = serviceOf(stack, f).role;
   const role = stack.roles.find((r) => arn.endsWith(`/${r.roleName}`))!;
-  expect(role, 'the service Role is one of the template roles').toBeDefined();
+  expect(role, `the Role of ${fn}'s service is one of the template roles`).toBeDefined();
   return role.policies.flatMap((p) => (p.policyDocument.Statement as Value[]).map((s) => s as unknown as { Action: string[]; Resource: string[] }));
 }
 
-describe('template.yml: the runtime role', () => {
-  it('grants every action the functions perform, and none that nothing performs', () => {
-    const used = new Set(stack.functions.flatMap((f) => [...actionsUsedBy(f.name)]));
-    // FC writes the functions' log lines to the service LogConfig with this role.
-    const platform = stack.service.logConfig ? ['log:PostLogStoreLogs'] : [];
-    const granted = new Set(serviceRolePolicy().flatMap((s) => s.Action));
+describe("template.yml: the functions' roles", () => {
+  it('run each function in a service of its own, with a role of its own', () => {
+    const roles = stack.functions.map((f) => serviceOf(stack, f).role);
+    expect(new Set(roles).size).toBe(stack.functions.length);
+    expect(stack.services.map((s) => s.functions.length)).toEqual(stack.services.map(() => 1));
+  });
+
+  it.each(['http', 'access-log', 'storage-event', 'sweeper'])('grant %s every action it performs, and none that it does not', (fn) => {
+    const used = actionsUsedBy(fn);
+    // FC writes the function's log lines to its service's LogConfig with the service role.
+    const platform = serviceOf(stack, stack.functions.find((f) => f.name === fn)!).logConfig ? ['log:PostLogStoreLogs'] : [];
+    const granted = new Set(roleStatements(fn).flatMap((s) => s.Action));
     const required = new Set([...used, ...platform]);
     expect([...required].filter((a) => !granted.has(a)).sort(), 'performed but not granted').toEqual([]);
     expect([...granted].filter((a) => !required.has(a)).sort(), 'granted but not performed').toEqual([]);
-    expect(used.has('oss:RestoreObjectVersion') && used.has('oss:GetObjectVersion')).toBe(true);
   });
 
-  it('scopes OSS to the allow-listed objects, Log Service to the one logstore, Tablestore to the one instance and tables', () => {
-    const statements = serviceRolePolicy();
-    const resourcesOf = (prefix: string) => statements.filter((s) => s.Action.every((a) => a.startsWith(prefix))).flatMap((s) => s.Resource);
-    expect(resourcesOf('oss:')).toEqual(['acs:oss:*:*:archive-a/*', 'acs:oss:*:*:archive-b/logs/*']);
-    expect(resourcesOf('log:').sort()).toEqual([
-      'acs:log:cn-hangzhou:1234567890:project/oss-log-1234567890-cn-hangzhou/logstore/oss-log-store',
-      'acs:log:cn-hangzhou:1234567890:project/thaw-logs/logstore/functions',
-    ]);
-    expect(resourcesOf('ots:').sort()).toEqual([
-      'acs:ots:cn-hangzhou:1234567890:instance/thaw-inst/table/*',
-      'acs:ots:cn-hangzhou:1234567890:instance/thaw-inst/table/thaw_restores*',
-    ]);
-    const listTable = statements.find((s) => s.Action.includes('ots:ListTable'))!;
-    expect(listTable.Action).toEqual(['ots:ListTable']);
-    for (const r of statements.flatMap((s) => s.Resource)) expect(r).not.toMatch(/^acs:oss:\*:\*:\*$|project\/\*|instance\/\*$/);
+  it('lets only the access-log function read the access log: the internet-facing http function reads no logs', () => {
+    const reads = (fn: string) => roleStatements(fn).some((s) => s.Action.some((a) => a === 'log:GetCursorOrData'));
+    expect(reads('access-log')).toBe(true);
+    expect(reads('http')).toBe(false);
+    expect(reads('sweeper')).toBe(false);
+    expect(reads('storage-event')).toBe(false);
+  });
+
+  it.each(['http', 'access-log', 'storage-event', 'sweeper'])(
+    'scope %s to the allow-listed objects, the logstores and the tables by exact name, the instance in lower case',
+    (fn) => {
+      const statements = roleStatements(fn);
+      const resourcesOf = (prefix: string) => statements.filter((s) => s.Action.every((a) => a.startsWith(prefix))).flatMap((s) => s.Resource);
+      expect(resourcesOf('oss:')).toEqual(['acs:oss:*:*:archive-a/*', 'acs:oss:*:*:archive-b/logs/*']);
+      expect(resourcesOf('log:').sort()).toEqual(
+        [
+          ...(fn === 'access-log' ? ['acs:log:cn-hangzhou:1234567890:project/oss-log-1234567890-cn-hangzhou/logstore/oss-log-store'] : []),
+          'acs:log:cn-hangzhou:1234567890:project/thaw-logs/logstore/functions',
+        ].sort(),
+      );
+      const tables = [
+        'thaw_restores',
+        'thaw_restores_counters',
+        'thaw_restores_due',
+        'thaw_restores_by_key',
+        'thaw_restores_by_updated',
+        'thaw_restores_by_eta',
+      ];
+      const rows = statements.find((s) => s.Action.includes('ots:PutRow'))!;
+      expect(rows.Resource).toEqual(tables.map((t) => `acs:ots:cn-hangzhou:1234567890:instance/thaw-inst/table/${t}`));
+      const listTable = statements.find((s) => s.Action.includes('ots:ListTable'))!;
+      expect(listTable.Action).toEqual(['ots:ListTable']);
+      expect(listTable.Resource).toEqual(['acs:ots:cn-hangzhou:1234567890:instance/thaw-inst/table/*']);
+      for (const r of statements.flatMap((s) => s.Resource)) expect(r).not.toMatch(/^acs:oss:\*:\*:\*$|project\/\*|instance\/\*$|[A-Z]/);
+    },
+  );
+
+  it('grants every bucket only when AllowAllBuckets says so', () => {
+    const doc = { ...template };
+    const all = resolveStack(doc, {
+      stackName: 'thaw-test',
+      accountId: '1234567890',
+      region: 'cn-hangzhou',
+      parameters: resolveParameters(templateParameters(doc), { ...PARAMETERS, AllowList: '', AllowAllBuckets: 'true' }),
+    });
+    const fn = all.functions.find((f) => f.name === 'http')!;
+    const role = all.roles.find((r) => serviceOf(all, fn).role.endsWith(`/${r.roleName}`))!;
+    const oss = role.policies
+      .flatMap((p) => p.policyDocument.Statement as unknown as { Action: string[]; Resource: string[] }[])
+      .find((s) => s.Action.includes('oss:GetObject'))!;
+    expect(oss.Resource).toEqual(['acs:oss:*:*:*']);
+    expect(fn.environment.THAW_ALLOW).toBe('*');
+  });
+
+  it('grants no object at all for an empty AllowList (joined and prefixed, it would read acs:oss:*:*:*)', () => {
+    const none = resolveStack(template, {
+      stackName: 'thaw-test',
+      accountId: '1234567890',
+      region: 'cn-hangzhou',
+      parameters: resolveParameters(templateParameters(template), { ...PARAMETERS, AllowList: '' }),
+    });
+    for (const role of none.roles) {
+      const actions = role.policies.flatMap((p) => (p.policyDocument.Statement as unknown as { Action: string[] }[]).flatMap((s) => s.Action));
+      expect(
+        actions.filter((a) => a.startsWith('oss:')),
+        role.roleName,
+      ).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['a bare bucket (it would match every bucket starting with it)', 'archive-a'],
+    ['a bare star', '*'],
+    ['an upper-case bucket', 'Archive/'],
+  ])('refuses an AllowList of %s', (_label, allow) => {
+    expect(() => resolveParameters(templateParameters(template), { ...PARAMETERS, AllowList: allow })).toThrow(
+      /AllowList: .* does not match its AllowedPattern/,
+    );
   });
 });
 
@@ -212,10 +284,11 @@ describe('template.yml: the triggers', () => {
     }
   });
 
-  it('gives the OSS, Log and EventBridge triggers an invocation role trusted by that service and allowed to invoke that function', () => {
-    const principal: Record<string, string> = { oss: 'oss.aliyuncs.com', log: 'log.aliyuncs.com', eventbridge: 'eventbridge.aliyuncs.com' };
+  it('gives the OSS and Log triggers an invocation role trusted by that service and allowed to invoke that function; EventBridge none', () => {
+    const principal: Record<string, string> = { oss: 'oss.aliyuncs.com', log: 'log.aliyuncs.com' };
     for (const { fn, body } of bodies()) {
-      if (body.triggerType === 'http' || body.triggerType === 'timer') {
+      // EventBridge invokes through its service-linked role (AliyunServiceRoleForEventBridgeSendToFC).
+      if (body.triggerType === 'http' || body.triggerType === 'timer' || body.triggerType === 'eventbridge') {
         expect(body.invocationRole, body.triggerName).toBeUndefined();
         continue;
       }
@@ -225,11 +298,11 @@ describe('template.yml: the triggers', () => {
       const invoke = role.policies
         .flatMap((p) => p.policyDocument.Statement as unknown as { Action: string[]; Resource: string[] }[])
         .find((s) => s.Action.includes('fc:InvokeFunction'))!;
-      expect(invoke.Resource).toEqual([`acs:fc:cn-hangzhou:1234567890:services/thaw-test*/functions/${fn.name}`]);
+      expect(invoke.Resource).toEqual([`acs:fc:cn-hangzhou:1234567890:services/${fn.service}*/functions/${fn.name}`]);
     }
   });
 
-  it('keeps its own logs: a service LogConfig from the parameters', () => {
-    expect(stack.service.logConfig).toEqual({ project: 'thaw-logs', logstore: 'functions' });
+  it('keeps its own logs: every service has the LogConfig of the parameters', () => {
+    for (const service of stack.services) expect(service.logConfig, service.name).toEqual({ project: 'thaw-logs', logstore: 'functions' });
   });
 });

@@ -18,12 +18,14 @@ function record(overrides: Record<string, string | undefined> = {}, time = T, ti
     request_uri: '/photos%2F2020%2Fcat.jpg',
     request_id: '5F1A2B3C4D5E6F7A8B9C0D1E',
     client_ip: '203.0.113.7',
+    requester_id: '1234567890123456',
     bucket_storage_type: 'archive',
     time: '01/Jan/2026:00:00:00',
     ...overrides,
   };
   for (const [k, v] of Object.entries(contents)) if (v === undefined) delete contents[k];
-  return timeNs === undefined ? { time, contents } : { time, timeNs, contents };
+  // The topic is the LogGroup's (Log Service keeps __topic__ beside the contents, not in them).
+  return timeNs === undefined ? { time, topic: 'oss_access_log', contents } : { time, timeNs, topic: 'oss_access_log', contents };
 }
 
 describe('classifyAccessLogRecord', () => {
@@ -192,6 +194,25 @@ describe('classifyAccessLogRecord: every operation OSS refuses on an archived ob
   });
 });
 
+// Issue 18: only OSS's own records count. A record written into the logstore by anyone else (any
+// topic) and a read by an anonymous requester of a public-read bucket restore nothing by default.
+describe('classifyAccessLogRecord: whose records count', () => {
+  it.each([
+    ['another topic', { ...record(), topic: 'forged' }, 'other-topic'],
+    ['the metering topic', { ...record(), topic: 'oss_metering_log' }, 'other-topic'],
+    ['no topic at all', { time: T, contents: record().contents }, 'other-topic'],
+    ['an anonymous requester ("-")', record({ requester_id: '-' }), 'anonymous-requester'],
+    ['no requester_id', record({ requester_id: undefined }), 'anonymous-requester'],
+  ] as const)('skips a record with %s', (_label, r, reason) => {
+    expect(classifyAccessLogRecord(r as AccessLogRecord)).toEqual({ skip: reason });
+  });
+
+  it('keeps an anonymous requester’s miss when THAW_ACCESS_LOG_ANONYMOUS allows it, and never another topic', () => {
+    expect(classifyAccessLogRecord(record({ requester_id: '-' }), { anonymous: true })).toMatchObject({ miss: { key: 'photos/2020/cat.jpg' } });
+    expect(classifyAccessLogRecord({ ...record(), topic: 'forged' }, { anonymous: true })).toEqual({ skip: 'other-topic' });
+  });
+});
+
 describe('ACCESS_LOG_FIELDS', () => {
   // A source decodes only these keys (lib/sls's content filter): the verdict must not change.
   const field = fc.constantFrom(...ACCESS_LOG_FIELDS, '__topic__', 'http_method', 'client_ip', 'request_id', 'host', 'user_agent', 'x');
@@ -210,8 +231,12 @@ describe('ACCESS_LOG_FIELDS', () => {
   it('names every field the classification reads: the verdict of a record cut down to them is the same', () => {
     fc.assert(
       fc.property(fc.dictionary(field, value, { maxKeys: 12 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (contents, time) => {
-        const full = { time, contents: { ...record().contents, ...contents } };
-        const cut = { time, contents: Object.fromEntries(Object.entries(full.contents).filter(([k]) => (ACCESS_LOG_FIELDS as readonly string[]).includes(k))) };
+        const full = { time, topic: 'oss_access_log', contents: { ...record().contents, ...contents } };
+        const cut = {
+          time,
+          topic: 'oss_access_log',
+          contents: Object.fromEntries(Object.entries(full.contents).filter(([k]) => (ACCESS_LOG_FIELDS as readonly string[]).includes(k))),
+        };
         expect(classifyAccessLogRecord(cut)).toEqual(classifyAccessLogRecord(full));
       }),
       { numRuns: 500, seed: 20260103 },

@@ -12,7 +12,8 @@ import { MemoryStateStore } from '../../../lib/store/memory';
 import { FakeObjectStore } from '../../support/fake-object-store';
 import { ref, T0 } from '../../support/records';
 
-const HANGZHOU = { region: 'cn-hangzhou' };
+const ACCESS_LOG = { project: 'oss-log-1234567890-cn-hangzhou', logstore: 'oss-log-store' };
+const HANGZHOU = { region: 'cn-hangzhou', ...ACCESS_LOG };
 
 function event(source: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
@@ -61,7 +62,7 @@ describe('parseLogTriggerEvent: the endpoint', () => {
   });
 
   it('accepts the configured endpoint exactly, on host and port, and the region’s beside it', () => {
-    const rule = { region: 'cn-hangzhou', endpoint: 'http://127.0.0.1:4510' };
+    const rule = { region: 'cn-hangzhou', endpoint: 'http://127.0.0.1:4510', ...ACCESS_LOG };
     expect(parseLogTriggerEvent(event({ endpoint: 'http://127.0.0.1:4510' }), rule).source.endpoint).toBe('http://127.0.0.1:4510');
     expect(parseLogTriggerEvent(event({ endpoint: 'https://cn-hangzhou.log.aliyuncs.com' }), rule).source.endpoint).toBe(
       'https://cn-hangzhou.log.aliyuncs.com',
@@ -73,7 +74,26 @@ describe('parseLogTriggerEvent: the endpoint', () => {
   });
 
   it('trusts nothing without a region or a configured endpoint, and says why', () => {
-    expect(() => parseLogTriggerEvent(event({}), {})).toThrow('FC_REGION is not set and THAW_SLS_ENDPOINT names none');
+    expect(() => parseLogTriggerEvent(event({}), ACCESS_LOG)).toThrow('FC_REGION is not set and THAW_SLS_ENDPOINT names none');
+  });
+});
+
+// Issue 18: the event's project and logstore are input too. Anyone allowed to invoke the function
+// could name a logstore they can write to; only the configured access log is read.
+describe('parseLogTriggerEvent: the project and logstore', () => {
+  it.each([
+    ['another project', { projectName: 'attacker-project' }],
+    ['another logstore of the same project', { logstoreName: 'writable-copy' }],
+    ['the trigger’s own execution log', { logstoreName: 'fc-trigger-log' }],
+  ])('refuses %s, naming the configured one', (_label, source) => {
+    expect(() => parseLogTriggerEvent(event(source), HANGZHOU)).toThrow(
+      'is not the configured access log oss-log-1234567890-cn-hangzhou/oss-log-store (THAW_ACCESS_LOG_PROJECT / THAW_ACCESS_LOG_LOGSTORE)',
+    );
+  });
+
+  it('trusts no event until both are configured', () => {
+    expect(() => parseLogTriggerEvent(event({}), { region: 'cn-hangzhou' })).toThrow('THAW_ACCESS_LOG_PROJECT and THAW_ACCESS_LOG_LOGSTORE must name');
+    expect(() => parseLogTriggerEvent(event({}), { region: 'cn-hangzhou', project: ACCESS_LOG.project })).toThrow(MalformedTriggerEventError);
   });
 });
 
@@ -145,7 +165,15 @@ function scriptedSource(records: AccessLogRecord[], end: 'ends' | 'deadline'): A
 function refused(key: string): AccessLogRecord {
   return {
     time: T0 / 1000,
-    contents: { operation: 'GetObject', http_status: '403', error_code: 'InvalidObjectState', bucket: 'thaw-test', object: encodeURIComponent(key) },
+    topic: 'oss_access_log',
+    contents: {
+      operation: 'GetObject',
+      http_status: '403',
+      error_code: 'InvalidObjectState',
+      bucket: 'thaw-test',
+      object: encodeURIComponent(key),
+      requester_id: '1234567890',
+    },
   };
 }
 

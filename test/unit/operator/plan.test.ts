@@ -8,10 +8,12 @@ const GIB = 2 ** 30;
 const LIMITS: DeploymentLimits = {
   allow: parseAllowList('bkt'),
   maxObjectBytes: 10 * GIB,
+  maxDays: 365,
   maxTier: 'Standard',
   defaults: { days: 1, tier: 'Standard' },
   restoresLeft: 10_000,
   bytesLeft: 2 ** 40,
+  byteDaysLeft: 2 ** 50,
   restoresPerSecond: 100,
   timeScale: 1,
 };

@@ -102,6 +102,47 @@ describe('submitAll', () => {
     expect(result.unsent.length).toBeGreaterThanOrEqual(250);
   });
 
+  it('lets the call under way finish when stopped and counts its answers, and never sends a call that was waiting for its turn', async () => {
+    const stop = new AbortController();
+    const api = scripted(() => ({ status: 202, issued: true }));
+    const batch = async (body: object) => {
+      const first = api.calls.length === 0;
+      const answer = await api.batch(body);
+      // Ctrl-C arrives while the first call is with the deployment, the next ones waiting for their turn.
+      if (first) stop.abort();
+      return answer;
+    };
+    const result = await submitAll({ batch, bucket: 'b', request: {}, keys: keys(30), pace: 9, clock: api.clock, sleep: api.sleep, signal: stop.signal });
+    expect(api.calls.map((c) => c.keys)).toEqual([keys(9)]);
+    expect(result.outcomes.restoring).toBe(9);
+    expect(result.accepted).toEqual(keys(9));
+    expect([...result.unsent].sort()).toEqual(keys(30).slice(9));
+    expect(result).toMatchObject({ notYet: [], unanswered: [] });
+  });
+
+  it('tells apart, when stopped, what was never sent, what the deployment answered "not yet", and what a failed call sent', async () => {
+    const stop = new AbortController();
+    const api = scripted((key) => {
+      if (key === 'k0000') return { status: 429, reason: 'rate-limit', retryAfterSeconds: 1 };
+      if (key === 'k0001') return { status: 503, error: { code: 'ServiceUnavailable' } };
+      return { status: 202 };
+    });
+    let calls = 0;
+    const batch = async (body: object) => {
+      // The second call is cut off after it went out, and Ctrl-C comes while it fails.
+      if (++calls === 2) {
+        stop.abort();
+        throw new Error('socket hang up');
+      }
+      return api.batch(body);
+    };
+    const result = await submitAll({ batch, bucket: 'b', request: {}, keys: keys(5), pace: 2, clock: api.clock, sleep: api.sleep, signal: stop.signal });
+    expect([...result.notYet].sort()).toEqual(['k0000', 'k0001']);
+    expect([...result.unanswered].sort()).toEqual(['k0002', 'k0003']);
+    expect(result.unsent).toEqual(['k0004']);
+    expect(result.accepted).toEqual([]);
+  });
+
   it('gives up when a call keeps failing after its own retries', async () => {
     const api = scripted(() => ({ status: 202 }));
     const failing = async () => {

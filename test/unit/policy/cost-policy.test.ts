@@ -17,7 +17,7 @@ function policy(limits: Partial<CostLimits> = {}) {
 const said = (a: Admission) =>
   a.admitted ? 'yes' : a.refusal.kind === 'deferred' ? `deferred ${a.refusal.reason} +${a.refusal.retryAtMs - T0}` : `refused ${a.refusal.reason}`;
 
-const counter = async (store: MemoryCounterStore, name: string) => (await store.addToCounters([{ name, deltas: { restores: 0, bytes: 0 } }]))[0];
+const counter = async (store: MemoryCounterStore, name: string) => (await store.addToCounters([{ name, deltas: {} }]))[0];
 
 describe('CostPolicy', () => {
   it('admits concurrent requests up to the daily restore budget and refunds the rest', async () => {
@@ -25,7 +25,7 @@ describe('CostPolicy', () => {
     const admissions = await Promise.all(Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, ONE_DAY, T0)));
     expect(admissions.map((a) => a.admitted)).toEqual([true, true, true, false, false]);
     expect(admissions[3]).toEqual({ admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 } });
-    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30, byteDays: 0, records: 0 });
   });
 
   it('skips an object that would break the byte budget but admits a smaller one after it', async () => {
@@ -71,7 +71,7 @@ describe('CostPolicy', () => {
       admitted: false,
       refusal: { kind: 'refused', reason: 'object-too-large' },
     });
-    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0, byteDays: 0, records: 0 });
   });
 
   it('lowers a tier above the fastest one allowed, and keeps slower ones', async () => {
@@ -82,6 +82,40 @@ describe('CostPolicy', () => {
       admitted: true,
       params: { days: 2, tier: 'Standard' },
     });
+  });
+
+  // Issue 18: Days are chosen by callers and each day of a cold copy is billed, so the copies'
+  // size × Days is a budget of its own, and no caller asks for more than THAW_MAX_DAYS.
+  it('counts size × Days of cold copies against the daily byte-day budget; Archive makes no copy', async () => {
+    const { store, policy: p } = policy({ dailyByteDays: 10 * GIB, maxObjectBytes: 100 * GIB, maxDays: 365 });
+    const admissions = await Promise.all([
+      p.admit(ref('week'), { storageClass: 'ColdArchive', sizeBytes: 1 * GIB }, { days: 7, tier: 'Standard' }, T0),
+      p.admit(ref('long'), { storageClass: 'DeepColdArchive', sizeBytes: 1 * GIB }, { days: 4, tier: 'Standard' }, T0),
+      p.admit(ref('day'), { storageClass: 'ColdArchive', sizeBytes: 3 * GIB }, { days: 1, tier: 'Standard' }, T0),
+      p.admit(ref('archive'), { storageClass: 'Archive', sizeBytes: 50 * GIB }, { days: 7 }, T0),
+    ]);
+    expect(admissions.map(said)).toEqual(['yes', 'deferred daily-byte-day-budget +86400000', 'yes', 'yes']);
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 54 * GIB, byteDays: 10 * GIB, records: 0 });
+  });
+
+  it('lowers Days above THAW_MAX_DAYS before the policy, and holds a running restore’s Days to it too', async () => {
+    const { policy: p } = policy({ maxDays: 7, maxTier: 'Expedited' });
+    expect(p.clampRequest({ days: 100, tier: 'Expedited' })).toEqual({ days: 7, tier: 'Expedited' });
+    expect(p.clampRequest({ days: 7 })).toEqual({ days: 7 });
+    expect(p.clampRequest({})).toEqual({});
+    expect(await p.admit(ref('old'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { days: 30, tier: 'Standard' }, T0)).toEqual({
+      admitted: true,
+      params: { days: 7, tier: 'Standard' },
+    });
+  });
+
+  it('admits new records up to the bucket’s daily budget, refunding the rest, per bucket and UTC day', async () => {
+    const { store, policy: p } = policy({ dailyNewRecords: 2 });
+    const today = await Promise.all(['a', 'b', 'c'].map((k) => p.admitNewRecord(ref(k), T0 + 1000)));
+    expect(today).toEqual([{ admitted: true }, { admitted: true }, { admitted: false, retryAtMs: T0 + 86_400_000 }]);
+    expect(await p.admitNewRecord(ref('a', 'thaw-other'), T0)).toEqual({ admitted: true });
+    expect(await p.admitNewRecord(ref('d'), T0 + 86_400_000)).toEqual({ admitted: true });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0, byteDays: 0, records: 2 });
   });
 
   it.each([

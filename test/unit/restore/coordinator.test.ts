@@ -522,6 +522,7 @@ describe('Coordinator', () => {
       return {
         inScope: () => true,
         clampRequest: (r) => r,
+        admitNewRecord: async () => ({ admitted: true }),
         admit: async (_r, _o, params) =>
           left-- > 0
             ? { admitted: true, params }
@@ -616,6 +617,7 @@ describe('Coordinator', () => {
       const policy: RestorePolicy = {
         inScope: (r) => r.bucket !== 'thaw-test',
         clampRequest: (r) => r,
+        admitNewRecord: async () => ({ admitted: true }),
         admit: async (_r, _o, params) => ({ admitted: true, params }),
       };
       const { summary } = await make({ policy }).request([miss('a'), miss('a')]);
@@ -629,6 +631,7 @@ describe('Coordinator', () => {
       const policy: RestorePolicy = {
         inScope: () => true,
         clampRequest: (r) => r,
+        admitNewRecord: async () => ({ admitted: true }),
         admit: async () => ({ admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR } }),
       };
       const { summary } = await make({ policy }).request([miss('big')]);

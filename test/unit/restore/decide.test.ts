@@ -55,6 +55,32 @@ describe('decide', () => {
     });
   });
 
+  // Issue 18: a deferral is re-driven on the UTC day it was made; after that it is an answer, not a
+  // queue — only a read newer than the deferral claims it, so yesterday's backlog never spends
+  // today's budget before today's readers.
+  describe('a DEFERRED record after the day it was deferred on', () => {
+    const DAY = 86_400_000;
+    const budget = record('k', { state: 'DEFERRED', reason: 'daily-restore-budget', deferredAtMs: T0 - DAY / 2, retryAtMs: T0, leaseUntilMs: undefined });
+    const rate = record('k', { state: 'DEFERRED', reason: 'rate-limit', deferredAtMs: T0 + 1000, retryAtMs: T0 + 2000, leaseUntilMs: undefined });
+
+    it.each([
+      ['a budget deferral at its retry, to a sweep', budget, SWEEP, T0, { action: 'hold' }],
+      [
+        'a budget deferral, to a read newer than the deferral',
+        budget,
+        { kind: 'request', lastReadAtMs: T0 - DAY / 2 + 1 },
+        T0,
+        { action: 'reclaim', reason: 'retry-due' },
+      ],
+      ['a budget deferral, to a replayed read from before the deferral', budget, { kind: 'request', lastReadAtMs: T0 - DAY / 2 }, T0, { action: 'hold' }],
+      ['a rate deferral, to a sweep later that day', rate, SWEEP, T0 + DAY - 1, { action: 'reclaim', reason: 'retry-due' }],
+      ['a rate deferral, to a sweep the next day', rate, SWEEP, T0 + DAY, { action: 'hold' }],
+      ['a rate deferral the next day, to a new read', rate, { kind: 'request', lastReadAtMs: T0 + DAY }, T0 + DAY, { action: 'reclaim', reason: 'retry-due' }],
+    ] as const)('%s', (_label, existing, intent, nowMs, expected) => {
+      expect(decide(existing, intent as Intent, nowMs)).toEqual(expected);
+    });
+  });
+
   describe('a RESTORED record a failed read contradicts', () => {
     const restored = record('k', { state: 'RESTORED', expiresAtMs: T0 + 86_400_000, updatedAtMs: T0 - 60_000, leaseUntilMs: undefined });
 

@@ -27,6 +27,23 @@ describe('sweep', () => {
     coordinator = new Coordinator({ store, objects, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms) });
   });
 
+  // Issue 18: one burst over the budget used to make the sweeper spend the whole budget at 00:00
+  // UTC, day after day, with nobody asking.
+  it('leaves a budget deferral to the next read, and takes a rate deferral of an earlier day out of the index without any OSS call', async () => {
+    objects.put(ref('budget'), 'ColdArchive');
+    objects.put(ref('rate'), 'ColdArchive');
+    const deferred = { state: 'DEFERRED', leaseUntilMs: undefined, storageClass: 'ColdArchive', deferredAtMs: T0 - 13 * HOUR } as const;
+    await store.create(record('budget', { ...deferred, reason: 'daily-restore-budget', retryAtMs: T0 }));
+    await store.create(record('rate', { ...deferred, reason: 'rate-limit', retryAtMs: T0 - 13 * HOUR + 1000 }));
+    const result = await run();
+    expect(result).toMatchObject({ due: 1, lapsed: 1 });
+    expect(objects.calls).toEqual([]);
+    expect(await stored('rate')).toMatchObject({ state: 'DEFERRED', reason: 'rate-limit', retryAtMs: T0, version: 2 });
+    expect(await stored('budget')).toMatchObject({ state: 'DEFERRED', version: 1 });
+    // Nothing is due any more: the next sweep finds nothing to do.
+    expect((await run()).due).toBe(0);
+  });
+
   it('moves a restore past its ETA to RESTORED once HEAD says so', async () => {
     objects.put(ref('a'), 'Archive', 10, { kind: 'restored', expiresAtMs: T0 + 25 * HOUR });
     await store.create(record('a', { state: 'RESTORING', storageClass: 'Archive', etaAtMs: T0 - 1, retryAtMs: T0 - 1, leaseUntilMs: undefined }));
@@ -118,6 +135,7 @@ describe('sweep keeps what was asked for', () => {
       policy: {
         inScope: () => true,
         clampRequest: (r) => r,
+        admitNewRecord: async () => ({ admitted: true }),
         admit: async (_r, _o, params, nowMs) =>
           nowMs < T0 + 1000
             ? { admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 1000 } }

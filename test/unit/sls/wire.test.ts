@@ -40,10 +40,13 @@ describe('resolveProjectEndpoint', () => {
       'cn-hangzhou.log.aliyuncs.com',
       { protocol: 'https:', connectHost: 'p1.cn-hangzhou.log.aliyuncs.com', port: 443, hostHeader: 'p1.cn-hangzhou.log.aliyuncs.com' },
     ],
+    // Issue 18: the Log trigger event names the VPC endpoint with http://; our signed requests
+    // (and the STS token) still go over https ("All API endpoints support HTTP and HTTPS", SLS SDK basic settings).
     [
       'http://cn-hangzhou-intranet.log.aliyuncs.com',
-      { protocol: 'http:', connectHost: 'p1.cn-hangzhou-intranet.log.aliyuncs.com', port: 80, hostHeader: 'p1.cn-hangzhou-intranet.log.aliyuncs.com' },
+      { protocol: 'https:', connectHost: 'p1.cn-hangzhou-intranet.log.aliyuncs.com', port: 443, hostHeader: 'p1.cn-hangzhou-intranet.log.aliyuncs.com' },
     ],
+    ['http://10.1.2.3:4567', { protocol: 'https:', connectHost: '10.1.2.3', port: 4567, hostHeader: 'p1.10.1.2.3:4567' }],
     ['http://127.0.0.1:4567', { protocol: 'http:', connectHost: '127.0.0.1', port: 4567, hostHeader: 'p1.127.0.0.1:4567' }],
     ['127.0.0.1:4567', { protocol: 'http:', connectHost: '127.0.0.1', port: 4567, hostHeader: 'p1.127.0.0.1:4567' }],
     ['http://localhost:80/', { protocol: 'http:', connectHost: 'localhost', port: 80, hostHeader: 'p1.localhost' }],

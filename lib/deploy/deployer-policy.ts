@@ -1,0 +1,123 @@
+// `thaw deploy --print-deployer-policy`: the RAM policy a deployer needs for this stack's names —
+// what deploy, destroy and the preflight call, on this stack's services, roles, policies, tables,
+// logstores and buckets only — instead of AliyunFCFullAccess + AliyunRAMFullAccess. Each statement
+// says which step needs it. test/integration/deployer-policy.test.ts deploys and destroys with a RAM
+// user that holds exactly this policy in the local cloud, which enforces it.
+import { SERVICE_LINKED_ROLES } from './service-linked-roles';
+import { bucketsOf, type DeploySettings } from './settings';
+import type { StackSpec } from './template';
+
+interface Statement {
+  readonly Effect: 'Allow';
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string[]>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: '1';
+  readonly Statement: Statement[];
+}
+
+export function deployerPolicy(stack: StackSpec, settings: DeploySettings, options: { givenRoles?: readonly string[] } = {}): PolicyDocument {
+  const { accountId: uid, region, stackName } = stack;
+  const fc = `acs:fc:${region}:${uid}`;
+  // thaw deploy's services are <stack>-<logical id>; the previous release's one service was <stack>.
+  const services = [`${fc}:services/${stackName}-*`, `${fc}:services/${stackName}`];
+  const functions = services.map((s) => `${s}/functions/*`);
+  const roles = stack.roles.map((r) => `acs:ram:*:${uid}:role/${r.roleName.toLowerCase()}`);
+  const policies = stack.roles.flatMap((r) => r.policies.map((p) => `acs:ram:*:${uid}:policy/${p.policyName}`));
+  const passed = [...roles, ...(options.givenRoles ?? []).map((arn) => `acs:ram:*:${uid}:role/${arn.split('/').pop()!.toLowerCase()}`)];
+  const ots = `acs:ots:${region}:${uid}:instance/${settings.tablestore.instance}`;
+  const log = (project: string, logstore: string) => `acs:log:${region}:${uid}:project/${project}/logstore/${logstore}`;
+  const statements: Statement[] = [
+    // Preflight: may the deployer use FC at all (ListServices on the region).
+    { Effect: 'Allow', Action: ['fc:ListServices'], Resource: [`${fc}:services/*`] },
+    {
+      Effect: 'Allow',
+      Action: ['fc:GetService', 'fc:CreateService', 'fc:UpdateService', 'fc:DeleteService', 'fc:ListFunctions'],
+      Resource: services,
+    },
+    {
+      Effect: 'Allow',
+      Action: [
+        'fc:GetFunction',
+        'fc:CreateFunction',
+        'fc:UpdateFunction',
+        'fc:DeleteFunction',
+        'fc:ListTriggers',
+        'fc:GetTrigger',
+        'fc:CreateTrigger',
+        'fc:UpdateTrigger',
+        'fc:DeleteTrigger',
+        // thaw invoke sweeper, the 3 a.m. re-drive.
+        'fc:InvokeFunction',
+      ],
+      Resource: [...functions, ...functions.map((f) => `${f}/triggers/*`)],
+    },
+    {
+      Effect: 'Allow',
+      Action: [
+        'ram:GetRole',
+        'ram:CreateRole',
+        'ram:UpdateRole',
+        'ram:DeleteRole',
+        'ram:ListPoliciesForRole',
+        'ram:AttachPolicyToRole',
+        'ram:DetachPolicyFromRole',
+      ],
+      Resource: roles,
+    },
+    {
+      Effect: 'Allow',
+      Action: [
+        'ram:GetPolicy',
+        'ram:CreatePolicy',
+        'ram:CreatePolicyVersion',
+        'ram:ListPolicyVersions',
+        'ram:DeletePolicyVersion',
+        'ram:DeletePolicy',
+        'ram:UpdatePolicyDescription',
+        'ram:AttachPolicyToRole',
+        'ram:DetachPolicyFromRole',
+      ],
+      Resource: policies,
+    },
+    // FC checks that whoever gives a service or trigger a role may pass it.
+    { Effect: 'Allow', Action: ['ram:PassRole'], Resource: passed },
+    {
+      Effect: 'Allow',
+      Action: ['ots:ListTable', 'ots:DescribeTable', 'ots:CreateTable', 'ots:CreateIndex', 'ots:AddDefinedColumn', 'ots:DeleteTable'],
+      Resource: [`${ots}/table/*`],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['log:ListShards'],
+      Resource: [
+        log(settings.accessLog.project, settings.accessLog.logstore),
+        log(settings.accessLog.project, settings.accessLog.triggerLogstore),
+        log(settings.functionLogs.project, settings.functionLogs.logstore),
+      ],
+    },
+  ];
+  const buckets = bucketsOf(settings);
+  if (buckets.length > 0) statements.push({ Effect: 'Allow', Action: ['oss:GetBucketInfo'], Resource: buckets.map((b) => `acs:oss:*:*:${b}`) });
+  if (stack.customDomains.length > 0) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['fc:GetCustomDomain', 'fc:CreateCustomDomain', 'fc:UpdateCustomDomain', 'fc:DeleteCustomDomain'],
+      Resource: stack.customDomains.map((d) => `${fc}:custom-domains/${d.domainName}`),
+    });
+  }
+  if (stack.functions.some((f) => f.triggers.some((t) => t.type === 'EventBridge'))) {
+    const slr = SERVICE_LINKED_ROLES['eventbridge-fc'];
+    statements.push({ Effect: 'Allow', Action: ['ram:GetRole'], Resource: [`acs:ram:*:${uid}:role/${slr.roleName.toLowerCase()}`] });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['ram:CreateServiceLinkedRole'],
+      Resource: ['*'],
+      Condition: { StringEquals: { 'ram:ServiceName': [slr.serviceName] } },
+    });
+  }
+  return { Version: '1', Statement: statements };
+}

@@ -1,0 +1,71 @@
+// The deploy's view of the Tablestore tables: what the instance lacks is read once (ListTable, and
+// DescribeTable when the records table exists), shared by the preflight and the plan, and the plan
+// step makes exactly that. Through the deployer's endpoint and credentials; the functions' role
+// cannot create or change tables.
+import { TablestoreStateStore } from '../store/tablestore';
+import { applyTableChanges, type TableChanges, tableChanges } from '../store/tablestore-upgrade';
+import type { Credentials } from '../wiring';
+import type { Step } from './plan';
+import type { DeploySettings } from './settings';
+
+export interface TablesAdmin {
+  readonly instance: string;
+  readonly names: readonly string[];
+  /** What the instance lacks; read once, then remembered. */
+  changes(): Promise<TableChanges>;
+  /** The tables of this stack that exist (ListTable). */
+  existing(): Promise<string[]>;
+  apply(changes: TableChanges): Promise<void>;
+  delete(table: string): Promise<void>;
+}
+
+export function tablesAdmin(settings: DeploySettings, credentials: Credentials, endpoint: string): TablesAdmin {
+  const store = new TablestoreStateStore({
+    endpoint,
+    maxAttempts: 1,
+    instance: settings.tablestore.instance,
+    table: settings.tablestore.table,
+    ...credentials,
+  });
+  let read: Promise<TableChanges> | undefined;
+  return {
+    instance: settings.tablestore.instance,
+    names: [store.table, store.countersTable],
+    changes() {
+      read ??= tableChanges(store).catch((err: unknown) => {
+        read = undefined;
+        throw err;
+      });
+      return read;
+    },
+    async existing() {
+      const listed = new Set((await store.sdk.listTable({})).tableNames ?? []);
+      return [store.table, store.countersTable].filter((t) => listed.has(t));
+    },
+    async apply(changes) {
+      await applyTableChanges(store, changes);
+    },
+    async delete(table) {
+      await store.sdk.deleteTable({ tableName: table });
+    },
+  };
+}
+
+export async function tablesStep(admin: TablesAdmin, settings: DeploySettings): Promise<Step> {
+  const changes = await admin.changes();
+  const { missingTables, missingColumns, missingIndexes } = changes;
+  const name = `${settings.tablestore.instance}/${admin.names.join(',')}`;
+  const run = () => admin.apply(changes);
+  if (missingTables.length > 0) {
+    return { kind: 'tables', name, action: 'create', reasons: [`${missingTables.join(', ')} not found; made with the deployer's credentials`], run };
+  }
+  if (missingColumns.length > 0 || missingIndexes.length > 0) {
+    // A table an earlier release made: its new indexes are filled from the rows it holds.
+    const reasons = [
+      ...(missingColumns.length ? [`columns ${missingColumns.join(', ')}`] : []),
+      ...(missingIndexes.length ? [`indexes ${missingIndexes.join(', ')}`] : []),
+    ];
+    return { kind: 'tables', name, action: 'update', reasons: [`${reasons.join('; ')} not found; added with the deployer's credentials`], run };
+  }
+  return { kind: 'tables', name, action: 'unchanged', reasons: ['both exist with every index'] };
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { deployerEndpoints, FC2_NODEJS20_REGIONS } from '../../../lib/deploy/preflight';
+import type { DeploySettings } from '../../../lib/deploy/settings';
+import type { StackSpec } from '../../../lib/deploy/template';
+
+const stack = { region: 'cn-hangzhou' } as unknown as StackSpec;
+const settings = (ossEndpoint: string, tablestore: string) =>
+  ({ ossEndpoint, tablestore: { functionsEndpoint: tablestore, instance: 'thaw', table: 't', tables: [] } }) as unknown as DeploySettings;
+
+describe('deployerEndpoints', () => {
+  it.each([
+    ['classic internal', 'https://thaw.cn-hangzhou.ots-internal.aliyuncs.com'],
+    ['VPC', 'https://thaw.cn-hangzhou.vpc.tablestore.aliyuncs.com'],
+  ])("reaches the functions' %s endpoints at their public counterparts", (_label, tablestore) => {
+    expect(deployerEndpoints(stack, settings('https://oss-cn-hangzhou-internal.aliyuncs.com', tablestore))).toEqual({
+      oss: 'https://oss-cn-hangzhou.aliyuncs.com',
+      tablestore: 'https://thaw.cn-hangzhou.ots.aliyuncs.com',
+      sls: 'https://cn-hangzhou.log.aliyuncs.com',
+    });
+  });
+
+  it('takes what it is told over what it derives', () => {
+    expect(deployerEndpoints(stack, settings('https://oss-cn-hangzhou-internal.aliyuncs.com', ''), { oss: 'http://127.0.0.1:1' }).oss).toBe(
+      'http://127.0.0.1:1',
+    );
+  });
+});
+
+describe('the FC 2.0 nodejs20 regions', () => {
+  it('are the 16 of the FC 2.0 runtime table', () => {
+    expect(FC2_NODEJS20_REGIONS).toHaveLength(16);
+    expect(FC2_NODEJS20_REGIONS).toContain('cn-hangzhou');
+    expect(FC2_NODEJS20_REGIONS).not.toContain('cn-wulanchabu');
+  });
+});
