@@ -17,7 +17,7 @@ import type { LocalStackInfo } from '../deploy/target';
 import { DEFAULT_OWNER_ID, type OssAccessLogRecord, startOssEmulator } from '../emulators/oss';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../emulators/shared/emulator';
 import { close, listen } from '../emulators/shared/http';
-import { OSS_LOG_STORE, type SlsCredential, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
+import { OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
 import { startTablestoreEmulator } from '../emulators/tablestore';
 import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
@@ -29,7 +29,6 @@ import { RoleCredentials } from '../emulators/fc/role-credentials';
 import { RamStandIn } from '../emulators/ram/server';
 import { LocalRuntime } from '../emulators/fc/runtime';
 import { TriggerWiring } from '../emulators/fc/triggers';
-import { InterimAccount } from './interim-account';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REGION = 'cn-hangzhou';
@@ -100,11 +99,15 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const timeScale = options.timeScale ?? 1;
   const logLevel = options.logLevel ?? 'info';
   const log: Logger = jsonLogger({ level: logLevel, fields: { component: 'local-stack' } });
-  // One owner key for the whole account, as the emulators share one by default; the STS keys the
-  // account mints for roles join the key lists of the emulators that still take lists.
+  // One account for the whole local cloud (lib/emulators/ram): its owner's key is the emulators'
+  // default pair; the roles thaw deploy creates get their policies there, and every emulator asks it
+  // whether a key may do what it asks, so a function's role credentials are held to its grants.
   const credentials = { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
-  const keys = [{ ...credentials }];
-  const sls = await startSlsEmulator();
+  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  const account = ram.account;
+  // EventBridge's activation is the billing API, not served locally (lib/emulators/ram/README.md).
+  account.activate('eventbridge');
+  const sls = await startSlsEmulator({ access: account, ownerId: DEFAULT_OWNER_ID });
   started.push(sls);
   // Named as OSS real-time logging names it: oss-log-<uid>-<region>, logstore oss-log-store.
   const logProject = `oss-log-${DEFAULT_OWNER_ID}-${REGION}`;
@@ -117,9 +120,17 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   started.push({ close: async () => accessLog.stop() });
 
   let wiring: TriggerWiring | undefined;
-  const oss = await startOssEmulator({ timeScale, credentials: keys, onAccessLog: (r) => accessLog.add(r), onEvent: (e) => wiring?.ossEvent(e) });
+  const oss = await startOssEmulator({
+    timeScale,
+    access: account,
+    ownerId: DEFAULT_OWNER_ID,
+    onAccessLog: (r) => accessLog.add(r),
+    onEvent: (e) => wiring?.ossEvent(e),
+  });
   started.push(oss);
-  const tablestore = await startTablestoreEmulator({ credentials: keys });
+  // The laptop is the Internet to the local instance: the deployer makes the tables from here and the
+  // functions use the same endpoint, so the instance admits it (a new cloud instance does not).
+  const tablestore = await startTablestoreEmulator({ access: account, networkTypeAcl: ['INTERNET', 'VPC', 'CLASSIC'] });
   started.push(tablestore);
   const ossInfo = oss.describe() as unknown as StackDescription['oss'];
   const tsInfo = tablestore.describe() as unknown as StackDescription['tablestore'];
@@ -139,16 +150,6 @@ async function assemble(options: StackOptions, started: { close(): Promise<void>
   const allowed = parseAllowList(allow);
   for (const entry of allowed === '*' ? [] : allowed) if (!oss.hasBucket(entry.bucket)) oss.createBucket(entry.bucket);
 
-  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
-  const account = new InterimAccount({
-    accountId: DEFAULT_OWNER_ID,
-    owner: credentials,
-    roleExists: (name) => ram.roleNames().some((role) => role.toLowerCase() === name.toLowerCase()),
-    onKeyIssued: (key) => {
-      keys.push({ ...key });
-      (sls.credentials as SlsCredential[]).push({ ...key });
-    },
-  });
   const scope = { region: REGION, accountId: DEFAULT_OWNER_ID };
   const model = new FunctionComputeModel(systemClock, scope);
   const serviceOf = (name: string) => model.listServices().find((s) => s.serviceName === name);

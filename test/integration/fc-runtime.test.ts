@@ -173,4 +173,25 @@ describe('function logs', () => {
     });
     expect(fc.account.assumptions).toContainEqual({ role: 'logging-runtime', service: 'fc.aliyuncs.com' });
   });
+
+  it('are refused by Log Service once the role loses log:PostLogStoreLogs: a warning, not a crash, and the lines still reach stderr', async () => {
+    fc.account.revoke('logging-runtime', 'log:PostLogStoreLogs');
+    const before = fc.functionLogs.stats().refused;
+    await fc
+      .client()
+      .updateFunction('logged', 'chatty', { code: codeOf(`exports.handler = async () => { process.stderr.write('refused line\\n'); return 2; };`) });
+    expect((await invoke('logged', 'chatty')).data).toBe(2);
+    await eventually(() => (fc.functionLogs.stats().refused > before ? true : undefined), 'a refused PutLogs');
+    expect(fc.lines).toContain('refused line');
+    expect(fc.warnings).toContainEqual({
+      message: 'function logs were not written to the service logstore',
+      fields: expect.objectContaining({ service: 'logged', project: 'fn-logs', logstore: 'lines', error: expect.stringMatching(/401|403|Unauthorized/) }),
+    });
+    fc.account.grant('logging-runtime', { action: 'log:PostLogStoreLogs', resource });
+    await invoke('logged', 'chatty');
+    await eventually(
+      async () => ((await readLogstore(fc.sls, 'fn-logs', 'lines')).some((l) => l.contents.message === 'refused line') ? true : undefined),
+      'the next line written',
+    );
+  });
 });

@@ -131,7 +131,14 @@ describe('the Log trigger', () => {
     fc.sls.createProject('trigger-src-2');
     fc.sls.createLogstore('trigger-src-2', 'records', { shardCount: 1 });
     await deploy('log-untrusted', 'sink');
-    const role = fc.account.addRole('oss-only', ['oss.aliyuncs.com'], [{ action: 'fc:InvokeFunction', resource: '*' }]);
+    const role = fc.account.addRole(
+      'oss-only',
+      ['oss.aliyuncs.com'],
+      [
+        { action: 'fc:InvokeFunction', resource: '*' },
+        { action: 'log:*', resource: 'acs:log:*:*:project/trigger-src-2/*' },
+      ],
+    );
     await fc.client().createTrigger('log-untrusted', 'sink', {
       triggerName: 'records',
       triggerType: 'log',
@@ -150,6 +157,35 @@ describe('the Log trigger', () => {
     fc.account.trust('oss-only', 'log.aliyuncs.com');
     fc.sls.writeLogs('trigger-src-2', 'records', [{ time: Math.floor(Date.now() / 1000), contents: { n: '1' } }]);
     await eventually(() => (counts(key).invocations > 0 ? true : undefined), 'an invocation once the role trusts Log Service');
+  });
+  it("reads under Log Service's own rules: without log:ListShards and log:GetCursorOrData it cannot, and granting them heals it", async () => {
+    fc.sls.createProject('trigger-src-3');
+    fc.sls.createLogstore('trigger-src-3', 'records', { shardCount: 1 });
+    await deploy('log-unread', 'sink');
+    const role = fc.account.addRole('invoke-only', ['log.aliyuncs.com'], [{ action: 'fc:InvokeFunction', resource: '*' }]);
+    await fc.client().createTrigger('log-unread', 'sink', {
+      triggerName: 'records',
+      triggerType: 'log',
+      sourceArn: `acs:log:cn-hangzhou:${DEFAULT_OWNER_ID}:project/trigger-src-3`,
+      invocationRole: role,
+      triggerConfig: {
+        sourceConfig: { logstore: 'records' },
+        jobConfig: { maxRetryTime: 3, triggerInterval: 3 },
+        logConfig: { project: 'trigger-src-3', logstore: 'records' },
+        enable: true,
+      },
+    });
+    const key = 'log-unread/sink/records';
+    await eventually(() => (counts(key).refused > 0 ? true : undefined), 'a refused read');
+    expect(fc.warnings.find((w) => w.fields?.trigger === key)).toMatchObject({
+      message: 'the Log trigger could not start reading its source logstore with its role',
+      fields: { reason: expect.stringMatching(/ListShards/) },
+    });
+    fc.account.grant('invoke-only', { action: 'log:ListShards', resource: 'acs:log:*:*:project/trigger-src-3/logstore/records' });
+    fc.account.grant('invoke-only', { action: 'log:GetCursorOrData', resource: 'acs:log:*:*:project/trigger-src-3/logstore/records' });
+    fc.account.grant('invoke-only', { action: 'log:PostLogStoreLogs', resource: 'acs:log:*:*:project/trigger-src-3/logstore/records' });
+    fc.sls.writeLogs('trigger-src-3', 'records', [{ time: Math.floor(Date.now() / 1000), contents: { n: '1' } }]);
+    await eventually(() => (counts(key).invocations > 0 ? true : undefined), 'an invocation once the role may read');
   });
 });
 

@@ -17,7 +17,7 @@ import type { FcApiError } from '../../lib/emulators/fc/errors';
 import { fcApiServer } from '../../lib/emulators/fc/fc2-api';
 import { FunctionComputeModel } from '../../lib/emulators/fc/model';
 import { RamStandIn } from '../../lib/emulators/ram/server';
-import { InterimAccount } from '../../lib/local/interim-account';
+import { AnyRoleAccount } from './any-role-account';
 
 export const FUNCTIONS = ['access-log', 'http', 'storage-event', 'sweeper'];
 
@@ -80,13 +80,8 @@ export async function startDeployTarget(): Promise<DeployTarget> {
 
   const model = new FunctionComputeModel(systemClock, { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID });
   const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
-  const account = new InterimAccount({
-    accountId: DEFAULT_OWNER_ID,
-    owner: credentials,
-    // These tests are about the deploy: they pass roles by --role that no test made, so every
-    // role exists here (the FC emulator's own tests check roles).
-    roleExists: () => true,
-  });
+  // These tests are about the deploy: they pass roles by --role that no test made.
+  const account = new AnyRoleAccount({ accountId: DEFAULT_OWNER_ID, owner: credentials });
   const requests: Request[] = [];
   const faults: { match: (r: Request) => boolean; error: FcApiError; when: 'before' | 'after' }[] = [];
   const server = fcApiServer({

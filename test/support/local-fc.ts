@@ -1,7 +1,8 @@
 // The local Function Compute on loopback, as the stack assembles it but with a FakeAccount a test
 // can change: the FC 2.0 API (with each HTTP trigger at /2016-08-15/proxy/…), the custom-domain
 // listener, the runtime with child-process instances, trigger wiring to an OSS and a Log Service
-// emulator, and function logs written to Log Service with the service role. Tests drive it with
+// emulator (both asking the same account), and function logs written to Log Service with the
+// service role. Tests drive it with
 // @alicloud/fc2, ali-oss and the Log Service wire.
 import FC from '@alicloud/fc2';
 import { zipSync } from 'fflate';
@@ -15,7 +16,7 @@ import { TriggerWiring } from '../../lib/emulators/fc/triggers';
 import { DEFAULT_OWNER_ID, type OssEmulator, startOssEmulator } from '../../lib/emulators/oss';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { close, listen } from '../../lib/emulators/shared/http';
-import { type SlsCredential, type SlsEmulator, startSlsEmulator } from '../../lib/emulators/sls';
+import { type SlsEmulator, startSlsEmulator } from '../../lib/emulators/sls';
 import { LogStoreReader, type PulledLog } from '../../lib/sls/index';
 import { FakeAccount } from './fake-account';
 
@@ -73,20 +74,11 @@ export function codeOf(source: string): { zipFile: string } {
 
 export async function startLocalFc(options: { logIntervalMs?: number } = {}): Promise<LocalFc> {
   const clock = new OffsetClock();
-  const keys = [{ ...OWNER }];
-  const sls = await startSlsEmulator();
+  const account = new FakeAccount({ accountId: DEFAULT_OWNER_ID, owner: OWNER, clock });
+  // Log Service and OSS ask the same account, so a role's grants decide there too.
+  const sls = await startSlsEmulator({ access: account, ownerId: DEFAULT_OWNER_ID });
   let wiring: TriggerWiring | undefined;
-  const oss = await startOssEmulator({ credentials: keys, onEvent: (e) => wiring?.ossEvent(e) });
-  const account = new FakeAccount({
-    accountId: DEFAULT_OWNER_ID,
-    owner: OWNER,
-    clock,
-    // The emulators that still take key lists learn the STS keys the account mints.
-    onKeyIssued: (key) => {
-      keys.push({ ...key });
-      (sls.credentials as SlsCredential[]).push({ ...key });
-    },
-  });
+  const oss = await startOssEmulator({ access: account, ownerId: DEFAULT_OWNER_ID, onEvent: (e) => wiring?.ossEvent(e) });
   const lines: string[] = [];
   const warnings: Warning[] = [];
   const log = {
