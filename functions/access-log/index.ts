@@ -2,15 +2,15 @@
 // refused GETs into misses, coordinate. The invocation fails (so FC retries the range) only when
 // the range could not be read or its misses could not be recorded; replaying a range is harmless.
 import { handleAccessLogRange, type LogTriggerEvent, MalformedTriggerEventError, parseLogTriggerEvent, type RangeResult } from '../../lib/events/log-trigger';
-import { functionRuntime } from '../../lib/function-runtime';
+import { functionInstance } from '../../lib/function-instance';
 import { LogStoreReader } from '../../lib/sls';
 import { credentialsFrom, type FcContext } from '../../lib/wiring';
 
-const runtime = functionRuntime();
+const instance = functionInstance();
 
 export async function handler(event: unknown, context: FcContext): Promise<RangeResult | { malformed: string }> {
   const started = Date.now();
-  const { coordinator, log, config } = await runtime.services(context);
+  const { coordinator, log, config } = await instance.services(context);
   let trigger: LogTriggerEvent;
   try {
     // Only the region's own Log Service endpoints (or THAW_SLS_ENDPOINT) get our signed requests,
@@ -23,7 +23,7 @@ export async function handler(event: unknown, context: FcContext): Promise<Range
     return { malformed: err.message };
   }
   const { endpoint, projectName, logstoreName } = trigger.source;
-  const deadlineAtMs = runtime.deadline(context, started);
+  const deadlineAtMs = instance.deadline(context, started);
   const source = new LogStoreReader({
     endpoint,
     project: projectName,

@@ -5,27 +5,28 @@
 import type { ApiHandler } from '../../lib/api/app';
 import { type Fc2Request, type Fc2Response, handleFc2Request, handleFc3Event, type Fc3HttpResult } from '../../lib/api/fc-http';
 import { unavailable } from '../../lib/api/problem';
-import { functionRuntime } from '../../lib/function-runtime';
+import { functionInstance } from '../../lib/function-instance';
 import { jsonLogger } from '../../lib/log';
+import { errorValue } from '../../lib/restore/errors';
 import type { FcContext } from '../../lib/wiring';
 
-const runtime = functionRuntime();
+const instance = functionInstance();
 
 async function api(context: FcContext): Promise<ApiHandler> {
   try {
-    return (await runtime.services(context)).api;
+    return (await instance.services(context)).api;
   } catch (err) {
-    jsonLogger().error('the API could not start', { requestId: context?.requestId, error: err });
+    jsonLogger().error('the API could not start', { requestId: context?.requestId, error: errorValue(err) });
     return async () => unavailable(context?.requestId ?? 'unknown');
   }
 }
 
 export async function handler(event: unknown, context: FcContext): Promise<Fc3HttpResult> {
   const started = Date.now();
-  return handleFc3Event(await api(context), event, context?.requestId, runtime.deadline(context, started));
+  return handleFc3Event(await api(context), event, context?.requestId, instance.deadline(context, started));
 }
 
 export async function fc2Handler(req: Fc2Request, resp: Fc2Response, context: FcContext): Promise<void> {
   const started = Date.now();
-  await handleFc2Request(await api(context), req, resp, context?.requestId, runtime.deadline(context, started));
+  await handleFc2Request(await api(context), req, resp, context?.requestId, instance.deadline(context, started));
 }

@@ -2,14 +2,14 @@
 // or modified object invalidates its record. Unknown event types are logged and ignored.
 import { applyStorageEvents, type EventOutcomes } from '../../lib/events/apply';
 import { MalformedEventError, type ParsedEvents, parseStorageEvents } from '../../lib/events/storage-event';
-import { functionRuntime } from '../../lib/function-runtime';
+import { functionInstance } from '../../lib/function-instance';
 import type { FcContext } from '../../lib/wiring';
 
-const runtime = functionRuntime();
+const instance = functionInstance();
 
 export async function handler(event: unknown, context: FcContext): Promise<EventOutcomes | { malformed: string }> {
   const started = Date.now();
-  const { coordinator, store, clock, log } = await runtime.services(context);
+  const { coordinator, store, clock, log } = await instance.services(context);
   const requestLog = log.child({ requestId: context?.requestId });
   let parsed: ParsedEvents;
   try {
@@ -24,7 +24,7 @@ export async function handler(event: unknown, context: FcContext): Promise<Event
   const outcomes = await applyStorageEvents(
     parsed.events,
     { coordinator, store, clock, log: requestLog },
-    { deadlineAtMs: runtime.deadline(context, started) },
+    { deadlineAtMs: instance.deadline(context, started) },
   );
   requestLog.info('storage events done', {
     events: parsed.events.length,

@@ -16,7 +16,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { CostLimits } from '../policy/cost-policy';
 import type { Coordinator, ObjectOutcome } from '../restore/coordinator';
-import { InvalidInputError, isRetryable } from '../restore/errors';
+import { errorValue, InvalidInputError, isRetryable } from '../restore/errors';
 import { hasDotSegment, objectRef } from '../restore/object-ref';
 import type { CounterStore, RestorePolicy, StateStore } from '../restore/ports';
 import { RefusedReason, type RestoreRecord } from '../restore/record';
@@ -30,7 +30,7 @@ import { listRecords, usage } from './operator-reads';
 import { isBatchPath, type Route, route } from './paths';
 import { ApiProblem, internalErrorResponse, json, problemResponse, unavailable } from './problem';
 import { type Answer, answerFor, type Lowered, loweredOf, recordBudgetProblem, refusedAnswer, viewOf } from './representation';
-import type { Scope } from './tokens';
+import type { TokenScope } from './tokens';
 
 export interface ApiDeps {
   readonly coordinator: Coordinator;
@@ -89,10 +89,10 @@ export function createApi(deps: ApiDeps): ApiHandler {
         response = problemResponse(new ApiProblem(400, 'InvalidInput', err.message), requestId);
       } else if (isRetryable(err)) {
         // The state store or OSS is unavailable for now: a caller should come back, not give up.
-        call.log.warn('request failed transiently', { error: err });
+        call.log.warn('request failed transiently', { error: errorValue(err) });
         response = unavailable(requestId);
       } else {
-        call.log.error('request failed', { error: err });
+        call.log.error('request failed', { error: errorValue(err) });
         response = internalErrorResponse(requestId);
       }
     }
@@ -103,8 +103,8 @@ export function createApi(deps: ApiDeps): ApiHandler {
 }
 
 /** What a route may be called with, and the scope each method needs. */
-function scopeOf(target: Exclude<Route, { kind: 'unknown' | 'health' | 'page' }>, method: string): Scope {
-  const allowed: Record<string, Record<string, Scope>> = {
+function scopeOf(target: Exclude<Route, { kind: 'unknown' | 'health' | 'page' }>, method: string): TokenScope {
+  const allowed: Record<string, Record<string, TokenScope>> = {
     list: { GET: 'read' },
     usage: { GET: 'read' },
     batch: target.kind === 'batch' && target.action === 'status' ? { POST: 'read' } : { POST: 'restore' },
@@ -189,7 +189,7 @@ async function dispatch(deps: ApiDeps, request: Request, context: RequestContext
 async function settled(deps: ApiDeps, outcome: ObjectOutcome): Promise<RestoreRecord | undefined> {
   if (outcome.record) return outcome.record;
   if (outcome.result === 'untracked') return undefined;
-  if (outcome.result === 'daily-record-budget') {
+  if (outcome.result === 'dailyRecordBudget') {
     const answer = recordBudgetProblem(outcome.retryAtMs!, deps.clock.nowMs());
     throw new ApiProblem(answer.status, answer.error.code, answer.error.message, { 'retry-after': String(answer.retryAfterSeconds) });
   }

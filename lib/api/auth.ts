@@ -4,7 +4,7 @@
 // token — names it in the logs of everything the request does.
 import { timingSafeEqual } from 'node:crypto';
 import { ApiProblem } from './problem';
-import { type ConfiguredToken, type Scope, tokenDigest, tokenIdOf, tokenStrengthProblem } from './tokens';
+import { type ConfiguredToken, type TokenScope, tokenDigest, tokenIdOf, tokenStrengthProblem } from './tokens';
 
 export interface AuthSettings {
   readonly tokens: readonly ConfiguredToken[];
@@ -20,7 +20,7 @@ export interface AuthSettings {
 export interface Caller {
   /** The token's id, or "anonymous". */
   readonly tokenId: string;
-  readonly scopes: readonly Scope[];
+  readonly scopes: readonly TokenScope[];
   readonly anonymous: boolean;
 }
 
@@ -62,7 +62,7 @@ export function authenticate(settings: AuthSettings, authorization: string | nul
 }
 
 /** Throws 403 unless the caller holds `scope` (RFC 6750 insufficient_scope). */
-export function requireScope(caller: Caller, scope: Scope): void {
+export function requireScope(caller: Caller, scope: TokenScope): void {
   if (caller.scopes.includes(scope)) return;
   throw new ApiProblem(
     403,

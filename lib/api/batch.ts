@@ -38,7 +38,8 @@ interface BatchBody {
   readonly request: RestoreRequest;
 }
 
-interface ObjectResult {
+/** One object's entry in the answer's `results`: the status and error the single-object endpoint would answer, and the record's view. */
+interface ObjectAnswer {
   readonly key: unknown;
   readonly versionId: unknown;
   readonly status: number;
@@ -56,7 +57,7 @@ export async function batch(
   // THAW_MAX_DAYS and THAW_MAX_TIER lower what was asked before the policy sees it; the answer says so.
   const granted = action === 'restore' ? deps.policy.clampRequest(body.request) : body.request;
   const lowered = loweredOf(body.request, granted);
-  const results: (ObjectResult | undefined)[] = body.objects.map((o) => {
+  const results: (ObjectAnswer | undefined)[] = body.objects.map((o) => {
     if (o.invalid) return { key: o.key, versionId: o.versionId ?? null, status: 400, error: { code: 'InvalidInput', message: o.invalid } };
     const ref = o.ref!;
     if (!deps.policy.inScope(ref)) {
@@ -90,7 +91,7 @@ export async function batch(
   return json(200, {
     results,
     statuses: counts,
-    restoresIssued: outcomes.filter((o) => o.result === 'restore-started').length,
+    restoreStarted: outcomes.filter((o) => o.result === 'restoreStarted').length,
     ...(lowered ? { lowered } : {}),
   });
 }
@@ -133,7 +134,7 @@ async function settledRecords(store: StateStore, outcomes: readonly ObjectOutcom
   const unread: string[] = [];
   for (const o of outcomes) {
     if (o.record) records.set(o.id, o.record);
-    else if (o.result !== 'untracked' && o.result !== 'unrecorded' && o.result !== 'unstarted' && o.result !== 'daily-record-budget') unread.push(o.id);
+    else if (o.result !== 'untracked' && o.result !== 'unrecorded' && o.result !== 'unstarted' && o.result !== 'dailyRecordBudget') unread.push(o.id);
   }
   for (const [id, r] of unread.length ? await store.getMany(unread) : []) records.set(id, r);
   return records;
@@ -152,8 +153,8 @@ function resultOf(
   record: RestoreRecord | undefined,
   action: 'restore' | 'status',
   nowMs: number,
-): ObjectResult {
-  if (outcome?.result === 'daily-record-budget') {
+): ObjectAnswer {
+  if (outcome?.result === 'dailyRecordBudget') {
     const answer = recordBudgetProblem(outcome.retryAtMs!, nowMs);
     return {
       ...problem(ref, answer.status, answer.error.code, answer.error.message),
@@ -174,6 +175,6 @@ function resultOf(
   return { ...view, key: view.key, versionId: view.versionId, status: answer.status, ...(answer.error ? { error: answer.error } : {}) };
 }
 
-function problem(ref: ObjectRef, status: number, code: string, message: string): ObjectResult {
+function problem(ref: ObjectRef, status: number, code: string, message: string): ObjectAnswer {
   return { key: ref.key, versionId: ref.versionId || null, status, error: { code, message } };
 }

@@ -81,7 +81,7 @@ export async function usage(deps: OperatorDeps, nowMs: number): Promise<Response
     at: new Date(nowMs).toISOString(),
     day: spent.day,
     resetsAt: new Date(spent.resetsAtMs).toISOString(),
-    rateLimit: spent.rate,
+    rateLimit: spent.rateLimit,
     limits: {
       allow: allow === '*' ? '*' : allow.map((e) => (e.prefix ? `${e.bucket}/${e.prefix}` : e.bucket)),
       maxObjectBytes: deps.limits.maxObjectBytes,

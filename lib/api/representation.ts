@@ -63,10 +63,11 @@ export interface ListedView extends RestoreView {
   readonly updatedAt: string;
   readonly lastSource: string | null;
   /**
-   * FAILED: the kind of the last failure (our error code: Transient, AccessDenied, MalformedRequest,
-   * DeadlineReached…). Its message may carry service details, so it stays in the logs.
+   * The record's lastError (FAILED, or a RESTORING record whose check failed): our error code
+   * (Transient, AccessDenied, MalformedRequest, …) and whether it may fix itself. Its message may
+   * carry service details, so it stays in the logs.
    */
-  readonly failure: string | null;
+  readonly lastError: { readonly code: string; readonly retryable: boolean } | null;
 }
 
 export function listedViewOf(record: RestoreRecord, timing: Timing, nowMs: number): ListedView {
@@ -76,14 +77,8 @@ export function listedViewOf(record: RestoreRecord, timing: Timing, nowMs: numbe
     firstSeenAt: new Date(record.firstSeenAtMs).toISOString(),
     updatedAt: new Date(record.updatedAtMs).toISOString(),
     lastSource: record.lastSource ?? null,
-    failure: record.state === RestoreState.FAILED && record.lastError ? failureKind(record.lastError) : null,
+    lastError: record.lastError ? { code: record.lastError.code, retryable: record.lastError.retryable } : null,
   };
-}
-
-/** "Transient: HeadObject …" → "Transient": describeError() writes our code (or the error's name) first. */
-function failureKind(lastError: string): string {
-  const head = lastError.split(':', 1)[0]!.trim();
-  return /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(head) ? head : 'Error';
 }
 
 /** An answer: a status and, for the states that are a caller's dead end, an error code and message. */

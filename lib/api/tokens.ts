@@ -19,12 +19,12 @@ import { createHash, randomBytes } from 'node:crypto';
 
 export const SCOPES = ['read', 'restore'] as const;
 /** read: status, listings, usage, the dashboard's data; restore: ask for restores (single and batch). */
-export type Scope = (typeof SCOPES)[number];
+export type TokenScope = (typeof SCOPES)[number];
 
 export interface ConfiguredToken {
   /** Names the token in logs and in configuration; never secret. */
   readonly id: string;
-  readonly scopes: readonly Scope[];
+  readonly scopes: readonly TokenScope[];
   /** SHA-256 of the token, hex. */
   readonly sha256: string;
 }
@@ -38,7 +38,7 @@ const MIN_CHARACTERS = 22;
 const MIN_DISTINCT = 12;
 const MAX_CHARACTERS = 512;
 
-export function isScope(value: unknown): value is Scope {
+export function isScope(value: unknown): value is TokenScope {
   return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
 }
 
@@ -65,7 +65,7 @@ export function tokenStrengthProblem(token: string): string | undefined {
 }
 
 /** A new token with its configured form. `random` is injectable for tests; it must be a CSPRNG otherwise. */
-export function newToken(scopes: readonly Scope[], random: (bytes: number) => Buffer = randomBytes): { token: string; id: string; configured: string } {
+export function newToken(scopes: readonly TokenScope[], random: (bytes: number) => Buffer = randomBytes): { token: string; id: string; configured: string } {
   if (scopes.length === 0) throw new TypeError('a token needs at least one scope (read, restore)');
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   // 8 id characters from 36; a modulo bias in a public name is harmless.
@@ -95,7 +95,7 @@ export function parseConfiguredTokens(text: string): ConfiguredToken[] {
     if (scopes.length === 0 || !scopes.every(isScope)) throw new TypeError(`${where} (${id}): scopes must be read, restore or read+restore`);
     if (!DIGEST.test(digest.toLowerCase())) throw new TypeError(`${where} (${id}): the digest must be 64 hex digits (SHA-256 of the token)`);
     if (tokens.some((t) => t.id === id)) throw new TypeError(`${where}: the id ${id} is listed twice (a rotation adds a new token, with its own id)`);
-    tokens.push({ id, scopes: [...new Set(scopes as Scope[])], sha256: digest.toLowerCase() });
+    tokens.push({ id, scopes: [...new Set(scopes as TokenScope[])], sha256: digest.toLowerCase() });
   }
   return tokens;
 }

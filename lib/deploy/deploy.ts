@@ -8,7 +8,7 @@ import type { SlsAdmin } from '../sls/admin';
 import type { FunctionCode } from '../build/code';
 import { type Clients, codeOf, unless } from './clients';
 import { type CustomDomainBody, customDomainBody, type FunctionBody, functionBody, serviceBody, type TriggerBody, triggerBody } from './fc-resources';
-import type { Plan, Step } from './plan';
+import type { DeployPlan, DeployStep } from './plan';
 import { planRole, type RoleOwnership, stackMarker } from './roles';
 import { logIndexStep } from './log-index';
 import { serviceLinkedRoleStep } from './service-linked-roles';
@@ -38,11 +38,11 @@ function legacyServiceName(stack: StackSpec): string {
   return stack.stackName;
 }
 
-export async function planDeploy(input: DeployInput): Promise<Plan> {
+export async function planDeploy(input: DeployInput): Promise<DeployPlan> {
   const { stack, clients } = input;
   const ownership: RoleOwnership = { marker: stackMarker(stack.stackName), adopt: input.adopt };
-  const steps: Step[] = [];
-  const roleSteps: Step[] = [];
+  const steps: DeployStep[] = [];
+  const roleSteps: DeployStep[] = [];
   for (const role of stack.roles) roleSteps.push(await planRole(clients.ram, role, input.roleArns[role.logicalId], ownership));
   steps.push(...roleSteps);
   // A service or trigger naming a role created or changed in this run may meet RAM's propagation delay.
@@ -56,8 +56,8 @@ export async function planDeploy(input: DeployInput): Promise<Plan> {
   steps.push(await logIndexStep(input.functionLogs, settings.functionLogs.logstore));
 
   const fc = clients.fc;
-  const triggerSteps: Step[] = [];
-  const deletions: Step[] = [];
+  const triggerSteps: DeployStep[] = [];
+  const deletions: DeployStep[] = [];
   for (const service of stack.services) {
     const current = (await unless(['ServiceNotFound'], () => fc.getService(service.name)))?.data;
     steps.push({ ...serviceStep(fc, service, current), usesNewRole: usesNewRole(service.role) });
@@ -90,7 +90,7 @@ export async function planDeploy(input: DeployInput): Promise<Plan> {
   // before the new ones are made (an OSS trigger on the same bucket and events would conflict), its
   // functions and the service after.
   const legacy = legacyServiceName(stack);
-  const late: Step[] = [];
+  const late: DeployStep[] = [];
   if (!stack.services.some((s) => s.name === legacy) && (await unless(['ServiceNotFound'], () => fc.getService(legacy)))) {
     const functions = (await fc.listFunctions(legacy, { limit: 100 })).data.functions ?? [];
     const ourNames = new Set(stack.functions.map((f) => f.name));
@@ -127,7 +127,7 @@ export async function planDeploy(input: DeployInput): Promise<Plan> {
   return { steps };
 }
 
-function serviceStep(fc: FC, service: ServiceSpec, current: Body | undefined): Step {
+function serviceStep(fc: FC, service: ServiceSpec, current: Body | undefined): DeployStep {
   const name = service.name;
   const wanted = serviceBody(service) as unknown as Body;
   const { serviceName: _name, ...body } = wanted;
@@ -155,7 +155,7 @@ function serviceStep(fc: FC, service: ServiceSpec, current: Body | undefined): S
   return { kind: 'service', name, action: 'update', reasons: differences, run: async () => void (await fc.updateService(name, body)) };
 }
 
-function functionStep(fc: FC, service: string, wanted: FunctionBody, code: FunctionCode, current: Body | undefined): Step {
+function functionStep(fc: FC, service: string, wanted: FunctionBody, code: FunctionCode, current: Body | undefined): DeployStep {
   const name = `${service}/${wanted.functionName}`;
   const withCode = { ...wanted, code: { zipFile: Buffer.from(code.zip).toString('base64') } } as Body;
   if (!current) {
@@ -206,7 +206,7 @@ export function comparableTrigger(current: Body): Body {
   return rest;
 }
 
-function triggerPlan(fc: FC, service: string, fn: string, wanted: TriggerBody, deployed: Body | undefined, deletions: Step[]): Step {
+function triggerPlan(fc: FC, service: string, fn: string, wanted: TriggerBody, deployed: Body | undefined, deletions: DeployStep[]): DeployStep {
   const current = deployed ? comparableTrigger(deployed) : undefined;
   // Type and source cannot be updated in place: the trigger is made again.
   const sourceChanged = current && wanted.triggerType !== 'eventbridge' && (current.sourceArn ?? undefined) !== wanted.sourceArn;
@@ -219,7 +219,7 @@ function triggerPlan(fc: FC, service: string, fn: string, wanted: TriggerBody, d
   return triggerStep(fc, service, fn, wanted, current);
 }
 
-function triggerStep(fc: FC, service: string, fn: string, wanted: TriggerBody, current: Body | undefined): Step {
+function triggerStep(fc: FC, service: string, fn: string, wanted: TriggerBody, current: Body | undefined): DeployStep {
   const name = `${service}/${fn}/${wanted.triggerName}`;
   const update = {
     triggerConfig: wanted.triggerConfig,
@@ -252,7 +252,7 @@ function triggerStep(fc: FC, service: string, fn: string, wanted: TriggerBody, c
   };
 }
 
-function deleteTriggerStep(fc: FC, service: string, fn: string, trigger: string, reason: string): Step {
+function deleteTriggerStep(fc: FC, service: string, fn: string, trigger: string, reason: string): DeployStep {
   return {
     kind: 'trigger',
     name: `${service}/${fn}/${trigger}`,
@@ -262,8 +262,8 @@ function deleteTriggerStep(fc: FC, service: string, fn: string, trigger: string,
   };
 }
 
-async function functionDeletion(fc: FC, service: string, name: string, reason: string): Promise<Step[]> {
-  const steps: Step[] = [];
+async function functionDeletion(fc: FC, service: string, name: string, reason: string): Promise<DeployStep[]> {
+  const steps: DeployStep[] = [];
   for (const t of (await fc.listTriggers(service, name, { limit: 100 })).data.triggers ?? []) {
     steps.push(deleteTriggerStep(fc, service, name, String(t.triggerName), `its function is ${reason}`));
   }
@@ -277,7 +277,7 @@ async function functionDeletion(fc: FC, service: string, name: string, reason: s
   return steps;
 }
 
-async function customDomainStep(fc: FC, wanted: CustomDomainBody, stack: StackSpec): Promise<Step> {
+async function customDomainStep(fc: FC, wanted: CustomDomainBody, stack: StackSpec): Promise<DeployStep> {
   const name = wanted.domainName;
   const current = (await unless(['DomainNameNotFound'], () => fc.getCustomDomain(name)))?.data as Body | undefined;
   const { domainName: _d, ...body } = wanted as unknown as Body;

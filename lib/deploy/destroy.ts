@@ -7,7 +7,7 @@ import type { Clients } from './clients';
 import { unless } from './clients';
 import type { SlsAdmin } from '../sls/admin';
 import { logIndexDeletion } from './log-index';
-import type { Plan, Step } from './plan';
+import type { DeployPlan, DeployStep } from './plan';
 import { planRoleDeletion, stackMarker } from './roles';
 import type { TablesAdmin } from './tables-step';
 import type { StackSpec } from './template';
@@ -22,10 +22,10 @@ export interface DestroyInput {
   readonly functionLogstore: string;
 }
 
-export async function planDestroy(input: DestroyInput): Promise<Plan> {
+export async function planDestroy(input: DestroyInput): Promise<DeployPlan> {
   const { stack, clients } = input;
   const fc = clients.fc;
-  const steps: Step[] = [];
+  const steps: DeployStep[] = [];
   const services = new Set(stack.services.map((s) => s.name));
   for (const domain of stack.customDomains) {
     const current = (await unless(['DomainNameNotFound'], () => fc.getCustomDomain(domain.domainName)))?.data;
@@ -40,7 +40,7 @@ export async function planDestroy(input: DestroyInput): Promise<Plan> {
   // The previous release's single service <stack> goes too, when every function in it is one of ours.
   const names = [...services, ...(services.has(stack.stackName) ? [] : [stack.stackName])];
   const ourFunctions = new Set(stack.functions.map((f) => f.name));
-  const later: Step[] = [];
+  const later: DeployStep[] = [];
   for (const service of names) {
     if (!(await unless(['ServiceNotFound'], () => fc.getService(service)))) continue;
     const functions = ((await fc.listFunctions(service, { limit: 100 })).data.functions ?? []).map((f) => String(f.functionName));
@@ -72,6 +72,6 @@ export async function planDestroy(input: DestroyInput): Promise<Plan> {
   return { steps };
 }
 
-function deletion(kind: Step['kind'], name: string, call: () => Promise<unknown>, notFound: string): Step {
+function deletion(kind: DeployStep['kind'], name: string, call: () => Promise<unknown>, notFound: string): DeployStep {
   return { kind, name, action: 'delete', reasons: ['deployed by thaw'], run: async () => void (await unless([notFound], call)) };
 }

@@ -4,9 +4,9 @@
 // exactly the one the deploy makes.
 import { isNotFound, type SlsAdmin, type SlsIndex } from '../sls/admin';
 import { FUNCTION_LOG_INDEX } from '../sls/function-log-index';
-import type { Step } from './plan';
+import type { DeployStep } from './plan';
 
-export async function logIndexStep(admin: SlsAdmin, logstore: string): Promise<Step> {
+export async function logIndexStep(admin: SlsAdmin, logstore: string): Promise<DeployStep> {
   const name = `${admin.project}/${logstore}`;
   const current = await currentIndex(admin, logstore);
   if (!current) {
@@ -30,7 +30,7 @@ export async function logIndexStep(admin: SlsAdmin, logstore: string): Promise<S
   };
 }
 
-export async function logIndexDeletion(admin: SlsAdmin, logstore: string): Promise<Step | undefined> {
+export async function logIndexDeletion(admin: SlsAdmin, logstore: string): Promise<DeployStep | undefined> {
   const name = `${admin.project}/${logstore}`;
   const current = await currentIndex(admin, logstore);
   if (!current) return undefined;

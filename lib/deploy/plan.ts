@@ -10,7 +10,7 @@ export type ResourceKind = 'role' | 'service-linked role' | 'service' | 'functio
 /** `blocked`: the step cannot be taken as things are (e.g. a same-named role someone else made); nothing runs. */
 export type Action = 'create' | 'update' | 'delete' | 'unchanged' | 'keep' | 'blocked';
 
-export interface Step {
+export interface DeployStep {
   readonly kind: ResourceKind;
   /** e.g. "oss-thaw/http/access-log" for a trigger. */
   readonly name: string;
@@ -27,22 +27,22 @@ export interface Step {
   readonly usesNewRole?: boolean;
 }
 
-export interface Plan {
-  readonly steps: readonly Step[];
+export interface DeployPlan {
+  readonly steps: readonly DeployStep[];
 }
 
-export function changes(plan: Plan): Step[] {
+export function changes(plan: DeployPlan): DeployStep[] {
   return plan.steps.filter((s) => s.action !== 'unchanged' && s.action !== 'keep');
 }
 
-export function blocked(plan: Plan): Step[] {
+export function blocked(plan: DeployPlan): DeployStep[] {
   return plan.steps.filter((s) => s.action === 'blocked');
 }
 
 const MARK: Record<Action, string> = { create: '+', update: '~', delete: '-', unchanged: '=', keep: '=', blocked: '!' };
 
 /** One line per step, aligned: "+ create  function  oss-thaw/http  (not found)". */
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: DeployPlan): string {
   const width = Math.max(0, ...plan.steps.map((s) => s.name.length));
   const kinds = Math.max(0, ...plan.steps.map((s) => s.kind.length));
   return plan.steps
@@ -50,7 +50,7 @@ export function formatPlan(plan: Plan): string {
     .join('\n');
 }
 
-export function summary(plan: Plan): string {
+export function summary(plan: DeployPlan): string {
   const count = (a: Action) => plan.steps.filter((s) => s.action === a).length;
   const parts = (['create', 'update', 'delete'] as const).filter((a) => count(a) > 0).map((a) => `${count(a)} to ${a}`);
   return parts.length === 0 ? 'no change' : parts.join(', ');
@@ -72,8 +72,8 @@ const TRANSIENT_CODES = new Set([
   'RequestTimeoutError',
 ]);
 
-/** 5xx, throttling, a reset or timed-out connection: the same call may succeed if made again. */
-export function isTransient(err: unknown): boolean {
+/** 5xx, throttling, a reset or timed-out connection: the same step may succeed if run again. */
+export function isRetryableStepFailure(err: unknown): boolean {
   const e = err as { code?: unknown; name?: unknown };
   if (typeof e?.code === 'number') return e.code >= 500 || e.code === 429;
   return TRANSIENT_CODES.has(String(e?.code ?? '')) || TRANSIENT_CODES.has(String(e?.name ?? ''));
@@ -88,7 +88,7 @@ const PROPAGATION_RETRY = { baseMs: 2_000, maxMs: 15_000, maxAttempts: 7 };
 
 /** A refusal that a role not yet visible to the service would explain. */
 export function isRolePropagation(err: unknown): boolean {
-  if (isTransient(err)) return true;
+  if (isRetryableStepFailure(err)) return true;
   const kind = failureKind(err);
   const text = reasonOf(err);
   return kind === 'permission' || (kind !== 'network' && /role/i.test(text));
@@ -96,8 +96,8 @@ export function isRolePropagation(err: unknown): boolean {
 
 /** Runs the steps in order, each with bounded retries of transient faults; the first failure stops the run and says what to do. */
 export async function applyPlan(
-  plan: Plan,
-  progress: (step: Step) => void = () => undefined,
+  plan: DeployPlan,
+  progress: (step: DeployStep) => void = () => undefined,
   sleep: (ms: number) => Promise<void> = realSleep,
 ): Promise<number> {
   let ran = 0;
@@ -106,10 +106,10 @@ export async function applyPlan(
     progress(step);
     const run = step.run;
     try {
-      const [policy, retryable] = step.usesNewRole ? [PROPAGATION_RETRY, isRolePropagation] : [STEP_RETRY, isTransient];
+      const [policy, retryable] = step.usesNewRole ? [PROPAGATION_RETRY, isRolePropagation] : [STEP_RETRY, isRetryableStepFailure];
       await retry(() => run(), { policy, retryable, clock: systemClock, random: Math.random, sleep });
     } catch (err) {
-      const reason = describeError(err);
+      const reason = describeStepFailure(err);
       throw new StepFailedError(
         `${step.action} ${step.kind} ${step.name} failed: ${reason}. The ${ran} step(s) before it are done; run the same command again to carry on (every step is create-or-update).`,
         { cause: err },
@@ -121,7 +121,7 @@ export async function applyPlan(
 }
 
 /** What went wrong, and what kind of wrong: a refused permission, an unreachable network, … */
-export function describeError(err: unknown): string {
+export function describeStepFailure(err: unknown): string {
   const kind = failureKind(err);
   const label: Record<typeof kind, string> = {
     network: 'the service could not be reached',

@@ -9,7 +9,7 @@
 // does not declare are detached: the function would run with them.
 import type Ram from '@alicloud/ram';
 import { canonicalJson, codeOf, unless } from './clients';
-import type { Step } from './plan';
+import type { DeployStep } from './plan';
 import type { RoleSpec } from './template';
 
 interface RoleView {
@@ -41,7 +41,7 @@ function ours(description: string | undefined, marker: string): boolean {
   return (description ?? '').startsWith(`${marker}:`);
 }
 
-export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | undefined, ownership: RoleOwnership): Promise<Step> {
+export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | undefined, ownership: RoleOwnership): Promise<DeployStep> {
   const name = role.roleName;
   if (givenArn) return { kind: 'role', name, action: 'keep', reasons: [`given by --role ${role.logicalId}=${givenArn}; not managed by thaw`] };
   const current = (await unless(['EntityNotExist.Role'], () => ram.request('GetRole', { RoleName: name })))?.Role as RoleView | undefined;
@@ -134,7 +134,7 @@ export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | unde
   };
 }
 
-export async function planRoleDeletion(ram: Ram, role: RoleSpec, marker: string, givenArn: string | undefined): Promise<Step | undefined> {
+export async function planRoleDeletion(ram: Ram, role: RoleSpec, marker: string, givenArn: string | undefined): Promise<DeployStep | undefined> {
   const name = role.roleName;
   if (givenArn) return { kind: 'role', name, action: 'keep', reasons: [`given by --role ${role.logicalId}; not managed by thaw`] };
   const current = (await unless(['EntityNotExist.Role'], () => ram.request('GetRole', { RoleName: name })))?.Role as RoleView | undefined;

@@ -6,7 +6,7 @@ import { type Clients, clientsFor, type Target } from './clients';
 import { planDeploy } from './deploy';
 import { planDestroy } from './destroy';
 import { OwnershipError } from './errors';
-import { applyPlan, blocked, changes, formatPlan, type Plan, summary } from './plan';
+import { applyPlan, blocked, changes, formatPlan, type DeployPlan, summary } from './plan';
 import { assertNoProblems, type DeployerEndpoints, deployerEndpoints, type Finding, formatFindings, preflight } from './preflight';
 import { normalizeParameters, resolveParameters } from './parameters';
 import { SlsAdmin } from '../sls/admin';
@@ -41,7 +41,7 @@ export interface DeployOptions extends StackOptions {
 }
 
 export interface Outcome {
-  readonly plan: Plan;
+  readonly plan: DeployPlan;
   readonly stack: StackSpec;
   /** Steps run (0 for a dry run or no change). */
   readonly ran: number;
@@ -125,7 +125,7 @@ export async function doctorStack(
   return { findings, ok: problems === 0 };
 }
 
-async function finish(plan: Plan, stack: StackSpec, findings: readonly Finding[], options: StackOptions, verb: 'deploy' | 'destroy'): Promise<Outcome> {
+async function finish(plan: DeployPlan, stack: StackSpec, findings: readonly Finding[], options: StackOptions, verb: 'deploy' | 'destroy'): Promise<Outcome> {
   const services = stack.services.map((s) => s.name).join(', ');
   const where = `stack ${stack.stackName} (${services}) in account ${stack.accountId}, ${stack.region}${options.target.fcEndpoint ? ` (${options.target.fcEndpoint})` : ''}`;
   options.out(`${verb} plan for ${where}:\n${formatPlan(plan)}\n`);

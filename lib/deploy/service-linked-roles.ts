@@ -6,7 +6,7 @@
 // leaves it.
 import type Ram from '@alicloud/ram';
 import { unless } from './clients';
-import type { Step } from './plan';
+import type { DeployStep } from './plan';
 
 export const SERVICE_LINKED_ROLES = {
   'eventbridge-fc': { roleName: 'AliyunServiceRoleForEventBridgeSendToFC', serviceName: 'sendevent-fc.eventbridge.aliyuncs.com' },
@@ -14,7 +14,7 @@ export const SERVICE_LINKED_ROLES = {
 
 export type ServiceLinkedRole = keyof typeof SERVICE_LINKED_ROLES;
 
-export async function serviceLinkedRoleStep(ram: Ram, which: ServiceLinkedRole): Promise<Step> {
+export async function serviceLinkedRoleStep(ram: Ram, which: ServiceLinkedRole): Promise<DeployStep> {
   const { roleName, serviceName } = SERVICE_LINKED_ROLES[which];
   const exists = await unless(['EntityNotExist.Role'], () => ram.request('GetRole', { RoleName: roleName }));
   if (exists) return { kind: 'service-linked role', name: roleName, action: 'unchanged', reasons: ['exists in the account'] };

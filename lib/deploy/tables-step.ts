@@ -5,7 +5,7 @@
 import { TablestoreStateStore } from '../store/tablestore';
 import { applyTableChanges, type TableChanges, tableChanges } from '../store/tablestore-upgrade';
 import type { Credentials } from '../wiring';
-import type { Step } from './plan';
+import type { DeployStep } from './plan';
 import type { DeploySettings } from './settings';
 
 export interface TablesAdmin {
@@ -51,7 +51,7 @@ export function tablesAdmin(settings: DeploySettings, credentials: Credentials, 
   };
 }
 
-export async function tablesStep(admin: TablesAdmin, settings: DeploySettings): Promise<Step> {
+export async function tablesStep(admin: TablesAdmin, settings: DeploySettings): Promise<DeployStep> {
   const changes = await admin.changes();
   const { missingTables, missingColumns, missingIndexes } = changes;
   const name = `${settings.tablestore.instance}/${admin.names.join(',')}`;

@@ -157,7 +157,7 @@ function classify(record: AccessLogRecord, rules: AccessLogRules): AccessLogVerd
  * any other x-oss-process (image processing, ProcessImage in the restore guide's words). Whether OSS logs those under their own operation
  * names or as GetObject/PostObject is unconfirmed, so either is accepted.
  */
-function refusedOperationOf(operation: string, query: Query): MissOperation | undefined {
+function refusedOperationOf(operation: string, query: UriQuery): MissOperation | undefined {
   if (operation === 'PostProcessTask' || query.has('x-oss-async-process')) return 'PostProcessTask';
   const process = query.get('x-oss-process');
   // csv/meta (CreateSelectObjectMeta) reads the object for Select too.
@@ -167,7 +167,7 @@ function refusedOperationOf(operation: string, query: Query): MissOperation | un
   return undefined;
 }
 
-type Query = ReadonlyMap<string, string | null>;
+type UriQuery = ReadonlyMap<string, string | null>;
 
 /**
  * The path and query of `request_uri`. The query starts at the first literal `?`: a key's own `?`
@@ -175,9 +175,9 @@ type Query = ReadonlyMap<string, string | null>;
  * cannot be decoded is null (a parameter whose name cannot be decoded is none we read).
  */
 /** Most logged requests carry no query: they share one empty map rather than allocate their own. */
-const NO_QUERY: Query = new Map();
+const NO_QUERY: UriQuery = new Map();
 
-function requestUriOf(requestUri: string | undefined): { query: Query } {
+function requestUriOf(requestUri: string | undefined): { query: UriQuery } {
   if (typeof requestUri !== 'string' || !requestUri.includes('?')) return { query: NO_QUERY };
   let uri = present(requestUri) ?? '';
   // Tolerate a full request line ("GET /key?versionId=… HTTP/1.1") as in OSS's own log files.

@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { invalidateRecord } from '../restore/invalidate';
 import type { Coordinator } from '../restore/coordinator';
-import { describeError, TransientError } from '../restore/errors';
+import { errorValue, TransientError } from '../restore/errors';
 import { objectRef, type ObjectRef, recordId } from '../restore/object-ref';
 import type { StateStore } from '../restore/ports';
 import { mapWithLimit } from '../retry';
@@ -66,7 +66,7 @@ export async function applyStorageEvents(
       const current = objectRef({ bucket: event.bucket, key: event.key });
       refs = event.versionId ? [current, objectRef({ bucket: event.bucket, key: event.key, versionId: event.versionId })] : [current];
     } catch (err) {
-      deps.log.warn('storage event names no valid object', { event: event.name, reason: describeError(err) });
+      deps.log.warn('storage event names no valid object', { event: event.name, error: errorValue(err) });
       invalid++;
       continue;
     }

@@ -5,6 +5,7 @@
 // restore cycle ended never starts another.
 import type { Logger } from '../log';
 import type { Coordinator } from '../restore/coordinator';
+import { describeInput } from '../restore/errors';
 import type { Miss } from '../restore/miss';
 import type { MissOperation } from '../restore/record';
 import { addSummaries, type BatchSummary } from '../restore/summary';
@@ -96,25 +97,25 @@ export function parseLogTriggerEvent(payload: unknown, rule: TriggerSourceRule):
   }
   // FC sends a number; a boolean, a string or a fraction is not a shard (Number(true) would be 1).
   if (typeof s.shardId !== 'number' || !Number.isSafeInteger(s.shardId) || s.shardId < 0) {
-    throw new MalformedTriggerEventError(`source.shardId must be a non-negative integer, got ${describeValue(s.shardId)}`);
+    throw new MalformedTriggerEventError(`source.shardId must be a non-negative integer, got ${describeInput(s.shardId)}`);
   }
   const text = s as Record<'endpoint' | 'projectName' | 'logstoreName' | 'beginCursor' | 'endCursor', string>;
   if (!PROJECT_NAME.test(text.projectName))
-    throw new MalformedTriggerEventError(`source.projectName ${describeValue(text.projectName)} is not a Log Service project name`);
+    throw new MalformedTriggerEventError(`source.projectName ${describeInput(text.projectName)} is not a Log Service project name`);
   if (!LOGSTORE_NAME.test(text.logstoreName))
-    throw new MalformedTriggerEventError(`source.logstoreName ${describeValue(text.logstoreName)} is not a logstore name`);
+    throw new MalformedTriggerEventError(`source.logstoreName ${describeInput(text.logstoreName)} is not a logstore name`);
   for (const field of ['beginCursor', 'endCursor'] as const) {
-    if (!CURSOR.test(text[field])) throw new MalformedTriggerEventError(`source.${field} ${describeValue(text[field])} is not a cursor`);
+    if (!CURSOR.test(text[field])) throw new MalformedTriggerEventError(`source.${field} ${describeInput(text[field])} is not a cursor`);
   }
   checkEndpoint(text.endpoint, rule);
   checkLogstore(text.projectName, text.logstoreName, rule);
   const e = event as Record<string, unknown>;
   for (const field of ['jobName', 'taskId'] as const) {
     if (e[field] !== undefined && typeof e[field] !== 'string')
-      throw new MalformedTriggerEventError(`${field} must be a string, got ${describeValue(e[field])}`);
+      throw new MalformedTriggerEventError(`${field} must be a string, got ${describeInput(e[field])}`);
   }
   if (e.cursorTime !== undefined && (typeof e.cursorTime !== 'number' || !Number.isFinite(e.cursorTime))) {
-    throw new MalformedTriggerEventError(`cursorTime must be a number, got ${describeValue(e.cursorTime)}`);
+    throw new MalformedTriggerEventError(`cursorTime must be a number, got ${describeInput(e.cursorTime)}`);
   }
   return {
     source: {
@@ -136,14 +137,14 @@ export function parseLogTriggerEvent(payload: unknown, rule: TriggerSourceRule):
 export function checkEndpoint(endpoint: string, rule: TriggerSourceRule): void {
   const given = endpointParts(endpoint);
   if (!given)
-    throw new MalformedTriggerEventError(`source.endpoint ${describeValue(endpoint)} is not a Log Service endpoint (a host, or http(s)://host[:port])`);
+    throw new MalformedTriggerEventError(`source.endpoint ${describeInput(endpoint)} is not a Log Service endpoint (a host, or http(s)://host[:port])`);
   const configured = rule.endpoint === undefined ? undefined : endpointParts(rule.endpoint);
   const sameScheme = configured?.scheme === undefined || given.scheme === undefined || configured.scheme === given.scheme;
   if (configured && sameScheme && configured.host === given.host && configured.port === given.port) return;
   if (rule.region && given.port === '' && regionEndpoints(rule.region).includes(given.host)) return;
   const trusted = [...(rule.region ? regionEndpoints(rule.region) : []), ...(rule.endpoint ? [rule.endpoint] : [])];
   throw new MalformedTriggerEventError(
-    `source.endpoint ${describeValue(endpoint)} is not a Log Service endpoint of this function's region${trusted.length ? ` (trusted: ${trusted.join(', ')})` : ' (FC_REGION is not set and THAW_SLS_ENDPOINT names none)'}; set THAW_SLS_ENDPOINT to trust another`,
+    `source.endpoint ${describeInput(endpoint)} is not a Log Service endpoint of this function's region${trusted.length ? ` (trusted: ${trusted.join(', ')})` : ' (FC_REGION is not set and THAW_SLS_ENDPOINT names none)'}; set THAW_SLS_ENDPOINT to trust another`,
   );
 }
 
@@ -156,7 +157,7 @@ export function checkLogstore(project: string, logstore: string, rule: TriggerSo
   }
   if (project !== rule.project || logstore !== rule.logstore) {
     throw new MalformedTriggerEventError(
-      `source ${describeValue(`${project}/${logstore}`)} is not the configured access log ${rule.project}/${rule.logstore} (THAW_ACCESS_LOG_PROJECT / THAW_ACCESS_LOG_LOGSTORE)`,
+      `source ${describeInput(`${project}/${logstore}`)} is not the configured access log ${rule.project}/${rule.logstore} (THAW_ACCESS_LOG_PROJECT / THAW_ACCESS_LOG_LOGSTORE)`,
     );
   }
 }
@@ -174,12 +175,6 @@ function endpointParts(endpoint: string): { scheme?: string; host: string; port:
   const defaultPort = scheme === 'http' ? '80' : '443';
   const port = rest[2] === undefined || rest[2] === defaultPort ? '' : rest[2];
   return { ...(scheme ? { scheme } : {}), host: rest[1]!.toLowerCase().replace(/\.$/, ''), port };
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
 }
 
 export interface RangeResult {

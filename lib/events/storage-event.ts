@@ -6,6 +6,7 @@
 //                 one at a time, or an array of them (batch push).
 // A bad record is reported in `invalid` and never costs the good records of the same payload;
 // only a payload that is not one of these shapes at all throws.
+import { describeInput } from '../restore/errors';
 import { validateBucket, validateKey, validateVersionId } from '../restore/object-ref';
 
 export type StorageEventKind = 'restore-finished' | 'object-created' | 'object-removed' | 'object-modified';
@@ -109,7 +110,7 @@ export function parseStorageEvents(payload: unknown): ParsedEvents {
 
   if (isObject(value) && 'events' in value) {
     if (!Array.isArray(value.events)) {
-      throw new MalformedEventError(`the OSS trigger event's "events" must be an array (got ${describe(value.events)})`);
+      throw new MalformedEventError(`the OSS trigger event's "events" must be an array (got ${describeInput(value.events)})`);
     }
     records = { parse: fromOssRecord, items: value.events };
   } else if (Array.isArray(value)) {
@@ -118,7 +119,7 @@ export function parseStorageEvents(payload: unknown): ParsedEvents {
     records = { parse: fromCloudEvent, items: [value] };
   } else {
     throw new MalformedEventError(
-      `a storage event must be an OSS trigger event {"events":[…]}, a CloudEvent or an array of CloudEvents (got ${describe(value)})`,
+      `a storage event must be an OSS trigger event {"events":[…]}, a CloudEvent or an array of CloudEvents (got ${describeInput(value)})`,
     );
   }
 
@@ -148,9 +149,9 @@ function decodePayload(payload: unknown): unknown {
 
 /** One element of an OSS trigger event's `events[]` (also the `data` of an OSS CloudEvent). */
 function fromOssRecord(record: unknown): Verdict {
-  if (!isObject(record)) return { invalid: `the record must be an object (got ${describe(record)})` };
+  if (!isObject(record)) return { invalid: `the record must be an object (got ${describeInput(record)})` };
   if (typeof record.eventName !== 'string' || record.eventName === '') {
-    return { invalid: `eventName must be a non-empty string (got ${describe(record.eventName)})` };
+    return { invalid: `eventName must be a non-empty string (got ${describeInput(record.eventName)})` };
   }
   const name = withoutOssPrefix(record.eventName);
   const meaning = meaningOf(name);
@@ -169,10 +170,10 @@ function fromOssRecord(record: unknown): Verdict {
 }
 
 function fromCloudEvent(event: unknown): Verdict {
-  if (!isObject(event)) return { invalid: `the CloudEvent must be an object (got ${describe(event)})` };
-  if (typeof event.type !== 'string' || event.type === '') return { invalid: `type must be a non-empty string (got ${describe(event.type)})` };
+  if (!isObject(event)) return { invalid: `the CloudEvent must be an object (got ${describeInput(event)})` };
+  if (typeof event.type !== 'string' || event.type === '') return { invalid: `type must be a non-empty string (got ${describeInput(event.type)})` };
   const name = withoutOssPrefix(event.type);
-  if (event.source !== 'acs.oss') return { ignored: { name, reason: `not an OSS event (source ${describe(event.source)})` } };
+  if (event.source !== 'acs.oss') return { ignored: { name, reason: `not an OSS event (source ${describeInput(event.source)})` } };
   const meaning = meaningOf(name);
   if (typeof meaning !== 'string') return { ignored: { name, reason: meaning.ignore } };
   return toEvent(name, meaning, () => {
@@ -202,7 +203,7 @@ const SUBJECT = /^acs:oss:[^:/]+:[^:/]+:([^:/]+)\/([\s\S]+)$/;
 
 function objectOfSubject(subject: unknown): { bucket: string; key: string } {
   const match = typeof subject === 'string' ? SUBJECT.exec(subject) : null;
-  if (!match) throw new InvalidRecord(`subject must be "acs:oss:<region>:<uid>:<bucket>/<key>" (got ${describe(subject)})`);
+  if (!match) throw new InvalidRecord(`subject must be "acs:oss:<region>:<uid>:<bucket>/<key>" (got ${describeInput(subject)})`);
   return { bucket: match[1] ?? '', key: match[2] ?? '' };
 }
 
@@ -226,7 +227,7 @@ function toEvent(name: string, kind: StorageEventKind, read: () => RawFields): V
       eventTimeMs: raw.eventTimeMs,
     };
     if (raw.versionId !== undefined && raw.versionId !== null) {
-      if (typeof raw.versionId !== 'string') throw new InvalidRecord(`versionId must be a string (got ${describe(raw.versionId)})`);
+      if (typeof raw.versionId !== 'string') throw new InvalidRecord(`versionId must be a string (got ${describeInput(raw.versionId)})`);
       const versionId = validated('versionId', () => validateVersionId(raw.versionId));
       if (versionId !== '') event.versionId = versionId;
     }
@@ -250,7 +251,7 @@ function validated(fieldName: string, validate: () => string): string {
 }
 
 function required(path: string, value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidRecord(`${path} must be a string (got ${describe(value)})`);
+  if (typeof value !== 'string') throw new InvalidRecord(`${path} must be a string (got ${describeInput(value)})`);
   return value;
 }
 
@@ -263,7 +264,7 @@ function firstTime(candidates: [path: string, value: unknown][]): number {
     if (ms !== undefined) return ms;
   }
   const [path, value] = candidates.find(([, v]) => v !== undefined) ?? candidates[0] ?? ['time', undefined];
-  throw new InvalidRecord(`${path} must be an ISO 8601 time with a time zone (got ${describe(value)})`);
+  throw new InvalidRecord(`${path} must be an ISO 8601 time with a time zone (got ${describeInput(value)})`);
 }
 
 function parseTime(value: string): number | undefined {
@@ -295,14 +296,4 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** A property of a record, or undefined when the record is not an object: paths never throw. */
 function field(value: unknown, name: string): unknown {
   return isObject(value) ? value[name] : undefined;
-}
-
-/** Short and safe to log: strings are quoted and cut, everything else is named by its type. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (value === undefined) return 'nothing';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -38,7 +38,7 @@ const TRIGGER_LOGSTORE = 'oss-thaw-log-trigger';
 const FUNCTION_LOG_PROJECT = 'oss-thaw-functions';
 const FUNCTION_LOGSTORE = 'function-logs';
 
-export interface StackOptions {
+export interface LocalStackOptions {
   /** Port of the custom domain that serves the HTTP function, as http://localhost:<port> (0 picks one). */
   readonly port?: number;
   /** Divides every emulated restore duration (and the ETAs the API reports). */
@@ -84,7 +84,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export async function startStack(options: LocalStackOptions = {}): Promise<Stack> {
   // Whatever started before a failure is closed again, so a failed start leaves no servers behind.
   const started: { close(): Promise<void> }[] = [];
   try {
@@ -95,7 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function assemble(options: StackOptions, started: { close(): Promise<void> }[]): Promise<Stack> {
+async function assemble(options: LocalStackOptions, started: { close(): Promise<void> }[]): Promise<Stack> {
   const timeScale = options.timeScale ?? 1;
   const logLevel = options.logLevel ?? 'info';
   const log: Logger = jsonLogger({ level: logLevel, fields: { component: 'local-stack' } });

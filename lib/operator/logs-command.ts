@@ -116,7 +116,7 @@ async function resolveTarget(values: LogsFlags, env: NodeJS.ProcessEnv): Promise
   return target;
 }
 
-/** A Log Service refusal, said in terms of what to do about it (its code kept in the text). */
+/** A Log Service refusal, said in terms of what to do about it (its code named in the text). */
 function explain(err: unknown, target: LogTarget): unknown {
   if (!(err instanceof SlsServiceError)) return err;
   const where = `${target.project}/${target.logstore}`;
@@ -125,16 +125,16 @@ function explain(err: unknown, target: LogTarget): unknown {
       return new ApiCallError(`the logstore ${where} has no index, and GetLogs needs one (IndexConfigNotExist); thaw deploy creates it`, err.status);
     case 'ProjectNotExist':
     case 'LogStoreNotExist':
-      return new ApiCallError(`${where}: ${err.message} — check --project and --logstore`, err.status);
+      return new ApiCallError(`${where}: ${err.code}: ${err.message} — check --project and --logstore`, err.status);
     case 'Unauthorized':
     case 'SignatureNotMatch':
     case 'InvalidAccessKeyId':
       return new ApiCallError(
-        `Log Service refused the credentials (${err.message}); check ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET and log:GetLogStoreLogs on ${where}`,
+        `Log Service refused the credentials (${err.code}: ${err.message}); check ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET and log:GetLogStoreLogs on ${where}`,
         err.status,
       );
     default:
-      return new ApiCallError(`Log Service answered ${err.message}`, err.status);
+      return new ApiCallError(`Log Service answered ${err.code}: ${err.message}`, err.status);
   }
 }
 

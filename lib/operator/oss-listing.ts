@@ -12,8 +12,6 @@ export class ListingError extends Error {
   readonly code = 'ListingFailed';
 }
 
-export type OssSettings = OssCredentialSettings;
-
 interface ListV2Page {
   objects: { name: string; size: number; storageClass: string; restoreInfo?: { ongoingRequest: boolean; expiryDate?: Date } }[] | null;
   isTruncated: boolean;
@@ -21,7 +19,7 @@ interface ListV2Page {
 }
 
 export async function listPrefix(
-  settings: OssSettings,
+  settings: OssCredentialSettings,
   bucket: string,
   prefix: string,
   options: { maxObjects: number; onPage?: (listed: number) => void; signal?: AbortSignal },
@@ -52,7 +50,7 @@ export async function listPrefix(
         key: o.name,
         sizeBytes: Number(o.size),
         storageClass,
-        restore: !info ? 'none' : info.ongoingRequest ? 'restoring' : 'restored',
+        restore: !info ? 'frozen' : info.ongoingRequest ? 'restoring' : 'restored',
         ...(info && !info.ongoingRequest && info.expiryDate ? { expiresAtMs: info.expiryDate.getTime() } : {}),
       });
     }

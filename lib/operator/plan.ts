@@ -16,8 +16,8 @@ export interface ListedObject {
   readonly key: string;
   readonly sizeBytes: number;
   readonly storageClass: StorageClass;
-  /** From RestoreInfo: none (frozen, or never restored), restoring, or restored until expiresAtMs. */
-  readonly restore: 'none' | 'restoring' | 'restored';
+  /** From RestoreInfo: frozen (never restored, or the copy expired), restoring, or restored until expiresAtMs. */
+  readonly restore: 'frozen' | 'restoring' | 'restored';
   readonly expiresAtMs?: number;
 }
 
@@ -38,15 +38,16 @@ export interface DeploymentLimits {
   readonly timeScale: number;
 }
 
-export interface PlanLine {
+export interface RestorePlanLine {
   readonly storageClass: ArchiveClass;
   /** The tier the restores will use (after the class and the fastest-tier limit); none for Archive. */
   readonly tier?: Tier;
   readonly days: number;
   readonly objects: number;
   readonly bytes: number;
-  readonly alreadyRestoring: number;
-  readonly alreadyRestored: number;
+  /** Restoring already, or restored and unexpired: recorded as they are, no charge. */
+  readonly restoring: number;
+  readonly restored: number;
   /** Restores to start: today within the budget, the rest on later days. */
   readonly toRestore: number;
   readonly toRestoreBytes: number;
@@ -58,12 +59,13 @@ export interface PlanLine {
   readonly restoreMs: number;
 }
 
-export interface Plan {
+export interface RestorePlan {
   readonly objects: number;
   readonly bytes: number;
   readonly notArchived: { readonly objects: number; readonly bytes: number };
-  readonly refused: { readonly allowList: number; readonly tooLarge: number; readonly tierNotAllowed: number };
-  readonly lines: readonly PlanLine[];
+  /** What the policy would not restore, by the words of its result and reasons: outOfScope (THAW_ALLOW), object-too-large, tier-not-allowed. */
+  readonly refused: { readonly outOfScope: number; readonly objectTooLarge: number; readonly tierNotAllowed: number };
+  readonly lines: readonly RestorePlanLine[];
   /** What will be sent to the API, in listing order (restores, and running restores to track). */
   readonly submit: readonly ListedObject[];
   readonly restores: number;
@@ -86,11 +88,11 @@ export function planRestore(input: {
   limits: DeploymentLimits;
   prices: PriceTable;
   nowMs: number;
-}): Plan {
+}): RestorePlan {
   const { bucket, objects, limits, prices, nowMs } = input;
   const request = clampRequest(input.request, limits);
-  const lines = new Map<string, { -readonly [K in keyof PlanLine]: PlanLine[K] }>();
-  const refused = { allowList: 0, tooLarge: 0, tierNotAllowed: 0 };
+  const lines = new Map<string, { -readonly [K in keyof RestorePlanLine]: RestorePlanLine[K] }>();
+  const refused = { outOfScope: 0, objectTooLarge: 0, tierNotAllowed: 0 };
   const notArchived = { objects: 0, bytes: 0 };
   const submit: ListedObject[] = [];
   let restoresLeft = limits.restoresLeft;
@@ -105,7 +107,7 @@ export function planRestore(input: {
       continue;
     }
     if (!isAllowed(limits.allow, { bucket, key: o.key, versionId: '' })) {
-      refused.allowList++;
+      refused.outOfScope++;
       continue;
     }
     const restored = o.restore === 'restored' && o.expiresAtMs !== undefined && o.expiresAtMs > nowMs;
@@ -115,7 +117,7 @@ export function planRestore(input: {
     // A running or finished restore is recorded as it is: no admission, no charge.
     if (!restoring && !restored) {
       if (o.sizeBytes > limits.maxObjectBytes) {
-        refused.tooLarge++;
+        refused.objectTooLarge++;
         continue;
       }
       if (!params) {
@@ -131,8 +133,8 @@ export function planRestore(input: {
       days: fitted.days,
       objects: 0,
       bytes: 0,
-      alreadyRestoring: 0,
-      alreadyRestored: 0,
+      restoring: 0,
+      restored: 0,
       toRestore: 0,
       toRestoreBytes: 0,
       laterDays: 0,
@@ -144,8 +146,8 @@ export function planRestore(input: {
     line.objects++;
     line.bytes += o.sizeBytes;
     submit.push(o);
-    if (restoring) line.alreadyRestoring++;
-    else if (restored) line.alreadyRestored++;
+    if (restoring) line.restoring++;
+    else if (restored) line.restored++;
     else {
       line.toRestore++;
       line.toRestoreBytes += o.sizeBytes;

@@ -14,7 +14,7 @@ import { isTier, type Tier } from '../restore/storage-class';
 import { ThawApi } from './api-client';
 import { formatBytes, formatCount, formatDuration, formatMoney, table } from './format';
 import { listPrefix } from './oss-listing';
-import { type DeploymentLimits, type Plan, planRestore, RATE_SHARE } from './plan';
+import { type DeploymentLimits, planRestore, RATE_SHARE, type RestorePlan } from './plan';
 import { printable, printableTerminal } from './printable-output';
 import { DEFAULT_PRICES, type PriceTable, readPriceTable } from './prices';
 import { progress } from './progress';
@@ -200,8 +200,8 @@ export async function restoreCommand(
             c.outcomes.deferred +
             c.outcomes.refused +
             c.outcomes.failed +
-            c.outcomes['not-found'] +
-            c.outcomes['not-archived'],
+            c.outcomes.notFound +
+            c.outcomes.notArchived,
           `restoring ${c.outcomes.restoring} · restored ${c.outcomes.restored} · deferred ${c.outcomes.deferred} · failed ${c.outcomes.failed}`,
         ),
     });
@@ -209,7 +209,7 @@ export async function restoreCommand(
     const o = result.outcomes;
     const stoppedWith = result.unsent.length + result.notYet.length + result.unanswered.length;
     terminal.out(
-      `\n${formatCount(plan.submit.length - stoppedWith)} of ${formatCount(plan.submit.length)} answered: ${o.restoring} restoring, ${o.restored} restored, ${o.deferred} deferred by the budget (run this again after the budget resets to restore them), ${o.refused} refused, ${o['not-found']} gone, ${o.failed} failed; RestoreObject calls these requests made: ${result.restoresIssued} (a deferral the sweeper re-drove first is counted there)\n`,
+      `\n${formatCount(plan.submit.length - stoppedWith)} of ${formatCount(plan.submit.length)} answered: ${o.restoring} restoring, ${o.restored} restored, ${o.deferred} deferred by the budget (run this again after the budget resets to restore them), ${o.refused} refused, ${o.notFound} gone, ${o.failed} failed; RestoreObject calls these requests made: ${result.restoreStarted} (a deferral the sweeper re-drove first is counted there)\n`,
     );
     for (const p of result.problems.slice(0, 10))
       terminal.out(`  ${p.status} ${printable(p.code)}${p.reason ? ` (${printable(p.reason)})` : ''}: ${printable(p.key)}\n`);
@@ -255,15 +255,21 @@ export async function restoreCommand(
 }
 
 /** The plan as an operator reads it before saying yes. */
-export function describePlan(target: string, plan: Plan, limits: DeploymentLimits, prices: PriceTable, usage: { day: string; resetsAt: string }): string {
+export function describePlan(
+  target: string,
+  plan: RestorePlan,
+  limits: DeploymentLimits,
+  prices: PriceTable,
+  usage: { day: string; resetsAt: string },
+): string {
   const rows = plan.lines.map((l) => [
     l.storageClass,
     l.tier ?? '-',
     String(l.days),
     formatCount(l.objects),
     formatBytes(l.bytes),
-    formatCount(l.alreadyRestoring),
-    formatCount(l.alreadyRestored),
+    formatCount(l.restoring),
+    formatCount(l.restored),
     formatCount(l.toRestore),
     formatCount(l.laterDays),
     formatDuration(l.restoreMs),
@@ -277,7 +283,7 @@ export function describePlan(target: string, plan: Plan, limits: DeploymentLimit
       : '(no archived object oss-thaw may restore)',
     '',
     `not archived (read them directly): ${formatCount(plan.notArchived.objects)} objects, ${formatBytes(plan.notArchived.bytes)}`,
-    `refused by the policy: ${plan.refused.allowList} outside THAW_ALLOW, ${plan.refused.tooLarge} over THAW_MAX_OBJECT_BYTES (${formatBytes(limits.maxObjectBytes)}), ${plan.refused.tierNotAllowed} with no tier as slow as THAW_MAX_TIER (${limits.maxTier})`,
+    `refused by the policy: ${plan.refused.outOfScope} outside THAW_ALLOW, ${plan.refused.objectTooLarge} over THAW_MAX_OBJECT_BYTES (${formatBytes(limits.maxObjectBytes)}), ${plan.refused.tierNotAllowed} with no tier as slow as THAW_MAX_TIER (${limits.maxTier})`,
     `budget left today (${usage.day} UTC): ${formatCount(limits.restoresLeft)} restores, ${formatBytes(limits.bytesLeft)}; ${formatCount(plan.laterDays)} wait for a later day's budget (run this again after ${usage.resetsAt.slice(0, 16).replace('T', ' ')} UTC: a deferral is not a queue)`,
     `pace: ${Math.max(1, Math.floor(limits.restoresPerSecond * RATE_SHARE))} objects/s (${Math.round(RATE_SHARE * 100)}% of the rate limit of ${limits.restoresPerSecond}/s): sending takes about ${formatDuration(plan.submitMs)}; each class is readable within its "ready within" after that`,
     `cost: ${plan.costUnknownFor.length ? `at least ${formatMoney(plan.cost, plan.currency)} (no price for ${plan.costUnknownFor.join(', ')})` : formatMoney(plan.cost, plan.currency)} for ${formatCount(plan.restores)} restores of ${formatBytes(plan.restoreBytes)} (retrieval per GB + per request + the temporary copy for its days)`,

@@ -2,7 +2,7 @@
 //
 // What is thawing and what it costs, in a terminal: records per state (GET /v1/usage), today's
 // budgets and the rate, then the records of each state with their ETA, tier, age and reason
-// (GET /v1/restores; in-flight ones by ETA, the rest newest first). --json prints the same as one
+// (GET /v1/restores; the ones in flight, CLAIMED and RESTORING, by ETA, the rest newest first). --json prints the same as one
 // JSON object for scripts.
 import { systemClock } from '../clock';
 import { validateBucket } from '../restore/object-ref';
@@ -93,7 +93,7 @@ export async function statusCommand(
           r.sizeBytes === null ? '-' : formatBytes(r.sizeBytes),
           formatDuration(nowMs - Date.parse(r.firstSeenAt)),
           IN_FLIGHT.has(state) ? relative(r.etaAt, nowMs) : relative(r.updatedAt, nowMs),
-          r.reason ?? r.failure ?? '',
+          r.reason ?? r.lastError?.code ?? '',
           r.retryAt ? relative(r.retryAt, nowMs) : '',
         ]),
       ),

@@ -8,6 +8,7 @@
 // so running the same command again carries on without restoring anything twice. What was sent is
 // never reported as not sent: the deployment may have acted on it.
 import type { Clock } from '../clock';
+import type { ObjectResult } from '../restore/summary';
 import type { Json } from './api-client';
 
 /** Objects per call (the API takes up to 100). */
@@ -16,13 +17,14 @@ const CONCURRENT_CALLS = 4;
 /** Sends of one object after a 503 before it counts as failed. */
 const MAX_SENDS = 5;
 
-export type Outcome = 'restoring' | 'restored' | 'deferred' | 'refused' | 'not-archived' | 'not-found' | 'failed';
+/** What the deployment's answer for an object says happened, in the coordinator's words (its status and code, read back). */
+export type SubmitOutcome = Extract<ObjectResult, 'restoring' | 'restored' | 'deferred' | 'refused' | 'notArchived' | 'notFound' | 'failed'>;
 
 export interface SubmitCounts {
   readonly sent: number;
-  readonly outcomes: Readonly<Record<Outcome, number>>;
-  /** RestoreObject calls the deployment made for us (restoresIssued). */
-  readonly restoresIssued: number;
+  readonly outcomes: Readonly<Record<SubmitOutcome, number>>;
+  /** RestoreObject calls OSS accepted for us (the batch answers' restoreStarted). */
+  readonly restoreStarted: number;
 }
 
 export interface SubmitResult extends SubmitCounts {
@@ -62,15 +64,15 @@ export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
     sends: 0,
     notBeforeMs: 0,
   }));
-  const outcomes: Record<Outcome, number> = { restoring: 0, restored: 0, deferred: 0, refused: 0, 'not-archived': 0, 'not-found': 0, failed: 0 };
+  const outcomes: Record<SubmitOutcome, number> = { restoring: 0, restored: 0, deferred: 0, refused: 0, notArchived: 0, notFound: 0, failed: 0 };
   const accepted: string[] = [];
   const problems: { key: string; status: number; code: string; reason?: string }[] = [];
   let sent = 0;
-  let restoresIssued = 0;
+  let restoreStarted = 0;
   let nextSendAtMs = clock.nowMs();
   let fatal: unknown;
-  const counts = (): SubmitCounts => ({ sent, outcomes: { ...outcomes }, restoresIssued });
-  const settle = (key: string, outcome: Outcome, problem?: { status: number; code: string; reason?: string }) => {
+  const counts = (): SubmitCounts => ({ sent, outcomes: { ...outcomes }, restoreStarted });
+  const settle = (key: string, outcome: SubmitOutcome, problem?: { status: number; code: string; reason?: string }) => {
     outcomes[outcome]++;
     if (outcome === 'restoring' || outcome === 'restored') accepted.push(key);
     else if (problem) problems.push({ key, ...problem });
@@ -107,7 +109,8 @@ export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
         if (ready.some((r) => r.sends + 1 >= 2)) fatal = err;
         continue;
       }
-      restoresIssued += Number(answer.restoresIssued ?? 0);
+      // A deployment of an earlier release called the count restoresIssued.
+      restoreStarted += Number(answer.restoreStarted ?? answer.restoresIssued ?? 0);
       (answer.results as Json[]).forEach((result, i) => {
         const item = ready[i]!;
         sent += item.sends === 0 ? 1 : 0;
@@ -127,8 +130,8 @@ export async function submitAll(options: SubmitOptions): Promise<SubmitResult> {
         else if (status === 503 && item.sends + 1 < MAX_SENDS)
           queue.push({ ...item, sends: item.sends + 1, notBeforeMs: clock.nowMs() + 2000, last: 'not-yet' });
         else if (status === 503) settle(item.key, 'failed', { status, code: code || 'Failed' });
-        else if (status === 409) settle(item.key, 'not-archived', { status, code });
-        else if (status === 404) settle(item.key, 'not-found', { status, code });
+        else if (status === 409) settle(item.key, 'notArchived', { status, code });
+        else if (status === 404) settle(item.key, 'notFound', { status, code });
         else settle(item.key, 'refused', { status, code, reason: result.reason ?? undefined });
       });
       options.onProgress?.(counts());

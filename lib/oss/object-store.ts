@@ -47,7 +47,7 @@ export class AliOssObjectStore implements ObjectStore {
     if (params.tier) options.JobParameters = params.tier;
     try {
       await this.client(ref.bucket).restore(ref.key, options as OSS.RequestOptions);
-      return 'started';
+      return 'restoreStarted';
     } catch (err) {
       const answer = restoreAnswerOf(err as OssError);
       if (answer) return answer;
@@ -96,10 +96,10 @@ export function headOf(headers: OssHeaders, ref: ObjectRef): ObjectHead {
  * resolves only 202; a 200 ("already restored, period extended") arrives as an error.
  */
 export function restoreAnswerOf(e: OssError): RestoreAnswer | undefined {
-  if (e.status === 200) return 'already-restored';
-  if (e.status === 409 && e.code === 'RestoreAlreadyInProgress') return 'in-progress';
-  if (e.status === 404) return 'not-found';
-  if (e.status === 400 && e.code === 'OperationNotSupported') return 'not-archived';
+  if (e.status === 200) return 'restored';
+  if (e.status === 409 && e.code === 'RestoreAlreadyInProgress') return 'restoring';
+  if (e.status === 404) return 'notFound';
+  if (e.status === 400 && e.code === 'OperationNotSupported') return 'notArchived';
   return undefined;
 }
 

@@ -166,17 +166,17 @@ export class CostPolicy implements RestorePolicy {
 
   private async decideNewRecords(batch: readonly { ref: ObjectRef; nowMs: number }[]): Promise<RecordAdmission[]> {
     const reserved = new Tally();
-    for (const item of batch) reserved.add(budgetCounter(item.ref.bucket, item.nowMs), { records: 1 });
+    for (const item of batch) reserved.add(budgetCounter(item.ref.bucket, item.nowMs), { newRecords: 1 });
     const spent = await this.reserve(reserved);
     const refunds = new Tally();
     const admissions = batch.map((item): RecordAdmission => {
       const name = budgetCounter(item.ref.bucket, item.nowMs);
       const budget = spent.get(name)!;
-      if (budget.records + 1 > this.limits.dailyNewRecords) {
-        refunds.add(name, { records: -1 });
+      if (budget.newRecords + 1 > this.limits.dailyNewRecords) {
+        refunds.add(name, { newRecords: -1 });
         return { admitted: false, retryAtMs: startOfUtcDay(item.nowMs) + DAY_MS };
       }
-      spent.set(name, counterValues({ ...budget, records: budget.records + 1 }));
+      spent.set(name, counterValues({ ...budget, newRecords: budget.newRecords + 1 }));
       return { admitted: true };
     });
     await this.refund(refunds);

@@ -27,7 +27,7 @@ export interface Usage {
   /** The budgets' UTC day and when it ends (the budgets start again). */
   readonly day: string;
   readonly resetsAtMs: number;
-  readonly rate: { readonly restoresPerSecond: number; readonly thisSecond: number };
+  readonly rateLimit: { readonly restoresPerSecond: number; readonly thisSecond: number };
   /** Every bucket with restores today, every bucket the allow-list names, and any asked for. */
   readonly buckets: readonly BucketUsage[];
 }
@@ -46,7 +46,7 @@ export async function readUsage(counters: CounterStore, limits: CostLimits, nowM
   return {
     day,
     resetsAtMs: startOfUtcDay(nowMs) + DAY_MS,
-    rate: { restoresPerSecond: limits.restoresPerSecond, thisSecond: rate.find((c) => c.name === rateCounter(nowMs))?.values.restores ?? 0 },
+    rateLimit: { restoresPerSecond: limits.restoresPerSecond, thisSecond: rate.find((c) => c.name === rateCounter(nowMs))?.values.restores ?? 0 },
     buckets: buckets.map((bucket) => {
       const used = spent.get(bucket) ?? counterValues();
       return {
@@ -54,11 +54,11 @@ export async function readUsage(counters: CounterStore, limits: CostLimits, nowM
         restoresToday: used.restores,
         bytesToday: used.bytes,
         byteDaysToday: used.byteDays,
-        newRecordsToday: used.records,
+        newRecordsToday: used.newRecords,
         restoresLeft: Math.max(0, limits.dailyRestores - used.restores),
         bytesLeft: Math.max(0, limits.dailyBytes - used.bytes),
         byteDaysLeft: Math.max(0, limits.dailyByteDays - used.byteDays),
-        newRecordsLeft: Math.max(0, limits.dailyNewRecords - used.records),
+        newRecordsLeft: Math.max(0, limits.dailyNewRecords - used.newRecords),
       };
     }),
   };

@@ -14,7 +14,7 @@ import { type Clock, sleep as realSleep, systemClock } from '../clock';
 import { type Logger, silentLogger } from '../log';
 import { mapWithLimit, retry } from '../retry';
 import { decide, type Intent } from './decide';
-import { DeadlineReachedError, describeError, isRetryable } from './errors';
+import { DeadlineReachedError, type ErrorValue, errorValue, isRetryable } from './errors';
 import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
 import { describeRef, type ObjectRef } from './object-ref';
 import { claimAhead } from './pipeline';
@@ -31,7 +31,7 @@ import {
   claimRecord,
   currentVersion,
   type Cycle,
-  type Step,
+  type CycleStep,
   type TransitionSettings,
   unaddressable,
 } from './transitions';
@@ -58,10 +58,10 @@ export interface ObjectOutcome {
   readonly record?: RestoreRecord;
   /** Whether this batch sent anything to OSS for the object. */
   readonly calledOss: boolean;
-  readonly error?: string;
+  readonly error?: ErrorValue; // unrecorded: why the store (or the budget counters) could not take it
   /** A faster tier was asked for and the policy said no; the running restore carries on as it was. */
   readonly raiseRefused?: PolicyRefusal;
-  /** daily-record-budget: when a new record may be written again (the next UTC day). */
+  /** dailyRecordBudget: when a new record may be written again (the next UTC day). */
   readonly retryAtMs?: number;
 }
 
@@ -145,7 +145,7 @@ export class Coordinator {
     const objects = grouped.objects.map((o) => ({ ...o, request: this.policy.clampRequest(o.request) }));
     const outcomes: ObjectOutcome[] = objects
       .filter((o) => !this.policy.inScope(o.ref))
-      .map((o) => ({ id: o.id, ref: o.ref, misses: o.count, result: 'out-of-scope', calledOss: false }));
+      .map((o) => ({ id: o.id, ref: o.ref, misses: o.count, result: 'outOfScope', calledOss: false }));
     const inScope = objects.filter((o) => this.policy.inScope(o.ref));
     const work = await this.followCurrentVersions(inScope, mode);
     // Claims in chunks (a store can batch those writes), the next chunk while the current one is worked on.
@@ -227,13 +227,13 @@ export class Coordinator {
       const written = existing ? await this.store.update(record) : await this.store.create(record);
       if (!written.ok) {
         log.debug('claim lost', { decision: decision.action });
-        return { outcome: { ...base, result: 'in-flight' } };
+        return { outcome: { ...base, result: 'claimed' } };
       }
       log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
       return { o, existing, claimed: written.record, mode, log };
     } catch (err) {
-      log.error('claim failed: store unavailable', { error: describeError(err) });
-      return { outcome: { ...base, result: 'unrecorded', record: existing, error: describeError(err) } };
+      log.error('claim failed: store unavailable', { error: errorValue(err) });
+      return { outcome: { ...base, result: 'unrecorded', record: existing, error: errorValue(err) } };
     }
   }
 
@@ -259,11 +259,11 @@ export class Coordinator {
       const written = await this.store.update(finished);
       if (!written.ok) {
         log.warn('lease lost before the outcome was written', { outcome: finished.state });
-        return { ...base, result: 'in-flight', calledOss };
+        return { ...base, result: 'claimed', calledOss };
       }
     } catch (err) {
-      log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: describeError(err) });
-      return { ...base, result: 'unrecorded', record: claimed, calledOss, error: describeError(err) };
+      log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: errorValue(err) });
+      return { ...base, result: 'unrecorded', record: claimed, calledOss, error: errorValue(err) };
     }
     log.info('state', { from: previous?.state ?? null, to: finished.state, source: o.source, misses: o.count, durationMs: this.clock.nowMs() - startedAtMs });
     if (step.kind === 'current-version') return this.onCurrentVersion(claim, step.versionId, head!, options);
@@ -289,7 +289,7 @@ export class Coordinator {
     previous: RestoreRecord | undefined,
     options: BatchOptions,
     knownHead?: ObjectHead,
-  ): Promise<{ step: Step; calledOss: boolean; head?: ObjectHead }> {
+  ): Promise<{ step: CycleStep; calledOss: boolean; head?: ObjectHead }> {
     const { o, claimed, log } = claim;
     const cycle = (): Cycle => ({ claimed, previous, intent: this.intentOf(o, claim.mode, this.clock.nowMs()), nowMs: this.clock.nowMs() });
     // Every attempt must be able to finish (one OSS timeout) inside the lease and the invocation:
@@ -320,13 +320,13 @@ export class Coordinator {
         const { object, params } = step;
         const answer = await call(() => this.objects.restore(o.ref, object.storageClass, params));
         // 200: restored, and the period was just extended. HEAD again for the real expiry.
-        const after = answer === 'already-restored' ? await call(() => this.objects.head(o.ref)).catch(() => undefined) : undefined;
+        const after = answer === 'restored' ? await call(() => this.objects.head(o.ref)).catch(() => undefined) : undefined;
         step = afterRestore(cycle(), step, answer, this.rules, after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : undefined);
       }
       return { step, calledOss: true, head };
     } catch (err) {
       const failed = afterFailure(cycle(), err, this.rules, this.random);
-      const fields = { attempts: claimed.attempts + 1, error: describeError(err) };
+      const fields = { attempts: claimed.attempts + 1, error: errorValue(err) };
       if (failed.loud) log.error('restore failed: needs a human', fields);
       else log.warn('restore failed: will retry', fields);
       return { step: failed, calledOss: true, head };
@@ -343,7 +343,7 @@ function mergeOutcomes(outcomes: readonly ObjectOutcome[]): ObjectOutcome[] {
   for (const o of outcomes) {
     const seen = byId.get(o.id);
     if (!seen) byId.set(o.id, o);
-    else byId.set(o.id, { ...(seen.result === 'in-flight' ? o : seen), misses: seen.misses + o.misses, calledOss: seen.calledOss || o.calledOss });
+    else byId.set(o.id, { ...(seen.result === 'claimed' ? o : seen), misses: seen.misses + o.misses, calledOss: seen.calledOss || o.calledOss });
   }
   return [...byId.values()];
 }

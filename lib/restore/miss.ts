@@ -1,7 +1,7 @@
 // A miss: someone could not read an archived object. Every source (access log, HTTP, events,
 // sweeper) speaks in misses; this module validates them and folds duplicates into one entry
 // per object version.
-import { describeError, InvalidInputError } from './errors';
+import { InvalidInputError } from './errors';
 import { hasDotSegment, type ObjectRef, objectRef, recordId } from './object-ref';
 import type { MissOperation, MissSource } from './record';
 import { mergeRestoreRequests, type RestoreRequest, validateRestoreRequest } from './restore-request';
@@ -60,7 +60,7 @@ export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[];
         const ref = objectRef(miss);
         known = { ref, id: recordId(ref), unaddressable: hasDotSegment(ref.key) };
       } catch (err) {
-        known = { field: err instanceof InvalidInputError ? err.field : 'miss', reason: describeError(err) };
+        known = { field: err instanceof InvalidInputError ? err.field : 'miss', reason: (err as Error).message };
       }
       if (raw !== undefined) refs.set(raw, known);
     }
@@ -72,7 +72,7 @@ export function groupMisses(misses: readonly Miss[]): { objects: ObjectMisses[];
     try {
       request = validateRestoreRequest(miss.request);
     } catch (err) {
-      invalid.push({ index, field: err instanceof InvalidInputError ? err.field : 'miss', reason: describeError(err) });
+      invalid.push({ index, field: err instanceof InvalidInputError ? err.field : 'miss', reason: (err as Error).message });
       return;
     }
     const one = single(known, request, miss);

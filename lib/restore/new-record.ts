@@ -2,7 +2,7 @@
 // nobody asked about before, which may not even exist — spends its bucket's daily budget of new
 // records (RestorePolicy.admitNewRecord). Past it, nothing is written and OSS is not called.
 import type { Logger } from '../log';
-import { describeError } from './errors';
+import { type ErrorValue, errorValue } from './errors';
 import type { ObjectRef } from './object-ref';
 import type { RestorePolicy } from './ports';
 import type { ObjectResult } from './summary';
@@ -13,14 +13,15 @@ export async function newRecordRefusal(
   ref: ObjectRef,
   nowMs: number,
   log: Logger,
-): Promise<{ result: ObjectResult; retryAtMs?: number; error?: string } | undefined> {
+): Promise<{ result: ObjectResult; retryAtMs?: number; error?: ErrorValue } | undefined> {
   try {
     const admission = await policy.admitNewRecord(ref, nowMs);
     if (admission.admitted) return undefined;
     log.info('no record: the daily budget of new records is spent', { retryAtMs: admission.retryAtMs });
-    return { result: 'daily-record-budget', retryAtMs: admission.retryAtMs };
+    return { result: 'dailyRecordBudget', retryAtMs: admission.retryAtMs };
   } catch (err) {
-    log.error('claim failed: budget counters unavailable', { error: describeError(err) });
-    return { result: 'unrecorded', error: describeError(err) };
+    const error = errorValue(err);
+    log.error('claim failed: budget counters unavailable', { error });
+    return { result: 'unrecorded', error };
   }
 }

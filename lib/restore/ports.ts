@@ -120,15 +120,15 @@ export interface CounterValues {
   readonly bytes: number;
   /** Size × Days of the temporary copies restores make (ColdArchive / DeepColdArchive). */
   readonly byteDays: number;
-  /** Records created. */
-  readonly records: number;
+  /** Records created (the budget THAW_DAILY_NEW_RECORDS limits). */
+  readonly newRecords: number;
 }
 
-export const COUNTER_FIELDS = ['restores', 'bytes', 'byteDays', 'records'] as const satisfies readonly (keyof CounterValues)[];
+export const COUNTER_FIELDS = ['restores', 'bytes', 'byteDays', 'newRecords'] as const satisfies readonly (keyof CounterValues)[];
 
 /** Every value of a counter, absent ones zero. */
 export function counterValues(values: Partial<CounterValues> = {}): CounterValues {
-  return { restores: values.restores ?? 0, bytes: values.bytes ?? 0, byteDays: values.byteDays ?? 0, records: values.records ?? 0 };
+  return { restores: values.restores ?? 0, bytes: values.bytes ?? 0, byteDays: values.byteDays ?? 0, newRecords: values.newRecords ?? 0 };
 }
 
 // ---- objects --------------------------------------------------------------------------------
@@ -146,18 +146,18 @@ export type ObjectHead =
       readonly versionId?: string;
     };
 
-/** What OSS said to RestoreObject, in our words. */
+/** What OSS said to RestoreObject, in our words: the same words as the result each answer leads to (summary.ts). */
 export type RestoreAnswer =
   /** 202: a restore started (or its priority was raised). */
-  | 'started'
+  | 'restoreStarted'
   /** 409 RestoreAlreadyInProgress. */
-  | 'in-progress'
+  | 'restoring'
   /** 200: already restored; the restored period was extended. */
-  | 'already-restored'
+  | 'restored'
   /** 404 NoSuchKey / NoSuchVersion. */
-  | 'not-found'
+  | 'notFound'
   /** 400 OperationNotSupported: Standard or IA. */
-  | 'not-archived';
+  | 'notArchived';
 
 export interface ObjectStore {
   /** HEAD. Throws TransientError when it may succeed later; AccessDeniedError on 403. */

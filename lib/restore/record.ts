@@ -1,6 +1,7 @@
 // The restore record: one row per object version, and the states it moves through.
 // Each state has one meaning. Only what happened is stored; whether a record is live, lapsed,
 // due or frozen again is computed from the record and a clock.
+import type { ErrorValue } from './errors';
 import type { ObjectRef } from './object-ref';
 import type { StorageClass, Tier } from './storage-class';
 
@@ -110,7 +111,8 @@ export interface RestoreRecord extends ObjectRef {
   readonly deferredAtMs?: number;
   /** Consecutive failed attempts; reset by any success. */
   readonly attempts: number;
-  readonly lastError?: string;
+  /** FAILED, or a RESTORING record whose check failed: the last failure, as a value (code, message, retryable). */
+  readonly lastError?: ErrorValue;
   /** DEFERRED: a DeferReason; REFUSED: a RefusedReason; absent otherwise. */
   readonly reason?: RecordReason;
   /** CURRENT_VERSION: the version OSS resolved for a read without a versionId. */
@@ -145,7 +147,7 @@ export const INTEGER_FIELDS = [
   'invalidatedAtMs',
 ] as const satisfies readonly (keyof RestoreRecord)[];
 
-/** The fields that hold strings. */
+/** The fields that hold strings (lastError, a structured value, is stored by each adapter in its own way). */
 export const STRING_FIELDS = [
   'bucket',
   'key',
@@ -154,7 +156,6 @@ export const STRING_FIELDS = [
   'storageClass',
   'tier',
   'leaseOwner',
-  'lastError',
   'reason',
   'currentVersionId',
   'lastSource',

@@ -1,39 +1,40 @@
-// What happened to the objects of a batch, counted. The result names and their summary keys are
-// written out once, here; the coordinator, the access-log path and the logs all use these.
+// What happened to the objects of a batch, counted. A result is written once, here, and the same
+// word is the summary's key for its count (no second spelling to map to): the coordinator, the
+// access-log path, the batch API and the logs all use these. Results that report where a record
+// now stands use its state's word (RESTORING → restoring, NOT_ARCHIVED → notArchived).
 import type { ObjectState } from './record';
 
-/** What happened to one distinct object in a batch, and the summary count it adds to. */
-export const RESULT_COUNTS = {
+/** What happened to one distinct object in a batch; each is also the key of its count in a BatchSummary. */
+export const OBJECT_RESULTS = [
   /** We called RestoreObject and OSS answered 202 (a new restore, or a raised tier). */
-  'restore-started': 'restoresIssued',
-  /** A restore is under way (our record, or OSS said so). */
-  restoring: 'alreadyRestoring',
-  restored: 'alreadyRestored',
+  'restoreStarted',
+  /** A restore is under way (our record, or OSS said so); nothing was sent to start one. */
+  'restoring',
+  'restored',
   /** The restored copy expired; nothing asked for a new cycle. */
-  frozen: 'frozen',
-  'not-archived': 'notArchived',
-  'not-found': 'notFound',
+  'frozen',
+  'notArchived',
+  'notFound',
   /** The budget or the rate limit said not now. */
-  deferred: 'deferred',
+  'deferred',
   /** The policy will not restore it as asked, or the key cannot be addressed. */
-  refused: 'refused',
-  failed: 'failed',
-  /** Another worker holds the claim (live lease, or it won the race just now). */
-  'in-flight': 'inFlight',
+  'refused',
+  'failed',
+  /** Another worker holds the claim (a live lease, or it won the race just now): the record is CLAIMED. */
+  'claimed',
   /** The allow-list excludes it: nothing was written. */
-  'out-of-scope': 'outOfScope',
+  'outOfScope',
   /** The store could not record the outcome; nothing durable happened. */
-  unrecorded: 'unrecorded',
+  'unrecorded',
   /** Refresh only: no record exists, so there was nothing to refresh. */
-  untracked: 'untracked',
+  'untracked',
   /** The deadline came before this object's turn; nothing was done (a retry of the batch will). */
-  unstarted: 'unstarted',
+  'unstarted',
   /** No record yet, and the bucket's budget of new records for the UTC day is spent: nothing was written, no OSS call. */
-  'daily-record-budget': 'dailyRecordBudget',
-} as const;
+  'dailyRecordBudget',
+] as const;
 
-export type ObjectResult = keyof typeof RESULT_COUNTS;
-type ResultCount = (typeof RESULT_COUNTS)[ObjectResult];
+export type ObjectResult = (typeof OBJECT_RESULTS)[number];
 
 export type BatchSummary = {
   readonly seen: number;
@@ -42,10 +43,10 @@ export type BatchSummary = {
   /** Valid misses that caused no OSS call: duplicates, live records, lost races. */
   readonly deduplicated: number;
   readonly durationMs: number;
-} & { readonly [K in ResultCount]: number };
+} & { readonly [R in ObjectResult]: number };
 
 export function emptySummary(): BatchSummary {
-  const counts = Object.fromEntries(Object.values(RESULT_COUNTS).map((key) => [key, 0])) as Record<ResultCount, number>;
+  const counts = Object.fromEntries(OBJECT_RESULTS.map((result) => [result, 0])) as Record<ObjectResult, number>;
   return { seen: 0, invalid: 0, distinct: 0, deduplicated: 0, durationMs: 0, ...counts };
 }
 
@@ -55,8 +56,8 @@ export function summarise(
   durationMs: number,
 ): BatchSummary {
   const summary: Record<string, number> = { ...emptySummary(), seen: misses.seen, invalid: misses.invalid, distinct: outcomes.length, durationMs };
-  for (const o of outcomes) summary[RESULT_COUNTS[o.result]]! += 1;
-  const outOfScope = outcomes.filter((o) => o.result === 'out-of-scope').reduce((n, o) => n + o.misses, 0);
+  for (const o of outcomes) summary[o.result]! += 1;
+  const outOfScope = outcomes.filter((o) => o.result === 'outOfScope').reduce((n, o) => n + o.misses, 0);
   summary.deduplicated = misses.valid - outOfScope - outcomes.filter((o) => o.calledOss).length;
   return summary as BatchSummary;
 }
@@ -69,12 +70,12 @@ export function addSummaries(summaries: readonly BatchSummary[]): BatchSummary {
 
 /** What a held record tells a batch, by the state it reads as now. */
 const HELD: Record<ObjectState, ObjectResult> = {
-  CLAIMED: 'in-flight',
+  CLAIMED: 'claimed',
   RESTORING: 'restoring',
   RESTORED: 'restored',
   FROZEN: 'frozen',
-  NOT_ARCHIVED: 'not-archived',
-  NOT_FOUND: 'not-found',
+  NOT_ARCHIVED: 'notArchived',
+  NOT_FOUND: 'notFound',
   DEFERRED: 'deferred',
   REFUSED: 'refused',
   FAILED: 'failed',

@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Coordinator } from './coordinator';
 import type { Miss } from './miss';
+import { errorValue } from './errors';
 import { invalidateRecord } from './invalidate';
 import type { RestorePolicy, StateStore } from './ports';
 import { isLapsedDeferral } from './record';
@@ -50,13 +51,14 @@ export async function sweep(
   for (const record of lapsed) {
     if (options.deadlineAtMs !== undefined && deps.clock.nowMs() >= options.deadlineAtMs) break;
     // Conditional on the version read: a miss that claimed it meanwhile wins.
-    await deps.store.update(lapsedDeferral(record, nowMs)).catch((err: unknown) => deps.log.warn('lapsed deferral not rewritten', { error: err }));
+    await deps.store.update(lapsedDeferral(record, nowMs)).catch((err: unknown) => deps.log.warn('lapsed deferral not rewritten', { error: errorValue(err) }));
   }
   const misses: Miss[] = due
     .filter((r) => deps.policy.inScope(r) && !isLapsedDeferral(r, nowMs))
     // What was asked for travels with the record, so a retry restores as the caller asked.
     .map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs, request: { days: r.days, tier: r.tier } }));
   const { summary } = await deps.coordinator.request(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
-  deps.log.info('sweep done', { due: due.length, limit: options.limit, ...summary, invalidatedOutOfScope: outOfScope.length, lapsedDeferrals: lapsed.length });
-  return { due: due.length, outOfScope: outOfScope.length, lapsed: lapsed.length, summary };
+  const result = { due: due.length, outOfScope: outOfScope.length, lapsed: lapsed.length, summary };
+  deps.log.info('sweep done', { limit: options.limit, ...result });
+  return result;
 }

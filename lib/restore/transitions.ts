@@ -8,7 +8,7 @@
 // start and can only bring the ETA forward; a refused raise leaves the running restore as it is.
 import type { Intent } from './decide';
 import type { ObjectMisses } from './miss';
-import { AccessDeniedError, describeError, isRetryable, MalformedRequestError } from './errors';
+import { errorValue } from './errors';
 import type { ObjectHead, PolicyRefusal, RestoreAnswer } from './ports';
 import { deferralLapsesAtMs, RefusedReason, RestoreState, type RestoreRecord } from './record';
 import { type ClassRestoreParams, paramsForClass } from './restore-request';
@@ -50,7 +50,7 @@ export interface ArchivedObject {
   readonly restore: 'frozen' | 'restoring';
 }
 
-export type Step =
+export type CycleStep =
   /** Write these changes over the claim; the object is done for this batch. */
   | { readonly kind: 'record'; readonly changes: Partial<RestoreRecord>; readonly result: ObjectResult; readonly raiseRefused?: PolicyRefusal }
   /** HEAD named the version a miss without a versionId reads: record that, and carry on with that version's record. */
@@ -104,12 +104,12 @@ export function claimRecord(
 }
 
 /** A key no SDK call can address: refused before any OSS call, for good. */
-export function unaddressable(): Step {
+export function unaddressable(): CycleStep {
   return record({ ...CLEARED, state: RestoreState.REFUSED, reason: RefusedReason.UNADDRESSABLE_KEY }, 'refused');
 }
 
 /** What HEAD settles, or the next step. */
-export function afterHead(cycle: Cycle, head: ObjectHead, settings: TransitionSettings): Step {
+export function afterHead(cycle: Cycle, head: ObjectHead, settings: TransitionSettings): CycleStep {
   const { nowMs } = cycle;
   if (!head.found) return notFound(nowMs, settings);
   // A miss without a versionId reads the current version: that version's record is the object's.
@@ -143,10 +143,10 @@ export function afterHead(cycle: Cycle, head: ObjectHead, settings: TransitionSe
 /** What the policy's answer means. */
 export function afterAdmission(
   cycle: Cycle,
-  step: Extract<Step, { kind: 'admit' }>,
+  step: Extract<CycleStep, { kind: 'admit' }>,
   admitted: ClassRestoreParams | PolicyRefusal,
   settings: TransitionSettings,
-): Step {
+): CycleStep {
   const { object, wanted } = step;
   if ('days' in admitted) return { kind: 'restore', object, params: admitted };
   const refusal = admitted;
@@ -170,36 +170,36 @@ export function afterAdmission(
  */
 export function afterRestore(
   cycle: Cycle,
-  step: Extract<Step, { kind: 'restore' }>,
+  step: Extract<CycleStep, { kind: 'restore' }>,
   answer: RestoreAnswer,
   settings: TransitionSettings,
   confirmedExpiresAtMs?: number,
-): Step {
+): CycleStep {
   const { object, params } = step;
   const { nowMs } = cycle;
   const running = runningRestore(cycle.previous);
   switch (answer) {
-    case 'started': {
+    case 'restoreStarted': {
       const eta = nowMs + restoreDurationMs(settings.timing, object.storageClass, params.tier);
       // A raised tier keeps the cycle's start and can only bring the ETA forward.
       if (running && isRaise(cycle, object)) {
         const raised = { requestedAtMs: running.requestedAtMs!, etaAtMs: Math.min(eta, running.etaAtMs!), tier: params.tier, days: running.days };
-        return restoring(cycle, object, raised, settings, 'restore-started');
+        return restoring(cycle, object, raised, settings, 'restoreStarted');
       }
-      return restoring(cycle, object, { requestedAtMs: nowMs, etaAtMs: eta, tier: params.tier, days: params.days }, settings, 'restore-started');
+      return restoring(cycle, object, { requestedAtMs: nowMs, etaAtMs: eta, tier: params.tier, days: params.days }, settings, 'restoreStarted');
     }
-    case 'in-progress': {
+    case 'restoring': {
       // Someone (another tool, or us before a crash) started it: keep the earlier start if we know it.
       const tier = running?.tier ?? params.tier;
       const requestedAtMs = running?.requestedAtMs ?? nowMs;
       const etaAtMs = running?.etaAtMs ?? requestedAtMs + restoreDurationMs(settings.timing, object.storageClass, tier);
       return restoring(cycle, object, { requestedAtMs, etaAtMs, tier, days: running?.days ?? params.days }, settings, 'restoring');
     }
-    case 'already-restored':
+    case 'restored':
       return restored(object.storageClass, object.sizeBytes, confirmedExpiresAtMs ?? nowMs + params.days * DAY_MS, 'restored');
-    case 'not-found':
+    case 'notFound':
       return notFound(nowMs, settings);
-    case 'not-archived':
+    case 'notArchived':
       return notArchived(object.storageClass, object.sizeBytes, nowMs, settings);
   }
 }
@@ -208,12 +208,14 @@ export function afterRestore(
  * A failure that outlasted the retries. A running restore stays RESTORING (only its next check
  * moves); anything else is FAILED. `loud`: it will not fix itself (credentials, our own bug).
  */
-export function afterFailure(cycle: Cycle, err: unknown, settings: TransitionSettings, random: () => number): Step & { loud: boolean } {
+export function afterFailure(cycle: Cycle, err: unknown, settings: TransitionSettings, random: () => number): CycleStep & { loud: boolean } {
   const attempts = cycle.claimed.attempts + 1;
-  const loud = err instanceof AccessDeniedError || err instanceof MalformedRequestError || !isRetryable(err);
-  // Configuration errors and our own bugs will not fix themselves soon: retry at the slowest pace.
+  const lastError = errorValue(err);
+  // Configuration errors (AccessDenied) and our own bugs (MalformedRequest) are not retryable and
+  // will not fix themselves soon: retry at the slowest pace.
+  const loud = !lastError.retryable;
   const retryAtMs = cycle.nowMs + (loud ? settings.failedRetry.maxMs : backoffMs(settings.failedRetry, attempts, random));
-  const failure = { attempts, lastError: describeError(err).slice(0, 1000), retryAtMs };
+  const failure = { attempts, lastError, retryAtMs };
   const running = runningRestore(cycle.previous);
   if (running) {
     const { storageClass, sizeBytes, tier, days, requestedAtMs, etaAtMs } = running;
@@ -267,7 +269,7 @@ function isRaise(cycle: Cycle, object: ArchivedObject): boolean {
   return object.restore === 'restoring' && running?.tier !== undefined && asked !== undefined && tierRank(asked) < tierRank(running.tier);
 }
 
-function admit(cycle: Cycle, object: ArchivedObject, settings: TransitionSettings, runningDays?: number): Step {
+function admit(cycle: Cycle, object: ArchivedObject, settings: TransitionSettings, runningDays?: number): CycleStep {
   const asked = cycle.intent.kind === 'request' ? { days: cycle.intent.days ?? runningDays, tier: cycle.intent.tier } : {};
   return { kind: 'admit', object, wanted: paramsForClass(object.storageClass, asked, { days: settings.defaultDays, tier: settings.defaultTier }) };
 }
@@ -278,22 +280,22 @@ function restoring(
   restore: { requestedAtMs: number; etaAtMs: number; tier: Tier | undefined; days: number | undefined },
   settings: TransitionSettings,
   result: ObjectResult,
-): Extract<Step, { kind: 'record' }> {
+): Extract<CycleStep, { kind: 'record' }> {
   const retryAtMs = nextRestoreCheckMs(settings.timing, { etaAtMs: restore.etaAtMs, storageClass: object.storageClass, tier: restore.tier }, cycle.nowMs);
   const { storageClass, sizeBytes } = object;
   return record({ ...CLEARED, state: RestoreState.RESTORING, storageClass, sizeBytes, ...restore, retryAtMs }, result);
 }
 
-function restored(storageClass: ArchiveClass, sizeBytes: number, expiresAtMs: number, result: ObjectResult): Extract<Step, { kind: 'record' }> {
+function restored(storageClass: ArchiveClass, sizeBytes: number, expiresAtMs: number, result: ObjectResult): Extract<CycleStep, { kind: 'record' }> {
   return record({ ...CLEARED, state: RestoreState.RESTORED, storageClass, sizeBytes, expiresAtMs }, result);
 }
 
-function notFound(nowMs: number, settings: TransitionSettings): Step {
+function notFound(nowMs: number, settings: TransitionSettings): CycleStep {
   const gone = { storageClass: undefined, sizeBytes: undefined, requestedAtMs: undefined };
-  return record({ ...CLEARED, ...gone, state: RestoreState.NOT_FOUND, retryAtMs: nowMs + settings.notFoundRecheckMs }, 'not-found');
+  return record({ ...CLEARED, ...gone, state: RestoreState.NOT_FOUND, retryAtMs: nowMs + settings.notFoundRecheckMs }, 'notFound');
 }
 
-function notArchived(storageClass: RestoreRecord['storageClass'], sizeBytes: number, nowMs: number, settings: TransitionSettings): Step {
+function notArchived(storageClass: RestoreRecord['storageClass'], sizeBytes: number, nowMs: number, settings: TransitionSettings): CycleStep {
   const changes = {
     ...CLEARED,
     state: RestoreState.NOT_ARCHIVED,
@@ -302,9 +304,9 @@ function notArchived(storageClass: RestoreRecord['storageClass'], sizeBytes: num
     requestedAtMs: undefined,
     retryAtMs: nowMs + settings.notArchivedRecheckMs,
   };
-  return record(changes, 'not-archived');
+  return record(changes, 'notArchived');
 }
 
-function record(changes: Partial<RestoreRecord>, result: ObjectResult): Extract<Step, { kind: 'record' }> {
+function record(changes: Partial<RestoreRecord>, result: ObjectResult): Extract<CycleStep, { kind: 'record' }> {
   return { kind: 'record', changes, result };
 }

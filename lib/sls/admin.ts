@@ -9,7 +9,7 @@
 import { sleep, systemClock, type Clock } from '../clock';
 import { retry } from '../retry';
 import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
-import { isRetryable, SlsBadResponseError, SlsDeadlineError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
+import { isRetryableSlsError, SlsBadResponseError, SlsDeadlineError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
 import { authorizationHeader } from './signature';
 import { nodeTransport, type SlsHttpResponse, type SlsTransport } from './transport';
 
@@ -275,7 +275,7 @@ export class SlsAdmin {
   private call(operation: string, method: string, path: string, query: Query, body: unknown, options: AdminCallOptions): Promise<SlsHttpResponse> {
     return retry(() => this.exchange(method, path, query, body, options.signal), {
       policy: { baseMs: 200, maxMs: 5_000, maxAttempts: this.settings.maxAttempts },
-      retryable: isRetryable,
+      retryable: isRetryableSlsError,
       clock: this.clock,
       sleep: this.options.sleep ?? sleep,
       random: this.options.random ?? Math.random,

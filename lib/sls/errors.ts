@@ -1,7 +1,10 @@
 // Errors raised by the Log Service client. A flat family: each has a literal `code` to branch on and,
 // where it helps, the HTTP status and request id the service sent.
 
-/** The service answered with an error body `{"errorCode","errorMessage"}` (or a non-200 without one). */
+/**
+ * The service answered with an error body `{"errorCode","errorMessage"}` (or a non-200 without one).
+ * The code is a field; the message is the service's own, without the code in front of it.
+ */
 export class SlsServiceError extends Error {
   override readonly name = 'SlsServiceError';
   constructor(
@@ -12,7 +15,7 @@ export class SlsServiceError extends Error {
     readonly requestId: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(`${code}: ${message}`, options);
+    super(message, options);
   }
 }
 
@@ -47,12 +50,15 @@ export class SlsRetriesExhaustedError extends Error {
     readonly attempts: number,
     cause: unknown,
   ) {
-    super(`${operation} failed after ${attempts} attempts: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    const code = (cause as { code?: unknown })?.code;
+    super(`${operation} failed after ${attempts} attempts: ${typeof code === 'string' ? `${code} ` : ''}${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
   }
 }
 
 /** Status/code pairs that a later attempt can succeed on: server faults and read/write throttling. */
-export function isRetryable(error: unknown): boolean {
+export function isRetryableSlsError(error: unknown): boolean {
   if (error instanceof SlsNetworkError || error instanceof SlsBadResponseError) return true;
   if (error instanceof SlsServiceError) {
     if (error.status >= 500 || error.status === 429) return true;

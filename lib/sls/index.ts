@@ -12,7 +12,7 @@ export {
   type ShardInfo,
 } from './reader';
 export {
-  isRetryable,
+  isRetryableSlsError,
   SlsBadResponseError,
   SlsDeadlineError,
   SlsNetworkError,

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { sleep, systemClock, type Clock } from '../clock';
 import { retry } from '../retry';
 import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
-import { isRetryable, SlsBadResponseError, SlsDeadlineError, SlsResponseTooLargeError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
+import { isRetryableSlsError, SlsBadResponseError, SlsDeadlineError, SlsResponseTooLargeError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
 import { checkLogGroupList, contentFilter, logsOfLogGroupList, type DecodedLog } from './log-decoder';
 import { lz4BlockDecompress } from './lz4';
 import { authorizationHeader } from './signature';
@@ -308,7 +308,7 @@ export class LogStoreReader {
     const { maxAttempts, backoffBaseMs, backoffMaxMs, requestTimeoutMs } = this.settings;
     return retry(attempt, {
       policy: { baseMs: backoffBaseMs, maxMs: backoffMaxMs, maxAttempts },
-      retryable: isRetryable,
+      retryable: isRetryableSlsError,
       clock: this.clock,
       sleep: this.sleep,
       random: this.random,

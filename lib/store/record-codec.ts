@@ -1,7 +1,7 @@
 // Checks and mappings shared by every store adapter, so a record is written and read the same
 // way everywhere.
 import type { CounterUpdate } from '../restore/ports';
-import { CorruptRecordError } from '../restore/errors';
+import { CorruptRecordError, type ErrorValue } from '../restore/errors';
 import {
   INTEGER_FIELDS,
   isDeferReason,
@@ -35,9 +35,13 @@ export function assertDistinctNames(updates: readonly CounterUpdate[]): void {
   if (names.size !== updates.length) throw new TypeError('addToCounters: counter names must be distinct within one call');
 }
 
-/** A record as the first release wrote it: DEFERRED also meant "refused" and "the copy expired". */
-export interface StoredRecord extends Omit<RestoreRecord, 'reason'> {
+/**
+ * A record as any release wrote it: the first one's DEFERRED also meant "refused" and "the copy
+ * expired", and releases before structured errors wrote lastError as text, "Code: message".
+ */
+export interface StoredRecord extends Omit<RestoreRecord, 'reason' | 'lastError'> {
   readonly reason?: string;
+  readonly lastError?: ErrorValue | string;
 }
 
 /**
@@ -49,17 +53,29 @@ export interface StoredRecord extends Omit<RestoreRecord, 'reason'> {
  * A budget or rate deferral written before deferrals lapsed has no deferredAtMs: it was deferred
  * when it was last written (updatedAtMs). So a budget deferral an older release put in the due
  * index at the next midnight is no longer due, and leaves the index on the sweep that meets it.
+ * A lastError written as text ("Transient: HeadObject …", our code or the error's name first) is
+ * read once into a value; only our Transient errors were retryable then.
  * Everything else is already in today's terms. The row itself changes on its next write.
  */
 export function upgradeStoredRecord(stored: StoredRecord): RestoreRecord {
-  const record = upgraded(stored);
+  const current =
+    typeof stored.lastError === 'string' ? { ...stored, lastError: errorOfText(stored.lastError) } : (stored as StoredRecord & { lastError?: ErrorValue });
+  const record = upgraded(current);
   if (record.reason !== undefined && !isDeferReason(record.reason) && !isRefusedReason(record.reason)) {
     throw new CorruptRecordError(`record ${record.id}: unknown reason "${record.reason}"`);
   }
   return record;
 }
 
-function upgraded(stored: StoredRecord): RestoreRecord {
+/** A lastError as releases before structured errors wrote it: "<code or error name>: <message>". */
+export function errorOfText(text: string): ErrorValue {
+  const colon = text.indexOf(':');
+  const head = colon === -1 ? '' : text.slice(0, colon).trim();
+  if (!/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(head)) return { code: 'Error', message: text, retryable: false };
+  return { code: head, message: text.slice(colon + 1).trim(), retryable: head === 'Transient' };
+}
+
+function upgraded(stored: StoredRecord & { lastError?: ErrorValue }): RestoreRecord {
   if (stored.state !== RestoreState.DEFERRED) return stored as RestoreRecord;
   if (stored.reason === 'frozen-again') {
     return { ...stored, state: RestoreState.RESTORED, reason: undefined, retryAtMs: undefined, expiresAtMs: stored.updatedAtMs };

@@ -1,6 +1,9 @@
 // RestoreRecord ⇄ Tablestore attribute columns. Integers are written as Int64 (plain JS numbers
 // would be stored as DOUBLE) and read back from the SDK's Int64 objects. Every field is a plain
-// column (state, bucket, timestamps), so a later listing by state or bucket can read them.
+// column (state, bucket, timestamps), so a later listing by state or bucket can read them; the
+// structured lastError is three: lastErrorCode, lastErrorMessage (STRING), lastErrorRetryable
+// (BOOLEAN). Releases before structured errors wrote one STRING column, lastError ("Code: message"):
+// it is still read, and the next write (a whole-row PutRow) leaves it out.
 import TableStore from 'tablestore';
 import { CorruptRecordError } from '../restore/errors';
 import { INTEGER_FIELDS, isMissOperation, RESTORE_STATES, STRING_FIELDS } from '../restore/record';
@@ -24,6 +27,9 @@ export function columnsOf(record: StoredRecord, dueAtMs: number | undefined): Re
     const value = record[field];
     if (value !== undefined) columns.push({ [field]: TableStore.Long.fromNumber(value) });
   }
+  const error = record.lastError;
+  if (typeof error === 'string') columns.push({ lastError: error });
+  else if (error) columns.push({ lastErrorCode: error.code }, { lastErrorMessage: error.message }, { lastErrorRetryable: error.retryable });
   // Only rows with dueAtMs appear in the due index (its primary key needs the column).
   if (dueAtMs !== undefined) columns.push({ dueAtMs: TableStore.Long.fromNumber(dueAtMs) });
   return columns;
@@ -75,6 +81,16 @@ export function recordOf(id: string, cells: readonly Cell[]): StoredRecord {
   for (const field of INTEGER_FIELDS.filter((f) => !(f in record))) {
     const v = integer(field);
     if (v !== undefined) record[field] = v;
+  }
+  const errorCode = string('lastErrorCode');
+  if (errorCode !== undefined) {
+    const retryable = values.get('lastErrorRetryable');
+    if (typeof retryable !== 'boolean') throw new CorruptRecordError(`record ${id}: column lastErrorRetryable is not a boolean`);
+    record.lastError = { code: errorCode, message: string('lastErrorMessage') ?? '', retryable };
+  } else {
+    // Written before errors were structured: upgradeStoredRecord reads the text.
+    const text = string('lastError');
+    if (text !== undefined) record.lastError = text;
   }
   return record as unknown as StoredRecord;
 }

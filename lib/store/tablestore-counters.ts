@@ -1,6 +1,7 @@
 // CounterStore over Tablestore: table <table>_counters, PK (name STRING), one INTEGER column per
-// value (restores, bytes, byteDays, records), INCREMENT-ed atomically; a TTL cleans old rows up
-// (see tablestore-schema.ts). A row written before a value existed reads it as zero.
+// value (restores, bytes, byteDays, and newRecords in the column `records`), INCREMENT-ed
+// atomically; a TTL cleans old rows up (see tablestore-schema.ts). A row written before a value
+// existed reads it as zero.
 import TableStore from 'tablestore';
 import { COUNTER_FIELDS, type CounterStore, type CounterUpdate, type CounterValues, counterValues, type NamedCounter } from '../restore/ports';
 import { assertDistinctNames } from './record-codec';
@@ -87,16 +88,24 @@ export class TablestoreCounterStore implements CounterStore {
 /** GetRange answers at most 5,000 rows per call. */
 const RANGE_ROWS = 5000;
 
+/**
+ * The column each value is stored in: its own name, but newRecords keeps the column the release
+ * that introduced it wrote (`records`), so today's counts carry on across an upgrade rather than
+ * start again at zero (which would let a bucket create up to twice its new-record budget that day).
+ */
+const COLUMN: Readonly<Record<keyof CounterValues, string>> = { restores: 'restores', bytes: 'bytes', byteDays: 'byteDays', newRecords: 'records' };
+const COLUMNS = COUNTER_FIELDS.map((field) => COLUMN[field]);
+
 function incrementRow(update: CounterUpdate): Record<string, unknown> {
   return {
     type: 'UPDATE',
     condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
     primaryKey: [{ name: update.name }],
-    attributeColumns: [{ INCREMENT: COUNTER_FIELDS.map((field) => ({ [field]: TableStore.Long.fromNumber(update.deltas[field] ?? 0) })) }],
-    returnContent: { returnType: TableStore.ReturnType.AfterModify, returnColumns: [...COUNTER_FIELDS] },
+    attributeColumns: [{ INCREMENT: COUNTER_FIELDS.map((field) => ({ [COLUMN[field]]: TableStore.Long.fromNumber(update.deltas[field] ?? 0) })) }],
+    returnContent: { returnType: TableStore.ReturnType.AfterModify, returnColumns: COLUMNS },
   };
 }
 
 function valuesOf(cells: ReadonlyMap<string, number>): CounterValues {
-  return counterValues(Object.fromEntries(COUNTER_FIELDS.map((field) => [field, cells.get(field) ?? 0])));
+  return counterValues(Object.fromEntries(COUNTER_FIELDS.map((field) => [field, cells.get(COLUMN[field]) ?? 0])));
 }

@@ -1,6 +1,6 @@
 // oss-thaw's tables and indexes, declared once, and their creation when missing (idempotent: safe
 // on every deploy and start). A table made by an earlier release gains what is new here at deploy
-// time (tablestore-upgrade.ts), never from a function: the runtime role cannot change tables.
+// time (tablestore-upgrade.ts), never from a function: the functions' roles cannot change tables.
 //
 //   <table>             PK (id): one row per object version
 //     <table>_due       (dueAtMs, id)            the sweeper's due records

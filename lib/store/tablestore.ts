@@ -266,13 +266,11 @@ export class TablestoreStateStore implements StateStore {
   }
 }
 
-/** Field-for-field equality of two records (absent and undefined fields alike). */
+/** Field-for-field equality of two records, lastError's fields too (absent and undefined fields alike). */
 function sameRecord(a: RestoreRecord, b: RestoreRecord): boolean {
-  const canonical = (r: RestoreRecord) =>
-    JSON.stringify(
-      Object.entries(r)
-        .filter(([, v]) => v !== undefined)
-        .sort(([x], [y]) => (x < y ? -1 : 1)),
-    );
-  return canonical(a) === canonical(b);
+  const sorted = (_key: string, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1)))
+      : value;
+  return JSON.stringify(a, sorted) === JSON.stringify(b, sorted);
 }

@@ -1,4 +1,4 @@
-// What one token holder can cause per minute at the defaults (issue 18): a full-scope token
+// What one token holder can cause per minute at the defaults: a full-scope token
 // floods POST /v1/batch/restore with keys that do not exist (the cheapest way to make records),
 // four calls of 100 keys in flight, for one minute, against `thaw dev --json` in its own process.
 // Counted from outside: records and index rows in the Tablestore emulator, HEADs and restores in

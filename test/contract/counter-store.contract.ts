@@ -32,8 +32,8 @@ export function describeCounterStoreContract(name: string, open: () => Promise<C
         const results = await Promise.all(Array.from({ length: 25 }, () => add(name, 1, 3_000_000_000)));
         // Every caller saw a distinct total: no two increments were merged.
         expect(new Set(results.map((r) => r!.restores)).size).toBe(25);
-        expect(await add(name, 0, 0)).toEqual({ restores: 25, bytes: 75_000_000_000, byteDays: 0, records: 0 });
-        expect(await add(name, -1, -3_000_000_000)).toEqual({ restores: 24, bytes: 72_000_000_000, byteDays: 0, records: 0 });
+        expect(await add(name, 0, 0)).toEqual({ restores: 25, bytes: 75_000_000_000, byteDays: 0, newRecords: 0 });
+        expect(await add(name, -1, -3_000_000_000)).toEqual({ restores: 24, bytes: 72_000_000_000, byteDays: 0, newRecords: 0 });
       });
 
       it('updates several counters in one call and answers in order', async () => {
@@ -46,18 +46,18 @@ export function describeCounterStoreContract(name: string, open: () => Promise<C
             { name: a, deltas: { restores: 3, bytes: 5 } },
           ]),
         ).toEqual([
-          { restores: 1, bytes: 0, byteDays: 0, records: 0 },
-          { restores: 5, bytes: 15, byteDays: 0, records: 0 },
+          { restores: 1, bytes: 0, byteDays: 0, newRecords: 0 },
+          { restores: 5, bytes: 15, byteDays: 0, newRecords: 0 },
         ]);
       });
 
       it('counts byte-days and records beside restores and bytes; a value left out of the deltas adds nothing', async () => {
         const name = `budget/${key('four')}/2026-01-01`;
         await store.addToCounters([{ name, deltas: { restores: 1, bytes: 5_000_000_000, byteDays: 35_000_000_000 } }]);
-        expect(await store.addToCounters([{ name, deltas: { records: 2 } }])).toEqual([
-          { restores: 1, bytes: 5_000_000_000, byteDays: 35_000_000_000, records: 2 },
+        expect(await store.addToCounters([{ name, deltas: { newRecords: 2 } }])).toEqual([
+          { restores: 1, bytes: 5_000_000_000, byteDays: 35_000_000_000, newRecords: 2 },
         ]);
-        expect(await store.listCounters(name, 1)).toEqual([{ name, values: { restores: 1, bytes: 5_000_000_000, byteDays: 35_000_000_000, records: 2 } }]);
+        expect(await store.listCounters(name, 1)).toEqual([{ name, values: { restores: 1, bytes: 5_000_000_000, byteDays: 35_000_000_000, newRecords: 2 } }]);
       });
 
       it('refuses the same counter twice in one call', async () => {
@@ -85,9 +85,9 @@ export function describeCounterStoreContract(name: string, open: () => Promise<C
         ]);
         await store.addToCounters([{ name: `${prefix.slice(0, -1)}x/a`, deltas: { restores: 9, bytes: 9 } }]);
         expect(await store.listCounters(prefix, 10)).toEqual([
-          { name: `${prefix}a`, values: { restores: 1, bytes: 10, byteDays: 0, records: 0 } },
-          { name: `${prefix}b`, values: { restores: 2, bytes: 20, byteDays: 0, records: 0 } },
-          { name: `${prefix}c`, values: { restores: 3, bytes: 30, byteDays: 0, records: 0 } },
+          { name: `${prefix}a`, values: { restores: 1, bytes: 10, byteDays: 0, newRecords: 0 } },
+          { name: `${prefix}b`, values: { restores: 2, bytes: 20, byteDays: 0, newRecords: 0 } },
+          { name: `${prefix}c`, values: { restores: 3, bytes: 30, byteDays: 0, newRecords: 0 } },
         ]);
         expect((await store.listCounters(prefix, 2)).map((c) => c.name)).toEqual([`${prefix}a`, `${prefix}b`]);
       });

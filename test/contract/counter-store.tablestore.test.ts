@@ -1,15 +1,36 @@
 // The same CounterStore contract, against the Tablestore adapter and the Tablestore emulator over
-// loopback, through the real tablestore SDK.
+// loopback, through the real tablestore SDK; and a counter row an earlier release wrote, counted on.
+import TableStore from 'tablestore';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { TablestoreCounterStore } from '../../lib/store/tablestore-counters';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { describeCounterStoreContract } from './counter-store.contract';
 
-describeCounterStoreContract('tablestore', async () => {
+async function open() {
   const emulator = await startTablestoreEmulator();
   const { endpoint, instance, accessKeyId, accessKeySecret } = emulator.describe() as Record<string, string>;
   const settings = { endpoint: endpoint!, instance: instance!, table: 'thaw_contract', accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret! };
-  await ensureTables(new TablestoreStateStore(settings));
-  return { store: new TablestoreCounterStore(settings), close: () => emulator.close() };
+  const records = new TablestoreStateStore(settings);
+  await ensureTables(records);
+  return { store: new TablestoreCounterStore(settings), sdk: records.sdk, close: () => emulator.close() };
+}
+
+describeCounterStoreContract('tablestore', open);
+
+describe('TablestoreCounterStore: a budget row an earlier release wrote', () => {
+  it('counts new records on in the column that release wrote them to (records), so an upgrade does not start the day again', async () => {
+    const { store, sdk, close } = await open();
+    onTestFinished(close);
+    const name = 'budget/thaw-test/2026-01-01';
+    await sdk.putRow({
+      tableName: 'thaw_contract_counters',
+      condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
+      primaryKey: [{ name }],
+      attributeColumns: [{ restores: TableStore.Long.fromNumber(2) }, { records: TableStore.Long.fromNumber(19_999) }],
+    });
+    expect(await store.listCounters(name, 1)).toEqual([{ name, values: { restores: 2, bytes: 0, byteDays: 0, newRecords: 19_999 } }]);
+    expect(await store.addToCounters([{ name, deltas: { newRecords: 1 } }])).toEqual([{ restores: 2, bytes: 0, byteDays: 0, newRecords: 20_000 }]);
+  });
 });

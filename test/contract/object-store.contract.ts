@@ -41,14 +41,14 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
 
     it('answers a restore, a second restore and a HEAD in between as OSS does', async () => {
       await subject.put(ref('cold'), 'ColdArchive', 'x');
-      expect(await subject.objects.restore(ref('cold'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('started');
+      expect(await subject.objects.restore(ref('cold'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('restoreStarted');
       expect((await subject.objects.head(ref('cold'))) as unknown).toMatchObject({ found: true, restore: { kind: 'restoring' } });
-      expect(await subject.objects.restore(ref('cold'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('in-progress');
+      expect(await subject.objects.restore(ref('cold'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('restoring');
     });
 
     it.each([
-      ['a Standard object', 'std', 'Standard' as const, 'not-archived'],
-      ['an IA object', 'ia', 'IA' as const, 'not-archived'],
+      ['a Standard object', 'std', 'Standard' as const, 'notArchived'],
+      ['an IA object', 'ia', 'IA' as const, 'notArchived'],
     ])('answers a restore of %s with %s', async (_label, key, storageClass, expected) => {
       await subject.put(ref(key), storageClass, 'x');
       expect(await subject.objects.restore(ref(key), 'Archive', { days: 1 })).toBe(expected);
@@ -56,11 +56,11 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
 
     it('answers a faster tier mid-restore as a started restore (a raise); a slower one is refused (we never send one)', async () => {
       await subject.put(ref('raise'), 'ColdArchive', 'x');
-      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('started');
+      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Standard' })).toBe('restoreStarted');
       // OSS: "cannot decrease the restoration priority" (EC 0016-00000715; its status and Code are
       // unconfirmed, the emulator answers 400 InvalidArgument): our bug if it ever happened.
       await expect(subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Bulk' })).rejects.toBeInstanceOf(MalformedRequestError);
-      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Expedited' })).toBe('started');
+      expect(await subject.objects.restore(ref('raise'), 'ColdArchive', { days: 1, tier: 'Expedited' })).toBe('restoreStarted');
     });
 
     it('HEADs a versioned key without a versionId as its current version, and names that version', async () => {
@@ -76,8 +76,8 @@ export function describeObjectStoreContract(name: string, open: () => Promise<Ob
       expect(await subject.objects.head({ bucket, key: 'versioned', versionId })).toMatchObject({ found: true, versionId });
     });
 
-    it('answers a restore of a missing object with not-found', async () => {
-      expect(await subject.objects.restore(ref('never'), 'Archive', { days: 1 })).toBe('not-found');
+    it('answers a restore of a missing object with notFound', async () => {
+      expect(await subject.objects.restore(ref('never'), 'Archive', { days: 1 })).toBe('notFound');
     });
   });
 }

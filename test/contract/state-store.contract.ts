@@ -80,7 +80,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sto
           version: 2,
           state: 'FAILED',
           attempts: 1,
-          lastError: 'Transient: 503',
+          lastError: { code: 'Transient', message: 'HeadObject thaw-test/k: 503 ServiceUnavailable', retryable: true },
           retryAtMs: T0 + 30_000,
           leaseUntilMs: undefined,
           leaseOwner: undefined,

@@ -1,5 +1,5 @@
 // The same StateStore contract, against the Tablestore adapter and the Tablestore emulator over
-// loopback, through the real tablestore SDK; and rows the first release wrote, read back.
+// loopback, through the real tablestore SDK; and rows earlier releases wrote, read back.
 import TableStore from 'tablestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
@@ -25,8 +25,9 @@ describeStateStoreContract('tablestore', async () => {
   return { store, close: () => emulator.close() };
 });
 
-// Records written by the current release must read correctly: DEFERRED meant four things then.
-describe('TablestoreStateStore: rows the first release wrote', () => {
+// Records written by earlier releases must read correctly: DEFERRED meant four things in the first,
+// and lastError was text ("Code: message") before errors were structured.
+describe('TablestoreStateStore: rows earlier releases wrote', () => {
   let opened: Awaited<ReturnType<typeof openStore>>;
   const MIDNIGHT = T0 + 86_400_000;
   const old = (key: string, fields: Partial<StoredRecord>): StoredRecord =>
@@ -49,6 +50,21 @@ describe('TablestoreStateStore: rows the first release wrote', () => {
   });
   const tierNotAllowed = old('old/tier', { state: 'DEFERRED', reason: 'tier-not-allowed', storageClass: 'DeepColdArchive', retryAtMs: MIDNIGHT });
   const budget = old('old/budget', { state: 'DEFERRED', reason: 'daily-restore-budget', storageClass: 'Archive', retryAtMs: MIDNIGHT });
+  // Releases before structured errors wrote lastError as one text column, our code first (due after MIDNIGHT).
+  const LATER = MIDNIGHT + 86_400_000;
+  const transient = old('old/transient', {
+    state: 'FAILED',
+    attempts: 2,
+    lastError: 'Transient: HeadObject thaw-test/old/transient: 503 ServiceUnavailable',
+    retryAtMs: LATER,
+  });
+  const denied = old('old/denied', {
+    state: 'FAILED',
+    attempts: 1,
+    lastError: 'AccessDenied: HeadObject thaw-test/old/denied: 403 InvalidAccessKeyId',
+    retryAtMs: LATER,
+  });
+  const foreign = old('old/foreign', { state: 'FAILED', attempts: 1, lastError: 'socket hang up', retryAtMs: LATER });
 
   beforeAll(async () => {
     opened = await openStore('thaw_old');
@@ -56,6 +72,7 @@ describe('TablestoreStateStore: rows the first release wrote', () => {
     await putOld(tooLarge, MIDNIGHT);
     await putOld(tierNotAllowed, MIDNIGHT);
     await putOld(budget, MIDNIGHT);
+    for (const r of [transient, denied, foreign]) await putOld(r, undefined);
   });
   afterAll(async () => {
     await opened?.emulator.close();
@@ -77,6 +94,30 @@ describe('TablestoreStateStore: rows the first release wrote', () => {
     expect(got.get(budget.id)?.deferredAtMs).toBe(T0);
   });
 
+  it('reads a lastError written as "Code: message" as a value: code, message, and retryable for our Transient errors only', async () => {
+    const got = await opened.store.getMany([transient.id, denied.id, foreign.id]);
+    expect([transient, denied, foreign].map((r) => got.get(r.id)?.lastError)).toEqual([
+      { code: 'Transient', message: 'HeadObject thaw-test/old/transient: 503 ServiceUnavailable', retryable: true },
+      { code: 'AccessDenied', message: 'HeadObject thaw-test/old/denied: 403 InvalidAccessKeyId', retryable: false },
+      { code: 'Error', message: 'socket hang up', retryable: false },
+    ]);
+  });
+
+  it('writes a lastError as three columns on the next write, and leaves the text column out', async () => {
+    const read = (await opened.store.getMany([denied.id])).get(denied.id)!;
+    expect(await opened.store.update({ ...read, version: read.version + 1, attempts: 2 })).toMatchObject({ ok: true });
+    const row = (await opened.store.sdk.getRow({ tableName: 'thaw_old', primaryKey: [{ id: denied.id }], maxVersions: 1 })) as {
+      row: { attributes: { columnName: string; columnValue: unknown }[] };
+    };
+    const columns = Object.fromEntries(row.row.attributes.filter((c) => c.columnName.startsWith('lastError')).map((c) => [c.columnName, c.columnValue]));
+    expect(columns).toEqual({
+      lastErrorCode: 'AccessDenied',
+      lastErrorMessage: 'HeadObject thaw-test/old/denied: 403 InvalidAccessKeyId',
+      lastErrorRetryable: false,
+    });
+    expect((await opened.store.getMany([denied.id])).get(denied.id)?.lastError).toEqual(read.lastError);
+  });
+
   it('lists only what is still due, and rewrites the refused rows and the budget deferral once so they leave the due index', async () => {
     // A budget deferral is not the sweeper's to re-drive any more (it lapses at its retry): no row is due.
     expect((await opened.store.listDue(MIDNIGHT, 100)).map((r) => r.key)).toEqual([]);
@@ -93,7 +134,8 @@ describe('TablestoreStateStore: rows the first release wrote', () => {
       exclusiveEndPrimaryKey: [{ dueAtMs: TableStore.INF_MAX }, { id: TableStore.INF_MAX }],
       limit: 100,
     })) as { rows: { primaryKey: { name: string; value: unknown }[] }[] };
-    expect(index.rows.map((r) => r.primaryKey.find((c) => c.name === 'id')?.value)).toEqual([]);
+    const indexed = index.rows.map((r) => r.primaryKey.find((c) => c.name === 'id')?.value);
+    expect(indexed.filter((id) => [tooLarge.id, tierNotAllowed.id, budget.id].includes(id as string))).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-// Issue 18's outside checks, against `thaw dev --json` in its own process, as the attacker ran
+// What one caller can spend or move, checked from outside against `thaw dev --json` in its own process, as an attacker would run
 // them: Days above the cap, a forged access-log record, a key that clears the screen, a
 // read-scoped token, a deeply nested batch body and a query injected through the Host header.
 import { spawn } from 'node:child_process';
@@ -29,7 +29,7 @@ async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined
   }
 }
 
-describe('issue 18 against thaw dev', () => {
+describe('abuse against thaw dev', () => {
   let dev: RunningDev;
   let oss: OSS;
   const reader = newToken(['read']);

@@ -1,4 +1,4 @@
-// Issue 5's outside check: nobody calls the API. Objects are read through ali-oss, every read
+// The access-log loop checked from outside: nobody calls the API. Objects are read through ali-oss, every read
 // fails with 403, and the OSS access log (through Log Service and the Log trigger) starts exactly
 // one restore per object; once the time-scaled restores finish, every object reads back.
 import OSS from 'ali-oss';
@@ -25,7 +25,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: num
 describe('the access-log loop against thaw dev, without the API', () => {
   let dev: RunningDev;
   let oss: OSS;
-  // One key that looks like it carries a query (defect 4 of issue 10): it is restored as itself.
+  // One key that looks like it carries a query (its "?" is logged as %3F): it is restored as itself.
   const keys = Array.from({ length: 10 }, (_, i) => (i === 0 ? 'loop/q?versionId=CAEQabc.bin' : `loop/object-${i} ü+.bin`));
 
   const status = async (key: string) => {
@@ -100,7 +100,7 @@ describe('the access-log loop against thaw dev, without the API', () => {
     expect(keys.map((key) => after.restores[`thaw-demo/${key}`])).toEqual(Array(10).fill(1));
   });
 
-  // Defect 6 (issue 10): not only GETs need a restore first; a refused image-processing read is a miss too.
+  // Not only GETs need a restore first; a refused image-processing read is a miss too.
   it('restores an archived image once after an image-processing read was refused', async () => {
     const key = 'loop/photo.jpg';
     await oss.put(key, Buffer.from('jpeg bytes'), { headers: { 'x-oss-storage-class': 'Archive' } });

@@ -1,4 +1,4 @@
-// Issue 4's outside checks, against `thaw dev --json --time-scale 60` in its own process, with
+// The HTTP API checked from outside, against `thaw dev --json --time-scale 60` in its own process, with
 // objects put into thaw-demo through ali-oss.
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +92,7 @@ describe('HTTP API against thaw dev', () => {
     ['a missing object', 'POST', 'thaw-demo', 'e2e/never-written', true, 404, 'NoSuchKey'],
     ['a bucket outside the allow-list', 'POST', 'someone-elses-bucket', 'a.bin', true, 403, 'NotAllowed'],
     ['a request without a token', 'POST', 'thaw-demo', 'archive/report-2023.csv', false, 401, 'Unauthorized'],
-    // Defect 5 (issue 10): no SDK can address such a key; refused up front, naming why.
+    // No SDK can address a key with a ".." segment: refused up front, naming why.
     ['a key with a ".." segment', 'POST', 'thaw-demo', 'e2e/a/../b', true, 400, 'UnaddressableKey'],
   ])('answers %s with %s', async (_label, method, bucket, key, withToken, status, code) => {
     const res = await call(method, url(bucket, key), withToken ? dev.info.apiToken : null);
@@ -110,7 +110,7 @@ describe('HTTP API against thaw dev', () => {
     expect(await restoresOf('thaw-demo', key)).toBe(1);
   });
 
-  // Defect 4 (issue 10): the key's own "?versionId=" is part of the key.
+  // A key's own "?versionId=" is part of the key, not a query.
   it('restores a key containing "?versionId=" once, as that key', async () => {
     const key = 'e2e/q?versionId=CAEQabc.bin';
     await oss.put(key, Buffer.from('q'), { headers: { 'x-oss-storage-class': 'Archive' } });

@@ -1,4 +1,4 @@
-// Issue 13's outside checks, against `thaw dev --json --time-scale 60` in its own process: 500
+// The operator commands checked from outside, against `thaw dev --json --time-scale 60` in its own process: 500
 // ColdArchive objects under a prefix of the demo bucket, `thaw restore` and `thaw status` run as a
 // user runs them (their own processes, the operator's OSS credentials), OSS's own count of
 // RestoreObject calls (GET /-/stats), the listing and usage routes, and the page in Chromium.

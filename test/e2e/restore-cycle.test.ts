@@ -1,4 +1,4 @@
-// Issue 10's outside checks at the edges of a restore cycle, against `thaw dev --json` in its own
+// The edges of a restore cycle checked from outside, against `thaw dev --json` in its own
 // process, with the real SDKs: a versioned object read with and without its version id, and a
 // tier raise the budget refuses. Time runs 3,600× faster (ColdArchive Standard: 5 s).
 import OSS from 'ali-oss';
@@ -41,7 +41,7 @@ describe('restore cycles against thaw dev', () => {
     expect(await dev?.stop()).toBe(0);
   });
 
-  // Defect 1 (issue 10).
+  // An object is (bucket, key, the version OSS resolves): one record and one restore, however it is named.
   it('gives a versioned object read with and without its version id one RestoreObject in total', async () => {
     const put = await versioned.put('docs/v.bin', Buffer.from('v'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const versionId = (put.res.headers as Record<string, string>)['x-oss-version-id']!;
@@ -61,7 +61,7 @@ describe('restore cycles against thaw dev', () => {
     expect(status).toMatchObject({ versionId, state: expect.stringMatching(/^(RESTORING|RESTORED|CLAIMED)$/) });
   });
 
-  // Defect 2 (issue 10).
+  // A raise the budget refuses leaves the running restore as it was.
   it('keeps a budget-refused raise RESTORING at the original tier, then RESTORED', async () => {
     await demo.put('e2e/cold-raise.bin', Buffer.from('cold'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     const first = await call('POST', url('thaw-demo', 'e2e/cold-raise.bin'));

@@ -95,7 +95,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     const results = [await run(store, ranges[0]!), await run(store, ranges[1]!)];
     expect(results.reduce((n, r) => n + r.records, 0)).toBe(shipped);
     expect(results.reduce((n, r) => n + r.misses, 0)).toBe(15);
-    expect(results.reduce((n, r) => n + r.summary.restoresIssued, 0)).toBe(5);
+    expect(results.reduce((n, r) => n + r.summary.restoreStarted, 0)).toBe(5);
     // PutBucket + 6 PutObject + 1 HeadObject are other operations; the 200 and the 404 GETs other statuses.
     const skipped: Record<string, number> = {};
     for (const r of results) for (const [reason, n] of Object.entries(r.skipped)) skipped[reason] = (skipped[reason] ?? 0) + (n ?? 0);
@@ -112,7 +112,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
     const before = await restores();
     const versions = store.all().map((r) => r.version);
     const replay = [await run(store, ranges[0]!), await run(store, ranges[1]!)];
-    expect(replay.reduce((n, r) => n + r.summary.restoresIssued, 0)).toBe(0);
+    expect(replay.reduce((n, r) => n + r.summary.restoreStarted, 0)).toBe(0);
     expect(await restores()).toBe(before);
     expect(store.all().map((r) => r.version)).toEqual(versions);
   });
@@ -141,7 +141,7 @@ describe('access-log path: OSS reads → Log Service → coordinator', () => {
   });
 });
 
-// The defects of issue 10 that reach the coordinator through the access log, with one clock for
+// The edges of a restore cycle that reach the coordinator through the access log, with one clock for
 // the OSS emulator and the coordinator so restores finish and copies expire when a test says so.
 describe('access-log path: what the log says, at the edges of a restore cycle', () => {
   const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
@@ -207,25 +207,25 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     await sls?.close();
   });
 
-  // Defect 4 (issue 10): the key's own "?versionId=" is logged as %3F…%3D in request_uri.
-  it('defect 4: restores a key containing "?versionId=" once, as the key it is', async () => {
+  // A key's own "?versionId=" is logged as %3F…%3D in request_uri: it is part of the key, not a query.
+  it('restores a key containing "?versionId=" once, as the key it is', async () => {
     const key = 'dir/q?versionId=CAEQabc.bin';
     await client.put(key, Buffer.from('q'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const reads = await readsOf(() => client.get(key).catch(() => undefined));
     expect(reads.map((r) => [r.operation, r.http_status, r.request_uri])).toEqual([['GetObject', '403', '/dir/q%3FversionId%3DCAEQabc.bin']]);
     const { result } = await ship(reads);
-    expect(result.summary).toMatchObject({ restoresIssued: 1, notFound: 0 });
+    expect(result.summary).toMatchObject({ restoreStarted: 1, notFound: 0 });
     expect(store.all().find((r) => r.key === key)).toMatchObject({ versionId: '', state: 'RESTORING', lastOperation: 'GetObject' });
     expect(await restoresOf(key)).toBe(1);
   });
 
-  // Defect 3 (issue 10): a replayed or late range after the copy expired must not buy a second restore.
-  it('defect 3: a replayed old range after the copy expired issues no RestoreObject; a new failed read does', async () => {
+  // A replayed or late range after the copy expired must not buy a second restore.
+  it('a replayed old range after the copy expired issues no RestoreObject; a new failed read does', async () => {
     const key = 'late/report.csv';
     await client.put(key, Buffer.from('r'), { headers: { 'x-oss-storage-class': 'Archive' } });
     const reads = await readsOf(() => client.get(key).catch(() => undefined));
     const first = await ship(reads);
-    expect(first.result.summary.restoresIssued).toBe(1);
+    expect(first.result.summary.restoreStarted).toBe(1);
 
     // The restore finishes (a minute), the copy is readable for a day, then expires.
     clock.advance(60_000);
@@ -237,32 +237,32 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
 
     // FC retries the old range (or Log Service delivers it late): nothing is restored.
     const replay = await handleAccessLogRange(first.range, { source: reader, coordinator, log: silentLogger });
-    expect(replay.summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+    expect(replay.summary).toMatchObject({ restoreStarted: 0, frozen: 1 });
     expect(await restoresOf(key)).toBe(1);
 
     // A read that fails now, after the expiry, starts the next cycle.
     const fresh = await ship(await readsOf(() => client.get(key).catch(() => undefined)));
-    expect(fresh.result.summary.restoresIssued).toBe(1);
+    expect(fresh.result.summary.restoreStarted).toBe(1);
     expect(await restoresOf(key)).toBe(2);
   });
 
-  // Defect 5 (issue 10): a key with "." or ".." segments is counted as refused, not FAILED for good.
-  it('defect 5: counts a refused read of "a/../b" as refused, and sends OSS nothing for it', async () => {
+  // A key with "." or ".." segments (no SDK can address it) is counted as refused, not FAILED for good.
+  it('counts a refused read of "a/../b" as refused, and sends OSS nothing for it', async () => {
     const operations = async () => ((await (await controlFetch(`${oss.endpoint}/-/stats`)).json()) as { operations: Record<string, number> }).operations;
     const before = await operations();
     const { result } = await ship([
       crafted({ __time__: String(clock.nowMs() / 1000), object: 'a%2F..%2Fb', request_uri: '/a/../b' }),
       crafted({ __time__: String(clock.nowMs() / 1000), object: '.%2Fx', request_uri: '/./x' }),
     ]);
-    expect(result.summary).toMatchObject({ refused: 2, failed: 0, restoresIssued: 0 });
+    expect(result.summary).toMatchObject({ refused: 2, failed: 0, restoreStarted: 0 });
     expect(store.all().find((r) => r.key === 'a/../b')).toMatchObject({ state: 'REFUSED', reason: 'unaddressable-key', lastOperation: 'GetObject' });
     expect(await operations()).toEqual(before);
   });
 
-  // Defect 6 (issue 10): every operation OSS refuses on an archived object is a miss where the log
+  // Every operation OSS refuses on an archived object (restore guide) is a miss where the log
   // names the object. (That the OSS emulator refuses and logs them as OSS does is the emulator's
   // side; these records are crafted as its access log writes them.)
-  it('defect 6: restores objects whose image processing, select, async processing or copy was refused', async () => {
+  it('restores objects whose image processing, select, async processing or copy was refused', async () => {
     const keys = ['six/img.jpg', 'six/data.csv', 'six/video.mp4', 'six/src.bin', 'six/part-src.bin', 'six/unnamed-src.bin'];
     for (const key of keys) await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
     const at = String(Math.floor(clock.nowMs() / 1000));
@@ -310,7 +310,7 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
       operations: { ProcessImage: 1, SelectObject: 1, PostProcessTask: 1, CopyObject: 1, UploadPartCopy: 1 },
       skipped: { 'copy-source-not-logged': 1 },
     });
-    expect(result.summary.restoresIssued).toBe(5);
+    expect(result.summary.restoreStarted).toBe(5);
     const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
     expect(keys.map((k) => [k, byKey[k]?.state ?? null, byKey[k]?.lastOperation ?? null])).toEqual([
       ['six/img.jpg', 'RESTORING', 'ProcessImage'],
@@ -322,8 +322,8 @@ describe('access-log path: what the log says, at the edges of a restore cycle', 
     ]);
   });
 
-  // Defect 6 (issue 10), with the OSS emulator refusing and logging the reads as OSS does.
-  it('defect 6: a refused image-processing read, copy and part copy made through ali-oss each start one restore', async () => {
+  // The same, with the OSS emulator refusing and logging the reads as OSS does.
+  it('a refused image-processing read, copy and part copy made through ali-oss each start one restore', async () => {
     for (const key of ['real/photo.jpg', 'real/src.bin', 'real/part-src.bin', 'real/hidden-src.bin']) {
       await client.put(key, Buffer.from(key), { headers: { 'x-oss-storage-class': 'Archive' } });
     }

@@ -49,7 +49,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const { summary } = await new Coordinator({ store, objects, clock }).request(Array.from({ length: 1000 }, () => miss('dup/one.bin')));
 
     expect((await stats()).restores[`${BUCKET}/dup/one.bin`]).toBe(1);
-    expect(summary).toMatchObject({ seen: 1000, distinct: 1, restoresIssued: 1, deduplicated: 999 });
+    expect(summary).toMatchObject({ seen: 1000, distinct: 1, restoreStarted: 1, deduplicated: 999 });
     expect(store.all().map((r) => r.state)).toEqual(['RESTORING']);
   });
 
@@ -74,7 +74,7 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
       miss('kinds/deep.bin'),
       miss('kinds/missing.bin'),
     ]);
-    expect(summary).toMatchObject({ notArchived: 1, restoresIssued: 1, notFound: 1 });
+    expect(summary).toMatchObject({ notArchived: 1, restoreStarted: 1, notFound: 1 });
     const byKey = Object.fromEntries(store.all().map((r) => [r.key, r]));
     expect(byKey['kinds/standard.txt']).toMatchObject({ state: 'NOT_ARCHIVED', storageClass: 'Standard' });
     expect(byKey['kinds/deep.bin']).toMatchObject({ state: 'RESTORING', storageClass: 'DeepColdArchive', tier: 'Standard' });
@@ -116,11 +116,15 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     const store = new MemoryStateStore();
     await new Coordinator({ store, objects: wrong, clock }).request([miss('auth/a.bin')]);
     expect(store.all()[0]).toMatchObject({ state: 'FAILED', attempts: 1 });
-    expect(store.all()[0]?.lastError).toMatch(/^AccessDenied: HeadObject thaw-coord\/auth\/a\.bin: 403 SignatureDoesNotMatch/);
+    expect(store.all()[0]?.lastError).toEqual({
+      code: 'AccessDenied',
+      message: expect.stringMatching(/^HeadObject thaw-coord\/auth\/a\.bin: 403 SignatureDoesNotMatch/),
+      retryable: false,
+    });
   });
 
-  // Defect 1 (issue 10): with and without its version id, a versioned object is one object.
-  it('defect 1: issues one RestoreObject for a versioned object read with and without its version id', async () => {
+  // With and without its version id, a versioned object is one object.
+  it('issues one RestoreObject for a versioned object read with and without its version id', async () => {
     const bucket = 'thaw-versioned';
     oss.createBucket(bucket, { versioning: true });
     const older = oss.putObject(bucket, 'doc.bin', 'v1', { storageClass: 'Archive' })!;
@@ -143,8 +147,8 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     expect((await stats()).restores[`${bucket}/doc.bin`]).toBe(2);
   });
 
-  // Defect 2 (issue 10): the budget refuses a raise; the restore OSS runs is untouched.
-  it('defect 2: a budget-refused raise keeps RESTORING with the original tier, then RESTORED', async () => {
+  // The budget refuses a tier raise; the restore OSS runs is untouched.
+  it('a budget-refused raise keeps RESTORING with the original tier, then RESTORED', async () => {
     const own = new ManualClock(T0);
     const timed = await startOssEmulator({ clock: own });
     try {
@@ -179,8 +183,8 @@ describe('Coordinator over ali-oss and the OSS emulator', () => {
     }
   });
 
-  // Defect 5 (issue 10): such keys cannot be addressed through ali-oss; refused, not FAILED for good.
-  it('defect 5: records a key with a ".." segment REFUSED without sending OSS anything', async () => {
+  // A key with a "." or ".." segment cannot be addressed through ali-oss: REFUSED, not FAILED for good.
+  it('records a key with a ".." segment REFUSED without sending OSS anything', async () => {
     const before = (await stats()).operations;
     const store = new MemoryStateStore();
     const { summary } = await new Coordinator({ store, objects, clock }).request([miss('a/../b'), miss('./x')]);

@@ -1,4 +1,6 @@
-// Issue 12's "Checked from outside" list, each through unmodified ali-oss 6.x clients, V1 and V4.
+// The OSS emulator checked from outside, each case through unmodified ali-oss 6.x clients, V1 and V4:
+// restore priority, multipart uploads of archived objects, stored headers, conditional GETs, and
+// presigned URLs through the documented localhost endpoint.
 import type OSS from 'ali-oss';
 import { describe, expect, it } from 'vitest';
 import { localhostAgent, localhostEndpoint } from '../../lib/emulators/oss/index';

@@ -1,4 +1,4 @@
-// Issue 18, from an attacker's side: each case is a way the first releases let a caller spend
+// Abuse, from an attacker's side: each case is a way the first releases let a caller spend
 // beyond the budgets, a forged record or a hostile key move the system, or a terminal be taken
 // over — and what happens now. Every case failed on the release before this one.
 //
@@ -74,7 +74,7 @@ describe('cost: no caller spends beyond the budgets', () => {
     clock.set(T0 + DAY);
     const policy = { inScope: () => true };
     const swept = await sweep({ store, coordinator, policy, clock, log: silentLogger }, { limit: 500 });
-    expect(swept.summary.restoresIssued).toBe(0);
+    expect(swept.summary.restoreStarted).toBe(0);
     expect(objects.count('restore')).toBe(3);
 
     // The day's readers get the day's budget; one of them is a reader of yesterday's backlog, asking again.
@@ -341,7 +341,7 @@ describe('printing: outside text never drives a terminal', () => {
       etaAt: null,
       retryAt: null,
       reason: null,
-      failure: 'Transient\u009b2J',
+      lastError: { code: 'Transient\u009b2J', retryable: true },
       attempts: 1,
     };
     const usage = {

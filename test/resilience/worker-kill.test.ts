@@ -150,7 +150,7 @@ describe('resilience: SIGKILL at every step of a restore', () => {
     // A new miss for the object: the record says a restore runs; no OSS call, no write.
     const services = s.services(new ManualClock((await s.record())!.updatedAtMs + 1_000));
     const { summary } = await services.coordinator.request([{ bucket: BUCKET, key: s.key, source: 'http', seenAtMs: services.clock.nowMs() }]);
-    expect(summary).toMatchObject({ alreadyRestoring: 1, restoresIssued: 0 });
+    expect(summary).toMatchObject({ restoring: 1, restoreStarted: 0 });
     expect(s.logged('RestoreObject')).toHaveLength(1);
     expect(await s.record()).toMatchObject({ version: 2 });
   });

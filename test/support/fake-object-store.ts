@@ -51,24 +51,24 @@ export class FakeObjectStore implements ObjectStore {
     const failure = this.failures.restore.shift();
     if (failure) throw failure;
     const o = this.find(ref);
-    if (!o) return 'not-found';
-    if (o.storageClass === 'Standard' || o.storageClass === 'IA') return 'not-archived';
+    if (!o) return 'notFound';
+    if (o.storageClass === 'Standard' || o.storageClass === 'IA') return 'notArchived';
     if (o.restore.kind === 'restoring') {
       // As the OSS emulator answers a lower priority mid-restore (400 InvalidArgument, EC 0016-00000715).
       if (params.tier && o.tier && tierRank(params.tier) > tierRank(o.tier)) {
         throw new MalformedRequestError(`RestoreObject ${describeRef(ref)}: 400 InvalidArgument (the restore priority cannot be decreased)`);
       }
-      if (!params.tier || !o.tier || tierRank(params.tier) === tierRank(o.tier)) return 'in-progress';
+      if (!params.tier || !o.tier || tierRank(params.tier) === tierRank(o.tier)) return 'restoring';
       o.tier = params.tier;
-      return 'started';
+      return 'restoreStarted';
     }
     if (o.restore.kind === 'restored') {
       o.restore = { kind: 'restored', expiresAtMs: this.clock.nowMs() + params.days * 86_400_000 };
-      return 'already-restored';
+      return 'restored';
     }
     o.restore = { kind: 'restoring' };
     o.tier = params.tier;
-    return 'started';
+    return 'restoreStarted';
   }
 
   private find(ref: ObjectRef): FakeObject | undefined {

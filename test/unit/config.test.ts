@@ -53,7 +53,7 @@ describe('loadConfig: Log Service, page size and Tablestore timeout', () => {
   });
 });
 
-// Issue 18: the limits a caller cannot move, who may call, and which access log is trusted.
+// The limits a caller cannot move, who may call, and which access log is trusted.
 describe('loadConfig: cost bounds, tokens and the access log', () => {
   it('defaults: Days at most 7, a byte-day and a new-record budget, no token, nothing anonymous, no access log trusted', () => {
     const config = loadConfig(REQUIRED);

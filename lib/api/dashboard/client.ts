@@ -230,7 +230,7 @@ export function dashboardMain(win: PageWindow, scriptUrl: string, show: (text: s
     }
     body.replaceChildren(
       ...records.map((r: Json) => {
-        const why = r.reason ?? r.failure ?? '';
+        const why = r.reason ?? r.lastError?.code ?? '';
         const next = r.retryAt ? time(r.retryAt) : '–';
         const row = el(
           'tr',

@@ -1,7 +1,7 @@
 // `thaw token new [--scope read|restore|read+restore] [--json]`: a new API token (256 random bits)
 // and the form configuration holds it in (THAW_API_TOKENS / the ApiTokens parameter). The token is
 // printed once and kept nowhere; configuration holds only its id, scopes and digest.
-import { isScope, newToken, type Scope } from '../../api/tokens';
+import { isScope, newToken, type TokenScope } from '../../api/tokens';
 import { command } from '../command';
 import { UsageError } from '../exit-codes';
 
@@ -20,7 +20,7 @@ export const tokenNewCommand = command({
   async run({ values }) {
     const scopes = [...new Set(values.scope.split(/[+,]/).map((s) => s.trim()))];
     if (scopes.length === 0 || !scopes.every(isScope)) throw new UsageError('--scope must be read, restore or read+restore', { command: 'token new' });
-    const { token, id, configured } = newToken(scopes as Scope[]);
+    const { token, id, configured } = newToken(scopes as TokenScope[]);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ token, id, scopes, configured })}\n`);
       return 0;

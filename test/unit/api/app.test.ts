@@ -216,7 +216,7 @@ describe('HTTP API', () => {
       expect((await json(res)).key).toBe(key);
     });
 
-    // Defect 5 (issue 10): ali-oss normalises "." and ".." segments in the request path but signs
+    // ali-oss normalises "." and ".." segments in the request path but signs
     // the key as written, so OSS refuses every call for such a key (403), and the record sat in
     // FAILED for good while callers got 503. Refused up front instead, naming the reason.
     it.each([
@@ -224,7 +224,7 @@ describe('HTTP API', () => {
       ['POST', './x'],
       ['POST', 'dir/.'],
       ['GET', 'a/../b'],
-    ])('defect 5: answers %s of the unaddressable key %s with 400 UnaddressableKey, before any work', async (method, key) => {
+    ])('answers %s of the unaddressable key %s with 400 UnaddressableKey, before any work', async (method, key) => {
       const { call, objects, store } = apiUnderTest();
       objects.put(ref(key), 'Archive');
       const res = await call(method, `/v1/restores/thaw-test/${encodeURIComponent(key)}`);

@@ -78,7 +78,7 @@ describe('FC 3.0 HTTP event adapter', () => {
 
 // Outside attack on the first release: a 200 MB POST with no token was buffered whole before the
 // app authenticated it or applied its 4 KiB limit (143 MB → 738 MB RSS), and a declared 10 GB
-// Content-Length was not refused up front. Issue 18: up to 256 KiB was still read before the token
+// Content-Length was not refused up front. Later, up to 256 KiB was still read before the token
 // was checked; now the caller is authenticated before a byte of the body is read.
 describe('FC 2.0 adapter: request bodies are bounded at the edge', () => {
   /** A body of `chunks` × 64 KiB, produced only as it is read; counts what was pulled. */

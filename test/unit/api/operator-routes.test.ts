@@ -3,6 +3,7 @@
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { parseAllowList } from '../../../lib/policy/allow-list';
+import { AccessDeniedError } from '../../../lib/restore/errors';
 import { apiUnderTest } from '../../support/api';
 import { ref, T0 } from '../../support/records';
 
@@ -35,7 +36,7 @@ describe('GET /v1/restores', () => {
     expect(pages).toBe(3);
   });
 
-  it('shows what an operator needs of each record: state, ETA, size, when, and a failure only by its kind', async () => {
+  it('shows what an operator needs of each record: state, ETA, size, when, and a failure only by its code', async () => {
     const { call, objects, clock } = apiUnderTest();
     objects.put(ref('a.bin'), 'ColdArchive', 4096);
     await call('POST', '/v1/restores/thaw-test/a.bin', post({ tier: 'Bulk' }));
@@ -61,9 +62,19 @@ describe('GET /v1/restores', () => {
         firstSeenAt: '2026-01-01T00:00:00.000Z',
         updatedAt: '2026-01-01T00:00:00.000Z',
         lastSource: 'http',
-        failure: null,
+        lastError: null,
       },
     ]);
+  });
+
+  it("shows a failed record's lastError by its code and whether it may fix itself; its message stays in the logs", async () => {
+    const { call, objects } = apiUnderTest();
+    objects.put(ref('denied.bin'), 'Archive');
+    objects.failures.head.push(new AccessDeniedError('HeadObject thaw-test/denied.bin: 403 InvalidAccessKeyId (request 5F1A)'));
+    await call('POST', '/v1/restores/thaw-test/denied.bin');
+    const [listed] = (await json(await call('GET', '/v1/restores?state=FAILED'))).records;
+    expect(listed).toMatchObject({ key: 'denied.bin', state: 'FAILED', attempts: 1, lastError: { code: 'AccessDenied', retryable: false } });
+    expect(JSON.stringify(listed)).not.toContain('5F1A');
   });
 
   it.each([
@@ -175,12 +186,12 @@ describe('POST /v1/batch/restore', () => {
       ['a', 202, null],
     ]);
     expect(answer.results[1]).toMatchObject({ state: 'RESTORING', storageClass: 'ColdArchive', tier: 'Bulk' });
-    expect(answer.restoresIssued).toBe(2);
+    expect(answer.restoreStarted).toBe(2);
     expect(objects.count('restore')).toBe(2);
 
     // The records are the checkpoint: the same batch again calls OSS for nothing.
     const again = await json(await call('POST', '/v1/batch/restore', body));
-    expect(again.restoresIssued).toBe(0);
+    expect(again.restoreStarted).toBe(0);
     expect(objects.count('restore')).toBe(2);
     expect(again.statuses).toEqual({ 202: 3, 409: 1, 404: 1, 400: 2 });
   });
@@ -196,7 +207,7 @@ describe('POST /v1/batch/restore', () => {
     expect(objects.count('restore')).toBe(2);
     clock.advance(1000);
     const second = await json(await call('POST', '/v1/batch/restore', post({ bucket: 'thaw-test', objects: keys.map((key) => ({ key })) })));
-    expect(second.restoresIssued).toBe(2);
+    expect(second.restoreStarted).toBe(2);
     expect(objects.count('restore')).toBe(4);
   });
 

@@ -103,7 +103,7 @@ describe('classifyAccessLogRecord', () => {
     expect(classifyAccessLogRecord(hostile)).toEqual({ skip: 'not-a-record' });
   });
 
-  // Defect 4 (issue 10): only a literal "?" in request_uri starts its query. A key's own "?" is
+  // Only a literal "?" in request_uri starts its query. A key's own "?" is
   // logged as %3F; reading the decoded URI as a query HEADed a version that does not exist.
   it.each([
     ['a key that looks like a query', 'dir%2Fq%3FversionId%3DCAEQabc.bin', '/dir/q%3FversionId%3DCAEQabc.bin', { key: 'dir/q?versionId=CAEQabc.bin' }],
@@ -114,7 +114,7 @@ describe('classifyAccessLogRecord', () => {
       { key: 'dir/q?versionId=CAEQabc.bin', versionId: 'v9' },
     ],
     ['a key ending in an encoded "?"', 'what%3F', '/what%3F', { key: 'what?' }],
-  ])('defect 4: reads %s from object, and the versionId only from the real query', (_label, object, requestUri, expected) => {
+  ])('reads %s from object, and the versionId only from the real query', (_label, object, requestUri, expected) => {
     expect(classifyAccessLogRecord(record({ object, request_uri: requestUri }))).toEqual({
       miss: { bucket: 'archive-bucket', ...expected, source: 'access-log', seenAtMs: 1767225600000, operation: 'GetObject' },
     });
@@ -124,7 +124,7 @@ describe('classifyAccessLogRecord', () => {
 /** user_defined_log_fields as OSS writes it: base64 of JSON {truncated, headers, querys}. */
 const userFields = (headers: Record<string, unknown>, truncated = false) => Buffer.from(JSON.stringify({ truncated, headers, querys: {} })).toString('base64');
 
-// Defect 6 (issue 10): OSS refuses more than GetObject on an unrestored archived object (restore
+// OSS refuses more than GetObject on an unrestored archived object (restore
 // guide): image processing, CopyObject, UploadPartCopy, SelectObject, PostProcessTask. Each is a
 // miss wherever the log names the archived object, with the operation named.
 describe('classifyAccessLogRecord: every operation OSS refuses on an archived object', () => {
@@ -148,7 +148,7 @@ describe('classifyAccessLogRecord: every operation OSS refuses on an archived ob
     ],
     ['PostProcessTask', { operation: 'PostProcessTask', http_method: 'POST', request_uri: '/photos/2020/cat.jpg?x-oss-async-process' }, 'PostProcessTask'],
     ['an async process logged as a POST', { operation: 'PostObject', request_uri: '/photos/2020/cat.jpg?x-oss-async-process' }, 'PostProcessTask'],
-  ])('defect 6: %s is a miss for the object it names', (_label, overrides, operation) => {
+  ])('%s is a miss for the object it names', (_label, overrides, operation) => {
     expect(classifyAccessLogRecord(record(overrides))).toEqual({
       miss: { bucket: 'archive-bucket', key: 'photos/2020/cat.jpg', source: 'access-log', seenAtMs: 1767225600000, operation },
     });
@@ -157,7 +157,7 @@ describe('classifyAccessLogRecord: every operation OSS refuses on an archived ob
   it.each([
     ['CopyObject', 'CopyObject', '/dest.bin'],
     ['UploadPartCopy', 'UploadPartCopy', '/dest.bin?partNumber=1&uploadId=0004B9894A22E5B1888A1E29F823****'],
-  ])('defect 6: a refused %s is a miss for its source, when the bucket logs x-oss-copy-source', (_label, operation, requestUri) => {
+  ])('a refused %s is a miss for its source, when the bucket logs x-oss-copy-source', (_label, operation, requestUri) => {
     const fields = userFields({ 'x-oss-copy-source': '/source-bucket/cold%2Fa%20b.bin?versionId=CAEQ1' });
     expect(classifyAccessLogRecord(record({ operation, object: 'dest.bin', request_uri: requestUri, user_defined_log_fields: fields }))).toEqual({
       miss: { bucket: 'source-bucket', key: 'cold/a b.bin', versionId: 'CAEQ1', source: 'access-log', seenAtMs: 1767225600000, operation },
@@ -194,7 +194,7 @@ describe('classifyAccessLogRecord: every operation OSS refuses on an archived ob
   });
 });
 
-// Issue 18: only OSS's own records count. A record written into the logstore by anyone else (any
+// Only OSS's own records count. A record written into the logstore by anyone else (any
 // topic) and a read by an anonymous requester of a public-read bucket restore nothing by default.
 describe('classifyAccessLogRecord: whose records count', () => {
   it.each([

@@ -78,7 +78,7 @@ describe('parseLogTriggerEvent: the endpoint', () => {
   });
 });
 
-// Issue 18: the event's project and logstore are input too. Anyone allowed to invoke the function
+// The event's project and logstore are input too. Anyone allowed to invoke the function
 // could name a logstore they can write to; only the configured access log is read.
 describe('parseLogTriggerEvent: the project and logstore', () => {
   it.each([
@@ -117,11 +117,11 @@ describe('parseLogTriggerEvent: the fields', () => {
   });
 
   it.each([
-    ['shardId true (read as shard 1 before)', { shardId: true }, 'source.shardId must be a non-negative integer, got true'],
+    ['shardId true (read as shard 1 before)', { shardId: true }, 'source.shardId must be a non-negative integer, got boolean true'],
     ['shardId as a string', { shardId: '1' }, 'got "1"'],
-    ['a fractional shardId', { shardId: 1.5 }, 'got 1.5'],
+    ['a fractional shardId', { shardId: 1.5 }, 'got number 1.5'],
     ['a shardId past 2^53', { shardId: 2 ** 60 }, 'source.shardId'],
-    ['no shardId', { shardId: undefined }, 'got undefined'],
+    ['no shardId', { shardId: undefined }, 'got nothing'],
     ['shardId null', { shardId: null }, 'got null'],
     ['a numeric projectName', { projectName: 12 }, 'no source.projectName string'],
     ['a project name Log Service would refuse', { projectName: 'Oss_Log' }, 'is not a Log Service project name'],
@@ -134,7 +134,7 @@ describe('parseLogTriggerEvent: the fields', () => {
   });
 
   it.each([
-    ['a numeric jobName', { jobName: 5 }, 'jobName must be a string, got 5'],
+    ['a numeric jobName', { jobName: 5 }, 'jobName must be a string, got number 5'],
     ['an object taskId', { taskId: {} }, 'taskId must be a string, got an object'],
     ['a string cursorTime', { cursorTime: '1767225600' }, 'cursorTime must be a number'],
     ['an array event', null, 'is not a JSON object'],
@@ -193,7 +193,7 @@ describe('handleAccessLogRange at the deadline', () => {
       { deadlineAtMs },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeIncompleteError);
-    expect(error).toMatchObject({ unread: true, summary: { restoresIssued: 2, unstarted: 0 } });
+    expect(error).toMatchObject({ unread: true, summary: { restoreStarted: 2, unstarted: 0 } });
     expect((error as Error).message).toContain('the range was not read to its end before the deadline');
     expect(source.options).toEqual([expect.objectContaining({ deadlineAtMs })]);
     // What was read is recorded; the retry of the range finds it live and costs nothing.

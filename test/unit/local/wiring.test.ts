@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionRuntime } from '../../../lib/function-runtime';
+import { functionInstance } from '../../../lib/function-instance';
 import { credentialsFrom, type Services, servicesCache } from '../../../lib/wiring';
 
 describe('credentialsFrom', () => {
@@ -26,10 +26,10 @@ describe('servicesCache', () => {
   });
 });
 
-describe('functionRuntime.deadline', () => {
+describe('functionInstance.deadline', () => {
   it('keeps three seconds back from the FC timeout', () => {
-    const runtime = functionRuntime();
-    expect(runtime.deadline({ function: { timeout: 30 } }, 1_000_000)).toBe(1_027_000);
-    expect(runtime.deadline({}, 1_000_000)).toBeUndefined();
+    const instance = functionInstance();
+    expect(instance.deadline({ function: { timeout: 30 } }, 1_000_000)).toBe(1_027_000);
+    expect(instance.deadline({}, 1_000_000)).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@ const o = (
   key: string,
   storageClass: ListedObject['storageClass'],
   sizeBytes: number,
-  restore: ListedObject['restore'] = 'none',
+  restore: ListedObject['restore'] = 'frozen',
   expiresAtMs?: number,
 ): ListedObject => ({
   key,
@@ -63,8 +63,8 @@ describe('planRestore', () => {
       { allow: parseAllowList('bkt') },
     );
     expect(p.notArchived).toEqual({ objects: 2, bytes: 12 });
-    expect(p.refused).toEqual({ allowList: 0, tooLarge: 1, tierNotAllowed: 0 });
-    expect(p.lines[0]).toMatchObject({ objects: 3, alreadyRestoring: 1, alreadyRestored: 1, toRestore: 1 });
+    expect(p.refused).toEqual({ outOfScope: 0, objectTooLarge: 1, tierNotAllowed: 0 });
+    expect(p.lines[0]).toMatchObject({ objects: 3, restoring: 1, restored: 1, toRestore: 1 });
     expect(p.submit.map((x) => x.key)).toEqual(['running', 'done', 'expired']);
   });
 
@@ -73,7 +73,7 @@ describe('planRestore', () => {
       allow: parseAllowList('bkt/in/'),
       maxTier: 'Bulk',
     });
-    expect(p.refused).toEqual({ allowList: 1, tooLarge: 0, tierNotAllowed: 1 });
+    expect(p.refused).toEqual({ outOfScope: 1, objectTooLarge: 0, tierNotAllowed: 1 });
     expect(p.submit.map((x) => x.key)).toEqual(['in/a']);
   });
 

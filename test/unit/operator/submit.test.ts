@@ -44,7 +44,7 @@ function scripted(answer: (key: string, call: number) => Json) {
       seen.set(key, n);
       return { key, ...answer(key, n) };
     });
-    return { results, restoresIssued: results.filter((r) => r.status === 202 && r.issued).length };
+    return { results, restoreStarted: results.filter((r) => r.status === 202 && r.issued).length };
   };
   const time = virtualTime(clock);
   onTestFinished(time.stop);
@@ -62,9 +62,19 @@ describe('submitAll', () => {
       const gap = api.calls[i]!.atMs - api.calls[i - 1]!.atMs;
       expect(gap).toBeGreaterThanOrEqual(Math.floor((api.calls[i - 1]!.keys.length / 90) * 1000));
     }
-    expect(result).toMatchObject({ sent: 450, restoresIssued: 450, unsent: [] });
+    expect(result).toMatchObject({ sent: 450, restoreStarted: 450, unsent: [] });
     expect(result.outcomes.restoring).toBe(450);
     expect(result.accepted).toHaveLength(450);
+  });
+
+  it('counts the restores a deployment of an earlier release reports as restoresIssued', async () => {
+    const clock = new ManualClock(T0);
+    const batch = async (body: object): Promise<Json> => {
+      const objects = (body as { objects: { key: string }[] }).objects;
+      return { results: objects.map(({ key }) => ({ key, status: 202 })), restoresIssued: objects.length };
+    };
+    const result = await submitAll({ batch, bucket: 'b', request: {}, keys: keys(3), pace: 100, clock, sleep: async (ms) => clock.advance(ms) });
+    expect(result).toMatchObject({ sent: 3, restoreStarted: 3 });
   });
 
   it('sends a rate-limited object again after its Retry-After, and leaves budget deferrals to the sweeper', async () => {

@@ -25,7 +25,7 @@ describe('CostPolicy', () => {
     const admissions = await Promise.all(Array.from({ length: 5 }, (_, i) => p.admit(ref(`k${i}`), { storageClass: 'Archive', sizeBytes: 10 }, ONE_DAY, T0)));
     expect(admissions.map((a) => a.admitted)).toEqual([true, true, true, false, false]);
     expect(admissions[3]).toEqual({ admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 } });
-    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30, byteDays: 0, records: 0 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30, byteDays: 0, newRecords: 0 });
   });
 
   it('skips an object that would break the byte budget but admits a smaller one after it', async () => {
@@ -71,7 +71,7 @@ describe('CostPolicy', () => {
       admitted: false,
       refusal: { kind: 'refused', reason: 'object-too-large' },
     });
-    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0, byteDays: 0, records: 0 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0, byteDays: 0, newRecords: 0 });
   });
 
   it('lowers a tier above the fastest one allowed, and keeps slower ones', async () => {
@@ -84,7 +84,7 @@ describe('CostPolicy', () => {
     });
   });
 
-  // Issue 18: Days are chosen by callers and each day of a cold copy is billed, so the copies'
+  // Days are chosen by callers and each day of a cold copy is billed, so the copies'
   // size × Days is a budget of its own, and no caller asks for more than THAW_MAX_DAYS.
   it('counts size × Days of cold copies against the daily byte-day budget; Archive makes no copy', async () => {
     const { store, policy: p } = policy({ dailyByteDays: 10 * GIB, maxObjectBytes: 100 * GIB, maxDays: 365 });
@@ -95,7 +95,7 @@ describe('CostPolicy', () => {
       p.admit(ref('archive'), { storageClass: 'Archive', sizeBytes: 50 * GIB }, { days: 7 }, T0),
     ]);
     expect(admissions.map(said)).toEqual(['yes', 'deferred daily-byte-day-budget +86400000', 'yes', 'yes']);
-    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 54 * GIB, byteDays: 10 * GIB, records: 0 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 54 * GIB, byteDays: 10 * GIB, newRecords: 0 });
   });
 
   it('lowers Days above THAW_MAX_DAYS before the policy, and holds a running restore’s Days to it too', async () => {
@@ -115,7 +115,7 @@ describe('CostPolicy', () => {
     expect(today).toEqual([{ admitted: true }, { admitted: true }, { admitted: false, retryAtMs: T0 + 86_400_000 }]);
     expect(await p.admitNewRecord(ref('a', 'thaw-other'), T0)).toEqual({ admitted: true });
     expect(await p.admitNewRecord(ref('d'), T0 + 86_400_000)).toEqual({ admitted: true });
-    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0, byteDays: 0, records: 2 });
+    expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 0, bytes: 0, byteDays: 0, newRecords: 2 });
   });
 
   it.each([

@@ -1,4 +1,4 @@
-// What issue 10 checks from outside, held by a test: the core imports no SDK, and the coordinator
+// The core's boundaries, held by a test: it imports no SDK, and the coordinator
 // stays small enough to read in one sitting (its rules live in transitions.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -51,7 +51,7 @@ describe('Coordinator', () => {
       const { summary } = await coordinator.request(Array.from({ length: 1000 }, () => miss('a.parquet')));
 
       expect(objects.count('restore')).toBe(1);
-      expect(summary).toMatchObject({ seen: 1000, invalid: 0, distinct: 1, restoresIssued: 1, deduplicated: 999 });
+      expect(summary).toMatchObject({ seen: 1000, invalid: 0, distinct: 1, restoreStarted: 1, deduplicated: 999 });
       expect(await stored('a.parquet')).toMatchObject({
         state: 'RESTORING',
         version: 2,
@@ -76,7 +76,7 @@ describe('Coordinator', () => {
 
       expect(objects.calls.length).toBe(before);
       expect((await stored('a'))?.version).toBe(2);
-      expect(summary).toMatchObject({ restoresIssued: 0, alreadyRestoring: 1, deduplicated: 2 });
+      expect(summary).toMatchObject({ restoreStarted: 0, restoring: 1, deduplicated: 2 });
     });
 
     it('restores each of 100 objects once across 20 concurrent batches', async () => {
@@ -86,7 +86,7 @@ describe('Coordinator', () => {
       const results = await Promise.all(batches);
 
       expect(objects.count('restore')).toBe(100);
-      expect(results.reduce((n, r) => n + r.summary.restoresIssued, 0)).toBe(100);
+      expect(results.reduce((n, r) => n + r.summary.restoreStarted, 0)).toBe(100);
       expect(store.all().map((r) => r.state)).toEqual(Array(100).fill('RESTORING'));
     });
 
@@ -163,7 +163,7 @@ describe('Coordinator', () => {
       objects.put(ref('a'), 'Archive');
       objects.failures.head.push(new TransientError('503'), new TransientError('503'));
       const { summary } = await coordinator.request([miss('a')]);
-      expect(summary.restoresIssued).toBe(1);
+      expect(summary.restoreStarted).toBe(1);
       expect(objects.count('head')).toBe(3);
     });
 
@@ -172,14 +172,14 @@ describe('Coordinator', () => {
       objects.failures.restore.push(...Array.from({ length: 4 }, () => new TransientError('RestoreObject: 503 ServiceUnavailable')));
       const { summary } = await coordinator.request([miss('a')]);
 
-      expect(summary).toMatchObject({ failed: 1, restoresIssued: 0 });
+      expect(summary).toMatchObject({ failed: 1, restoreStarted: 0 });
       expect(objects.count('restore')).toBe(4);
       const failed = await stored('a');
       // Retries waited 75 + 150 + 300 ms (random 0.5); then 30 s × 2^0 × 0.75 until the next attempt.
       expect(failed).toMatchObject({
         state: 'FAILED',
         attempts: 1,
-        lastError: 'Transient: RestoreObject: 503 ServiceUnavailable',
+        lastError: { code: 'Transient', message: 'RestoreObject: 503 ServiceUnavailable', retryable: true },
         retryAtMs: T0 + 525 + 22_500,
       });
 
@@ -226,7 +226,10 @@ describe('Coordinator', () => {
       });
       await slow.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
-      expect(await stored('a')).toMatchObject({ state: 'FAILED', lastError: expect.stringMatching(/^Transient: no time left/) });
+      expect(await stored('a')).toMatchObject({
+        state: 'FAILED',
+        lastError: { code: 'Transient', message: expect.stringMatching(/^no time left/), retryable: true },
+      });
     });
 
     it('refuses a lease too short for a HEAD and a RestoreObject', () => {
@@ -241,7 +244,7 @@ describe('Coordinator', () => {
       expect(await stored('a')).toMatchObject({
         state: 'FAILED',
         retryAtMs: T0 + HOUR,
-        lastError: 'AccessDenied: HeadObject thaw-test/a: 403 InvalidAccessKeyId',
+        lastError: { code: 'AccessDenied', message: 'HeadObject thaw-test/a: 403 InvalidAccessKeyId', retryable: false },
       });
     });
   });
@@ -269,7 +272,7 @@ describe('Coordinator', () => {
       clock.advance(MIN);
       const { summary } = await coordinator.request([miss('a')]);
       expect(objects.count('restore')).toBe(0);
-      expect(summary.alreadyRestoring).toBe(1);
+      expect(summary.restoring).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', version: 3 });
     });
 
@@ -285,7 +288,7 @@ describe('Coordinator', () => {
         countStates: (now, cap) => store.countStates(now, cap),
       };
       const { outcomes } = await make({ store: racing }).request([miss('a')]);
-      expect(outcomes[0]).toMatchObject({ result: 'in-flight', calledOss: true });
+      expect(outcomes[0]).toMatchObject({ result: 'claimed', calledOss: true });
     });
 
     it("drops a slow worker's outcome after the object changed and a new claim took over (no fencing-token reuse)", async () => {
@@ -318,7 +321,7 @@ describe('Coordinator', () => {
 
       releaseA();
       for (let turns = 0; resultA === undefined && turns < 100; turns++) await new Promise((resolve) => setImmediate(resolve));
-      expect(resultA?.outcomes[0]).toMatchObject({ result: 'in-flight' });
+      expect(resultA?.outcomes[0]).toMatchObject({ result: 'claimed' });
       expect(await stored('a')).toMatchObject({ state: 'NOT_ARCHIVED', version: 4 });
     });
 
@@ -361,7 +364,7 @@ describe('Coordinator', () => {
       await coordinator.request([miss('r', { seenAtMs: T0 - 1 })]);
       expect(objects.count('head')).toBe(1);
       const { summary } = await coordinator.request([miss('r', { seenAtMs: clock.nowMs() })]);
-      expect(summary.restoresIssued).toBe(1);
+      expect(summary.restoreStarted).toBe(1);
     });
   });
 
@@ -374,12 +377,12 @@ describe('Coordinator', () => {
       clock.set(T0 + HOUR);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
       const { summary } = await coordinator.request([miss('a', { seenAtMs: T0 + HOUR })]);
-      expect(summary.restoresIssued).toBe(1);
+      expect(summary.restoreStarted).toBe(1);
     });
 
-    // Defect 3 (issue 10): a late or replayed miss from before the copy expired was served by that
+    // A late or replayed miss from before the copy expired was served by that
     // cycle; it must not start (and bill) a second one.
-    it('defect 3: starts no new cycle for misses seen before the copy expired, however late they arrive', async () => {
+    it('starts no new cycle for misses seen before the copy expired, however late they arrive', async () => {
       objects.put(ref('a'), 'Archive');
       await coordinator.request([miss('a', { seenAtMs: T0 })]);
       clock.advance(MIN);
@@ -392,46 +395,46 @@ describe('Coordinator', () => {
       clock.set(T0 + 48 * HOUR);
       objects.objects.get('thaw-test/a')!.restore = { kind: 'frozen' };
       const replay = await coordinator.request([miss('a', { seenAtMs: T0 - HOUR }), miss('a', { seenAtMs: T0 + 30 * MIN })]);
-      expect(replay.summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(replay.summary).toMatchObject({ restoreStarted: 0, frozen: 1 });
       expect(objects.count('restore')).toBe(1);
       expect(objects.count('head')).toBe(2);
 
       // A read that failed after the expiry does start the next cycle.
       const fresh = await coordinator.request([miss('a', { seenAtMs: T0 + MIN + 24 * HOUR })]);
-      expect(fresh.summary.restoresIssued).toBe(1);
+      expect(fresh.summary.restoreStarted).toBe(1);
       expect(await stored('a')).toMatchObject({ state: 'RESTORING', requestedAtMs: T0 + 48 * HOUR });
     });
 
-    it("defect 3: a sweep that finds a restore's copy already gone records it expired, and restores nothing", async () => {
+    it("a sweep that finds a restore's copy already gone records it expired, and restores nothing", async () => {
       objects.put(ref('cold'), 'ColdArchive');
       await coordinator.request([miss('cold', { seenAtMs: T0 })]);
       // Nobody looked for three days (the sweeper was down); OSS restored it and the copy expired.
       clock.set(T0 + 72 * HOUR);
       objects.objects.get('thaw-test/cold')!.restore = { kind: 'frozen' };
       const { summary } = await coordinator.request([miss('cold', { source: 'sweeper', seenAtMs: clock.nowMs() })]);
-      expect(summary).toMatchObject({ restoresIssued: 0, frozen: 1 });
+      expect(summary).toMatchObject({ restoreStarted: 0, frozen: 1 });
       expect(await stored('cold')).toMatchObject({ state: 'RESTORED', requestedAtMs: T0, expiresAtMs: T0 + 72 * HOUR });
     });
   });
 
-  // Defect 1 (issue 10): an object is (bucket, key, the version OSS resolves). A failed GET without
+  // An object is (bucket, key, the version OSS resolves). A failed GET without
   // a versionId and one naming the current version read the same object version: one record of
   // its restore, one RestoreObject.
   describe('versioned objects', () => {
     const current = () => store.all().find((r) => r.key === 'v.bin' && r.versionId === '');
     const version = (id: string) => store.all().find((r) => r.key === 'v.bin' && r.versionId === id);
 
-    it('defect 1: restores once for misses with and without the current version id in one batch', async () => {
+    it('restores once for misses with and without the current version id in one batch', async () => {
       objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'Archive');
       const { summary, outcomes } = await coordinator.request([miss('v.bin'), miss('v.bin', { versionId: 'CAEQv1' }), miss('v.bin')]);
       expect(objects.count('restore')).toBe(1);
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.object)).toEqual(['thaw-test/v.bin?versionId=CAEQv1']);
-      expect(summary).toMatchObject({ seen: 3, distinct: 1, restoresIssued: 1 });
+      expect(summary).toMatchObject({ seen: 3, distinct: 1, restoreStarted: 1 });
       expect(outcomes.map((o) => o.record?.versionId)).toEqual(['CAEQv1']);
       expect(version('CAEQv1')).toMatchObject({ state: 'RESTORING', storageClass: 'Archive' });
     });
 
-    it('defect 1: restores once when the miss without a version id comes first, and later misses of either kind cost nothing', async () => {
+    it('restores once when the miss without a version id comes first, and later misses of either kind cost nothing', async () => {
       objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
       await coordinator.request([miss('v.bin')]);
       expect(current()).toMatchObject({ state: 'CURRENT_VERSION', currentVersionId: 'CAEQv1', retryAtMs: T0 + 10 * MIN });
@@ -443,12 +446,12 @@ describe('Coordinator', () => {
         miss('v.bin', { seenAtMs: clock.nowMs() }),
         miss('v.bin', { versionId: 'CAEQv1', seenAtMs: clock.nowMs() }),
       ]);
-      expect(summary).toMatchObject({ distinct: 1, alreadyRestoring: 1, restoresIssued: 0 });
+      expect(summary).toMatchObject({ distinct: 1, restoring: 1, restoreStarted: 0 });
       expect(objects.calls.length).toBe(calls);
       expect(objects.count('restore')).toBe(1);
     });
 
-    it('defect 1: restores once when the miss naming the version comes first', async () => {
+    it('restores once when the miss naming the version comes first', async () => {
       objects.put(ref('v.bin', 'thaw-test', 'CAEQv1'), 'ColdArchive');
       await coordinator.request([miss('v.bin', { versionId: 'CAEQv1' })]);
       clock.advance(MIN);
@@ -514,7 +517,7 @@ describe('Coordinator', () => {
     });
   });
 
-  // Defect 2 (issue 10): a raise the budget refuses must not turn a running restore into DEFERRED
+  // A raise the budget refuses must not turn a running restore into DEFERRED
   // (429 until midnight, while OSS finishes and the object is readable).
   describe('raising the tier of a running restore', () => {
     const budget = (restoresLeft: number): RestorePolicy => {
@@ -530,7 +533,7 @@ describe('Coordinator', () => {
       };
     };
 
-    it("defect 2: keeps the restore's state, tier, ETA and checks when the budget refuses a raise, and says so", async () => {
+    it("keeps the restore's state, tier, ETA and checks when the budget refuses a raise, and says so", async () => {
       objects.put(ref('cold'), 'ColdArchive');
       const c = make({ policy: budget(1) });
       await c.request([miss('cold', { source: 'http' })]);
@@ -557,20 +560,20 @@ describe('Coordinator', () => {
       expect(await stored('cold')).toMatchObject({ state: 'RESTORED', tier: 'Standard', expiresAtMs: T0 + 29 * HOUR });
     });
 
-    it("defect 2: a granted raise keeps the cycle's start and brings the ETA forward", async () => {
+    it("a granted raise keeps the cycle's start and brings the ETA forward", async () => {
       objects.put(ref('cold'), 'ColdArchive');
       await coordinator.request([miss('cold')]);
       clock.advance(10 * MIN);
       const { outcomes } = await coordinator.request([miss('cold', { source: 'http', request: { tier: 'Expedited' } })]);
       expect(objects.calls.filter((c) => c.op === 'restore').map((c) => c.params?.tier)).toEqual(['Standard', 'Expedited']);
-      expect(outcomes[0]?.result).toBe('restore-started');
+      expect(outcomes[0]?.result).toBe('restoreStarted');
       expect(await stored('cold')).toMatchObject({ state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0, etaAtMs: T0 + 10 * MIN + HOUR });
     });
   });
 
-  // Defect 5 (issue 10): ali-oss normalises "." and ".." segments in the path but signs the key as
+  // ali-oss normalises "." and ".." segments in the path but signs the key as
   // written, so OSS answers 403 to every call and the record sat in FAILED for good.
-  it('defect 5: refuses a key with "." or ".." segments without any OSS call, for good', async () => {
+  it('refuses a key with "." or ".." segments without any OSS call, for good', async () => {
     const { summary } = await coordinator.request([miss('a/../b'), miss('./x'), miss('dir/.')]);
     expect(objects.calls).toEqual([]);
     expect(summary).toMatchObject({ refused: 3, failed: 0 });
@@ -652,7 +655,7 @@ describe('Coordinator', () => {
         miss('y', { versionId: 'not a version' }),
         miss('z', { request: { days: 0 } }),
       ]);
-      expect(summary).toMatchObject({ seen: 6, invalid: 5, distinct: 1, restoresIssued: 1 });
+      expect(summary).toMatchObject({ seen: 6, invalid: 5, distinct: 1, restoreStarted: 1 });
       expect(invalid.map((i) => i.field)).toEqual(['key', 'bucket', 'key', 'versionId', 'days']);
     });
   });

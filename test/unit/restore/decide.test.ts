@@ -39,7 +39,7 @@ describe('decide', () => {
     expect(decide(existing, REQUEST, T0)).toEqual(expected);
   });
 
-  // Defect 3 (issue 10): a restore cycle ends when its copy expires; only a read that failed after
+  // A restore cycle ends when its copy expires; only a read that failed after
   // that starts the next one. A replayed or late miss from before never buys a second restore.
   describe('a restored copy that expired (FROZEN)', () => {
     const expired = record('k', { state: 'RESTORED', requestedAtMs: T0 - 2 * 86_400_000, expiresAtMs: T0 - 1000, leaseUntilMs: undefined });
@@ -55,7 +55,7 @@ describe('decide', () => {
     });
   });
 
-  // Issue 18: a deferral is re-driven on the UTC day it was made; after that it is an answer, not a
+  // A deferral is re-driven on the UTC day it was made; after that it is an answer, not a
   // queue — only a read newer than the deferral claims it, so yesterday's backlog never spends
   // today's budget before today's readers.
   describe('a DEFERRED record after the day it was deferred on', () => {

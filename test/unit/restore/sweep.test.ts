@@ -27,7 +27,7 @@ describe('sweep', () => {
     coordinator = new Coordinator({ store, objects, clock, random: () => 0.5, sleep: async (ms) => clock.advance(ms) });
   });
 
-  // Issue 18: one burst over the budget used to make the sweeper spend the whole budget at 00:00
+  // One burst over the budget used to make the sweeper spend the whole budget at 00:00
   // UTC, day after day, with nobody asking.
   it('leaves a budget deferral to the next read, and takes a rate deferral of an earlier day out of the index without any OSS call', async () => {
     objects.put(ref('budget'), 'ColdArchive');
@@ -75,7 +75,7 @@ describe('sweep', () => {
     await store.create(record('crashed', { state: 'CLAIMED', leaseUntilMs: T0 - 1 }));
     await store.create(record('failed', { state: 'FAILED', attempts: 2, retryAtMs: T0, leaseUntilMs: undefined }));
     const { summary } = await run();
-    expect(summary.restoresIssued).toBe(2);
+    expect(summary.restoreStarted).toBe(2);
     expect(await stored('crashed')).toMatchObject({ state: 'RESTORING', tier: 'Standard' });
     expect(await stored('failed')).toMatchObject({ state: 'RESTORING', attempts: 0 });
   });
@@ -117,7 +117,7 @@ describe('sweep and the allow-list', () => {
     expect(objects.calls).toEqual([]);
     const second = await sweep(deps, { limit: 2 });
     expect(second).toMatchObject({ due: 1, outOfScope: 0 });
-    expect(second.summary.restoresIssued).toBe(1);
+    expect(second.summary.restoreStarted).toBe(1);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   afterRestore,
   claimRecord,
   type Cycle,
-  type Step,
+  type CycleStep,
   type TransitionSettings,
 } from '../../../lib/restore/transitions';
 import { DEFAULT_TIMING } from '../../../lib/restore/timing';
@@ -56,7 +56,7 @@ const headers = (h: Record<string, string>) => headOf({ 'content-length': '100',
 const ossError = (status: number, code: string, name = 'Error'): OssError => Object.assign(new Error(code), { status, code, name });
 
 /** What a step records, in the words of the table's last column: a state, or the next call. */
-function recorded(step: Step): string {
+function recorded(step: CycleStep): string {
   if (step.kind === 'admit') return 'policy';
   if (step.kind === 'restore') return 'RestoreObject';
   if (step.kind === 'current-version') return 'CURRENT_VERSION';
@@ -78,7 +78,7 @@ const RESTORE_FRESH = { kind: 'restore', object: ADMIT_FRESH.object, params: { d
 const RAISE = { kind: 'request', tier: 'Expedited', lastReadAtMs: T0 } as const;
 
 /** What each row's OSS answer leads to. Keys are the row's first two cells. */
-const CASES: Record<string, () => Step> = {
+const CASES: Record<string, () => CycleStep> = {
   'HeadObject | 200, `x-oss-storage-class` Standard/IA': () => afterHead(cycle(undefined), headers({ 'x-oss-storage-class': 'IA' }), SETTINGS),
   'HeadObject | 200, no `x-oss-restore`': () => afterHead(cycle(undefined), headers({ 'x-oss-storage-class': 'ColdArchive' }), SETTINGS),
   'HeadObject | 200, no `x-oss-restore`, after a restore OSS accepted, no read failed since it started': () =>
@@ -100,9 +100,9 @@ const CASES: Record<string, () => Step> = {
     afterAdmission(cycle(undefined), ADMIT_FRESH, { kind: 'refused', reason: 'object-too-large' }, SETTINGS),
   'policy | daily budget or rate limit': () => afterAdmission(cycle(undefined), ADMIT_FRESH, BUDGET, SETTINGS),
   'policy | daily budget or rate limit, for a tier raise': () => afterAdmission(cycle(RUNNING, RAISE), ADMIT_RAISE, BUDGET, SETTINGS),
-  'RestoreObject | `202 Accepted`': () => afterRestore(cycle(undefined), RESTORE_FRESH, 'started', SETTINGS),
+  'RestoreObject | `202 Accepted`': () => afterRestore(cycle(undefined), RESTORE_FRESH, 'restoreStarted', SETTINGS),
   'RestoreObject | `202 Accepted` to a tier raise': () =>
-    afterRestore(cycle(RUNNING, RAISE), { kind: 'restore', object: ADMIT_RAISE.object, params: { days: 1, tier: 'Expedited' } }, 'started', SETTINGS),
+    afterRestore(cycle(RUNNING, RAISE), { kind: 'restore', object: ADMIT_RAISE.object, params: { days: 1, tier: 'Expedited' } }, 'restoreStarted', SETTINGS),
   'RestoreObject | `409 RestoreAlreadyInProgress`': () => restoreAnswered(ossError(409, 'RestoreAlreadyInProgress')),
   'RestoreObject | `200 OK` (already restored; period extended)': () => restoreAnswered(ossError(200, 'UnknownError')),
   'RestoreObject | `400 OperationNotSupported` (Standard/IA)': () => restoreAnswered(ossError(400, 'OperationNotSupported')),
@@ -116,13 +116,13 @@ const CASES: Record<string, () => Step> = {
 const BUDGET: PolicyRefusal = { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 24 * HOUR };
 
 /** A RestoreObject that ali-oss threw for: an answer (restoreAnswerOf) or a failure. */
-function restoreAnswered(err: OssError): Step {
+function restoreAnswered(err: OssError): CycleStep {
   const answer: RestoreAnswer | undefined = restoreAnswerOf(err);
   if (!answer) return failed(err);
   return afterRestore(cycle(undefined), RESTORE_FRESH, answer, SETTINGS, T0 + 24 * HOUR);
 }
 
-function failed(err: OssError, previous?: RestoreRecord): Step {
+function failed(err: OssError, previous?: RestoreRecord): CycleStep {
   return afterFailure(cycle(previous), mapError(err, 'RestoreObject', ref('k')), SETTINGS, () => 0.5);
 }
 
@@ -162,7 +162,7 @@ describe('transitions, beyond the state each row names', () => {
 
   it('a granted raise keeps the cycle start and takes the earlier ETA', () => {
     expect(CASES['RestoreObject | `202 Accepted` to a tier raise']!()).toMatchObject({
-      result: 'restore-started',
+      result: 'restoreStarted',
       changes: { state: 'RESTORING', tier: 'Expedited', requestedAtMs: T0 - HOUR, etaAtMs: T0 + HOUR },
     });
   });

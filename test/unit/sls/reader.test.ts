@@ -167,12 +167,12 @@ describe('LogStoreReader answers', () => {
     expect(script.requests).toHaveLength(3);
   });
 
-  it('reports a service error with its code, status and request id', async () => {
+  it('reports a service error with its code, status and request id as fields, and the service message without the code in front', async () => {
     const script = scripted(() => answer(404, '{"errorCode":"LogStoreNotExist","errorMessage":"logstore oss-log-store does not exist"}'));
     const reader = new LogStoreReader({ ...base, endpoint: 'http://127.0.0.1:1', transport: script.transport });
     const error = await reader.listShards().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SlsServiceError);
-    expect(error).toMatchObject({ code: 'LogStoreNotExist', status: 404, requestId: 'REQ1' });
+    expect(error).toMatchObject({ code: 'LogStoreNotExist', status: 404, requestId: 'REQ1', message: 'logstore oss-log-store does not exist' });
   });
 });
 

@@ -40,7 +40,7 @@ describe('resolveProjectEndpoint', () => {
       'cn-hangzhou.log.aliyuncs.com',
       { protocol: 'https:', connectHost: 'p1.cn-hangzhou.log.aliyuncs.com', port: 443, hostHeader: 'p1.cn-hangzhou.log.aliyuncs.com' },
     ],
-    // Issue 18: the Log trigger event names the VPC endpoint with http://; our signed requests
+    // The Log trigger event names the VPC endpoint with http://; our signed requests
     // (and the STS token) still go over https ("All API endpoints support HTTP and HTTPS", SLS SDK basic settings).
     [
       'http://cn-hangzhou-intranet.log.aliyuncs.com',

@@ -1,12 +1,13 @@
-// What every function handler shares: configuration read once per instance, services built
-// lazily per credentials, and the invocation's deadline from FC's timeout.
+// What a function keeps per FC instance (one warm copy of it, reused across invocations):
+// configuration read once, services built lazily per credentials, and each invocation's deadline
+// from FC's timeout. ("Runtime" is FC's word for the language environment, nodejs20.)
 import { loadConfig, type ThawConfig } from './config';
 import { buildServices, credentialsFrom, type FcContext, type Services, servicesCache } from './wiring';
 
 /** Time kept back from FC's timeout so an invocation ends cleanly, records written. */
 const DEADLINE_RESERVE_MS = 3_000;
 
-export function functionRuntime(build: (config: ThawConfig, credentials: ReturnType<typeof credentialsFrom>) => Services = buildServices) {
+export function functionInstance(build: (config: ThawConfig, credentials: ReturnType<typeof credentialsFrom>) => Services = buildServices) {
   let cache: ((c: ReturnType<typeof credentialsFrom>) => Services) | undefined;
   return {
     /** The instance's services for these credentials, with the tables known to exist. */
