@@ -17,6 +17,14 @@ declare module '@alicloud/fc2' {
   type Body = Record<string, unknown>;
   export default class FC {
     constructor(accountId: string, config: FcConfig);
+    static getSignature(
+      accessKeyID: string,
+      accessKeySecret: string,
+      method: string,
+      path: string,
+      headers: Record<string, string>,
+      queries?: Record<string, string>,
+    ): string;
     invokeFunction(service: string, functionName: string, event: string | Buffer, headers?: Record<string, string>): Promise<FcResponse>;
     createService(serviceName: string, options?: Body): Promise<FcResponse<Body>>;
     getService(serviceName: string): Promise<FcResponse<Body>>;
@@ -38,6 +46,5 @@ declare module '@alicloud/fc2' {
     updateCustomDomain(domainName: string, options: Body): Promise<FcResponse<Body>>;
     deleteCustomDomain(domainName: string): Promise<FcResponse<Body>>;
     listCustomDomains(options?: Body): Promise<FcResponse<{ customDomains?: Body[] }>>;
-    static getSignature(accessKeyId: string, accessKeySecret: string, method: string, path: string, headers: Record<string, string>): string;
   }
 }

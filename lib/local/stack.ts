@@ -4,7 +4,6 @@
 // runtime then runs what was deployed, wired by the triggers that were created. `thaw start` and
 // `thaw dev` run it.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,15 +15,19 @@ import { deployStack } from '../deploy/run';
 import { environmentParameters, readTemplateFile } from '../deploy/template';
 import type { LocalStackInfo } from '../deploy/target';
 import { DEFAULT_OWNER_ID, type OssAccessLogRecord, startOssEmulator } from '../emulators/oss';
-import { close, listen, readBody } from '../emulators/shared/http';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../emulators/shared/emulator';
+import { close, listen } from '../emulators/shared/http';
 import { OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
 import { startTablestoreEmulator } from '../emulators/tablestore';
 import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { fcApiServer } from '../emulators/fc/fc2-api';
+import { FunctionLogs } from '../emulators/fc/function-logs';
+import { customDomainServer } from '../emulators/fc/http-trigger';
 import { FunctionComputeModel } from '../emulators/fc/model';
+import { RoleCredentials } from '../emulators/fc/role-credentials';
 import { RamStandIn } from '../emulators/ram/server';
-import { type HttpAnswer, LocalRuntime } from '../emulators/fc/runtime';
+import { LocalRuntime } from '../emulators/fc/runtime';
 import { TriggerWiring } from '../emulators/fc/triggers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,7 +39,7 @@ const FUNCTION_LOG_PROJECT = 'oss-thaw-functions';
 const FUNCTION_LOGSTORE = 'function-logs';
 
 export interface LocalStackOptions {
-  /** Port of the HTTP trigger's listener (0 picks one). */
+  /** Port of the custom domain that serves the HTTP function, as http://localhost:<port> (0 picks one). */
   readonly port?: number;
   /** Divides every emulated restore duration (and the ETAs the API reports). */
   readonly timeScale?: number;
@@ -67,6 +70,8 @@ export interface StackDescription {
     services: Record<string, string>;
     accessKeyId: string;
     accessKeySecret: string;
+    /** The HTTP function's default address (FC's forces downloads; `api` is its custom domain). */
+    httpTrigger: string;
   };
   /** The RAM stand-in thaw deploy creates the roles in. */
   readonly ram: { endpoint: string };
@@ -94,7 +99,15 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const timeScale = options.timeScale ?? 1;
   const logLevel = options.logLevel ?? 'info';
   const log: Logger = jsonLogger({ level: logLevel, fields: { component: 'local-stack' } });
-  const sls = await startSlsEmulator();
+  // One account for the whole local cloud (lib/emulators/ram): its owner's key is the emulators'
+  // default pair; the roles thaw deploy creates get their policies there, and every emulator asks it
+  // whether a key may do what it asks, so a function's role credentials are held to its grants.
+  const credentials = { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
+  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  const account = ram.account;
+  // EventBridge's activation is the billing API, not served locally (lib/emulators/ram/README.md).
+  account.activate('eventbridge');
+  const sls = await startSlsEmulator({ access: account, ownerId: DEFAULT_OWNER_ID });
   started.push(sls);
   // Named as OSS real-time logging names it: oss-log-<uid>-<region>, logstore oss-log-store.
   const logProject = `oss-log-${DEFAULT_OWNER_ID}-${REGION}`;
@@ -107,9 +120,17 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   started.push({ close: async () => accessLog.stop() });
 
   let wiring: TriggerWiring | undefined;
-  const oss = await startOssEmulator({ timeScale, onAccessLog: (r) => accessLog.add(r), onEvent: (e) => wiring?.ossEvent(e) });
+  const oss = await startOssEmulator({
+    timeScale,
+    access: account,
+    ownerId: DEFAULT_OWNER_ID,
+    onAccessLog: (r) => accessLog.add(r),
+    onEvent: (e) => wiring?.ossEvent(e),
+  });
   started.push(oss);
-  const tablestore = await startTablestoreEmulator();
+  // The laptop is the Internet to the local instance: the deployer makes the tables from here and the
+  // functions use the same endpoint, so the instance admits it (a new cloud instance does not).
+  const tablestore = await startTablestoreEmulator({ access: account, networkTypeAcl: ['INTERNET', 'VPC', 'CLASSIC'] });
   started.push(tablestore);
   const ossInfo = oss.describe() as unknown as StackDescription['oss'];
   const tsInfo = tablestore.describe() as unknown as StackDescription['tablestore'];
@@ -129,12 +150,24 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const allowed = parseAllowList(allow);
   for (const entry of allowed === '*' ? [] : allowed) if (!oss.hasBucket(entry.bucket)) oss.createBucket(entry.bucket);
 
-  // One key for the whole account, as the emulators share one by default.
-  const credentials = { accessKeyId: ossInfo.accessKeyId, accessKeySecret: ossInfo.accessKeySecret };
-  const model = new FunctionComputeModel(systemClock);
-  const runtime = new LocalRuntime({ accountId: DEFAULT_OWNER_ID, region: REGION, credentials, log });
+  const scope = { region: REGION, accountId: DEFAULT_OWNER_ID };
+  const model = new FunctionComputeModel(systemClock, scope);
+  const serviceOf = (name: string) => model.listServices().find((s) => s.serviceName === name);
+  const roles = new RoleCredentials(account, 'fc.aliyuncs.com', systemClock);
+  const functionLogs = new FunctionLogs({ endpoint: sls.endpoint, serviceOf, roles, log, clock: systemClock });
+  started.push({ close: () => functionLogs.close() });
+  const runtime = new LocalRuntime({ accountId: DEFAULT_OWNER_ID, region: REGION, serviceOf, roles, logs: functionLogs, log });
   started.push({ close: () => runtime.close() });
-  wiring = new TriggerWiring({ runtime, sls, log, timeScale, logIntervalMs: options.triggerIntervalMs ?? 1000, accountId: DEFAULT_OWNER_ID });
+  wiring = new TriggerWiring({
+    runtime,
+    slsEndpoint: sls.endpoint,
+    account,
+    scope,
+    clock: systemClock,
+    log,
+    timeScale,
+    logIntervalMs: options.triggerIntervalMs ?? 1000,
+  });
   const triggers = wiring;
   started.push({ close: () => triggers.close() });
   // Changes land in order: code before the triggers that fire it.
@@ -152,7 +185,6 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
       .catch((error: unknown) => log.error('the local runtime could not take a change', { kind: change.kind, error }));
   });
 
-  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
   const ramServer = ram.server();
   const ramEndpoint = await listen(ramServer, 0);
   started.push({ close: () => close(ramServer) });
@@ -196,7 +228,15 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
     endpoints: { oss: oss.endpoint, tablestore: tablestore.endpoint, sls: sls.endpoint },
     parameters,
   };
-  const fcServer = fcApiServer({ model, invoker: runtime, credentials, log, stackInfo: () => info });
+  const fcServer = fcApiServer({
+    model,
+    invoker: runtime,
+    account,
+    scope,
+    log,
+    stackInfo: () => info,
+    stats: () => ({ service: 'fc', triggers: triggers.stats(), functionLogs: functionLogs.stats() }),
+  });
   const fcEndpoint = await listen(fcServer, 0);
   started.push({ close: () => close(fcServer) });
 
@@ -221,19 +261,31 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   }
   await changes;
 
-  const httpServer = createServer((req, res) => void serveHttpTrigger(req, res, runtime, triggers));
-  const api = await listen(httpServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
+  const services: Record<string, string> = Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service]));
+  const httpService = services.http ?? STACK_NAME;
+  // The HTTP function's default address forces downloads (FC adds Content-Disposition: attachment),
+  // so a browser reaches the dashboard through a custom domain, as in the cloud: "localhost", which
+  // resolves to this machine without DNS, routed whole to the function.
+  model.createCustomDomain({
+    domainName: 'localhost',
+    protocol: 'HTTP',
+    routeConfig: { routes: [{ path: '/*', serviceName: httpService, functionName: 'http', qualifier: 'LATEST' }] },
+  });
+  const domainServer = customDomainServer({ model, invoker: runtime, access: account, scope, clock: systemClock, log });
+  const domainEndpoint = await listen(domainServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
     throw err;
   });
-  started.push({ close: () => close(httpServer) });
+  started.push({ close: () => close(domainServer) });
+  const api = domainEndpoint.replace('//127.0.0.1:', '//localhost:');
   const fcInfo: StackDescription['fc'] = {
     endpoint: fcEndpoint,
     accountId: DEFAULT_OWNER_ID,
     region: REGION,
     stack: STACK_NAME,
-    services: Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service])),
+    services,
     ...credentials,
+    httpTrigger: `${fcEndpoint}/2016-08-15/proxy/${httpService}/http`,
   };
 
   return {
@@ -253,52 +305,6 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
       for (const part of started.reverse()) await part.close();
     },
   };
-}
-
-/**
- * The HTTP trigger as FC 2.0 serves it: the request goes to the function with an HTTP trigger as
- * `(req, resp, context)`; a function that throws answers 502, as FC does.
- */
-async function serveHttpTrigger(req: IncomingMessage, res: ServerResponse, runtime: LocalRuntime, wiring: TriggerWiring): Promise<void> {
-  const target = wiring.httpTarget();
-  if (!target) {
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'NoHttpTrigger', message: 'no deployed function has an HTTP trigger' } }));
-    return;
-  }
-  const rawUrl = req.url ?? '/';
-  const q = rawUrl.indexOf('?');
-  const queries: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1))) {
-    const seen = queries[name];
-    queries[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  let body: Buffer;
-  try {
-    // FC's HTTP trigger payload limit.
-    body = await readBody(req, 6 * 1024 * 1024);
-  } catch {
-    res.writeHead(413, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'EntityTooLarge', message: 'the request body exceeds 6 MB' } }));
-    return;
-  }
-  const answer = await runtime.invokeHttp(target.service, target.fn, {
-    method: req.method ?? 'GET',
-    path: q === -1 ? rawUrl : rawUrl.slice(0, q),
-    url: rawUrl,
-    headers: { ...req.headers },
-    queries,
-    clientIP: req.socket.remoteAddress ?? '',
-    body,
-  });
-  if ('ok' in answer) {
-    res.writeHead(502, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'FunctionFailed', message: 'The function raised an error; see its logs.' } }));
-    return;
-  }
-  const http = answer as HttpAnswer;
-  res.writeHead(http.statusCode, http.headers);
-  res.end(Buffer.from(http.body));
 }
 
 /**

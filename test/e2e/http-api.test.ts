@@ -40,7 +40,8 @@ describe('HTTP API against thaw dev', () => {
     expect(await restoresOf('thaw-demo', 'e2e/hot.bin')).toBe(1);
 
     const during = (await (await call('GET', url('thaw-demo', 'e2e/hot.bin'))).json()) as Json;
-    expect(['RESTORING', 'RESTORED']).toContain(during.state);
+    // Past the ETA a sweep may be holding its claim while it HEADs the object: CLAIMED for a moment.
+    expect(['RESTORING', 'RESTORED', 'CLAIMED']).toContain(during.state);
 
     // At time-scale 60 an Archive restore takes about one second; ask again until it is done.
     let after = await call('GET', url('thaw-demo', 'e2e/hot.bin'));

@@ -57,7 +57,8 @@ describe('restore cycles against thaw dev', () => {
     expect(await restoresOf(VERSIONED, 'docs/v.bin')).toBe(1);
 
     const status = (await (await call('GET', url(VERSIONED, 'docs/v.bin'))).json()) as Json;
-    expect(status).toMatchObject({ versionId, state: expect.stringMatching(/^(RESTORING|RESTORED)$/) });
+    // Past the ETA (17 ms here) a sweep may be holding its claim while it HEADs the object.
+    expect(status).toMatchObject({ versionId, state: expect.stringMatching(/^(RESTORING|RESTORED|CLAIMED)$/) });
   });
 
   // A raise the budget refuses leaves the running restore as it was.

@@ -17,6 +17,7 @@ import type { FcApiError } from '../../lib/emulators/fc/errors';
 import { fcApiServer } from '../../lib/emulators/fc/fc2-api';
 import { FunctionComputeModel } from '../../lib/emulators/fc/model';
 import { RamStandIn } from '../../lib/emulators/ram/server';
+import { AnyRoleAccount } from './any-role-account';
 
 export const FUNCTIONS = ['access-log', 'http', 'storage-event', 'sweeper'];
 
@@ -77,13 +78,17 @@ export async function startDeployTarget(): Promise<DeployTarget> {
   sls.createProject('thaw-logs');
   sls.createLogstore('thaw-logs', 'functions');
 
-  const model = new FunctionComputeModel(systemClock);
+  const model = new FunctionComputeModel(systemClock, { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID });
+  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  // These tests are about the deploy: they pass roles by --role that no test made.
+  const account = new AnyRoleAccount({ accountId: DEFAULT_OWNER_ID, owner: credentials });
   const requests: Request[] = [];
   const faults: { match: (r: Request) => boolean; error: FcApiError; when: 'before' | 'after' }[] = [];
   const server = fcApiServer({
     model,
     invoker: { invoke: async () => ({ ok: true, result: null }) },
-    credentials,
+    account,
+    scope: { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID },
     log: silentLogger,
     fault: ({ method, path, when }) => {
       if (when === 'before') requests.push({ method, path });
@@ -93,7 +98,6 @@ export async function startDeployTarget(): Promise<DeployTarget> {
     },
   });
   const fcEndpoint = await listen(server);
-  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
   const ramServer = ram.server();
   const ramEndpoint = await listen(ramServer);
   const ts = tablestore.describe() as { instance: string };

@@ -42,5 +42,10 @@ export const fcErrors = {
   serviceNotEmpty: (service: string) => new FcApiError(412, 'ServiceNotEmpty', `service '${service}' is not empty`),
   // FC 3.0's table lists FunctionNotEmpty "function '%s' has active triggers"; (unconfirmed) status.
   functionNotEmpty: (fn: string) => new FcApiError(412, 'FunctionNotEmpty', `function '${fn}' has active triggers`),
+  // FC's error table: DomainNameNotFound / DomainNameAlreadyExists (unconfirmed wording).
+  domainNameNotFound: (domain: string) => new FcApiError(404, 'DomainNameNotFound', `domain name '${domain}' does not exist`),
+  domainNameAlreadyExists: (domain: string) => new FcApiError(409, 'DomainNameAlreadyExists', `domain name '${domain}' already exists`),
+  // (unconfirmed) code for a security token that does not belong to the key, or has expired.
+  invalidSecurityToken: (message: string) => new FcApiError(403, 'InvalidSecurityToken', message),
   internal: () => new FcApiError(500, 'InternalServerError', 'an internal error has occurred. Please retry.'),
 };

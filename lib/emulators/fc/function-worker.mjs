@@ -1,35 +1,76 @@
-// One instance of a deployed function, as FC runs it: the code from its zip (index.js, CommonJS),
-// its own environment (worker_threads `env`), and invocations posted one message each. Event
-// handlers get `(event: Buffer, context)`; HTTP handlers FC 2.0's `(req, resp, context)`.
+// One instance of a deployed function, as FC runs it: a process of its own whose environment is only
+// what FC gives a function, the code from its zip (`node function-worker.mjs <entry> <export>`,
+// CommonJS), and invocations arriving one IPC message each. Event handlers get `(event: Buffer,
+// context)`; HTTP handlers FC 2.0's `(req, resp, context)`.
+//
+// console.* lines carry the time, the request id and a level, as FC's Node.js runtime prints them
+// ("2023-04-01T10:04:19.024Z <requestId> [silly] hello,world" for console.log; context.logger.info
+// "[info]"; process.stdout.write as is: FC 2.0 Node.js "Logs"). Levels other than silly and info
+// for the other console methods are unconfirmed. With several invocations in one instance console
+// lines carry the latest one's id, which is why FC recommends context.logger then: its lines carry
+// their own. (No AsyncLocalStorage: its promise hooks slow every await of the function's code.)
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
+import { format } from 'node:util';
 
-const require = createRequire(import.meta.url);
-const loaded = require(workerData.entry);
-const handler = loaded[workerData.exportName];
+const [entry, exportName] = process.argv.slice(2);
+let currentRequestId;
 
-parentPort.on('message', (message) => {
-  void invoke(message).then(
-    (answer) => parentPort.postMessage({ id: message.id, ok: true, ...answer }),
-    (err) =>
-      parentPort.postMessage({
-        id: message.id,
-        ok: false,
-        errorMessage: String(err?.message ?? err),
-        errorType: String(err?.name ?? 'Error'),
-      }),
-  );
+function printer(stream, level, requestId = () => currentRequestId) {
+  return (...args) => {
+    const id = requestId();
+    const text = format(...args);
+    stream.write(id === undefined ? `${text}\n` : `${new Date().toISOString()} ${id} [${level}] ${text}\n`);
+  };
+}
+console.log = printer(process.stdout, 'silly');
+console.info = printer(process.stdout, 'info');
+console.debug = printer(process.stdout, 'verbose');
+console.warn = printer(process.stderr, 'warn');
+console.error = printer(process.stderr, 'error');
+
+function loggerFor(requestId) {
+  return {
+    debug: printer(process.stdout, 'debug', () => requestId),
+    info: printer(process.stdout, 'info', () => requestId),
+    warn: printer(process.stderr, 'warn', () => requestId),
+    error: printer(process.stderr, 'error', () => requestId),
+  };
+}
+
+let handler;
+try {
+  const require = createRequire(import.meta.url);
+  handler = require(entry)[exportName];
+} catch (err) {
+  // The code failed to load: FC answers every invocation of this instance with the error.
+  process.send({ kind: 'failed', errorMessage: String(err?.message ?? err), errorType: String(err?.name ?? 'Error') });
+  process.exit(1);
+}
+
+process.on('message', (message) => {
+  const requestId = message.context.requestId;
+  currentRequestId = requestId;
+  void invoke(message)
+    .finally(() => {
+      if (currentRequestId === requestId) currentRequestId = undefined;
+    })
+    .then(
+      (answer) => process.send({ id: message.id, ok: true, ...answer }),
+      (err) => process.send({ id: message.id, ok: false, errorMessage: String(err?.message ?? err), errorType: String(err?.name ?? 'Error') }),
+    );
 });
+process.send({ kind: 'ready' });
 
 async function invoke(message) {
   if (typeof handler !== 'function') {
-    throw new TypeError(`${workerData.entry} exports no function "${workerData.exportName}" (the function's Handler)`);
+    throw new TypeError(`${entry} exports no function "${exportName}" (the function's Handler)`);
   }
+  const context = { ...message.context, logger: loggerFor(message.context.requestId) };
   if (message.kind === 'event') {
-    const result = await handler(Buffer.from(message.event), message.context);
+    const result = await handler(Buffer.from(message.event), context);
     // FC returns the result serialised as JSON.
-    return { result: result === undefined ? 'null' : typeof result === 'string' ? JSON.stringify(result) : JSON.stringify(result) };
+    return { result: result === undefined ? 'null' : JSON.stringify(result) };
   }
   const r = message.request;
   const req = Object.assign(Readable.from(r.body.length > 0 ? [Buffer.from(r.body)] : []), {
@@ -51,6 +92,9 @@ async function invoke(message) {
       setHeader: (name, value) => {
         headers[String(name).toLowerCase()] = String(value);
       },
+      deleteHeader: (name) => {
+        delete headers[String(name).toLowerCase()];
+      },
       send: (body) => {
         if (settled) return;
         settled = true;
@@ -58,7 +102,7 @@ async function invoke(message) {
         resolve({ response: { statusCode, headers, body: bytes } });
       },
     };
-    Promise.resolve(handler(req, resp, message.context)).then(
+    Promise.resolve(handler(req, resp, context)).then(
       () => {
         if (!settled) resp.send('');
       },

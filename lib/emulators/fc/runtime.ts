@@ -1,23 +1,36 @@
-// A local Function Compute runtime that runs what was deployed into the local FC API: each
-// function's code zip is unpacked and loaded in its own worker thread with its own environment
-// variables, as an FC instance would be, and invoked the way FC does — an event handler with the
-// payload as a Buffer and a context with temporary credentials, a request id and the timeout; an
-// HTTP handler as FC 2.0's `(req, resp, context)`. New code replaces the instance; the old one
-// finishes what it was doing first.
+// A local Function Compute runtime: runs what was deployed, whichever API deployed it. Each
+// function's code zip is unpacked and run in instances that are child processes, as FC's are
+// sandboxes of their own: an instance's environment holds only what FC gives a function (its
+// environmentVariables, FC's FC_* variables and its service role's STS credentials; FC
+// "Environment variables"), never the parent's, so a deployer's ALIBABA_CLOUD_* keys cannot leak
+// into code someone deployed. It is invoked the way FC does: an event handler with the payload as a
+// Buffer and a context carrying the role's credentials (context.credentials, FC "Context"), an HTTP
+// handler as FC 2.0's `(req, resp, context)`. New code replaces the instance; the old one finishes
+// what it was doing first. What an instance prints goes to stderr and to the service's logstore.
+//
+// Credentials: FC assumes the service's role for fc.aliyuncs.com and hands the STS keys over; a
+// service without a role gets none (the fields are empty: unconfirmed, FC's docs only say the keys
+// come from the role). A role FC cannot assume fails the invocation before any code runs
+// (unconfirmed: FC's answer for it is not documented).
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { unzipSync } from 'fflate';
+import { RoleAssumptionError, type SigningKey } from '../shared/access';
 import type { EmulatorLog as Logger } from '../shared/log';
-import type { TemporaryCredentials as Credentials } from '../shared/credentials';
-import type { FunctionInvoker, InvocationOutcome } from './fc2-api';
-import type { FunctionRecord } from './model';
+import type { FunctionLogs } from './function-logs';
+import type { FunctionRecord, ServiceRecord } from './model';
+import type { RoleCredentials } from './role-credentials';
 
 const WORKER = new URL('./function-worker.mjs', import.meta.url);
 /** Time an invocation may run past the function's timeout before the runtime gives up on it. */
 const TIMEOUT_GRACE_MS = 1_000;
+
+export type InvocationOutcome = { ok: true; result: unknown } | { ok: false; errorMessage: string; errorType: string };
 
 export interface HttpInvocation {
   readonly method: string;
@@ -35,48 +48,96 @@ export interface HttpAnswer {
   readonly body: Uint8Array;
 }
 
+/** A function that cannot run: its service role could not be assumed. */
+export class RoleUnavailableError extends Error {
+  override readonly name = 'RoleUnavailableError';
+  constructor(
+    readonly role: string,
+    readonly reason: RoleAssumptionError,
+  ) {
+    super(`FC could not assume the service role ${role}: ${reason.code}: ${reason.message}`);
+  }
+}
+
+/**
+ * The variables of the host's clock, not of anyone's configuration: faketime moves the clock of a
+ * process tree through LD_PRELOAD and FAKETIME*, and an instance must keep the clock of the
+ * emulators it talks to (FC's instances share the host's clock).
+ */
+function hostClockVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (name.startsWith('FAKETIME') || (name === 'LD_PRELOAD' && value.includes('faketime'))) out[name] = value;
+  }
+  return out;
+}
+
 interface Pending {
   resolve(answer: Record<string, unknown>): void;
   timer: NodeJS.Timeout;
 }
 
+interface Deployed {
+  record: FunctionRecord;
+  root: string;
+  entry: string;
+}
+
 class Instance {
   private readonly pending = new Map<string, Pending>();
-  private readonly worker: Worker;
+  private readonly child: ChildProcess;
   private failure: Error | undefined;
+  private readonly exited: Promise<void>;
 
   constructor(
-    readonly record: FunctionRecord,
-    entry: string,
+    readonly deployed: Deployed,
+    readonly credentialsId: string | undefined,
     env: Record<string, string>,
+    onLine: (line: string) => void,
     log: Logger,
   ) {
+    const { record } = deployed;
     const dot = record.handler.lastIndexOf('.');
-    this.worker = new Worker(WORKER, {
-      workerData: { entry, exportName: record.handler.slice(dot + 1) },
+    this.child = fork(WORKER, [deployed.entry, record.handler.slice(dot + 1)], {
       env,
+      cwd: deployed.root,
+      // Not the parent's flags (a loader, an inspector): an instance starts as a bare node would.
       // The tablestore SDK calls new Buffer(): one DEP0005 warning per instance, noise in the demo.
       execArgv: ['--disable-warning=DEP0005'],
-      // Function output goes to stderr, where the stack logs: `thaw dev --json` keeps stdout to its one line.
-      stdout: true,
-      stderr: false,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
     });
-    this.worker.stdout.pipe(process.stderr);
-    this.worker.unref();
-    this.worker.on('message', (m: { id: string } & Record<string, unknown>) => {
-      const p = this.pending.get(m.id);
+    for (const stream of [this.child.stdout, this.child.stderr] as Readable[]) {
+      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', onLine);
+      (stream as Readable & { unref?: () => void }).unref?.();
+    }
+    this.child.unref();
+    this.child.channel?.unref();
+    this.child.on('message', (m: { id?: string; kind?: string } & Record<string, unknown>) => {
+      if (m.kind === 'failed') {
+        // The code failed to load: FC answers the invocations with that error.
+        this.failure = Object.assign(new Error(String(m.errorMessage)), { name: String(m.errorType) });
+        log.warn('function instance failed to load its code', { function: record.functionName, error: this.failure.message });
+        return;
+      }
+      const p = m.id === undefined ? undefined : this.pending.get(m.id);
       if (!p) return;
-      this.pending.delete(m.id);
+      this.pending.delete(m.id!);
       clearTimeout(p.timer);
       p.resolve(m);
     });
-    this.worker.on('error', (err) => {
-      // The code failed to load, or threw outside an invocation: FC would recycle the instance.
-      this.failure = err;
-      log.warn('function instance failed', { function: record.functionName, error: err });
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.failure ??= new Error(`the function instance exited (${signal ?? `code ${code}`})`);
+        this.failAll(this.failure);
+        resolve();
+      });
+    });
+    this.child.on('error', (err) => {
+      this.failure ??= err;
       this.failAll(err);
     });
-    this.worker.on('exit', () => this.failAll(this.failure ?? new Error('the function instance exited')));
   }
 
   get broken(): boolean {
@@ -90,22 +151,26 @@ class Instance {
   call(message: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (this.failure) return Promise.resolve({ ok: false, errorMessage: this.failure.message, errorType: this.failure.name });
     const id = randomUUID();
+    const timeout = this.deployed.record.timeout;
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => {
           this.pending.delete(id);
-          resolve({ ok: false, errorMessage: `Function timed out after ${this.record.timeout} seconds`, errorType: 'FunctionTimeout' });
+          // FC ends a timed-out invocation; its instance is not trusted with another (recycled).
+          this.failure ??= new Error(`the instance was recycled after a timeout of ${timeout} seconds`);
+          resolve({ ok: false, errorMessage: `Function timed out after ${timeout} seconds`, errorType: 'FunctionTimeout' });
         },
-        this.record.timeout * 1000 + TIMEOUT_GRACE_MS,
+        timeout * 1000 + TIMEOUT_GRACE_MS,
       );
       timer.unref();
       this.pending.set(id, { resolve, timer });
-      this.worker.postMessage({ id, ...message });
+      this.child.send({ id, ...message });
     });
   }
 
   async stop(): Promise<void> {
-    await this.worker.terminate();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   private failAll(err: Error): void {
@@ -120,14 +185,20 @@ class Instance {
 export interface LocalRuntimeOptions {
   readonly accountId: string;
   readonly region: string;
-  /** What FC would hand the function from its service role. */
-  readonly credentials: Credentials;
+  /** The service a function belongs to (its role and logConfig), as the API holds it. */
+  readonly serviceOf: (service: string) => ServiceRecord | undefined;
+  /** FC's credentials for service roles (fc.aliyuncs.com). */
+  readonly roles: RoleCredentials;
+  /** Where instance output goes besides stderr (the service's logstore). */
+  readonly logs?: FunctionLogs;
   readonly log: Logger;
+  /** Echo of instance output (default: the stack's stderr). */
+  readonly echo?: (line: string) => void;
 }
 
-export class LocalRuntime implements FunctionInvoker {
+export class LocalRuntime {
   private readonly instances = new Map<string, Instance>();
-  private readonly deployed = new Map<string, { record: FunctionRecord; entry: string }>();
+  private readonly deployed = new Map<string, Deployed>();
   private readonly retired = new Set<Instance>();
   /** Code being unpacked, by function: an invocation right after CreateFunction waits for it, as FC's would succeed. */
   private readonly unpacking = new Map<string, Promise<void>>();
@@ -155,7 +226,7 @@ export class LocalRuntime implements FunctionInvoker {
       await writeFile(path, bytes);
     }
     const key = `${service}/${record.functionName}`;
-    this.deployed.set(key, { record, entry: join(root, `${record.handler.slice(0, record.handler.lastIndexOf('.'))}.js`) });
+    this.deployed.set(key, { record, root, entry: join(root, `${record.handler.slice(0, record.handler.lastIndexOf('.'))}.js`) });
     this.retire(key);
   }
 
@@ -166,16 +237,19 @@ export class LocalRuntime implements FunctionInvoker {
     this.retire(key);
   }
 
+  /** Runs an event function; a role FC cannot assume throws RoleUnavailableError before any code runs. */
   async invoke(service: string, fn: string, event: Buffer): Promise<InvocationOutcome> {
     await this.unpacking.get(`${service}/${fn}`);
-    const answer = await this.instance(service, fn).call({ kind: 'event', event, context: this.context(service, fn) });
+    const { instance, context } = this.prepare(service, fn);
+    const answer = await instance.call({ kind: 'event', event, context });
     if (answer.ok) return { ok: true, result: JSON.parse(String(answer.result)) };
     return { ok: false, errorMessage: String(answer.errorMessage), errorType: String(answer.errorType) };
   }
 
   async invokeHttp(service: string, fn: string, request: HttpInvocation): Promise<HttpAnswer | InvocationOutcome> {
     await this.unpacking.get(`${service}/${fn}`);
-    const answer = await this.instance(service, fn).call({ kind: 'http', request, context: this.context(service, fn) });
+    const { instance, context } = this.prepare(service, fn);
+    const answer = await instance.call({ kind: 'http', request, context });
     if (answer.ok) return answer.response as HttpAnswer;
     return { ok: false, errorMessage: String(answer.errorMessage), errorType: String(answer.errorType) };
   }
@@ -187,16 +261,45 @@ export class LocalRuntime implements FunctionInvoker {
     if (this.dir) await rm(await this.dir, { recursive: true, force: true });
   }
 
-  private instance(service: string, fn: string): Instance {
+  private prepare(service: string, fn: string): { instance: Instance; context: Record<string, unknown> } {
     const key = `${service}/${fn}`;
+    const deployed = this.deployed.get(key);
+    if (!deployed) throw new Error(`function ${key} is not deployed`);
+    const record = this.options.serviceOf(service);
+    const credentials = this.credentialsOf(service, record);
     let instance = this.instances.get(key);
-    if (!instance || instance.broken) {
-      const deployed = this.deployed.get(key);
-      if (!deployed) throw new Error(`function ${key} is not deployed`);
-      instance = new Instance(deployed.record, deployed.entry, this.environment(service, deployed.record), this.options.log);
+    // A new instance when the old one broke, or when FC renewed the role's keys: its environment
+    // carries the keys it was started with, and they must be the ones the context hands over.
+    if (instance && (instance.broken || instance.credentialsId !== credentials?.accessKeyId)) {
+      this.retire(key);
+      instance = undefined;
+    }
+    if (!instance) {
+      instance = new Instance(
+        deployed,
+        credentials?.accessKeyId,
+        this.environment(service, deployed, credentials),
+        (line) => this.output(service, fn, line),
+        this.options.log,
+      );
       this.instances.set(key, instance);
     }
-    return instance;
+    return { instance, context: this.context(service, deployed.record, record, credentials) };
+  }
+
+  private credentialsOf(service: string, record: ServiceRecord | undefined): SigningKey | undefined {
+    if (!record?.role) return undefined;
+    try {
+      return this.options.roles.get(record.role, `fc-${service}`.slice(0, 64));
+    } catch (err) {
+      if (err instanceof RoleAssumptionError) throw new RoleUnavailableError(record.role, err);
+      throw err;
+    }
+  }
+
+  private output(service: string, fn: string, line: string): void {
+    (this.options.echo ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+    this.options.logs?.line(service, fn, line);
   }
 
   /** The old instance finishes its invocations, then goes. */
@@ -214,27 +317,47 @@ export class LocalRuntime implements FunctionInvoker {
     stopWhenIdle();
   }
 
-  private environment(service: string, record: FunctionRecord): Record<string, string> {
-    const c = this.options.credentials;
+  /** FC's variables for a function ("Environment variables": FC_* and the role's keys), nothing else. */
+  private environment(service: string, deployed: Deployed, credentials: SigningKey | undefined): Record<string, string> {
+    const { record } = deployed;
     return {
       ...record.environmentVariables,
+      FC_FUNC_CODE_PATH: deployed.root,
+      FC_FUNCTION_HANDLER: record.handler,
+      FC_FUNCTION_MEMORY_SIZE: String(record.memorySize),
       FC_FUNCTION_NAME: record.functionName,
       FC_SERVICE_NAME: service,
+      FC_QUALIFIER: 'LATEST',
       FC_REGION: this.options.region,
       FC_ACCOUNT_ID: this.options.accountId,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: c.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: c.accessKeySecret,
-      ...(c.securityToken ? { ALIBABA_CLOUD_SECURITY_TOKEN: c.securityToken } : {}),
+      FC_INSTANCE_ID: randomUUID(),
+      ...(credentials
+        ? {
+            ALIBABA_CLOUD_ACCESS_KEY_ID: credentials.accessKeyId,
+            ALIBABA_CLOUD_ACCESS_KEY_SECRET: credentials.accessKeySecret,
+            ...(credentials.securityToken ? { ALIBABA_CLOUD_SECURITY_TOKEN: credentials.securityToken } : {}),
+          }
+        : {}),
+      ...hostClockVariables(process.env),
     };
   }
 
-  private context(service: string, fn: string): Record<string, unknown> {
-    const record = this.deployed.get(`${service}/${fn}`)!.record;
+  private context(service: string, fn: FunctionRecord, record: ServiceRecord | undefined, credentials: SigningKey | undefined): Record<string, unknown> {
     return {
       requestId: randomUUID(),
-      credentials: { ...this.options.credentials },
-      function: { name: fn, handler: record.handler, memory: record.memorySize, timeout: record.timeout },
-      service: { name: service },
+      credentials: {
+        accessKeyId: credentials?.accessKeyId ?? '',
+        accessKeySecret: credentials?.accessKeySecret ?? '',
+        securityToken: credentials?.securityToken ?? '',
+      },
+      function: { name: fn.functionName, handler: fn.handler, memory: fn.memorySize, timeout: fn.timeout },
+      service: {
+        name: service,
+        logProject: record?.logConfig.project ?? '',
+        logStore: record?.logConfig.logstore ?? '',
+        qualifier: 'LATEST',
+        versionId: '',
+      },
       region: this.options.region,
       accountId: this.options.accountId,
     };

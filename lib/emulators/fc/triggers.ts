@@ -1,47 +1,88 @@
-// Wires the triggers that were created in the local FC API to local event sources, as FC, Log
-// Service, OSS and EventBridge would: the runtime then runs each deployed function because one of
-// its triggers fired.
-//   http         the stack's HTTP listener routes to the function that has an HTTP trigger
-//   log          a local Log trigger over the SLS emulator: [beginCursor, endCursor) per shard
-//   oss          the OSS emulator's events for the bucket of sourceArn, filtered by events and key
-//   eventbridge  the same events as CloudEvents (source acs.oss, type oss:<name>), filtered by
-//                eventRuleFilterPattern
-//   timer        "@every Nm", divided by the time scale
-// A trigger that is updated is wired again; one that is deleted stops.
+// Wires the triggers created in the local FC API to local event sources, each invoking the way its
+// service does (FC trigger docs), so a role that would fail in a real account fails here too:
+//   http         nothing to wire: http-trigger.ts serves each trigger at its own address
+//   oss          the OSS emulator's events for the bucket of sourceArn, filtered by events and key;
+//                OSS assumes the trigger's invocationRole (trusting oss.aliyuncs.com) and invokes
+//                only when that role may fc:InvokeFunction the function
+//   log          a Log Service ETL job (SLS ETLJob roleArn): it reads the source logstore over Log
+//                Service's wire with the role's STS credentials (trusting log.aliyuncs.com), so Log
+//                Service's own rules apply; invokes with fc:InvokeFunction; writes its execution log
+//                into the trigger's logConfig logstore with log:PostLogStoreLogs
+//   eventbridge  the OSS events as CloudEvents (source acs.oss, type oss:<name>) matching
+//                eventRuleFilterPattern, delivered through the service-linked role
+//                AliyunServiceRoleForEventBridgeSendToFC (EventBridge "Service-linked roles": its
+//                policy allows fc:InvokeFunction on *); without it, or with EventBridge no longer
+//                activated, events are dropped
+//   timer        "@every Nm", divided by the time scale; no role
+// A refused invocation is never silent: a warning (the first of a run of refusals) and a
+// per-trigger counter (stats(), GET /-/stats). A trigger that is updated is wired again; one that
+// is deleted stops.
 import { randomUUID } from 'node:crypto';
 import type { OssEventRecord } from '../oss';
-import { type LogTrigger, type SlsEmulator, startLogTrigger } from '../sls';
+import type { CloudAccount } from '../shared/access';
+import { RoleAssumptionError } from '../shared/access';
+import type { EmulatorClock as Clock } from '../shared/clock';
 import type { EmulatorLog as Logger } from '../shared/log';
+import { type LogTrigger, startLogTrigger } from '../sls';
+import { type FcScope, fcArn } from './authorization';
 import { matchesPattern } from './event-pattern';
+import { putLogs } from './log-writer';
 import type { TriggerRecord } from './model';
-import type { LocalRuntime } from './runtime';
+import { RoleCredentials } from './role-credentials';
+import type { InvocationOutcome } from './runtime';
 import { everyMs } from './trigger-config';
 
+/** EventBridge "Service-linked roles": how EventBridge invokes FC. */
+export const EVENTBRIDGE_SEND_TO_FC = 'AliyunServiceRoleForEventBridgeSendToFC';
+
+export interface TriggerInvoker {
+  invoke(service: string, fn: string, event: Buffer): Promise<InvocationOutcome>;
+}
+
 export interface TriggerWiringOptions {
-  readonly runtime: LocalRuntime;
-  readonly sls: SlsEmulator;
+  readonly runtime: TriggerInvoker;
+  /** Log Service endpoint the Log trigger reads from and writes its execution log to. */
+  readonly slsEndpoint: string;
+  readonly account: CloudAccount;
+  readonly scope: FcScope;
+  readonly clock: Clock;
   readonly log: Logger;
   readonly timeScale: number;
   /** How often the local Log trigger runs (FC: triggerInterval, 3–600 s); local default 1 s. */
   readonly logIntervalMs: number;
-  readonly accountId: string;
+}
+
+export interface TriggerCounts {
+  /** Invocations made (whatever the function answered). */
+  invocations: number;
+  /** Invocations the function failed. */
+  failed: number;
+  /** Events or ranges the event source could not deliver: its role was refused, or absent. */
+  refused: number;
 }
 
 interface Wired {
   stop(): Promise<void> | void;
 }
 
+/** An invocation the event source was not allowed to make. */
+class Refusal extends Error {
+  override readonly name = 'Refusal';
+}
+
 export class TriggerWiring {
   private readonly wired = new Map<string, Wired>();
   private readonly ossSubscribers = new Map<string, (record: OssEventRecord) => void>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** service/function of the function with an HTTP trigger. */
-  private http: { service: string; fn: string } | undefined;
+  private readonly counts = new Map<string, TriggerCounts>();
+  /** Triggers whose last delivery was refused: the next refusal is not warned about again. */
+  private readonly refusing = new Set<string>();
+  private readonly ossRoles: RoleCredentials;
+  private readonly logRoles: RoleCredentials;
 
-  constructor(private readonly options: TriggerWiringOptions) {}
-
-  httpTarget(): { service: string; fn: string } | undefined {
-    return this.http;
+  constructor(private readonly options: TriggerWiringOptions) {
+    this.ossRoles = new RoleCredentials(options.account, 'oss.aliyuncs.com', options.clock);
+    this.logRoles = new RoleCredentials(options.account, 'log.aliyuncs.com', options.clock);
   }
 
   /** Every OSS emulator event goes through here. */
@@ -56,40 +97,23 @@ export class TriggerWiring {
     }
   }
 
+  /** Counters per trigger ("service/function/trigger"). */
+  stats(): Record<string, TriggerCounts> {
+    return Object.fromEntries([...this.counts].map(([k, v]) => [k, { ...v }]));
+  }
+
   async apply(service: string, fn: string, trigger: TriggerRecord): Promise<void> {
     const key = `${service}/${fn}/${trigger.triggerName}`;
     await this.remove(service, fn, trigger.triggerName);
     const config = trigger.triggerConfig;
-    const invoke = (event: unknown) => this.track(this.invoke(service, fn, trigger.triggerName, event));
+    const functionArn = fcArn.function(this.options.scope, service, fn, trigger.qualifier);
     switch (trigger.triggerType) {
       case 'http':
-        this.http = { service, fn };
-        this.wired.set(key, {
-          stop: () => {
-            this.http = undefined;
-          },
-        });
         return;
-      case 'log': {
+      case 'log':
         if (config.enable === false) return;
-        const project = String(trigger.sourceArn).split('project/')[1]!;
-        const logTrigger: LogTrigger = await startLogTrigger({
-          emulator: this.options.sls,
-          project,
-          logstore: (config.sourceConfig as { logstore: string }).logstore,
-          intervalMs: this.options.logIntervalMs,
-          startFrom: 'begin',
-          parameter: (config.functionParameter as Record<string, unknown> | undefined) ?? {},
-          invoke: async (event) => {
-            const outcome = await this.options.runtime.invoke(service, fn, Buffer.from(JSON.stringify(event)));
-            // A failed invocation is offered again, as FC retries a range (maxRetryTime).
-            if (!outcome.ok) throw new Error(`${outcome.errorType}: ${outcome.errorMessage}`);
-          },
-          onError: (error) => this.options.log.warn('log trigger invocation failed; the range will be retried', { function: fn, error }),
-        });
-        this.wired.set(key, { stop: () => logTrigger.stop() });
+        this.wired.set(key, this.logJob(key, service, fn, trigger, functionArn));
         return;
-      }
       case 'oss': {
         const bucket = String(trigger.sourceArn).split(':').pop()!;
         const events = config.events as string[];
@@ -99,7 +123,14 @@ export class TriggerWiring {
           if (!events.some((e) => eventMatches(e, `oss:${record.eventName}`))) return;
           const objectKey = record.oss.object.key;
           if (!objectKey.startsWith(filter.prefix ?? '') || !objectKey.endsWith(filter.suffix ?? '')) return;
-          invoke({ events: [record] });
+          this.track(
+            (async () => {
+              // OSS invokes with the trigger's role (FC OSS trigger: trusted entity oss.aliyuncs.com).
+              const refusal = this.roleRefusal(this.ossRoles, String(trigger.invocationRole), `oss-${trigger.triggerName}`, functionArn);
+              if (refusal) return this.refused(key, 'OSS could not invoke the function of its trigger', refusal);
+              await this.invoke(key, service, fn, { events: [record] });
+            })(),
+          );
         });
         this.wired.set(key, { stop: () => void this.ossSubscribers.delete(key) });
         return;
@@ -108,8 +139,14 @@ export class TriggerWiring {
         if (config.triggerEnable === false) return;
         const pattern = JSON.parse(String(config.eventRuleFilterPattern));
         this.ossSubscribers.set(key, (record) => {
-          const event = cloudEvent(record, this.options.accountId);
-          if (matchesPattern(pattern, event)) invoke(event);
+          const event = cloudEvent(record, this.options.account.accountId);
+          if (!matchesPattern(pattern, event)) return;
+          const account = this.options.account;
+          if (!account.isActivated('eventbridge')) return this.refused(key, 'EventBridge dropped an event', 'EventBridge is not activated in the account');
+          if (!account.hasServiceLinkedRole(EVENTBRIDGE_SEND_TO_FC)) {
+            return this.refused(key, 'EventBridge dropped an event', `the service-linked role ${EVENTBRIDGE_SEND_TO_FC} does not exist`);
+          }
+          this.track(this.invoke(key, service, fn, event));
         });
         this.wired.set(key, { stop: () => void this.ossSubscribers.delete(key) });
         return;
@@ -122,7 +159,14 @@ export class TriggerWiring {
           return;
         }
         const timer = setInterval(
-          () => invoke({ triggerTime: new Date().toISOString(), triggerName: trigger.triggerName, payload: String(config.payload ?? '') }),
+          () =>
+            this.track(
+              this.invoke(key, service, fn, {
+                triggerTime: new Date(this.options.clock.nowMs()).toISOString(),
+                triggerName: trigger.triggerName,
+                payload: String(config.payload ?? ''),
+              }),
+            ),
           Math.max(250, interval / this.options.timeScale),
         );
         timer.unref();
@@ -147,9 +191,142 @@ export class TriggerWiring {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async invoke(service: string, fn: string, trigger: string, event: unknown): Promise<void> {
-    const outcome = await this.options.runtime.invoke(service, fn, Buffer.from(JSON.stringify(event)));
-    if (!outcome.ok) this.options.log.warn('trigger invocation failed', { function: fn, trigger, error: `${outcome.errorType}: ${outcome.errorMessage}` });
+  /**
+   * The Log trigger as Log Service runs it: a job reading the source logstore with the trigger's
+   * role. A job that cannot start (the role cannot be assumed, or may not list the shards) is
+   * retried every interval, so granting what was missing heals it.
+   */
+  private logJob(key: string, service: string, fn: string, trigger: TriggerRecord, functionArn: string): Wired {
+    const config = trigger.triggerConfig;
+    const role = String(trigger.invocationRole);
+    const project = String(trigger.sourceArn).split('project/')[1]!;
+    const target = config.logConfig as { project: string; logstore: string };
+    const jobName = randomUUID().replace(/-/g, '');
+    let job: LogTrigger | undefined;
+    let stopped = false;
+    const start = async (): Promise<void> => {
+      try {
+        job = await startLogTrigger({
+          endpoint: this.options.slsEndpoint,
+          credentials: () => this.logRoles.get(role, `log-${trigger.triggerName}`),
+          project,
+          logstore: (config.sourceConfig as { logstore: string }).logstore,
+          intervalMs: this.options.logIntervalMs,
+          startFrom: 'begin',
+          jobName,
+          clock: this.options.clock,
+          parameter: (config.functionParameter as Record<string, unknown> | undefined) ?? {},
+          invoke: async (event) => {
+            const refusal = this.roleRefusal(this.logRoles, role, `log-${trigger.triggerName}`, functionArn);
+            if (refusal) {
+              this.refused(key, 'the Log trigger could not invoke its function; the range is offered again', refusal);
+              throw new Refusal(refusal);
+            }
+            const outcome = await this.invoke(key, service, fn, event);
+            await this.executionLog(key, role, trigger, target, {
+              jobName: event.jobName,
+              taskId: event.taskId,
+              shardId: String(event.source.shardId),
+              beginCursor: event.source.beginCursor,
+              endCursor: event.source.endCursor,
+              status: outcome.ok ? 'Succeeded' : 'Failed',
+              message: outcome.ok ? '' : `${outcome.errorType}: ${outcome.errorMessage}`,
+            });
+            // A failed invocation is offered again, as FC retries a range (maxRetryTime).
+            if (!outcome.ok) throw new Error(`${outcome.errorType}: ${outcome.errorMessage}`);
+          },
+          onError: (error) => {
+            if (error instanceof Refusal) return;
+            this.refused(key, 'the Log trigger could not read its source logstore with its role', describe(error));
+          },
+        });
+        if (stopped) await job.stop();
+      } catch (error) {
+        this.refused(key, 'the Log trigger could not start reading its source logstore with its role', describe(error));
+        if (!stopped) retry = setTimeout(() => void start(), this.options.logIntervalMs);
+        retry?.unref();
+      }
+    };
+    let retry: NodeJS.Timeout | undefined;
+    const starting = start();
+    return {
+      stop: async () => {
+        stopped = true;
+        if (retry) clearTimeout(retry);
+        await starting;
+        await job?.stop();
+      },
+    };
+  }
+
+  /**
+   * The trigger's execution log, written with its role into its logConfig logstore
+   * (LogTriggerConfig.logConfig: "触发函数的过程中发生的异常和函数执行统计信息会记录到该 Logstore";
+   * its fields are unconfirmed: these name the range and the outcome).
+   */
+  private async executionLog(
+    key: string,
+    role: string,
+    trigger: TriggerRecord,
+    target: { project: string; logstore: string },
+    contents: Record<string, string>,
+  ): Promise<void> {
+    try {
+      await putLogs({
+        endpoint: this.options.slsEndpoint,
+        project: target.project,
+        logstore: target.logstore,
+        credentials: this.logRoles.get(role, `log-${trigger.triggerName}`),
+        logs: [{ time: Math.floor(this.options.clock.nowMs() / 1000), contents: { triggerName: trigger.triggerName, ...contents } }],
+      });
+    } catch (error) {
+      this.options.log.warn('the Log trigger could not write its execution log', {
+        trigger: key,
+        logstore: `${target.project}/${target.logstore}`,
+        error: describe(error),
+      });
+    }
+  }
+
+  /** Why the role may not invoke the function, or undefined when it may. */
+  private roleRefusal(roles: RoleCredentials, role: string, session: string, functionArn: string): string | undefined {
+    try {
+      const key = roles.get(role, session);
+      return roles.allows(key, 'fc:InvokeFunction', functionArn) ? undefined : `the role ${role} is not allowed fc:InvokeFunction on ${functionArn}`;
+    } catch (error) {
+      if (error instanceof RoleAssumptionError) return `the role ${role} cannot be assumed: ${error.code}: ${error.message}`;
+      throw error;
+    }
+  }
+
+  private refused(key: string, message: string, reason: string): void {
+    this.count(key).refused += 1;
+    if (this.refusing.has(key)) return;
+    this.refusing.add(key);
+    this.options.log.warn(message, { trigger: key, reason, refused: this.count(key).refused });
+  }
+
+  private async invoke(key: string, service: string, fn: string, event: unknown): Promise<InvocationOutcome> {
+    this.refusing.delete(key);
+    const counts = this.count(key);
+    counts.invocations += 1;
+    let outcome: InvocationOutcome;
+    try {
+      outcome = await this.options.runtime.invoke(service, fn, Buffer.from(JSON.stringify(event)));
+    } catch (error) {
+      outcome = { ok: false, errorMessage: describe(error), errorType: (error as Error).name ?? 'Error' };
+    }
+    if (!outcome.ok) {
+      counts.failed += 1;
+      this.options.log.warn('trigger invocation failed', { function: fn, trigger: key, error: `${outcome.errorType}: ${outcome.errorMessage}` });
+    }
+    return outcome;
+  }
+
+  private count(key: string): TriggerCounts {
+    const c = this.counts.get(key) ?? { invocations: 0, failed: 0, refused: 0 };
+    this.counts.set(key, c);
+    return c;
   }
 
   private track(invocation: Promise<unknown>): void {
@@ -157,6 +334,11 @@ export class TriggerWiring {
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
   }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof RoleAssumptionError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** An OSS trigger event name pattern: exact, or "…:*" for every name under it. */

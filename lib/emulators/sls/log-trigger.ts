@@ -45,6 +45,11 @@ export interface LogTriggerOptions {
   accessKeyId?: string;
   accessKeySecret?: string;
   securityToken?: string;
+  /**
+   * Asked before each pass instead of the fixed key above: a cloud service's STS credentials for a
+   * role (FC's Log trigger reads with its role's), renewed as they expire. A throw fails the pass.
+   */
+  credentials?: () => SlsCredential;
   project: string;
   logstore: string;
   /** FC's triggerInterval (3–600 s there); any positive value here. */
@@ -104,23 +109,31 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
   const accessKeyId = options.accessKeyId ?? credential?.accessKeyId;
   const accessKeySecret = options.accessKeySecret ?? credential?.accessKeySecret;
   const securityToken = options.securityToken ?? credential?.securityToken;
-  if (!endpointOption || !accessKeyId || !accessKeySecret) {
+  if (!endpointOption || ((!accessKeyId || !accessKeySecret) && !options.credentials)) {
     throw new TypeError('startLogTrigger needs an emulator, or an endpoint with accessKeyId and accessKeySecret');
   }
   const endpoint: string = endpointOption;
   const clock = options.clock ?? systemClock;
   const jobName = options.jobName ?? randomBytes(20).toString('hex');
-  const client = new SlsClient({ endpoint, project: options.project, accessKeyId, accessKeySecret, securityToken, maxAttempts: 3 });
+  let held: { client: SlsClient; accessKeyId: string } | undefined;
+  const clientNow = (): SlsClient => {
+    const key = options.credentials?.() ?? { accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret!, securityToken };
+    if (held?.accessKeyId !== key.accessKeyId) {
+      held = { client: new SlsClient({ endpoint, project: options.project, ...key, maxAttempts: 3 }), accessKeyId: key.accessKeyId };
+    }
+    return held.client;
+  };
   const logstore = options.logstore;
   const progress = new Map<number, ShardProgress>();
 
-  for (const shard of await client.listShards(logstore)) {
-    progress.set(shard.shardID, { next: await client.getCursor(logstore, shard.shardID, options.startFrom ?? 'end') });
+  const first = clientNow();
+  for (const shard of await first.listShards(logstore)) {
+    progress.set(shard.shardID, { next: await first.getCursor(logstore, shard.shardID, options.startFrom ?? 'end') });
   }
 
   const nowSeconds = () => Math.floor(clock.nowMs() / 1000);
 
-  async function cursorTimeOf(shardId: number, begin: string, end: string): Promise<number> {
+  async function cursorTimeOf(client: SlsClient, shardId: number, begin: string, end: string): Promise<number> {
     const last = begin === end ? undefined : previousCursor(end);
     if (last === undefined) return nowSeconds();
     try {
@@ -133,7 +146,9 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
   async function run(): Promise<LogTriggerRun> {
     const result: LogTriggerRun = { invocations: [], errors: [] };
     let shardIds: number[];
+    let client: SlsClient;
     try {
+      client = clientNow();
       shardIds = (await client.listShards(logstore)).map((s) => s.shardID).sort((a, b) => a - b);
     } catch (err) {
       result.errors.push(err);
@@ -163,7 +178,7 @@ export async function startLogTrigger(options: LogTriggerOptions): Promise<LogTr
           },
           jobName,
           taskId: randomUUID(),
-          cursorTime: await cursorTimeOf(shardId, range.begin, range.end),
+          cursorTime: await cursorTimeOf(client, shardId, range.begin, range.end),
         };
         try {
           await options.invoke(event);

@@ -7,7 +7,7 @@ const code = { zipFile: Buffer.from(zipSync({ 'index.js': new TextEncoder().enco
 const ROLE = 'acs:ram::123:role/r';
 
 function model() {
-  const m = new FunctionComputeModel(new ManualClock(Date.UTC(2026, 0, 1)));
+  const m = new FunctionComputeModel(new ManualClock(Date.UTC(2026, 0, 1)), { region: 'cn-hangzhou', accountId: '123' });
   m.createService({ serviceName: 's' });
   m.createFunction('s', { functionName: 'f', handler: 'index.handler', runtime: 'nodejs20', code });
   m.createFunction('s', { functionName: 'g', handler: 'index.handler', runtime: 'nodejs20', code });
@@ -66,5 +66,40 @@ describe('FunctionComputeModel', () => {
       sourceArn: created.sourceArn,
       triggerConfig: { events: ['oss:ObjectRemoved:DeleteObject'] },
     });
+  });
+
+  it('answers an eventbridge trigger with the rule FC made for it and without the invocationRole sent', () => {
+    const m = model();
+    const pattern = JSON.stringify({ source: ['acs.oss'] });
+    const created = m.createTrigger('s', 'f', {
+      triggerName: 'eb',
+      triggerType: 'eventbridge',
+      invocationRole: ROLE,
+      triggerConfig: { triggerEnable: true, eventRuleFilterPattern: pattern, eventSourceConfig: { eventSourceType: 'Default' } },
+    });
+    expect(created.sourceArn).toBe('acs:eventbridge:cn-hangzhou:123:eventbus/default/rule/s-f-eb');
+    expect(created).not.toHaveProperty('invocationRole');
+    // An update keeps the rule.
+    expect(m.updateTrigger('s', 'f', 'eb', { triggerConfig: { ...created.triggerConfig, triggerEnable: false } }).sourceArn).toBe(created.sourceArn);
+  });
+
+  it('makes at most 10 rules on the system event bus', () => {
+    const m = model();
+    const body = (name: string) => ({
+      triggerName: name,
+      triggerType: 'eventbridge',
+      triggerConfig: { triggerEnable: true, eventRuleFilterPattern: '{}', eventSourceConfig: { eventSourceType: 'Default' } },
+    });
+    for (let i = 0; i < 10; i++) m.createTrigger('s', 'f', body(`eb${i}`));
+    expect(() => m.createTrigger('s', 'g', body('eleventh'))).toThrow(/already holds 10 rules/);
+  });
+
+  it.each([
+    ['FC_FUNCTION_NAME', /"FC_FUNCTION_NAME" is reserved by Function Compute/],
+    ['topic', /"topic" is reserved by Function Compute/],
+    ['1ST', /must start with a letter/],
+    ['A-B', /must start with a letter and hold only letters, digits and _/],
+  ])('refuses the environment variable %s', (name, message) => {
+    expect(() => model().updateFunction('s', 'f', { environmentVariables: { [name]: 'x' } })).toThrow(message);
   });
 });

@@ -4,20 +4,35 @@
 import { describe, expect, it } from 'vitest';
 import type { OssEventRecord } from '../../../../lib/emulators/oss';
 import { silentLogger } from '../../../../lib/log';
+import { ManualClock } from '../../../../lib/clock';
 import type { TriggerRecord } from '../../../../lib/emulators/fc/model';
-import type { LocalRuntime } from '../../../../lib/emulators/fc/runtime';
 import { TriggerWiring } from '../../../../lib/emulators/fc/triggers';
+import { FakeAccount } from '../../../support/fake-account';
+
+const ROLE = 'acs:ram::123:role/oss-invoke';
 
 function wiring() {
   const invoked: { fn: string; event: any }[] = [];
   const runtime = {
     invoke: async (_service: string, fn: string, event: Buffer) => {
       invoked.push({ fn, event: JSON.parse(event.toString()) });
-      return { ok: true, result: null };
+      return { ok: true as const, result: null };
     },
-  } as unknown as LocalRuntime;
-  const w = new TriggerWiring({ runtime, sls: {} as never, log: silentLogger, timeScale: 1, logIntervalMs: 1000, accountId: '123' });
-  return { w, invoked };
+  };
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const account = new FakeAccount({ accountId: '123', owner: { accessKeyId: 'owner', accessKeySecret: 's' }, clock });
+  account.addRole('oss-invoke', ['oss.aliyuncs.com'], [{ action: 'fc:InvokeFunction', resource: 'acs:fc:*:*:services/svc/functions/*' }]);
+  const w = new TriggerWiring({
+    runtime,
+    slsEndpoint: 'http://127.0.0.1:9',
+    account,
+    scope: { region: 'cn-hangzhou', accountId: '123' },
+    clock,
+    log: silentLogger,
+    timeScale: 1,
+    logIntervalMs: 1000,
+  });
+  return { w, invoked, account };
 }
 
 const record = (eventName: string, bucket: string, key: string): OssEventRecord =>
@@ -43,6 +58,7 @@ const trigger = (name: string, type: TriggerRecord['triggerType'], triggerConfig
   triggerType: type,
   triggerConfig,
   sourceArn,
+  ...(type === 'oss' ? { invocationRole: ROLE } : {}),
   qualifier: 'LATEST',
   createdTime: '',
   lastModifiedTime: '',
