@@ -3,6 +3,7 @@
 // with the same code as `thaw deploy` (roles, service, functions as zips, triggers, tables); the
 // runtime then runs what was deployed, wired by the triggers that were created. `thaw start` and
 // `thaw dev` run it.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import { deployStack } from '../deploy/run';
 import { environmentParameters, readTemplateFile } from '../deploy/template';
 import type { LocalStackInfo } from '../deploy/target';
 import { DEFAULT_OWNER_ID, type OssAccessLogRecord, startOssEmulator } from '../emulators/oss';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../emulators/shared/emulator';
 import { close, listen } from '../emulators/shared/http';
 import { OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
 import { startTablestoreEmulator } from '../emulators/tablestore';
@@ -99,15 +99,17 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const timeScale = options.timeScale ?? 1;
   const logLevel = options.logLevel ?? 'info';
   const log: Logger = jsonLogger({ level: logLevel, fields: { component: 'local-stack' } });
-  // One account for the whole local cloud (lib/emulators/ram): its owner's key is the emulators'
-  // default pair; the roles thaw deploy creates get their policies there, and every emulator asks it
-  // whether a key may do what it asks, so a function's role credentials are held to its grants.
-  const credentials = { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
+  // One account for the whole local cloud (lib/emulators/ram): the roles thaw deploy creates get their
+  // policies there, and every emulator asks it whether a key may do what it asks, so a function's role
+  // credentials are held to its grants. Its owner's key is made for this run and printed, like the API
+  // token: the fixed demo key of a standalone `thaw emulator` opens nothing here, so another local
+  // process cannot deploy code into this stack.
+  const credentials = ownerKey();
   const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
   const account = ram.account;
   // EventBridge's activation is the billing API, not served locally (lib/emulators/ram/README.md).
   account.activate('eventbridge');
-  const sls = await startSlsEmulator({ access: account, ownerId: DEFAULT_OWNER_ID });
+  const sls = await startSlsEmulator({ access: account, credentials: [credentials], ownerId: DEFAULT_OWNER_ID });
   started.push(sls);
   // Named as OSS real-time logging names it: oss-log-<uid>-<region>, logstore oss-log-store.
   const logProject = `oss-log-${DEFAULT_OWNER_ID}-${REGION}`;
@@ -123,6 +125,7 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const oss = await startOssEmulator({
     timeScale,
     access: account,
+    credentials: [credentials],
     ownerId: DEFAULT_OWNER_ID,
     onAccessLog: (r) => accessLog.add(r),
     onEvent: (e) => wiring?.ossEvent(e),
@@ -130,7 +133,7 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   started.push(oss);
   // The laptop is the Internet to the local instance: the deployer makes the tables from here and the
   // functions use the same endpoint, so the instance admits it (a new cloud instance does not).
-  const tablestore = await startTablestoreEmulator({ access: account, networkTypeAcl: ['INTERNET', 'VPC', 'CLASSIC'] });
+  const tablestore = await startTablestoreEmulator({ access: account, credentials: [credentials], networkTypeAcl: ['INTERNET', 'VPC', 'CLASSIC'] });
   started.push(tablestore);
   const ossInfo = oss.describe() as unknown as StackDescription['oss'];
   const tsInfo = tablestore.describe() as unknown as StackDescription['tablestore'];
@@ -336,4 +339,11 @@ class AccessLogShipper {
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
+/** An AccessKey pair for this run only: LTAI + 20 characters, and a 30-character secret, as Alibaba's look. */
+function ownerKey(): { accessKeyId: string; accessKeySecret: string } {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const pick = (n: number) => [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
+  return { accessKeyId: `LTAI${pick(20)}`, accessKeySecret: pick(30) };
 }

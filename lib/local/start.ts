@@ -72,7 +72,7 @@ async function showTheLoop(info: StackDescription, signal: AbortSignal): Promise
   }
   const { content } = await oss.get(key);
   say(`GET → 200, ${content.length} bytes: ${JSON.stringify(content.toString().split('\n')[0])}…`);
-  const stats = (await (await controlFetch(`${info.oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
+  const stats = (await (await controlFetch(`${info.oss.endpoint}/-/stats`, {}, info.oss)).json()) as { restores: Record<string, number> };
   say(`RestoreObject calls for it, counted by the OSS emulator: ${stats.restores[`${DEMO_BUCKET}/${key}`] ?? 0}`);
   process.stdout.write('\nEverything keeps running; try the commands above. Ctrl-C stops it.\n');
 }

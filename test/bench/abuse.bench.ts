@@ -89,8 +89,8 @@ export const abuseBenchmark: Benchmark = {
       const headers = { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' };
       const ots = new TableStore.Client({ endpoint: t.endpoint, instancename: t.instance, accessKeyId: t.accessKeyId, secretAccessKey: t.accessKeySecret });
       // Control routes are signed with the local stack's owner key (a release before that ignores the header).
-      const ossStats = async () => ((await (await controlFetch(`${o.endpoint}/-/stats`)).json()) as Json).operations as Record<string, number>;
-      const otsStats = async () => ((await (await controlFetch(`${t.endpoint}/-/stats`)).json()) as Json).operations as Record<string, number>;
+      const ossStats = async () => ((await (await controlFetch(`${o.endpoint}/-/stats`, {}, o)).json()) as Json).operations as Record<string, number>;
+      const otsStats = async () => ((await (await controlFetch(`${t.endpoint}/-/stats`, {}, t)).json()) as Json).operations as Record<string, number>;
 
       // Days: what one POST of {"days": 365} on a ColdArchive object is granted.
       const oss = new OSS({ endpoint: o.endpoint, accessKeyId: o.accessKeyId, accessKeySecret: o.accessKeySecret, bucket: 'thaw-demo' });

@@ -84,7 +84,7 @@ export const operatorsBenchmark: Benchmark = {
           sleep,
         }),
       );
-      const stats = (await (await controlFetch(`${o.endpoint}/-/stats`)).json()) as { operations: Record<string, number> };
+      const stats = (await (await controlFetch(`${o.endpoint}/-/stats`, {}, o)).json()) as { operations: Record<string, number> };
 
       const page = async (params: Record<string, string>) => {
         const latencies: number[] = [];

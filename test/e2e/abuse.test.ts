@@ -35,7 +35,8 @@ describe('abuse against thaw dev', () => {
   const reader = newToken(['read']);
 
   const url = (key: string) => `${dev.info.api}/v1/restores/thaw-demo/${encodeURIComponent(key)}`;
-  const restoresOf = async (key: string) => ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`thaw-demo/${key}`] ?? 0;
+  const restoresOf = async (key: string) =>
+    ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as Json).restores[`thaw-demo/${key}`] ?? 0;
 
   beforeAll(async () => {
     // THAW_API_TOKENS becomes the ApiTokens parameter of the local deployment, beside its own token.

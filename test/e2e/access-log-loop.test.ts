@@ -66,7 +66,7 @@ describe('the access-log loop against thaw dev, without the API', () => {
 
     // Within a few trigger intervals each object has a RESTORING record.
     await eventually(async () => ((await states()).filter((r) => r.state === 'RESTORING').length === 10 ? true : undefined), 15_000, '10 RESTORING records');
-    const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+    const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as Json;
     expect(keys.map((key) => stats.restores[`thaw-demo/${key}`])).toEqual(Array(10).fill(1));
 
     // The time-scaled restore takes about a second; every object then reads back its bytes.
@@ -96,7 +96,7 @@ describe('the access-log loop against thaw dev, without the API', () => {
     expect(done.map((r) => ['sweeper', 'storage-event', 'access-log'].includes(r.lastSource ?? ''))).toEqual(Array(10).fill(true));
     expect((await status(keys[0]!))?.state).toBe('RESTORED');
 
-    const after = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+    const after = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as Json;
     expect(keys.map((key) => after.restores[`thaw-demo/${key}`])).toEqual(Array(10).fill(1));
   });
 
@@ -122,7 +122,7 @@ describe('the access-log loop against thaw dev, without the API', () => {
     );
     expect(['RESTORING', 'RESTORED']).toContain(record.state);
     expect(record).toMatchObject({ lastSource: 'access-log', lastOperation: 'ProcessImage' });
-    const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+    const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as Json;
     expect(stats.restores[`thaw-demo/${key}`]).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import FC from '@alicloud/fc2';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
@@ -49,6 +50,18 @@ describe('the local FC API', () => {
     ['an unknown function', () => client().invokeFunction(fc.services.sweeper!, 'no-such-function', '{}'), 'FunctionNotFound'],
     ['an unknown service', () => client().invokeFunction('other-service', 'sweeper', '{}'), 'ServiceNotFound'],
     ['a wrong secret', () => client('wrong-secret').invokeFunction(fc.services.sweeper!, 'sweeper', '{}'), 'SignatureNotMatch'],
+    // The fixed demo key of a standalone emulator opens nothing here: the stack's owner key is made per run.
+    [
+      'the fixed demo key',
+      () =>
+        new FC(fc.accountId, {
+          accessKeyID: DEFAULT_ACCESS_KEY_ID,
+          accessKeySecret: DEFAULT_ACCESS_KEY_SECRET,
+          region: fc.region,
+          endpoint: fc.endpoint,
+        }).createService('planted', {}),
+      'InvalidAccessKeyID',
+    ],
   ])('refuses %s with %s', async (_label, call, code) => {
     await expect(call()).rejects.toMatchObject({ code });
   });

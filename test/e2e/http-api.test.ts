@@ -17,7 +17,7 @@ describe('HTTP API against thaw dev', () => {
   const call = (method: string, target: string, token: string | null = dev.info.apiToken) =>
     fetch(target, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
   const restoresOf = async (bucket: string, key: string) =>
-    ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
+    ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
 
   beforeAll(async () => {
     dev = await spawnDev(['--time-scale', '60']);

@@ -116,7 +116,7 @@ function restore(apiUrl: string, onStdout?: (text: string) => void) {
 }
 
 async function restoreCalls(): Promise<number> {
-  const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as { restores: Record<string, number> };
+  const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as { restores: Record<string, number> };
   return Object.entries(stats.restores)
     .filter(([object]) => object.startsWith('thaw-demo/ctrl-c/'))
     .reduce((n, [, calls]) => n + calls, 0);

@@ -53,7 +53,7 @@ const ossClient = (bucket: string) =>
 
 /** RestoreObject calls OSS counted for the keys under the prefix. */
 async function restoreCalls(prefix: string, bucket = 'thaw-demo'): Promise<number> {
-  const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json;
+  const stats = (await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as Json;
   return Object.entries(stats.restores as Record<string, number>)
     .filter(([object]) => object.startsWith(`${bucket}/${prefix}`))
     .reduce((n, [, calls]) => n + calls, 0);

@@ -25,7 +25,7 @@ describe('restore cycles against thaw dev', () => {
       body: body ? JSON.stringify(body) : undefined,
     });
   const restoresOf = async (bucket: string, key: string) =>
-    ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
+    ((await (await controlFetch(`${dev.info.oss.endpoint}/-/stats`, {}, dev.info.oss)).json()) as Json).restores[`${bucket}/${key}`] ?? 0;
 
   beforeAll(async () => {
     // One restore a day per bucket, and Expedited allowed, so a raise has to ask the budget.
