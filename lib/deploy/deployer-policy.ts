@@ -35,9 +35,11 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
     { Effect: 'Allow', Action: ['fc:ListServices'], Resource: [`${fc}:services/*`] },
     {
       Effect: 'Allow',
-      Action: ['fc:GetService', 'fc:CreateService', 'fc:UpdateService', 'fc:DeleteService', 'fc:ListFunctions'],
+      // CreateService/UpdateService ask for EnableServiceSLSLogging with a LogConfig (FC CreateService "授权信息").
+      Action: ['fc:GetService', 'fc:CreateService', 'fc:UpdateService', 'fc:DeleteService', 'fc:EnableServiceSLSLogging'],
       Resource: services,
     },
+    { Effect: 'Allow', Action: ['fc:ListFunctions'], Resource: functions },
     {
       Effect: 'Allow',
       Action: [
@@ -98,6 +100,14 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
         log(settings.accessLog.project, settings.accessLog.triggerLogstore),
         log(settings.functionLogs.project, settings.functionLogs.logstore),
       ],
+    },
+    // The preflight counts each allow-listed bucket's access-log records of the last day.
+    { Effect: 'Allow', Action: ['log:GetLogStoreLogs'], Resource: [log(settings.accessLog.project, settings.accessLog.logstore)] },
+    // The function logstore's index, which the deploy makes and destroy removes.
+    {
+      Effect: 'Allow',
+      Action: ['log:GetIndex', 'log:CreateIndex', 'log:UpdateIndex', 'log:DeleteIndex'],
+      Resource: [log(settings.functionLogs.project, settings.functionLogs.logstore)],
     },
   ];
   const buckets = bucketsOf(settings);

@@ -143,6 +143,10 @@ export function failureKind(err: unknown): FailureKind {
 /** "ECONNREFUSED 127.0.0.1:9" → the first line a reader needs, without a stack trace. */
 export function reasonOf(err: unknown): string {
   const [first] = chain(err);
-  const message = (first?.message ?? String(err)).split('\n')[0]!.slice(0, 300);
+  // The first line; a Tablestore error's message is its protobuf bytes (the tablestore SDK puts the
+  // raw Error message there), whose readable runs are the code and the message.
+  const raw = first?.message ?? String(err);
+  const line = /[\x00-\x08\x0e-\x1f]/.test(raw) ? raw.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').trim() : (raw.split('\n').find((l) => l.trim() !== '') ?? '');
+  const message = line.slice(0, 300);
   return first?.code && !message.includes(first.code) ? `${first.code}: ${message}` : message;
 }

@@ -46,6 +46,8 @@ export interface Outcome {
   /** Steps run (0 for a dry run or no change). */
   readonly ran: number;
   readonly findings: readonly Finding[];
+  /** The function zips a deploy built (or was given). */
+  readonly code?: ReadonlyMap<string, FunctionCode>;
 }
 
 export async function loadStack(options: StackOptions): Promise<StackSpec> {
@@ -80,7 +82,7 @@ export async function deployStack(options: DeployOptions, clients: Clients = cli
   const functionLogs = logAdmin(endpoints, settings, options.target);
   try {
     const plan = await planDeploy({ stack, code, clients, roleArns: options.roleArns, adopt: options.adopt ?? false, tables, functionLogs });
-    return await finish(plan, stack, findings, options, 'deploy');
+    return { ...(await finish(plan, stack, findings, options, 'deploy')), code };
   } finally {
     functionLogs.close();
   }

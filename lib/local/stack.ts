@@ -12,7 +12,7 @@ import { parseAllowList } from '../policy/allow-list';
 import { newToken } from '../api/tokens';
 import { systemClock } from '../clock';
 import type { FunctionCode } from '../build/code';
-import { deployStack } from '../deploy/run';
+import { type DeployOptions, deployStack } from '../deploy/run';
 import { environmentParameters, readTemplateFile } from '../deploy/template';
 import type { LocalStackInfo } from '../deploy/target';
 import { DEFAULT_OWNER_ID, type OssAccessLogRecord, startOssEmulator } from '../emulators/oss';
@@ -81,6 +81,8 @@ export interface Stack {
   readonly model: FunctionComputeModel;
   readonly ram: RamStandIn;
   describe(): StackDescription;
+  /** thaw deploy of template.yml into this stack again, as it started (tests change one thing). */
+  redeploy(overrides?: Partial<DeployOptions>): Promise<Awaited<ReturnType<typeof deployStack>>>;
   close(): Promise<void>;
 }
 
@@ -243,22 +245,25 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const fcEndpoint = await listen(fcServer, 0);
   started.push({ close: () => close(fcServer) });
 
-  // The deploy path, exactly as `thaw deploy --endpoint <this FC API>` runs it.
+  // The deploy path, exactly as `thaw deploy --endpoint <this FC API>` runs it. The HTTP function's
+  // default address forces downloads (FC adds Content-Disposition: attachment), so a browser reaches
+  // the dashboard through a custom domain, as in the cloud: "localhost", which resolves to this machine
+  // without DNS. Only this stack's own deploy names it; another deploy into the local FC keeps its own.
+  const deployOptions: DeployOptions = {
+    templatePath: join(ROOT, 'template.yml'),
+    stackName: STACK_NAME,
+    target: { accountId: DEFAULT_OWNER_ID, region: REGION, fcEndpoint, ramEndpoint, credentials },
+    parameterLayers: [{ ...parameters, CustomDomain: 'localhost' }],
+    roleArns: {},
+    endpoints: info.endpoints,
+    dryRun: false,
+    code: options.code,
+    out: options.out ?? (() => undefined),
+  };
   const buildDir = options.code ? undefined : await mkdtemp(join(tmpdir(), 'thaw-build-'));
   let deployed: Awaited<ReturnType<typeof deployStack>>;
   try {
-    deployed = await deployStack({
-      templatePath: join(ROOT, 'template.yml'),
-      stackName: STACK_NAME,
-      target: { accountId: DEFAULT_OWNER_ID, region: REGION, fcEndpoint, ramEndpoint, credentials },
-      parameterLayers: [parameters],
-      roleArns: {},
-      endpoints: info.endpoints,
-      dryRun: false,
-      code: options.code,
-      buildDir,
-      out: options.out ?? (() => undefined),
-    });
+    deployed = await deployStack({ ...deployOptions, buildDir });
   } finally {
     if (buildDir) await rm(buildDir, { recursive: true, force: true });
   }
@@ -266,14 +271,6 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
 
   const services: Record<string, string> = Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service]));
   const httpService = services.http ?? STACK_NAME;
-  // The HTTP function's default address forces downloads (FC adds Content-Disposition: attachment),
-  // so a browser reaches the dashboard through a custom domain, as in the cloud: "localhost", which
-  // resolves to this machine without DNS, routed whole to the function.
-  model.createCustomDomain({
-    domainName: 'localhost',
-    protocol: 'HTTP',
-    routeConfig: { routes: [{ path: '/*', serviceName: httpService, functionName: 'http', qualifier: 'LATEST' }] },
-  });
   const domainServer = customDomainServer({ model, invoker: runtime, access: account, scope, clock: systemClock, log });
   const domainEndpoint = await listen(domainServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
@@ -294,6 +291,11 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   return {
     model,
     ram,
+    async redeploy(overrides = {}) {
+      const outcome = await deployStack({ ...deployOptions, code: options.code ?? deployed.code, ...overrides });
+      await changes;
+      return outcome;
+    },
     describe: () => ({
       api,
       apiToken,

@@ -7,11 +7,21 @@ import { accessLogBenchmark } from './access-log.bench';
 import { apiBenchmark } from './api.bench';
 import { bundleBenchmark } from './bundle.bench';
 import { coordinatorBenchmark } from './coordinator.bench';
+import { deployBenchmark } from './deploy.bench';
 import type { Benchmark, Figure } from './harness';
 import { operatorsBenchmark } from './operators.bench';
 import { storeOpsBenchmark } from './store-ops.bench';
 
-const ALL: Benchmark[] = [coordinatorBenchmark, storeOpsBenchmark, accessLogBenchmark, apiBenchmark, bundleBenchmark, operatorsBenchmark, abuseBenchmark];
+const ALL: Benchmark[] = [
+  coordinatorBenchmark,
+  storeOpsBenchmark,
+  accessLogBenchmark,
+  apiBenchmark,
+  bundleBenchmark,
+  operatorsBenchmark,
+  abuseBenchmark,
+  deployBenchmark,
+];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -250,6 +250,18 @@ describe('thaw deploy', () => {
     expect(error.message).not.toMatch(/refused|ram:CreateRole/);
   });
 
+  it('says a Tablestore instance that refuses the Internet is its network ACL, not a permission, and how to fix it', async () => {
+    // A new instance allows its VPC and the classic network only (Tablestore "Network ACL").
+    target.tablestore.setNetworkTypeAcl(['VPC', 'CLASSIC']);
+    const error = await failure(target.deploy());
+    expect(error).toMatchObject({ code: 'PrerequisiteMissing' });
+    expect(error.message).toMatch(
+      /Tablestore instance thaw \(from here\): refused by its network ACL \(ListTable at http:\/\/127\.0\.0\.1:\d+\): .*Request denied by instance ACL policies/,
+    );
+    expect(error.message).toContain('Allow it in the Tablestore console → instance → Network Management, or run thaw deploy from inside');
+    expect(error.message).not.toMatch(/grant the deployer/);
+  });
+
   it('stops at a runtime the region does not offer, before anything is created', async () => {
     const error = await failure(target.deploy({ target: { ...target.targetWith(target.credentials), region: 'cn-wulanchabu' } }));
     expect(error).toMatchObject({ code: 'PrerequisiteMissing' });

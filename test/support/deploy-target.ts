@@ -9,6 +9,7 @@ import type { FunctionCode } from '../../lib/build/code';
 import { crc64 } from '../../lib/build/crc64';
 import { type DeployOptions, deployStack, destroyStack, type Outcome } from '../../lib/deploy/run';
 import { DEFAULT_OWNER_ID, startOssEmulator } from '../../lib/emulators/oss';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { close, listen } from '../../lib/emulators/shared/http';
 import { OSS_LOG_STORE, startSlsEmulator } from '../../lib/emulators/sls';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
@@ -58,18 +59,32 @@ export interface DeployTarget {
   readonly ramEndpoint: string;
   /** The Log Service emulator holding the access-log and function logstores. */
   readonly sls: Awaited<ReturnType<typeof startSlsEmulator>>;
+  /** RAM API calls by Action since the start. */
+  readonly ramCalls: Record<string, number>;
   deploy(overrides?: Partial<DeployOptions>): Promise<Outcome & { output: string }>;
   destroy(overrides?: Partial<DeployOptions> & { deleteTables?: boolean }): Promise<Outcome & { output: string }>;
   tables(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function startDeployTarget(): Promise<DeployTarget> {
-  const oss = await startOssEmulator();
-  const sls = await startSlsEmulator();
-  const tablestore = await startTablestoreEmulator();
-  const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
-  const credentials = { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret };
+export interface DeployTargetOptions {
+  /**
+   * Every service asks the RAM account (lib/emulators/ram) whether a key may do what it asks, as a
+   * real account does: a RAM user deploys only what its policies allow. Default: the owner's key and
+   * a lenient account, for tests about the deploy itself.
+   */
+  readonly strict?: boolean;
+}
+
+export async function startDeployTarget(target: DeployTargetOptions = {}): Promise<DeployTarget> {
+  const owner = { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
+  const strictRam = target.strict ? new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials: owner, clock: systemClock }) : undefined;
+  if (strictRam) strictRam.account.activate('eventbridge');
+  const access = strictRam ? { access: strictRam.account, ownerId: DEFAULT_OWNER_ID } : {};
+  const oss = await startOssEmulator(access);
+  const sls = await startSlsEmulator(access);
+  const tablestore = await startTablestoreEmulator(strictRam ? { access: strictRam.account, networkTypeAcl: ['INTERNET', 'VPC', 'CLASSIC'] } : {});
+  const credentials = owner;
   oss.createBucket('archive-a');
   const project = `oss-log-${DEFAULT_OWNER_ID}-cn-hangzhou`;
   sls.createProject(project);
@@ -79,9 +94,9 @@ export async function startDeployTarget(): Promise<DeployTarget> {
   sls.createLogstore('thaw-logs', 'functions');
 
   const model = new FunctionComputeModel(systemClock, { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID });
-  const ram = new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
-  // These tests are about the deploy: they pass roles by --role that no test made.
-  const account = new AnyRoleAccount({ accountId: DEFAULT_OWNER_ID, owner: credentials });
+  const ram = strictRam ?? new RamStandIn({ accountId: DEFAULT_OWNER_ID, credentials, clock: systemClock });
+  // Tests about the deploy pass roles by --role that no test made: a lenient account, unless strict.
+  const account = strictRam ? strictRam.account : new AnyRoleAccount({ accountId: DEFAULT_OWNER_ID, owner: credentials });
   const requests: Request[] = [];
   const faults: { match: (r: Request) => boolean; error: FcApiError; when: 'before' | 'after' }[] = [];
   const server = fcApiServer({
@@ -99,6 +114,13 @@ export async function startDeployTarget(): Promise<DeployTarget> {
   });
   const fcEndpoint = await listen(server);
   const ramServer = ram.server();
+  // Alibaba's RPC SDKs name the action in a header (pop-core: x-acs-action), so calls can be counted
+  // without reading the body the server will read.
+  const ramCalls: Record<string, number> = {};
+  ramServer.on('request', (req) => {
+    const action = String(req.headers['x-acs-action'] ?? 'unknown');
+    ramCalls[action] = (ramCalls[action] ?? 0) + 1;
+  });
   const ramEndpoint = await listen(ramServer);
   const ts = tablestore.describe() as { instance: string };
   const parameters: Record<string, string> = {
@@ -143,6 +165,7 @@ export async function startDeployTarget(): Promise<DeployTarget> {
     ramClient: () => new Ram({ ...credentials, endpoint: ramEndpoint }),
     ramEndpoint,
     sls,
+    ramCalls,
     targetWith: (other) => ({ accountId: DEFAULT_OWNER_ID, region: 'cn-hangzhou', fcEndpoint, ramEndpoint, credentials: other }),
     async deploy(overrides = {}) {
       const o = options(overrides);

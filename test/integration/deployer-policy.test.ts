@@ -1,0 +1,76 @@
+// The least-privilege deployer: a RAM user holding exactly what `thaw deploy --print-deployer-policy`
+// prints deploys and destroys the stack in a local cloud whose every service asks the RAM account
+// (FC, RAM, OSS, Tablestore, Log Service), and one statement less stops it naming what is missing.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deployerPolicy, type PolicyDocument } from '../../lib/deploy/deployer-policy';
+import { loadStack } from '../../lib/deploy/run';
+import { deploySettings } from '../../lib/deploy/settings';
+import { type DeployTarget, startDeployTarget } from '../support/deploy-target';
+
+let target: DeployTarget;
+beforeEach(async () => {
+  target = await startDeployTarget({ strict: true });
+});
+afterEach(async () => {
+  await target?.close();
+});
+
+async function printedPolicy(): Promise<PolicyDocument> {
+  const stack = await loadStack({
+    templatePath: 'template.yml',
+    stackName: 'thaw-it',
+    target: target.targetWith(target.credentials),
+    parameterLayers: [target.parameters],
+    roleArns: {},
+    dryRun: true,
+    out: () => undefined,
+  });
+  return deployerPolicy(stack, deploySettings(stack));
+}
+
+/** A RAM user holding `policy` only, and its key. */
+async function deployerWith(policy: PolicyDocument): Promise<{ accessKeyId: string; accessKeySecret: string }> {
+  const ram = target.ramClient();
+  await ram.request('CreateUser', { UserName: 'deployer' }, { method: 'POST' });
+  await ram.request('CreatePolicy', { PolicyName: 'thaw-deployer', PolicyDocument: JSON.stringify(policy) }, { method: 'POST' });
+  await ram.request('AttachPolicyToUser', { PolicyType: 'Custom', PolicyName: 'thaw-deployer', UserName: 'deployer' }, { method: 'POST' });
+  const { AccessKey } = await ram.request('CreateAccessKey', { UserName: 'deployer' }, { method: 'POST' });
+  return { accessKeyId: AccessKey.AccessKeyId, accessKeySecret: AccessKey.AccessKeySecret };
+}
+
+describe('thaw deploy --print-deployer-policy', () => {
+  it('is enough to deploy, deploy again and destroy, in an account that enforces it', async () => {
+    const key = await deployerWith(await printedPolicy());
+    const as = { target: target.targetWith(key) };
+    const { output } = await target.deploy(as);
+    expect(output).toContain('deploy: done (22 to create)');
+    expect((await target.deploy(as)).output).toContain('deploy: no change');
+    expect((await target.destroy(as)).output).toContain('destroy: done (20 to delete)');
+    expect(target.model.listServices()).toEqual([]);
+  });
+
+  it.each([
+    ['ram:PassRole', /ram:PassRole/],
+    ['ram:CreateRole', /ram:CreateRole|NoPermission/],
+    ['ots:CreateTable', /OTSNoPermissionAccess|ots:CreateTable/],
+  ])('without %s, stops the deploy and names the refusal', async (action, message) => {
+    const policy = await printedPolicy();
+    const less: PolicyDocument = {
+      ...policy,
+      Statement: policy.Statement.map((s) => ({ ...s, Action: s.Action.filter((a) => a !== action) })).filter((s) => s.Action.length > 0),
+    };
+    const key = await deployerWith(less);
+    await expect(target.deploy({ target: target.targetWith(key) })).rejects.toMatchObject({ message: expect.stringMatching(message) });
+  });
+
+  it('grants nothing outside the stack: no wildcard service, role or table', async () => {
+    const policy = await printedPolicy();
+    const resources = policy.Statement.flatMap((s) => s.Resource);
+    // Only ram:CreateServiceLinkedRole takes "*", and only for EventBridge's role, by its condition.
+    for (const s of policy.Statement.filter((x) => x.Resource.includes('*'))) {
+      expect(s.Action).toEqual(['ram:CreateServiceLinkedRole']);
+      expect(s.Condition).toEqual({ StringEquals: { 'ram:ServiceName': ['sendevent-fc.eventbridge.aliyuncs.com'] } });
+    }
+    for (const r of resources.filter((x) => x.startsWith('acs:ram:'))) expect(r).toMatch(/:role\/thaw-it-|:policy\/thaw-it-|aliyunservicerolefor/);
+  });
+});
