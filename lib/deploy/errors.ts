@@ -107,7 +107,7 @@ function chain(err: unknown): { code: string; message: string; status?: number }
   let e = err as { code?: unknown; name?: unknown; message?: unknown; status?: unknown; cause?: unknown } | undefined;
   for (let i = 0; e && i < 5; i++) {
     out.push({
-      code: typeof e.code === 'string' ? e.code : typeof e.name === 'string' ? e.name : '',
+      code: typeof e.code === 'string' ? e.code : typeof e.name === 'string' && e.name !== 'Error' ? e.name : '',
       message: typeof e.message === 'string' ? e.message : String(e),
       status: typeof e.status === 'number' ? e.status : undefined,
     });
@@ -133,7 +133,8 @@ export function failureKind(err: unknown): FailureKind {
   if (/instance ACL|denied by instance/i.test(text)) return 'acl';
   // OSS: a bucket addressed through another region's endpoint (AccessDenied naming the right Endpoint).
   if (/must be addressed using the specified endpoint/i.test(text)) return 'region';
-  if (links.some((l) => CREDENTIAL_CODES.has(l.code))) return 'credentials';
+  // Tablestore answers a wrong key or signature with OTSAuthFailed too (its ACL refusal is above).
+  if (links.some((l) => CREDENTIAL_CODES.has(l.code)) || /OTSAuthFailed|AccessKeyID does not exist/i.test(text)) return 'credentials';
   if (links.some((l) => PERMISSION_CODES.has(l.code)) || /OTSNoPermissionAccess|denied by sts or ram|You are not authorized|no permission/i.test(text))
     return 'permission';
   if (links.some((l) => MISSING_CODES.has(l.code)) || /OTSObjectNotExist|does not exist/i.test(text)) return 'missing';

@@ -229,8 +229,13 @@ async function accessLogDelivery(input: PreflightInput): Promise<Finding[]> {
   const fix = `OSS console → bucket → Logging → Real-time Log Query → enable, for each allow-listed bucket (the project ${settings.accessLog.project} exists once any bucket of the region has it on)`;
   for (const bucket of buckets) {
     const check = `access log of bucket ${bucket}`;
+    // Records of this preflight's own GetBucketInfo are left out: they say nothing about the bucket's readers.
     try {
-      const { rows } = await admin.getLogs(settings.accessLog.logstore, { from: to - 86_400, to, query: `bucket: ${bucket} | select count(*) as records` });
+      const { rows } = await admin.getLogs(settings.accessLog.logstore, {
+        from: to - 86_400,
+        to,
+        query: `bucket: ${bucket} not operation: GetBucketInfo | select count(*) as records`,
+      });
       const records = Number(rows[0]?.records ?? 0);
       findings.push(
         records > 0

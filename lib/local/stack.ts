@@ -17,7 +17,7 @@ import { environmentParameters, readTemplateFile } from '../deploy/template';
 import type { LocalStackInfo } from '../deploy/target';
 import { DEFAULT_OWNER_ID, type OssAccessLogRecord, startOssEmulator } from '../emulators/oss';
 import { close, listen } from '../emulators/shared/http';
-import { OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
+import { OSS_ACCESS_LOG_INDEX, OSS_LOG_STORE, startSlsEmulator, writeOssAccessLogs } from '../emulators/sls';
 import { startTablestoreEmulator } from '../emulators/tablestore';
 import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
@@ -117,6 +117,7 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const logProject = `oss-log-${DEFAULT_OWNER_ID}-${REGION}`;
   sls.createProject(logProject);
   sls.createLogstore(logProject, OSS_LOG_STORE, { shardCount: 2 });
+  sls.createIndex(logProject, OSS_LOG_STORE, OSS_ACCESS_LOG_INDEX);
   sls.createLogstore(logProject, TRIGGER_LOGSTORE);
   sls.createProject(FUNCTION_LOG_PROJECT);
   sls.createLogstore(FUNCTION_LOG_PROJECT, FUNCTION_LOGSTORE);

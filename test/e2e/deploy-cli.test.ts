@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import FC from '@alicloud/fc2';
+import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv } from '../support/child-env';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
@@ -121,6 +122,55 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     } finally {
       await rm(home, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('thaw doctor finds nothing to fix in the local account, and changes nothing', async () => {
+    const before = await deployed();
+    const { stdout } = await thaw('doctor');
+    expect(stdout).toMatch(/^oss-thaw stack oss-thaw in account \d+, cn-hangzhou:/);
+    for (const check of ['Function Compute', 'runtime nodejs20', 'RAM', 'EventBridge', 'bucket thaw-demo', 'Tablestore instance thaw (from here)']) {
+      expect(stdout, check).toMatch(new RegExp(`ok {4}${check.replace(/[()]/g, '\\$&')}: `));
+    }
+    expect(stdout).toContain('0 problem(s)');
+    expect(await deployed()).toEqual(before);
+  }, 60_000);
+
+  it("deploys and destroys a second stack beside the first without touching the first's API", async () => {
+    // Its own bucket: an OSS trigger on thaw-demo would overlap the first stack's (FC refuses that).
+    const oss = new OSS({ endpoint: dev.info.oss.endpoint, accessKeyId: dev.info.oss.accessKeyId, accessKeySecret: dev.info.oss.accessKeySecret });
+    await oss.putBucket('other-archive');
+    const other = ['--stack', 'other', '--parameter', 'AllowList=other-archive/', '--parameter', 'WatchedBucket=other-archive'];
+    const health = () => fetch(`${dev.info.api}/v1/health`, { headers: { authorization: `Bearer ${dev.info.apiToken}` } });
+    expect((await thaw('deploy', ...other)).stdout).toContain('deploy: done');
+    expect((await health()).status).toBe(200);
+    expect((await thaw('destroy', '--yes', ...other)).stdout).toContain('destroy: done');
+    // The address npm start printed still serves the first stack's http function.
+    expect((await health()).status).toBe(200);
+    const restore = await fetch(`${dev.info.api}/v1/restores/thaw-demo/standard/readme.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dev.info.apiToken}` },
+    });
+    // The first stack's function answers: a Standard object needs no restore.
+    expect(restore.status).toBe(409);
+  }, 180_000);
+
+  it('thaw tables create with a wrong key prints one line and exits 1', async () => {
+    const info = dev.info as unknown as { tablestore: { endpoint: string; instance: string } };
+    const attempt = run(process.execPath, ['lib/bin/thaw.mjs', 'tables', 'create'], {
+      env: childEnv({
+        THAW_TABLESTORE_ENDPOINT: info.tablestore.endpoint,
+        THAW_TABLESTORE_INSTANCE: info.tablestore.instance,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIwrongwrongwrongwr',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong',
+      }),
+    });
+    const failed = (await attempt.then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as { code: number; stderr: string };
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(failed.stderr).toMatch(/^thaw: Tablestore instance thaw at http:\/\/127\.0\.0\.1:\d+ refused the credentials or the permission/);
   }, 60_000);
 
   it('answers --help for every command, with exit code 0', async () => {

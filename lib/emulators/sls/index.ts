@@ -3,6 +3,7 @@
 // server.ts (node:http) → request.ts (what a request names) → service.ts (operations, faults,
 // signatures) → store.ts (projects, logstores, shards), every error from errors.ts. See README.md in
 // this folder for the API surface, the Host forms it accepts and what is (un)confirmed.
+import { parseIndexConfig } from './index-config';
 import { type AccessControl, fullAccess } from '../shared/access';
 import { systemClock, type EmulatorClock as Clock } from '../shared/clock';
 import { warnIfExposed } from '../shared/control';
@@ -35,6 +36,31 @@ export const DEFAULT_SLS_OWNER_ID = '1000000000000001';
 
 /** Project and logstore that `thaw emulator sls` creates, named like OSS real-time logging names them. */
 export const OSS_LOG_STORE = 'oss-log-store';
+
+/**
+ * The index OSS real-time log query gives its dedicated logstore: the log fields as keys, so the
+ * console (and a count of a bucket's records) can query them (OSS "Real-time log query": the
+ * logstore comes with indexes on the log fields; which fields carry analytics is unconfirmed, every
+ * text field here does).
+ */
+export const OSS_ACCESS_LOG_INDEX = {
+  line: { token: [',', ' ', "'", '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r'], caseSensitive: false },
+  keys: Object.fromEntries(
+    [
+      'bucket',
+      'object',
+      'operation',
+      'http_method',
+      'http_status',
+      'error_code',
+      'request_id',
+      'requester_id',
+      'client_ip',
+      'bucket_storage_type',
+      'restore_priority',
+    ].map((k) => [k, { type: 'text', token: [' ', '/', '?', '&', '='], caseSensitive: false, doc_value: true }]),
+  ),
+};
 export function localOssLogProject(region: string): string {
   return `oss-log-local-${region}`;
 }
@@ -89,6 +115,8 @@ export interface SlsEmulator extends RunningEmulator {
   createProject(name: string, description?: string): void;
   /** Creates a logstore; a no-op when it exists with the same shard count. */
   createLogstore(project: string, logstore: string, options?: { shardCount?: number; ttl?: number }): void;
+  /** Gives a logstore an index, as CreateIndex would (the body's documented shape; index-config.ts). */
+  createIndex(project: string, logstore: string, index: unknown): void;
   /** Appends one LogGroup holding `logs`, as PutLogs would. */
   writeLogs(project: string, logstore: string, logs: EmulatorLog[], options?: WriteLogsOptions): WrittenLogGroup;
   stats(): SlsEmulatorStats;
@@ -131,6 +159,11 @@ export async function startSlsEmulator(options: SlsEmulatorOptions = {}): Promis
     close: () => close(server),
     createProject(name, description = '') {
       if (!state.projects.has(name)) state.createProject(name, description);
+    },
+    createIndex(project, logstore, index) {
+      const target = state.project(project).logstores.get(logstore);
+      if (!target) throw slsErrors.logStoreNotExist(logstore);
+      target.index = { config: parseIndexConfig(index), modifiedAtMs: clock.nowMs() };
     },
     createLogstore(project, logstore, opts = {}) {
       const shardCount = opts.shardCount ?? 2;
