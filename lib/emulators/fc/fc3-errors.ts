@@ -22,7 +22,11 @@ export const fc3Errors = {
   // FC's table: "invalid access key ID '%s'".
   invalidAccessKeyId: (id: string) => new FcApiError(403, 'InvalidAccessKeyID', `invalid access key ID '${id}'`),
   signatureNotMatch: (detail: string) =>
-    new FcApiError(403, 'SignatureNotMatch', `The request signature we calculated does not match the signature you provided. Check your access key and signing method; ${detail}`),
+    new FcApiError(
+      403,
+      'SignatureNotMatch',
+      `The request signature we calculated does not match the signature you provided. Check your access key and signing method; ${detail}`,
+    ),
   // (unconfirmed) codes for a token that is not the key's, a stale date, a body that is not what was signed.
   invalidSecurityToken: (message: string) => new FcApiError(403, 'InvalidSecurityToken', message),
   requestTimeTooSkewed: () => new FcApiError(403, 'RequestTimeTooSkewed', 'x-acs-date is missing or more than 15 minutes from the server time'),

@@ -27,4 +27,3 @@ export interface Fc3FunctionSettings {
 export function homeKey(home: FunctionHome, fn: string): string {
   return home.platform === 'fc2' ? `${home.service}/${fn}` : `/${fn}`;
 }
-

@@ -389,7 +389,13 @@ export class LocalRuntime {
   ): Record<string, unknown> {
     const service =
       home.platform === 'fc2'
-        ? { name: home.service, logProject: settings?.logConfig.project ?? '', logStore: settings?.logConfig.logstore ?? '', qualifier: 'LATEST', versionId: '' }
+        ? {
+            name: home.service,
+            logProject: settings?.logConfig.project ?? '',
+            logStore: settings?.logConfig.logstore ?? '',
+            qualifier: 'LATEST',
+            versionId: '',
+          }
         : // FC 3.0's ServiceMeta keeps the log and version fields, without a name (FC 3.0 "Context").
           { logProject: settings?.logConfig.project ?? '', logStore: settings?.logConfig.logstore ?? '', qualifier: 'LATEST', versionId: '' };
     return {
