@@ -423,14 +423,16 @@ export class Fc3Api {
   }
 
   /**
-   * TagResources (body {resourceId: [ARN], resourceType, tag: [{key, value}]}), UntagResources and
+   * TagResources (body {ResourceId: [ARN], ResourceType, Tag: [{Key, Value}]}), UntagResources and
    * ListTagResources (query ResourceId / Tag as JSON lists, TagKey, All, ResourceType, Limit,
-   * NextToken): @alicloud/fc20230330 client.js; resourceType "function" (devsapp/fc3 sends FUNCTION to
+   * NextToken), answered {RequestId, TagResources: [{ResourceId, ResourceType, TagKey, TagValue}],
+   * NextToken}: @alicloud/fc20230330 client.js and models (TagResourcesInput, TagResource,
+   * ListTagResourcesOutput name these in PascalCase); resourceType "function" (devsapp/fc3 sends FUNCTION to
    * TagResources and function to UntagResources: case is not significant here, unconfirmed).
    */
   private tags(res: ServerResponse, name: Fc3Operation, query: URLSearchParams, body: Buffer, require: (r: AccessRequest) => void): void {
     const m = this.options.model;
-    const type = (name === 'TagResources' ? String(parseJson(body).resourceType ?? 'function') : (query.get('ResourceType') ?? 'function')).toLowerCase();
+    const type = (name === 'TagResources' ? String(parseJson(body).ResourceType ?? 'function') : (query.get('ResourceType') ?? 'function')).toLowerCase();
     if (type !== 'function' && type !== 'aliyun::fc::function' && type !== 'aliyun::fc:function') {
       throw fc3Errors.invalidArgument(`resourceType "${type}" is not a taggable FC 3.0 resource (function)`);
     }
@@ -452,10 +454,10 @@ export class Fc3Api {
     };
     if (name === 'TagResources') {
       const b = parseJson(body);
-      const fns = ids(b.resourceId, 'resourceId').map((arn) => m.functionOfArn(arn));
+      const fns = ids(b.ResourceId, 'ResourceId').map((arn) => m.functionOfArn(arn));
       if (fns.length === 0) throw fc3Errors.invalidArgument('resourceId must name at least one function');
       authorizeEach(fns);
-      for (const fn of fns) m.tag(fn, b.tag);
+      for (const fn of fns) m.tag(fn, b.Tag);
       writeNoContent(res);
       return;
     }
@@ -471,10 +473,10 @@ export class Fc3Api {
     }
     const given = query.has('ResourceId') ? ids(query.get('ResourceId'), 'ResourceId').map((arn) => m.functionOfArn(arn)) : m.functionNames();
     authorizeEach(given);
-    let filter: { key: string; value?: string }[] = [];
+    let filter: { Key: string; Value?: string }[] = [];
     if (query.has('Tag')) {
       try {
-        filter = JSON.parse(query.get('Tag')!) as { key: string; value?: string }[];
+        filter = JSON.parse(query.get('Tag')!) as { Key: string; Value?: string }[];
       } catch {
         throw fc3Errors.invalidArgument('Tag must be a JSON list of {key, value}');
       }
@@ -482,9 +484,9 @@ export class Fc3Api {
     }
     const rows = given.flatMap((fn) => {
       const tags = m.tagsOf(fn);
-      if (!filter.every((want) => tags.some((t) => t.key === want.key && (want.value === undefined || t.value === want.value)))) return [];
+      if (!filter.every((want) => tags.some((t) => t.Key === want.Key && (want.Value === undefined || t.Value === want.Value)))) return [];
       const arn = m.getFunction(fn).functionArn;
-      return tags.map((t) => ({ resourceId: arn, resourceType: 'function', tagKey: t.key, tagValue: t.value }));
+      return tags.map((t) => ({ ResourceId: arn, ResourceType: 'function', TagKey: t.Key, TagValue: t.Value }));
     });
     const limit = query.has('Limit') ? Number(query.get('Limit')) : 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw fc3Errors.invalidArgument('Limit must be an integer from 1 to 100');
@@ -492,9 +494,9 @@ export class Fc3Api {
     if (!Number.isInteger(from) || from < 0) throw fc3Errors.invalidArgument('NextToken is not one this API handed out');
     const pageRows = rows.slice(from, from + limit);
     writeJson(res, 200, {
-      requestId: randomUUID(),
-      tagResources: pageRows,
-      ...(from + limit < rows.length ? { nextToken: String(from + limit) } : {}),
+      RequestId: randomUUID(),
+      TagResources: pageRows,
+      ...(from + limit < rows.length ? { NextToken: String(from + limit) } : {}),
     });
   }
 }

@@ -56,9 +56,10 @@ const MAX_DEFAULT_BUS_RULES = 10;
 const HTTP_METHODS = ['HEAD', 'DELETE', 'POST', 'GET', 'OPTIONS', 'PUT', 'PATCH'];
 const DOMAIN_FIELDS = ['domainName', 'protocol', 'certConfig', 'routeConfig', 'authConfig', 'tlsConfig', 'wafConfig', 'corsConfig'];
 
+/** A tag as FC 3.0 carries it on the wire: {Key, Value} (@alicloud/fc20230330 models/Tag.js names). */
 export interface Tag {
-  key: string;
-  value: string;
+  Key: string;
+  Value: string;
 }
 
 export interface Fc3FunctionRecord {
@@ -518,15 +519,15 @@ export class Fc3Model {
   tag(fnName: string, tags: unknown): void {
     const f = this.function(fnName);
     const added = checkedTags(tags, 'tag');
-    const merged = new Map(f.record.tags.map((t) => [t.key, t.value]));
-    for (const t of added) merged.set(t.key, t.value);
+    const merged = new Map(f.record.tags.map((t) => [t.Key, t.Value]));
+    for (const t of added) merged.set(t.Key, t.Value);
     if (merged.size > MAX_TAGS) throw fc3Errors.invalidArgument(`a function holds at most ${MAX_TAGS} tags`);
-    f.record.tags = [...merged].map(([key, value]) => ({ key, value }));
+    f.record.tags = [...merged].map(([Key, Value]) => ({ Key, Value }));
   }
 
   untag(fnName: string, keys: readonly string[] | 'all'): void {
     const f = this.function(fnName);
-    f.record.tags = keys === 'all' ? [] : f.record.tags.filter((t) => !keys.includes(t.key));
+    f.record.tags = keys === 'all' ? [] : f.record.tags.filter((t) => !keys.includes(t.Key));
   }
 
   tagsOf(fnName: string): Tag[] {
@@ -791,9 +792,10 @@ function checkedTags(value: unknown, where: string): Tag[] {
   if (value.length > MAX_TAGS) throw fc3Errors.invalidArgument(`${where}: at most ${MAX_TAGS} tags`);
   const seen = new Set<string>();
   return value.map((raw, i) => {
-    const t = raw as { key?: unknown; value?: unknown } | null;
-    const key = t?.key;
-    const val = t?.value ?? '';
+    // {Key, Value} as the SDK sends it; {key, value} taken too (unconfirmed whether FC does).
+    const t = raw as { Key?: unknown; Value?: unknown; key?: unknown; value?: unknown } | null;
+    const key = t?.Key ?? t?.key;
+    const val = t?.Value ?? t?.value ?? '';
     if (typeof key !== 'string' || key === '' || key.length > 64 || /^(aliyun|acs:)/i.test(key) || /https?:\/\//i.test(key)) {
       throw fc3Errors.invalidArgument(`${where}[${i}].key must be 1–64 characters, not starting with aliyun or acs:, without http:// or https://`);
     }
@@ -802,7 +804,7 @@ function checkedTags(value: unknown, where: string): Tag[] {
     }
     if (seen.has(key)) throw fc3Errors.invalidArgument(`${where}: the key "${key}" is given twice`);
     seen.add(key);
-    return { key, value: val };
+    return { Key: key, Value: val };
   });
 }
 
