@@ -124,33 +124,27 @@ describe('functions', () => {
     fc.oss.createBucket('code-bucket');
     await new OSS({ endpoint: fc.oss.endpoint, ...OWNER, bucket: 'code-bucket' }).put('fn.zip', Buffer.from(zipOf(SOURCE), 'base64'));
     const ossCode = new $FC3.InputCodeLocation({ ossBucketName: 'code-bucket', ossObjectName: 'fn.zip' });
-    const made = await fc
-      .client()
-      .createFunction(
-        new $FC3.CreateFunctionRequest({
-          body: new $FC3.CreateFunctionInput({ functionName: 'from-oss', handler: 'index.handler', runtime: 'nodejs20', code: ossCode }),
-        }),
-      );
+    const made = await fc.client().createFunction(
+      new $FC3.CreateFunctionRequest({
+        body: new $FC3.CreateFunctionInput({ functionName: 'from-oss', handler: 'index.handler', runtime: 'nodejs20', code: ossCode }),
+      }),
+    );
     expect(made.body!.codeSize).toBe(Buffer.from(zipOf(SOURCE), 'base64').length);
     const deployer = fc.account.addUser('deployer', [{ action: 'fc:*', resource: '*' }]);
     const err = await refusal(
-      fc
-        .client(deployer)
-        .createFunction(
-          new $FC3.CreateFunctionRequest({
-            body: new $FC3.CreateFunctionInput({ functionName: 'from-oss-2', handler: 'index.handler', runtime: 'nodejs20', code: ossCode }),
-          }),
-        ),
-    );
-    expect(err.message).toMatch(/unable to access object fn\.zip in bucket code-bucket: AccessDenied/);
-    fc.account.grantUser(deployer.accessKeyId, { action: 'oss:GetObject', resource: 'acs:oss:*:*:code-bucket/*' });
-    await fc
-      .client(deployer)
-      .createFunction(
+      fc.client(deployer).createFunction(
         new $FC3.CreateFunctionRequest({
           body: new $FC3.CreateFunctionInput({ functionName: 'from-oss-2', handler: 'index.handler', runtime: 'nodejs20', code: ossCode }),
         }),
-      );
+      ),
+    );
+    expect(err.message).toMatch(/unable to access object fn\.zip in bucket code-bucket: AccessDenied/);
+    fc.account.grantUser(deployer.accessKeyId, { action: 'oss:GetObject', resource: 'acs:oss:*:*:code-bucket/*' });
+    await fc.client(deployer).createFunction(
+      new $FC3.CreateFunctionRequest({
+        body: new $FC3.CreateFunctionInput({ functionName: 'from-oss-2', handler: 'index.handler', runtime: 'nodejs20', code: ossCode }),
+      }),
+    );
   });
 });
 
@@ -174,15 +168,13 @@ describe('triggers', () => {
     const listed = (await fc.client().listTriggers('api-fn', new $FC3.ListTriggersRequest({}))).body!;
     expect(listed.triggers!.map((x) => x.triggerName)).toEqual(['web']);
     const updated = (
-      await fc
-        .client()
-        .updateTrigger(
-          'api-fn',
-          'web',
-          new $FC3.UpdateTriggerRequest({
-            body: new $FC3.UpdateTriggerInput({ triggerConfig: JSON.stringify({ authType: 'anonymous', methods: ['GET', 'POST'] }) }),
-          }),
-        )
+      await fc.client().updateTrigger(
+        'api-fn',
+        'web',
+        new $FC3.UpdateTriggerRequest({
+          body: new $FC3.UpdateTriggerInput({ triggerConfig: JSON.stringify({ authType: 'anonymous', methods: ['GET', 'POST'] }) }),
+        }),
+      )
     ).body!;
     expect(JSON.parse(updated.triggerConfig!).methods).toEqual(['GET', 'POST']);
     expect(updated.httpTrigger!.urlInternet).toBe(t.httpTrigger!.urlInternet);
@@ -263,13 +255,11 @@ describe('async invoke, concurrency and tags', () => {
   });
 
   it('tag, list and untag functions by ARN', async () => {
-    await fc
-      .client()
-      .tagResources(
-        new $FC3.TagResourcesRequest({
-          body: new $FC3.TagResourcesInput({ resourceId: [ARN('api-fn')], resourceType: 'FUNCTION', tag: [new $FC3.Tag({ key: 'env', value: 'dev' })] }),
-        }),
-      );
+    await fc.client().tagResources(
+      new $FC3.TagResourcesRequest({
+        body: new $FC3.TagResourcesInput({ resourceId: [ARN('api-fn')], resourceType: 'FUNCTION', tag: [new $FC3.Tag({ key: 'env', value: 'dev' })] }),
+      }),
+    );
     const listed = (await fc.client().listTagResources(new $FC3.ListTagResourcesRequest({ resourceType: 'function', resourceId: [ARN('api-fn')] }))).body!;
     expect(listed.tagResources!.map((t) => [t.tagKey, t.tagValue])).toEqual([
       ['team', 'thaw'],

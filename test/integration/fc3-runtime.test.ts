@@ -191,7 +191,7 @@ describe('the HTTP trigger', () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-fc-spoof')).toBeNull();
-    const event = await res.json();
+    const event = (await res.json()) as { headers: Record<string, string> };
     expect(event).toMatchObject({
       version: 'v1',
       rawPath: '/a%20b',
