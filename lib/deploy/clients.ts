@@ -1,9 +1,11 @@
-// Where a deploy goes and with which credentials: the FC 2.0 API through @alicloud/fc2, RAM
-// through Alibaba's RAM SDK (@alicloud/ram, RPC API 2015-05-01). Endpoints default to the public
-// ones of the region; the local stack announces its own.
+// Where a deploy goes and with which credentials: the FC 2.0 API through @alicloud/fc2, the FC 3.0
+// API through @alicloud/fc20230330 (both on the account's FC endpoint), RAM through Alibaba's RAM
+// SDK (@alicloud/ram, RPC API 2015-05-01). Endpoints default to the public ones of the region; the
+// local stack announces its own.
 import FC from '@alicloud/fc2';
 import Ram from '@alicloud/ram';
 import type { Credentials } from '../wiring';
+import { Fc3Client } from './fc3-client';
 
 export interface Target {
   readonly accountId: string;
@@ -19,7 +21,10 @@ export interface Target {
 }
 
 export interface Clients {
+  /** FC 2.0 (API 2016-08-15). */
   readonly fc: FC;
+  /** FC 3.0 (API 2023-03-30). */
+  readonly fc3: Fc3Client;
   readonly ram: Ram;
 }
 
@@ -35,6 +40,7 @@ export function clientsFor(target: Target): Clients {
       ...(target.fcEndpoint ? { endpoint: target.fcEndpoint } : { secure: true }),
       timeout: 120_000,
     }),
+    fc3: new Fc3Client({ accountId: target.accountId, region: target.region, endpoint: target.fcEndpoint, credentials: target.credentials }),
     ram: new Ram({ accessKeyId, accessKeySecret, securityToken, endpoint: target.ramEndpoint ?? 'https://ram.aliyuncs.com', opts: { timeout: 30_000 } }),
   };
 }

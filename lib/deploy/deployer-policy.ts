@@ -1,6 +1,6 @@
 // `thaw deploy --print-deployer-policy`: the RAM policy a deployer needs for this stack's names —
 // what deploy, destroy and the preflight call, on this stack's services, roles, policies, tables,
-// logstores and buckets only — instead of AliyunFCFullAccess + AliyunRAMFullAccess. Each statement
+// logstores and buckets only, on FC 2.0 and FC 3.0 — instead of AliyunFCFullAccess + AliyunRAMFullAccess. Each statement
 // says which step needs it. test/integration/deployer-policy.test.ts deploys and destroys with a RAM
 // user that holds exactly this policy in the local cloud, which enforces it.
 import { SERVICE_LINKED_ROLES } from './service-linked-roles';
@@ -56,6 +56,33 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
         'fc:InvokeFunction',
       ],
       Resource: [...functions, ...functions.map((f) => `${f}/triggers/*`)],
+    },
+    // FC 3.0: the stack's functions are <stack>-<function> (the deploy reads both platforms to find
+    // where the stack runs). The async-invoke actions are named fc:*FunctionAsyncInvokeConfig in FC
+    // 3.0's RAM table.
+    {
+      Effect: 'Allow',
+      Action: [
+        'fc:GetFunction',
+        'fc:CreateFunction',
+        'fc:UpdateFunction',
+        'fc:DeleteFunction',
+        'fc:ListTriggers',
+        'fc:GetTrigger',
+        'fc:CreateTrigger',
+        'fc:UpdateTrigger',
+        'fc:DeleteTrigger',
+        'fc:InvokeFunction',
+        'fc:GetFunctionAsyncInvokeConfig',
+        'fc:PutFunctionAsyncInvokeConfig',
+        'fc:DeleteFunctionAsyncInvokeConfig',
+        'fc:GetConcurrencyConfig',
+        'fc:PutConcurrencyConfig',
+        'fc:DeleteConcurrencyConfig',
+        'fc:TagResources',
+        'fc:ListTagResources',
+      ],
+      Resource: [`${fc}:functions/${stackName}-*`, `${fc}:functions/${stackName}-*/triggers/*`],
     },
     {
       Effect: 'Allow',

@@ -1,10 +1,11 @@
-// `thaw destroy`: removes what `thaw deploy` made, in the order FC allows (the custom domain, then
-// triggers, then functions, then each service, which must be empty), then the roles and policies
-// this stack made (never one of the same name someone else made). The tables and their records
+// `thaw destroy`: removes what `thaw deploy` made, on FC 3.0 and FC 2.0 alike, in the order FC
+// allows (the custom domain, then triggers, then functions, then FC 2.0's services, which must be
+// empty), then the roles and policies this stack made (never one of the same name someone else made). The tables and their records
 // stay unless --delete-tables: they are the memory of every restore and budget. The service-linked
 // role EventBridge uses belongs to the account and stays.
 import type { Clients } from './clients';
-import { unless } from './clients';
+import { planFc2Teardown } from './fc2-plan';
+import { planFc3Teardown } from './fc3-plan';
 import type { SlsAdmin } from '../sls/admin';
 import { logIndexDeletion } from './log-index';
 import type { DeployPlan, DeployStep } from './plan';
@@ -24,38 +25,15 @@ export interface DestroyInput {
 
 export async function planDestroy(input: DestroyInput): Promise<DeployPlan> {
   const { stack, clients } = input;
-  const fc = clients.fc;
   const steps: DeployStep[] = [];
-  const services = new Set(stack.services.map((s) => s.name));
-  for (const domain of stack.customDomains) {
-    const current = (await unless(['DomainNameNotFound'], () => fc.getCustomDomain(domain.domainName)))?.data;
-    if (!current) continue;
-    const routes = ((current.routeConfig as { routes?: { serviceName?: string }[] } | undefined)?.routes ?? []).map((r) => String(r.serviceName ?? ''));
-    steps.push(
-      routes.every((r) => services.has(r))
-        ? deletion('domain', domain.domainName, () => fc.deleteCustomDomain(domain.domainName), 'DomainNameNotFound')
-        : { kind: 'domain', name: domain.domainName, action: 'keep', reasons: ["routes to services that are not this stack's"] },
-    );
-  }
-  // The previous release's single service <stack> goes too, when every function in it is one of ours.
-  const names = [...services, ...(services.has(stack.stackName) ? [] : [stack.stackName])];
-  const ourFunctions = new Set(stack.functions.map((f) => f.name));
-  const later: DeployStep[] = [];
-  for (const service of names) {
-    if (!(await unless(['ServiceNotFound'], () => fc.getService(service)))) continue;
-    const functions = ((await fc.listFunctions(service, { limit: 100 })).data.functions ?? []).map((f) => String(f.functionName));
-    if (!services.has(service) && functions.some((f) => !ourFunctions.has(f))) continue;
-    for (const fn of functions) {
-      for (const t of (await fc.listTriggers(service, fn, { limit: 100 })).data.triggers ?? []) {
-        const trigger = String(t.triggerName);
-        steps.push(deletion('trigger', `${service}/${fn}/${trigger}`, () => fc.deleteTrigger(service, fn, trigger), 'TriggerNotFound'));
-      }
-      later.push(deletion('function', `${service}/${fn}`, () => fc.deleteFunction(service, fn), 'FunctionNotFound'));
-    }
-    later.push(deletion('service', service, () => fc.deleteService(service), 'ServiceNotFound'));
-  }
-  // Triggers first (nothing fires a function being deleted), then functions before their services.
-  steps.push(...later.filter((s) => s.kind === 'function'), ...later.filter((s) => s.kind === 'service'));
+  // Both platforms: a stack may be on either, or on both when a move stopped half-way.
+  const reason = 'deployed by thaw';
+  const fc3 = await planFc3Teardown(clients.fc3, stack, reason);
+  const fc2 = await planFc2Teardown(clients.fc, stack, { reason });
+  // Domains and triggers first (nothing routes to or fires a function being deleted), then
+  // functions, then FC 2.0's services, which must be empty.
+  for (const part of [fc3, fc2]) steps.push(...part.domains, ...part.ossTriggers, ...part.triggers);
+  for (const part of [fc3, fc2]) steps.push(...part.functions, ...part.services);
   for (const role of stack.roles) {
     const step = await planRoleDeletion(clients.ram, role, stackMarker(stack.stackName), input.roleArns[role.logicalId]);
     if (step) steps.push(step);
@@ -70,8 +48,4 @@ export async function planDestroy(input: DestroyInput): Promise<DeployPlan> {
     );
   }
   return { steps };
-}
-
-function deletion(kind: DeployStep['kind'], name: string, call: () => Promise<unknown>, notFound: string): DeployStep {
-  return { kind, name, action: 'delete', reasons: ['deployed by thaw'], run: async () => void (await unless([notFound], call)) };
 }

@@ -14,6 +14,9 @@ export interface ParameterSpec {
   readonly allowedValues?: readonly string[];
   /** ROS AllowedPattern: the whole value must match (a CommaDelimitedList as written, commas included). */
   readonly allowedPattern?: string;
+  /** ROS MinValue / MaxValue of a Number. */
+  readonly minValue?: number;
+  readonly maxValue?: number;
   readonly noEcho: boolean;
   readonly description: string;
 }
@@ -28,6 +31,8 @@ export function parameterSpecs(section: Record<string, Record<string, unknown>>)
       default: p.Default === undefined ? undefined : Array.isArray(p.Default) ? p.Default.join(',') : String(p.Default),
       allowedValues: Array.isArray(p.AllowedValues) ? p.AllowedValues.map(String) : undefined,
       allowedPattern: typeof p.AllowedPattern === 'string' ? p.AllowedPattern : undefined,
+      ...(p.MinValue === undefined ? {} : { minValue: Number(p.MinValue) }),
+      ...(p.MaxValue === undefined ? {} : { maxValue: Number(p.MaxValue) }),
       noEcho: p.NoEcho === true || p.NoEcho === 'true',
       description: typeof p.Description === 'string' ? p.Description.trim() : '',
     };
@@ -97,6 +102,8 @@ export function resolveParameters(specs: readonly ParameterSpec[], ...layers: Re
     if (spec.type === 'Number') {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n)) problems.push(`${spec.name}: "${raw}" is not a number`);
+      else if ((spec.minValue !== undefined && n < spec.minValue) || (spec.maxValue !== undefined && n > spec.maxValue))
+        problems.push(`${spec.name}: ${n} is outside ${spec.minValue ?? '-∞'}..${spec.maxValue ?? '∞'}`);
       else values[spec.name] = n;
     } else if (spec.type === 'CommaDelimitedList') {
       values[spec.name] = raw

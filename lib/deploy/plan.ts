@@ -6,7 +6,18 @@ import { sleep as realSleep, systemClock } from '../clock';
 import { retry } from '../retry';
 import { failureKind, reasonOf, StepFailedError } from './errors';
 
-export type ResourceKind = 'role' | 'service-linked role' | 'service' | 'function' | 'trigger' | 'domain' | 'tables' | 'log index';
+export type ResourceKind =
+  | 'role'
+  | 'service-linked role'
+  | 'service'
+  | 'function'
+  | 'async invocation'
+  | 'concurrency'
+  | 'tags'
+  | 'trigger'
+  | 'domain'
+  | 'tables'
+  | 'log index';
 /** `blocked`: the step cannot be taken as things are (e.g. a same-named role someone else made); nothing runs. */
 export type Action = 'create' | 'update' | 'delete' | 'unchanged' | 'keep' | 'blocked';
 

@@ -11,7 +11,7 @@ import { FUNCTION_LOG_INDEX } from '../sls/function-log-index';
 import type { Credentials } from '../wiring';
 import type { Clients } from './clients';
 import { type FailureKind, failureKind, NetworkError, PermissionError, PrerequisiteError, reasonOf } from './errors';
-import { triggerBody } from './fc-resources';
+import { triggerBody } from './fc2-resources';
 import { SERVICE_LINKED_ROLES } from './service-linked-roles';
 import { bucketsOf, type DeploySettings } from './settings';
 import type { TablesAdmin } from './tables-step';

@@ -130,7 +130,7 @@ export function rosTemplateFc2(doc: TemplateDocument, codeUris: Readonly<Record<
 /**
  * An Aliyun::Serverless event as ALIYUN::FC::Trigger properties: TriggerType, TriggerConfig (FC's
  * own camelCase config, as the FC 2.0 API takes it), SourceArn, InvocationRole — the same shapes
- * lib/deploy/fc-resources.ts sends for thaw deploy, with the intrinsics left in.
+ * lib/deploy/fc2-resources.ts sends for thaw deploy, with the intrinsics left in.
  */
 function fc2Trigger(where: string, type: string, p: Props): Props {
   const role = p.InvocationRole === undefined ? {} : { InvocationRole: p.InvocationRole };

@@ -3,7 +3,9 @@
 // preflight → plan → (unless a dry run) apply.
 import { buildCode, type FunctionCode } from '../build/code';
 import { type Clients, clientsFor, type Target } from './clients';
-import { planDeploy } from './deploy';
+import { type Deployment, planDeploy } from './deploy';
+import { fc3HttpAddress } from './fc3-plan';
+import { type Platform, PLATFORM_NAMES } from './platform';
 import { planDestroy } from './destroy';
 import { OwnershipError } from './errors';
 import { applyPlan, blocked, changes, formatPlan, type DeployPlan, summary } from './plan';
@@ -34,6 +36,8 @@ export interface StackOptions {
 }
 
 export interface DeployOptions extends StackOptions {
+  /** --platform: where the stack goes (default: where it runs, or FC 3.0 for a new stack). */
+  readonly platform?: Platform;
   /** Prebuilt code (tests); otherwise built now. */
   readonly code?: ReadonlyMap<string, FunctionCode>;
   /** Where the build goes (default .build/). */
@@ -48,6 +52,8 @@ export interface Outcome {
   readonly findings: readonly Finding[];
   /** The function zips a deploy built (or was given). */
   readonly code?: ReadonlyMap<string, FunctionCode>;
+  /** Where a deploy put the stack. */
+  readonly platform?: Platform;
 }
 
 export async function loadStack(options: StackOptions): Promise<StackSpec> {
@@ -81,8 +87,19 @@ export async function deployStack(options: DeployOptions, clients: Clients = cli
   const code = options.code ?? (await buildCode({ outDir: options.buildDir }));
   const functionLogs = logAdmin(endpoints, settings, options.target);
   try {
-    const plan = await planDeploy({ stack, code, clients, roleArns: options.roleArns, adopt: options.adopt ?? false, tables, functionLogs });
-    return { ...(await finish(plan, stack, findings, options, 'deploy')), code };
+    const plan = await planDeploy({
+      stack,
+      code,
+      clients,
+      roleArns: options.roleArns,
+      adopt: options.adopt ?? false,
+      tables,
+      functionLogs,
+      platform: options.platform,
+    });
+    const outcome = await finish(plan, stack, findings, options, 'deploy');
+    if (outcome.ran > 0 || changes(plan).length === 0) options.out(await addresses(stack, plan, options.target, clients));
+    return { ...outcome, code, platform: plan.platform?.platform };
   } finally {
     functionLogs.close();
   }
@@ -127,9 +144,16 @@ export async function doctorStack(
   return { findings, ok: problems === 0 };
 }
 
-async function finish(plan: DeployPlan, stack: StackSpec, findings: readonly Finding[], options: StackOptions, verb: 'deploy' | 'destroy'): Promise<Outcome> {
-  const services = stack.services.map((s) => s.name).join(', ');
-  const where = `stack ${stack.stackName} (${services}) in account ${stack.accountId}, ${stack.region}${options.target.fcEndpoint ? ` (${options.target.fcEndpoint})` : ''}`;
+async function finish(
+  plan: DeployPlan | Deployment,
+  stack: StackSpec,
+  findings: readonly Finding[],
+  options: StackOptions,
+  verb: 'deploy' | 'destroy',
+): Promise<Outcome> {
+  const choice = 'platform' in plan ? plan.platform : undefined;
+  const platform = choice ? ` on ${PLATFORM_NAMES[choice.platform]} (${choice.reason})` : '';
+  const where = `stack ${stack.stackName} in account ${stack.accountId}, ${stack.region}${options.target.fcEndpoint ? ` (${options.target.fcEndpoint})` : ''}${platform}`;
   options.out(`${verb} plan for ${where}:\n${formatPlan(plan)}\n`);
   const stopped = blocked(plan);
   if (stopped.length > 0) {
@@ -145,16 +169,19 @@ async function finish(plan: DeployPlan, stack: StackSpec, findings: readonly Fin
   }
   const ran = await applyPlan(plan, (step) => options.out(`  ${step.action} ${step.kind} ${step.name} ...\n`), options.sleep);
   options.out(`${verb}: done (${summary(plan)})\n`);
-  if (verb === 'deploy') options.out(addresses(stack, options.target));
   return { plan, stack, ran, findings };
 }
 
 /** Where the API answers, and what a browser does there. */
-function addresses(stack: StackSpec, target: Target): string {
+async function addresses(stack: StackSpec, plan: Deployment, target: Target, clients: Clients): Promise<string> {
   const http = stack.functions.find((f) => f.triggers.some((t) => t.type === 'HTTP'));
-  if (!http) return '';
+  if (!http || !plan.platform) return '';
   const host = target.fcEndpoint ?? `https://${stack.accountId}.${stack.region}.fc.aliyuncs.com`;
-  const lines = [`API: ${host.replace(/\/+$/, '')}/2016-08-15/proxy/${http.service}/${http.name}/`];
+  const address =
+    plan.platform.platform === 'fc3'
+      ? await fc3HttpAddress(clients.fc3, stack, http)
+      : `${host.replace(/\/+$/, '')}/2016-08-15/proxy/${http.service}/${http.name}/`;
+  const lines = [`API: ${address ?? 'unknown (the HTTP trigger answered no address)'}`];
   const domain = stack.customDomains[0];
   if (domain) {
     lines.push(

@@ -63,10 +63,37 @@ export interface TriggerSpec {
   readonly properties: Record<string, Value>;
 }
 
+/**
+ * What a function is on FC 3.0, beside what its FC 2.0 service gives it: a function of its own,
+ * named <stack>-<function>, with the service's role, log and VPC configuration, and the overrides the
+ * template's `Metadata: {FC3: …}` names (FC 3.0 calls an HTTP function as an event handler with its
+ * HTTP trigger event, so its Handler differs; instance concurrency and memory are FC 3.0 settings).
+ */
+export interface Fc3Function {
+  readonly name: string;
+  readonly handler: string;
+  readonly memorySize: number;
+  readonly instanceConcurrency?: number;
+  /** PutConcurrencyConfig: the most instances the function may run at once (what a flood can cost). */
+  readonly reservedConcurrency?: number;
+  /** PutAsyncInvokeConfig: FC's retries of a failed asynchronous invocation, and where it goes after them. */
+  readonly asyncInvokeConfig?: {
+    /** The template's function (by name) that gets the failed event: the dead letter. */
+    readonly onFailure?: string;
+    readonly maxAsyncRetryAttempts?: number;
+    readonly maxAsyncEventAgeInSeconds?: number;
+  };
+}
+
+/** The FC 3.0 settings `Metadata: {FC3: …}` may give a function (ROS ALIYUN::FC3::* property names). */
+const FC3_KEYS = ['Handler', 'MemorySize', 'InstanceConcurrency', 'ReservedConcurrency', 'AsyncInvokeConfig'];
+const ASYNC_KEYS = ['OnFailure', 'MaxAsyncRetryAttempts', 'MaxAsyncEventAgeInSeconds'];
+
 export interface FunctionSpec {
   readonly name: string;
   /** The FC service it belongs to (its name, as deployed). */
   readonly service: string;
+  readonly fc3: Fc3Function;
   readonly description: string;
   readonly handler: string;
   readonly runtime: string;
@@ -215,6 +242,11 @@ export function resolveStack(doc: TemplateDocument, options: ResolveOptions): St
     if (seen.has(f.name)) throw new TemplateError(`two functions are named ${f.name}: function names are unique across the template`);
     seen.add(f.name);
   }
+  for (const f of functions) {
+    const to = f.fc3.asyncInvokeConfig?.onFailure;
+    if (to !== undefined && !functions.some((g) => g.name === to && g !== f))
+      throw new TemplateError(`${f.name}: Metadata.FC3.AsyncInvokeConfig.OnFailure names ${to}, which is not another function of the template`);
+  }
 
   const customDomains: CustomDomainSpec[] = [];
   for (const [logicalId, resource] of resources) {
@@ -260,11 +292,20 @@ function resolveFunction(
   service: string,
   serviceId: string,
   name: string,
-  fn: { Properties?: unknown; Events?: Record<string, { Type?: unknown; Properties?: unknown }> },
+  fn: { Properties?: unknown; Metadata?: unknown; Events?: Record<string, { Type?: unknown; Properties?: unknown }> },
   scope: Scope,
 ): FunctionSpec {
   const where = `Resources.${serviceId}.${name}`;
   const p = evaluate(fn.Properties ?? {}, scope, `${where}.Properties`) as Record<string, Value>;
+  const metadata = fn.Metadata === undefined ? {} : requireObject(evaluate(fn.Metadata, scope, `${where}.Metadata`), `${where}.Metadata`);
+  const fc3 = metadata.FC3 === undefined ? {} : requireObject(metadata.FC3, `${where}.Metadata.FC3`);
+  for (const key of Object.keys(fc3)) {
+    if (!FC3_KEYS.includes(key)) throw new TemplateError(`${where}.Metadata.FC3.${key}: the FC 3.0 settings are ${FC3_KEYS.join(', ')}`);
+  }
+  const asyncConfig = fc3.AsyncInvokeConfig === undefined ? undefined : requireObject(fc3.AsyncInvokeConfig, `${where}.Metadata.FC3.AsyncInvokeConfig`);
+  for (const key of Object.keys(asyncConfig ?? {})) {
+    if (!ASYNC_KEYS.includes(key)) throw new TemplateError(`${where}.Metadata.FC3.AsyncInvokeConfig.${key}: the settings are ${ASYNC_KEYS.join(', ')}`);
+  }
   const environment = Object.fromEntries(
     Object.entries(requireObject(p.EnvironmentVariables ?? {}, `${where}.EnvironmentVariables`)).map(([k, v]) => {
       if (v !== null && typeof v === 'object') throw new TemplateError(`${where}.EnvironmentVariables.${k} must be a scalar`);
@@ -282,13 +323,32 @@ function resolveFunction(
       properties: evaluate(event.Properties ?? {}, scope, `${where}.Events.${triggerName}.Properties`) as Record<string, Value>,
     };
   });
+  const memorySize = Number(p.MemorySize ?? 128);
   return {
     name,
     service,
+    fc3: {
+      name: `${scope.stackName}-${name}`,
+      handler: fc3.Handler === undefined ? requireString(p.Handler, `${where}.Handler`) : requireString(fc3.Handler, `${where}.Metadata.FC3.Handler`),
+      memorySize: fc3.MemorySize === undefined ? memorySize : Number(fc3.MemorySize),
+      ...(fc3.InstanceConcurrency === undefined ? {} : { instanceConcurrency: Number(fc3.InstanceConcurrency) }),
+      ...(fc3.ReservedConcurrency === undefined ? {} : { reservedConcurrency: Number(fc3.ReservedConcurrency) }),
+      ...(asyncConfig
+        ? {
+            asyncInvokeConfig: {
+              ...(asyncConfig.OnFailure === undefined
+                ? {}
+                : { onFailure: requireString(asyncConfig.OnFailure, `${where}.Metadata.FC3.AsyncInvokeConfig.OnFailure`) }),
+              ...(asyncConfig.MaxAsyncRetryAttempts === undefined ? {} : { maxAsyncRetryAttempts: Number(asyncConfig.MaxAsyncRetryAttempts) }),
+              ...(asyncConfig.MaxAsyncEventAgeInSeconds === undefined ? {} : { maxAsyncEventAgeInSeconds: Number(asyncConfig.MaxAsyncEventAgeInSeconds) }),
+            },
+          }
+        : {}),
+    },
     description: typeof p.Description === 'string' ? p.Description : '',
     handler: requireString(p.Handler, `${where}.Handler`),
     runtime: requireString(p.Runtime, `${where}.Runtime`),
-    memorySize: Number(p.MemorySize ?? 128),
+    memorySize,
     timeoutSeconds: Number(p.Timeout ?? 3),
     environment,
     codeUri: requireString(p.CodeUri, `${where}.CodeUri`),

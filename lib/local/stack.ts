@@ -23,7 +23,9 @@ import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { fcApiServer } from '../emulators/fc/fc2-api';
 import { Fc3Api } from '../emulators/fc/fc3-api';
+import { FCAPP_PATH } from '../emulators/fc/fc3-http-trigger';
 import { Fc3Model } from '../emulators/fc/fc3-model';
+import { DEFAULT_PLATFORM, type Platform } from '../deploy/platform';
 import { FunctionLogs } from '../emulators/fc/function-logs';
 import { customDomainServer } from '../emulators/fc/http-trigger';
 import { FunctionComputeModel } from '../emulators/fc/model';
@@ -54,6 +56,8 @@ export interface LocalStackOptions {
   readonly code?: ReadonlyMap<string, FunctionCode>;
   /** Where deploy output goes (default: nowhere). */
   readonly out?: (text: string) => void;
+  /** The Function Compute the stack deploys to (default FC 3.0, as thaw deploy does for a new stack). */
+  readonly platform?: Platform;
 }
 
 export interface StackDescription {
@@ -67,8 +71,12 @@ export interface StackDescription {
     endpoint: string;
     accountId: string;
     region: string;
-    /** The stack deployed into it, and the FC service of each of its functions. */
+    /** The stack deployed into it, where it runs, and the deployed name of each of its functions. */
     stack: string;
+    platform: Platform;
+    /** Function → its FC 3.0 function name (<stack>-<function>); on FC 2.0, its own name. */
+    functions: Record<string, string>;
+    /** FC 2.0 only: function → its service. */
     services: Record<string, string>;
     accessKeyId: string;
     accessKeySecret: string;
@@ -80,7 +88,10 @@ export interface StackDescription {
 }
 
 export interface Stack {
+  /** FC 2.0's services, functions and triggers. */
   readonly model: FunctionComputeModel;
+  /** FC 3.0's functions and triggers. */
+  readonly fc3: Fc3Model;
   readonly ram: RamStandIn;
   describe(): StackDescription;
   /** thaw deploy of template.yml into this stack again, as it started (tests change one thing). */
@@ -161,7 +172,7 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const scope = { region: REGION, accountId: DEFAULT_OWNER_ID };
   const model = new FunctionComputeModel(systemClock, scope);
   const serviceOf = (name: string) => model.listServices().find((s) => s.serviceName === name);
-  // FC 3.0 on the same endpoint (the stack still deploys to FC 2.0 until the FC 3.0 deploy lands).
+  // FC 3.0 on the same endpoint; one account, so FC 2.0 and FC 3.0 share custom domain names.
   const fc3Model = new Fc3Model(systemClock, scope, (name) => model.customDomainFor(name) !== undefined);
   const fc3FunctionOf = (name: string) => fc3Model.findFunction(name);
   const roles = new RoleCredentials(account, 'fc.aliyuncs.com', systemClock);
@@ -277,6 +288,7 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
     roleArns: {},
     endpoints: info.endpoints,
     dryRun: false,
+    platform: options.platform ?? DEFAULT_PLATFORM,
     code: options.code,
     out: options.out ?? (() => undefined),
   };
@@ -289,8 +301,11 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   }
   await changes;
 
-  const services: Record<string, string> = Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service]));
-  const httpService = services.http ?? STACK_NAME;
+  const platform = deployed.platform ?? DEFAULT_PLATFORM;
+  const onFc3 = platform === 'fc3';
+  const services: Record<string, string> = onFc3 ? {} : Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service]));
+  const functions: Record<string, string> = Object.fromEntries(deployed.stack.functions.map((f) => [f.name, onFc3 ? f.fc3.name : f.name]));
+  const fc3Http = onFc3 ? fc3Model.httpTrigger(functions.http ?? '')?.urlPrefix : undefined;
   const domainServer = customDomainServer({ model, invoker: runtime, access: account, scope, clock: systemClock, log, fc3 });
   const domainEndpoint = await listen(domainServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
@@ -303,13 +318,16 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
     accountId: DEFAULT_OWNER_ID,
     region: REGION,
     stack: STACK_NAME,
+    platform,
+    functions,
     services,
     ...credentials,
-    httpTrigger: `${fcEndpoint}/2016-08-15/proxy/${httpService}/http`,
+    httpTrigger: onFc3 ? `${fcEndpoint}${FCAPP_PATH}${fc3Http ?? ''}` : `${fcEndpoint}/2016-08-15/proxy/${services.http ?? STACK_NAME}/http`,
   };
 
   return {
     model,
+    fc3: fc3Model,
     ram,
     async redeploy(overrides = {}) {
       const outcome = await deployStack({ ...deployOptions, code: options.code ?? deployed.code, ...overrides });

@@ -2,6 +2,7 @@
 import { untilSignalled } from '../shutdown';
 import { sleep } from '../clock';
 import type { LogLevel } from '../log';
+import type { Platform } from '../deploy/platform';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { type StackDescription, startStack } from './stack';
 import { controlFetch, controlSignature } from '../emulators/shared/control';
@@ -14,6 +15,7 @@ export interface LocalStackRun {
   readonly json: boolean;
   /** Show the loop live once the stack is up (npm start). */
   readonly demo: boolean;
+  readonly platform?: Platform;
 }
 
 export async function runLocalStack(options: LocalStackRun): Promise<void> {
@@ -22,6 +24,7 @@ export async function runLocalStack(options: LocalStackRun): Promise<void> {
   const stack = await startStack({
     port: options.port,
     timeScale: options.timeScale,
+    platform: options.platform,
     logLevel: options.json ? options.logLevel : 'warn',
     out: options.json ? undefined : (text) => process.stdout.write(text),
   });

@@ -7,20 +7,21 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import FC from '@alicloud/fc2';
 import OSS from 'ali-oss';
+import { Fc3Client } from '../../lib/deploy/fc3-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv } from '../support/child-env';
 import { type RunningDev, spawnDev } from '../support/dev-stack';
 
 const run = promisify(execFile);
-const FUNCTIONS = ['oss-thaw-access-log/access-log', 'oss-thaw-api/http', 'oss-thaw-storage-event/storage-event', 'oss-thaw-sweeper/sweeper'];
+// npm start and thaw dev deploy to FC 3.0: functions <stack>-<function>, no services.
+const FUNCTIONS = ['oss-thaw-access-log', 'oss-thaw-http', 'oss-thaw-storage-event', 'oss-thaw-sweeper'];
 const TRIGGERS = [
-  'oss-thaw-access-log/access-log/access-log',
-  'oss-thaw-api/http/http',
-  'oss-thaw-storage-event/storage-event/finish-restore',
-  'oss-thaw-storage-event/storage-event/object-events',
-  'oss-thaw-sweeper/sweeper/every-minute',
+  'oss-thaw-access-log/access-log',
+  'oss-thaw-http/http',
+  'oss-thaw-storage-event/finish-restore',
+  'oss-thaw-storage-event/object-events',
+  'oss-thaw-sweeper/every-minute',
 ];
 
 interface FcInfo {
@@ -52,18 +53,14 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
       env: childEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: fc.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: fc.accessKeySecret }),
     });
 
-  /** Every function and trigger of the stack's services with its last modification: what "writes nothing" compares. */
+  /** Every FC 3.0 function and trigger of the stack with its last modification: what "writes nothing" compares. */
   async function deployed(): Promise<string[]> {
-    const client = new FC(fc.accountId, { accessKeyID: fc.accessKeyId, accessKeySecret: fc.accessKeySecret, region: fc.region, endpoint: fc.endpoint });
-    const services = ((await client.listServices({ prefix: `${fc.stack}-` })).data.services ?? []).map((s) => String(s.serviceName));
+    const client = new Fc3Client({ accountId: fc.accountId, region: fc.region, endpoint: fc.endpoint, credentials: fc });
     const out: string[] = [];
-    for (const service of services) {
-      for (const f of (await client.listFunctions(service)).data.functions ?? []) {
-        out.push(`${service}/${String(f.functionName)} ${String(f.lastModifiedTime)}`);
-        for (const t of (await client.listTriggers(service, String(f.functionName))).data.triggers ?? []) {
-          out.push(`${service}/${String(f.functionName)}/${String(t.triggerName)} ${String(t.lastModifiedTime)}`);
-        }
-      }
+    for (const f of await client.listFunctions(`${fc.stack}-`)) {
+      const name = String(f.functionName);
+      out.push(`${name} ${String(f.lastModifiedTime)}`);
+      for (const t of await client.listTriggers(name)) out.push(`${name}/${String(t.triggerName)} ${String(t.lastModifiedTime)}`);
     }
     return out.sort();
   }
@@ -79,11 +76,11 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     expect(await deployed()).toEqual(started);
 
     const destroyDry = await thaw('destroy', '--dry-run');
-    expect(destroyDry.stdout).toContain('destroy --dry-run: 20 to delete; nothing was changed');
+    expect(destroyDry.stdout).toContain('destroy --dry-run: 16 to delete; nothing was changed');
     expect(await deployed()).toEqual(started);
 
     const destroyed = await thaw('destroy', '--yes');
-    expect(destroyed.stdout).toContain('destroy: done (20 to delete)');
+    expect(destroyed.stdout).toContain('destroy: done (16 to delete)');
     expect(destroyed.stdout).toMatch(/= keep\s+tables\s+thaw_restores /);
     expect(await deployed()).toEqual([]);
 
@@ -94,8 +91,9 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     expect(await deployed()).toEqual([]);
 
     const created = await thaw('deploy');
-    // The tables stayed and so did the account's service-linked role: roles, the log index, services, functions, triggers.
-    expect(created.stdout).toContain('deploy: done (20 to create)');
+    // The tables stayed and so did the account's service-linked role: roles, the log index, functions,
+    // their concurrency and asynchronous-invocation configurations, triggers.
+    expect(created.stdout).toContain('deploy: done (19 to create)');
     expect(names(await deployed())).toEqual([...FUNCTIONS, ...TRIGGERS].sort());
 
     const unchanged = await deployed();

@@ -1,9 +1,11 @@
-// The real Function Compute client (@alicloud/fc2) invoking the local stack's functions through
-// its FC API, and `thaw invoke` doing the same from the command line.
+// The real Function Compute clients invoking the local stack's functions through its FC API:
+// @alicloud/fc2 on a stack deployed with --platform fc2, @alicloud/fc20230330 on the default FC 3.0
+// one; and `thaw invoke` doing the same from the command line on each.
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import FC from '@alicloud/fc2';
+import { Fc3Client } from '../../lib/deploy/fc3-client';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,14 +23,14 @@ interface FcInfo {
   accessKeySecret: string;
 }
 
-describe('the local FC API', () => {
+describe('the local FC API, FC 2.0 (thaw dev --platform fc2)', () => {
   let dev: RunningDev;
   let fc: FcInfo;
   const client = (secret = fc.accessKeySecret) =>
     new FC(fc.accountId, { accessKeyID: fc.accessKeyId, accessKeySecret: secret, region: fc.region, endpoint: fc.endpoint });
 
   beforeAll(async () => {
-    dev = await spawnDev();
+    dev = await spawnDev(['--platform', 'fc2']);
     fc = (dev.info as unknown as { fc: FcInfo }).fc;
   });
   afterAll(async () => {
@@ -113,6 +115,59 @@ describe('the local FC API', () => {
     await c.deleteFunction(service, 'f');
     await c.deleteService(service);
     await expect(c.getService(service)).rejects.toMatchObject({ code: 'ServiceNotFound' });
+  });
+
+  it('is what `thaw invoke` talks to', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['lib/bin/thaw.mjs', 'invoke', 'sweeper', '--endpoint', fc.endpoint, '--account-id', fc.accountId, '--region', fc.region, '--stack', fc.stack],
+      { env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: fc.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: fc.accessKeySecret } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ due: 0 });
+  });
+});
+
+describe('the local FC API, FC 3.0 (thaw dev)', () => {
+  let dev: RunningDev;
+  let fc: FcInfo & { platform: string; functions: Record<string, string> };
+  const client = (secret = fc.accessKeySecret) =>
+    new Fc3Client({ accountId: fc.accountId, region: fc.region, endpoint: fc.endpoint, credentials: { accessKeyId: fc.accessKeyId, accessKeySecret: secret } });
+
+  beforeAll(async () => {
+    dev = await spawnDev();
+    fc = (dev.info as unknown as { fc: typeof fc }).fc;
+  });
+  afterAll(async () => {
+    expect(await dev?.stop()).toBe(0);
+  });
+
+  it('deploys the stack as FC 3.0 functions named <stack>-<function>, no FC 2.0 service', () => {
+    expect(fc.platform).toBe('fc3');
+    expect(fc.functions).toEqual({
+      'access-log': 'oss-thaw-access-log',
+      http: 'oss-thaw-http',
+      'storage-event': 'oss-thaw-storage-event',
+      sweeper: 'oss-thaw-sweeper',
+    });
+    expect(fc.services).toEqual({});
+  });
+
+  it('invokes the sweeper through @alicloud/fc20230330 and returns its result', async () => {
+    const answer = await client().invoke(fc.functions.sweeper!, '{}');
+    expect(answer.errorType).toBeUndefined();
+    expect(JSON.parse(answer.body)).toMatchObject({ due: 0, outOfScope: 0, summary: { seen: 0 } });
+  });
+
+  it('passes the event through: a malformed storage event is reported, not thrown', async () => {
+    const answer = await client().invoke(fc.functions['storage-event']!, JSON.stringify({ nothing: 'here' }));
+    expect(JSON.parse(answer.body)).toHaveProperty('malformed');
+  });
+
+  it.each([
+    ['an unknown function', () => client().invoke('oss-thaw-no-such-function', '{}'), 'FunctionNotFound'],
+    ['a wrong secret', () => client('wrong-secret').invoke('oss-thaw-sweeper', '{}'), 'SignatureDoesNotMatch|SignatureNotMatch|InvalidSignature'],
+  ])('refuses %s', async (_label, call, code) => {
+    await expect(call()).rejects.toMatchObject({ code: expect.stringMatching(new RegExp(`^(${code})$`)) });
   });
 
   it('is what `thaw invoke` talks to', async () => {

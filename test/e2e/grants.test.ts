@@ -109,7 +109,7 @@ describe('a grant taken away fails the loop as the cloud would, and thaw deploy 
   it('the Log trigger role without log:GetCursorOrData: its reads are refused and counted, no miss arrives; healed, the miss restores', async () => {
     await put('grants/c.csv', 'Archive');
     await withoutGrant('oss-thaw-log-trigger', 'log:GetCursorOrData');
-    const trigger = 'oss-thaw-access-log/access-log/access-log';
+    const trigger = 'fc3/oss-thaw-access-log/access-log';
     const before = (await triggerCounts(trigger)).refused;
     await expect(oss.get('grants/c.csv')).rejects.toMatchObject({ status: 403, code: 'InvalidObjectState' });
     await until(async () => (await triggerCounts(trigger)).refused > before, 'a refused read');
@@ -124,7 +124,7 @@ describe('a grant taken away fails the loop as the cloud would, and thaw deploy 
   it('access-log without log:GetCursorOrData: its invocations fail and are retried; healed, the miss restores', async () => {
     await put('grants/d.csv', 'Archive');
     await withoutGrant('oss-thaw-access-log', 'log:GetCursorOrData');
-    const trigger = 'oss-thaw-access-log/access-log/access-log';
+    const trigger = 'fc3/oss-thaw-access-log/access-log';
     const before = (await triggerCounts(trigger)).failed;
     await expect(oss.get('grants/d.csv')).rejects.toMatchObject({ status: 403 });
     await until(async () => (await triggerCounts(trigger)).failed > before, 'a failed invocation');
@@ -136,7 +136,7 @@ describe('a grant taken away fails the loop as the cloud would, and thaw deploy 
 
   it('the OSS trigger role without fc:InvokeFunction: object events are refused and counted; healed, they invalidate records again', async () => {
     await withoutGrant('oss-thaw-oss-invoke', 'fc:InvokeFunction');
-    const trigger = 'oss-thaw-storage-event/storage-event/object-events';
+    const trigger = 'fc3/oss-thaw-storage-event/object-events';
     const before = await triggerCounts(trigger);
     await put('grants/e.txt', 'Standard');
     await until(async () => (await triggerCounts(trigger)).refused > before.refused, 'a refused event');

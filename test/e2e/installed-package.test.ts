@@ -132,7 +132,7 @@ describe('the npm package, installed from its tarball into an empty folder', () 
       env: userEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: info.fc.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: info.fc.accessKeySecret }),
     });
     // The dev stack deployed the package's prebuilt bundles; the dry run copied the same ones.
-    for (const f of FUNCTIONS) expect(planned.stdout).toMatch(new RegExp(`= unchanged function\\s+oss-thaw-[a-z-]+/${f}\\s`));
+    for (const f of FUNCTIONS) expect(planned.stdout).toMatch(new RegExp(`= unchanged function\\s+oss-thaw-${f}\\s`));
     expect(planned.stdout).toContain('deploy: no change');
     // The build went to .build/ of the folder the command ran in.
     for (const f of FUNCTIONS) expect((await stat(join(folder, '.build', f, 'index.js'))).isFile()).toBe(true);

@@ -1,4 +1,4 @@
-// thaw deploy / destroy against the local FC API, the RAM stand-in and the emulators, through the
+// thaw deploy --platform fc2 / destroy against the local FC API, the RAM stand-in and the emulators, through the
 // real clients (@alicloud/fc2, @alicloud/ram, ali-oss, tablestore, the SLS reader): from nothing,
 // again, after a code change, after a fault mid-deploy, dry runs, destroy, ownership of roles and
 // policies, the previous release's layout, and the checks that come before anything is created.
@@ -23,7 +23,7 @@ const TRUST_FC = JSON.stringify({ Version: '1', Statement: [{ Action: 'sts:Assum
 
 let target: DeployTarget;
 beforeEach(async () => {
-  target = await startDeployTarget();
+  target = await startDeployTarget({ platform: 'fc2' });
 });
 afterEach(async () => {
   await target?.close();

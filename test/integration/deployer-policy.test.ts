@@ -39,14 +39,27 @@ async function deployerWith(policy: PolicyDocument): Promise<{ accessKeyId: stri
 }
 
 describe('thaw deploy --print-deployer-policy', () => {
-  it('is enough to deploy, deploy again and destroy, in an account that enforces it', async () => {
+  it.each([
+    ['fc3', 21, 16],
+    ['fc2', 22, 20],
+  ] as const)('is enough to deploy on %s, deploy again and destroy, in an account that enforces it', async (platform, created, deleted) => {
     const key = await deployerWith(await printedPolicy());
-    const as = { target: target.targetWith(key) };
+    const as = { target: target.targetWith(key), platform };
     const { output } = await target.deploy(as);
-    expect(output).toContain('deploy: done (22 to create)');
+    expect(output).toContain(`deploy: done (${created} to create)`);
     expect((await target.deploy(as)).output).toContain('deploy: no change');
-    expect((await target.destroy(as)).output).toContain('destroy: done (20 to delete)');
+    expect((await target.destroy(as)).output).toContain(`destroy: done (${deleted} to delete)`);
     expect(target.model.listServices()).toEqual([]);
+    expect(target.fc3.functionNames()).toEqual([]);
+  });
+
+  it('is enough to move a stack from FC 2.0 to FC 3.0', async () => {
+    const key = await deployerWith(await printedPolicy());
+    await target.deploy({ target: target.targetWith(key), platform: 'fc2' });
+    const { output } = await target.deploy({ target: target.targetWith(key), platform: 'fc3' });
+    expect(output).toContain('deploy: done');
+    expect(target.model.listServices()).toEqual([]);
+    expect(target.fc3.functionNames()).toHaveLength(4);
   });
 
   it.each([

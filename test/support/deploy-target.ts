@@ -7,6 +7,7 @@ import { zipSync } from 'fflate';
 import { systemClock } from '../../lib/clock';
 import type { FunctionCode } from '../../lib/build/code';
 import { crc64 } from '../../lib/build/crc64';
+import type { Platform } from '../../lib/deploy/platform';
 import { type DeployOptions, deployStack, destroyStack, type Outcome } from '../../lib/deploy/run';
 import { DEFAULT_OWNER_ID, startOssEmulator } from '../../lib/emulators/oss';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
@@ -16,7 +17,10 @@ import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { silentLogger } from '../../lib/log';
 import type { FcApiError } from '../../lib/emulators/fc/errors';
 import { fcApiServer } from '../../lib/emulators/fc/fc2-api';
+import { Fc3Api } from '../../lib/emulators/fc/fc3-api';
+import { Fc3Model } from '../../lib/emulators/fc/fc3-model';
 import { FunctionComputeModel } from '../../lib/emulators/fc/model';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RamStandIn } from '../../lib/emulators/ram/server';
 import { AnyRoleAccount } from './any-role-account';
 
@@ -41,9 +45,11 @@ export interface Request {
 
 export interface DeployTarget {
   readonly model: FunctionComputeModel;
+  /** FC 3.0's functions, triggers and domains. */
+  readonly fc3: Fc3Model;
   readonly ram: RamStandIn;
   readonly tablestore: Awaited<ReturnType<typeof startTablestoreEmulator>>;
-  /** Every signed FC request, in order. */
+  /** Every FC request (FC 2.0 and FC 3.0 paths alike), in order. */
   readonly requests: Request[];
   /** Non-GET FC requests since the last call. */
   writesSince(mark: number): Request[];
@@ -74,6 +80,8 @@ export interface DeployTargetOptions {
    * a lenient account, for tests about the deploy itself.
    */
   readonly strict?: boolean;
+  /** The --platform every deploy passes unless told otherwise (default: none, the deploy chooses). */
+  readonly platform?: Platform;
 }
 
 export async function startDeployTarget(target: DeployTargetOptions = {}): Promise<DeployTarget> {
@@ -99,17 +107,48 @@ export async function startDeployTarget(target: DeployTargetOptions = {}): Promi
   const account = strictRam ? strictRam.account : new AnyRoleAccount({ accountId: DEFAULT_OWNER_ID, owner: credentials });
   const requests: Request[] = [];
   const faults: { match: (r: Request) => boolean; error: FcApiError; when: 'before' | 'after' }[] = [];
+  const takeFault = (request: Request, when: 'before' | 'after') => {
+    const i = faults.findIndex((f) => f.when === when && f.match(request));
+    return i === -1 ? undefined : faults.splice(i, 1)[0]!.error;
+  };
+  const scope = { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID };
+  const fc3Model = new Fc3Model(systemClock, scope, (name) => model.customDomainFor(name) !== undefined);
+  const fc3Api = new Fc3Api({ model: fc3Model, invoker: { invokeFc3: async () => ({ ok: true, result: null }) }, account, scope, log: silentLogger });
+  // FC 3.0 requests are counted and faulted here, as fcApiServer's hook does for FC 2.0's.
+  const fc3 = {
+    owns: (req: IncomingMessage) => fc3Api.owns(req),
+    handle(req: IncomingMessage, res: ServerResponse) {
+      const request = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]! };
+      requests.push(request);
+      const before = takeFault(request, 'before');
+      if (before) return answerError(res, before);
+      const after = takeFault(request, 'after');
+      if (after) {
+        // The change lands; its answer is replaced by the error (a lost acknowledgement).
+        const end = res.end.bind(res);
+        const writeHead = res.writeHead.bind(res);
+        res.writeHead = (() => res) as never;
+        res.setHeader = (() => res) as never;
+        res.write = (() => true) as never;
+        res.end = (() => {
+          writeHead(after.status, { 'content-type': 'application/json' });
+          end(JSON.stringify({ Code: after.code, Message: after.message, RequestId: 'fault' }));
+          return res;
+        }) as never;
+      }
+      fc3Api.handle(req, res);
+    },
+  };
   const server = fcApiServer({
     model,
     invoker: { invoke: async () => ({ ok: true, result: null }) },
     account,
-    scope: { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID },
+    scope,
     log: silentLogger,
+    fc3,
     fault: ({ method, path, when }) => {
       if (when === 'before') requests.push({ method, path });
-      const i = faults.findIndex((f) => f.when === when && f.match({ method, path }));
-      if (i === -1) return undefined;
-      return faults.splice(i, 1)[0]!.error;
+      return takeFault({ method, path }, when);
     },
   });
   const fcEndpoint = await listen(server);
@@ -149,12 +188,14 @@ export async function startDeployTarget(target: DeployTargetOptions = {}): Promi
       code: syntheticCode(),
       out: (text) => output.push(text),
       sleep: async () => undefined,
+      ...(target.platform ? { platform: target.platform } : {}),
       ...overrides,
       output,
     };
   };
   return {
     model,
+    fc3: fc3Model,
     ram,
     tablestore,
     requests,
@@ -183,6 +224,7 @@ export async function startDeployTarget(target: DeployTargetOptions = {}): Promi
       return ((await store.sdk.listTable({})).tableNames ?? []).sort();
     },
     async close() {
+      await fc3Api.close();
       await close(server);
       await close(ramServer);
       await oss.close();
@@ -190,4 +232,9 @@ export async function startDeployTarget(target: DeployTargetOptions = {}): Promi
       await tablestore.close();
     },
   };
+}
+
+function answerError(res: ServerResponse, error: FcApiError): void {
+  res.writeHead(error.status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ Code: error.code, Message: error.message, RequestId: 'fault' }));
 }

@@ -9,6 +9,7 @@ import { parameterFlags, readParametersFile } from '../../deploy/parameters';
 import { deployStack, destroyStack, type StackOptions } from '../../deploy/run';
 import { deployerCredentials } from '../../deploy/credentials';
 import { deployerPolicy } from '../../deploy/deployer-policy';
+import { type Platform, PLATFORMS } from '../../deploy/platform';
 import { deploySettings } from '../../deploy/settings';
 import { resolveTarget } from '../../deploy/target';
 import { loadStack, doctorStack } from '../../deploy/run';
@@ -18,6 +19,12 @@ import { UsageError } from '../exit-codes';
 import { CREDENTIALS_HELP, TARGET_OPTIONS } from './target-options';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+function platformFlag(name: string, value: string | undefined): Platform | undefined {
+  if (value === undefined) return undefined;
+  if (!(PLATFORMS as readonly string[]).includes(value)) throw new UsageError(`--platform takes ${PLATFORMS.join(' or ')} (got "${value}")`, { command: name });
+  return value as Platform;
+}
 
 const STACK_OPTIONS = {
   ...TARGET_OPTIONS,
@@ -77,10 +84,16 @@ export const deployCommand = command({
   options: {
     ...STACK_OPTIONS,
     adopt: { type: 'boolean', default: false, help: 'take over same-named roles and policies this stack did not make' },
+    platform: {
+      type: 'string',
+      value: 'fc2|fc3',
+      help: 'Function Compute 2.0 or 3.0 (default: where the stack runs; FC 3.0 for a new one); the other platform moves the stack there',
+    },
     'print-deployer-policy': { type: 'boolean', default: false, help: 'print the least-privilege RAM policy a deployer needs for this stack, and stop' },
     'build-dir': { type: 'string', value: 'DIR', help: 'where the bundles and zips go (default .build/)' },
   },
   async run({ values, env }) {
+    const platform = platformFlag('deploy', values.platform);
     const options = await stackOptions('deploy', values, env);
     if (values['print-deployer-policy']) {
       const stack = await loadStack(options);
@@ -88,7 +101,7 @@ export const deployCommand = command({
       process.stdout.write(`${JSON.stringify(deployerPolicy(stack, deploySettings(stack), { givenRoles: given }), null, 2)}\n`);
       return;
     }
-    await deployStack({ ...options, buildDir: values['build-dir'] });
+    await deployStack({ ...options, buildDir: values['build-dir'], ...(platform ? { platform } : {}) });
   },
 });
 

@@ -1,6 +1,6 @@
 // `thaw invoke <function> [--event JSON]`: invokes a function through the Function Compute API
-// with the real client (@alicloud/fc2) — the local stack's (from `thaw dev --json`'s "fc" block)
-// or a deployed one. Handy at 3 a.m.: `thaw invoke sweeper` re-drives due records now.
+// with the real clients (@alicloud/fc20230330 on FC 3.0, @alicloud/fc2 on FC 2.0) — the local
+// stack's (from `thaw dev --json`'s "fc" block) or a deployed one. Handy at 3 a.m.: `thaw invoke sweeper` re-drives due records now.
 import { invokeFunction } from '../../deploy/invoke';
 import { TARGET_OPTIONS } from './target-options';
 import { printable } from '../../operator/format';
@@ -10,11 +10,11 @@ import { UsageError } from '../exit-codes';
 export const invokeCommand = command({
   name: 'invoke',
   positionals: '<function>',
-  summary: 'invoke a function through the FC API (@alicloud/fc2): the local stack or a deployed stack',
+  summary: 'invoke a function through the FC API (FC 3.0 <stack>-<function>, or an FC 2.0 service): the local stack or a deployed stack',
   options: {
     ...TARGET_OPTIONS,
     event: { type: 'string', value: 'JSON', default: '{}', help: 'the event to send' },
-    service: { type: 'string', value: 'NAME', help: 'the FC service (default: the one of --stack)' },
+    service: { type: 'string', value: 'NAME', help: 'FC 2.0: the service (default: the one of --stack)' },
     stack: { type: 'string', value: 'NAME', default: 'oss-thaw', help: 'the stack whose service to find (thaw deploy or ROS named it)' },
     async: { type: 'boolean', default: false, help: 'invoke asynchronously (FC answers 202 at once)' },
   },

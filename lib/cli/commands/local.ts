@@ -1,5 +1,6 @@
 // `thaw start` (npm start) and `thaw dev`: the local stack, with a guide or one line of JSON.
 import type { LogLevel } from '../../log';
+import { DEFAULT_PLATFORM, type Platform, PLATFORMS } from '../../deploy/platform';
 import { runLocalStack } from '../../local/start';
 import { command, type Values } from '../command';
 import { UsageError } from '../exit-codes';
@@ -8,6 +9,7 @@ const LOCAL_OPTIONS = {
   port: { type: 'string', value: 'PORT', help: "port of the API (the HTTP trigger's listener); 0 picks a free one" },
   'time-scale': { type: 'string', value: 'N', help: 'divide every emulated restore duration by N (≥ 1)' },
   'log-level': { type: 'string', value: 'LEVEL', default: 'info', help: 'debug, info, warn or error (the functions and the stack)' },
+  platform: { type: 'string', value: 'fc2|fc3', default: DEFAULT_PLATFORM, help: 'the Function Compute the stack deploys to (FC 3.0, or FC 2.0)' },
 } as const;
 
 function settings(name: string, values: Values<typeof LOCAL_OPTIONS>, defaults: { port: number; timeScale: number }) {
@@ -19,7 +21,8 @@ function settings(name: string, values: Values<typeof LOCAL_OPTIONS>, defaults: 
     throw new UsageError(`--time-scale must be a number ≥ 1, got "${values['time-scale']}"`, { command: name });
   const logLevel = values['log-level'] as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError('--log-level must be debug, info, warn or error', { command: name });
-  return { port, timeScale, logLevel };
+  if (!(PLATFORMS as readonly string[]).includes(values.platform)) throw new UsageError(`--platform takes ${PLATFORMS.join(' or ')}`, { command: name });
+  return { port, timeScale, logLevel, platform: values.platform as Platform };
 }
 
 export const startCommand = command({

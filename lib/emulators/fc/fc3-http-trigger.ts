@@ -171,7 +171,7 @@ async function callFunction(options: Fc3HttpOptions, req: IncomingMessage, res: 
     body = await readBody(req, MAX_BODY_BYTES);
   } catch (err) {
     if (!(err instanceof BodyTooLargeError)) throw err;
-    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+    res.writeHead(413, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ Code: 'EntityTooLarge', Message: `the request body exceeds ${MAX_BODY_BYTES} bytes` }));
     return;
   }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Value } from '../../../lib/deploy/intrinsics';
 import { resolveParameters } from '../../../lib/deploy/parameters';
-import { triggerBody } from '../../../lib/deploy/fc-resources';
+import { triggerBody } from '../../../lib/deploy/fc2-resources';
 import { readTemplateFile, resolveStack, serviceOf, type StackSpec, type TemplateDocument, templateParameters } from '../../../lib/deploy/template';
 import { parseStorageEvents } from '../../../lib/events/storage-event';
 import { type BuiltFunction, buildFunctions } from '../../../lib/build/bundle';
@@ -121,7 +121,10 @@ describe("template.yml: the functions' roles", () => {
   it.each(['http', 'access-log', 'storage-event', 'sweeper'])('grant %s every action it performs, and none that it does not', (fn) => {
     const used = actionsUsedBy(fn);
     // FC writes the function's log lines to its service's LogConfig with the service role.
-    const platform = serviceOf(stack, stack.functions.find((f) => f.name === fn)!).logConfig ? ['log:PostLogStoreLogs'] : [];
+    const spec = stack.functions.find((f) => f.name === fn)!;
+    const platform = serviceOf(stack, spec).logConfig ? ['log:PostLogStoreLogs'] : [];
+    // FC 3.0 delivers a failed asynchronous event to the on-failure destination with the function's role.
+    if (spec.fc3.asyncInvokeConfig?.onFailure) platform.push('fc:InvokeFunction');
     const granted = new Set(roleStatements(fn).flatMap((s) => s.Action));
     const required = new Set([...used, ...platform]);
     expect([...required].filter((a) => !granted.has(a)).sort(), 'performed but not granted').toEqual([]);
@@ -298,8 +301,27 @@ describe('template.yml: the triggers', () => {
       const invoke = role.policies
         .flatMap((p) => p.policyDocument.Statement as unknown as { Action: string[]; Resource: string[] }[])
         .find((s) => s.Action.includes('fc:InvokeFunction'))!;
-      expect(invoke.Resource).toEqual([`acs:fc:cn-hangzhou:1234567890:services/${fn.service}*/functions/${fn.name}`]);
+      // FC 2.0's ARN (service, any qualifier) and FC 3.0's (the function alone).
+      expect(invoke.Resource).toEqual([
+        `acs:fc:cn-hangzhou:1234567890:services/${fn.service}*/functions/${fn.name}`,
+        `acs:fc:cn-hangzhou:1234567890:functions/${fn.fc3.name}`,
+      ]);
     }
+  });
+
+  it('lets a function invoke exactly the FC 3.0 function its failed asynchronous events go to', () => {
+    for (const fn of stack.functions) {
+      const to = fn.fc3.asyncInvokeConfig?.onFailure;
+      const invoke = roleStatements(fn.name).filter((s) => s.Action.includes('fc:InvokeFunction'));
+      if (!to) {
+        expect(invoke, fn.name).toEqual([]);
+        continue;
+      }
+      const target = stack.functions.find((f) => f.name === to)!;
+      expect(invoke.flatMap((s) => s.Resource)).toEqual([`acs:fc:cn-hangzhou:1234567890:functions/${target.fc3.name}`]);
+    }
+    // The storage-event function's events are the ones OSS and EventBridge deliver asynchronously.
+    expect(stack.functions.find((f) => f.name === 'storage-event')!.fc3.asyncInvokeConfig?.onFailure).toBe('sweeper');
   });
 
   it('keeps its own logs: every service has the LogConfig of the parameters', () => {
