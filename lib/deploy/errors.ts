@@ -147,7 +147,32 @@ export function reasonOf(err: unknown): string {
   // The first line; a Tablestore error's message is its protobuf bytes (the tablestore SDK puts the
   // raw Error message there), whose readable runs are the code and the message.
   const raw = first?.message ?? String(err);
-  const line = /[\x00-\x08\x0e-\x1f]/.test(raw) ? raw.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').trim() : (raw.split('\n').find((l) => l.trim() !== '') ?? '');
+  const line = hasBinary(raw) ? readableRuns(raw) : (raw.split('\n').find((l) => l.trim() !== '') ?? '');
   const message = line.slice(0, 300);
   return first?.code && !message.includes(first.code) ? `${first.code}: ${message}` : message;
+}
+
+/** Control characters other than tab, newline, carriage return: not text a service meant to print. */
+function hasBinary(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
+  }
+  return false;
+}
+
+/** The printable runs of `text`, joined by single spaces. */
+function readableRuns(text: string): string {
+  let out = '';
+  let gap = false;
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) gap = true;
+    else {
+      if (gap && out) out += ' ';
+      out += ch;
+      gap = false;
+    }
+  }
+  return out.trim();
 }
