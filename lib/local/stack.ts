@@ -22,6 +22,8 @@ import { startTablestoreEmulator } from '../emulators/tablestore';
 import { jsonLogger, type Logger, type LogLevel } from '../log';
 import { DEMO_BUCKET, DEMO_OBJECTS } from './demo';
 import { fcApiServer } from '../emulators/fc/fc2-api';
+import { Fc3Api } from '../emulators/fc/fc3-api';
+import { Fc3Model } from '../emulators/fc/fc3-model';
 import { FunctionLogs } from '../emulators/fc/function-logs';
 import { customDomainServer } from '../emulators/fc/http-trigger';
 import { FunctionComputeModel } from '../emulators/fc/model';
@@ -159,10 +161,13 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
   const scope = { region: REGION, accountId: DEFAULT_OWNER_ID };
   const model = new FunctionComputeModel(systemClock, scope);
   const serviceOf = (name: string) => model.listServices().find((s) => s.serviceName === name);
+  // FC 3.0 on the same endpoint (the stack still deploys to FC 2.0 until the FC 3.0 deploy lands).
+  const fc3Model = new Fc3Model(systemClock, scope, (name) => model.customDomainFor(name) !== undefined);
+  const fc3FunctionOf = (name: string) => fc3Model.findFunction(name);
   const roles = new RoleCredentials(account, 'fc.aliyuncs.com', systemClock);
-  const functionLogs = new FunctionLogs({ endpoint: sls.endpoint, serviceOf, roles, log, clock: systemClock });
+  const functionLogs = new FunctionLogs({ endpoint: sls.endpoint, serviceOf, fc3FunctionOf, roles, log, clock: systemClock });
   started.push({ close: () => functionLogs.close() });
-  const runtime = new LocalRuntime({ accountId: DEFAULT_OWNER_ID, region: REGION, serviceOf, roles, logs: functionLogs, log });
+  const runtime = new LocalRuntime({ accountId: DEFAULT_OWNER_ID, region: REGION, serviceOf, fc3FunctionOf, roles, logs: functionLogs, log });
   started.push({ close: () => runtime.close() });
   wiring = new TriggerWiring({
     runtime,
@@ -190,6 +195,19 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
       })
       .catch((error: unknown) => log.error('the local runtime could not take a change', { kind: change.kind, error }));
   });
+  fc3Model.onChange((change) => {
+    const code = change.kind === 'function' ? runtime.deployFc3(change.function, change.code) : undefined;
+    changes = changes
+      .then(async () => {
+        if (change.kind === 'function') await code;
+        else if (change.kind === 'function-deleted') runtime.removeFc3(change.function);
+        else if (change.kind === 'trigger') await triggers.applyFc3(change.function, change.trigger);
+        else await triggers.removeFc3(change.function, change.trigger);
+      })
+      .catch((error: unknown) => log.error('the local runtime could not take an FC 3.0 change', { kind: change.kind, error }));
+  });
+  const fc3 = new Fc3Api({ model: fc3Model, invoker: runtime, account, scope, log, ossEndpoint: oss.endpoint });
+  started.push({ close: () => fc3.close() });
 
   const ramServer = ram.server();
   const ramEndpoint = await listen(ramServer, 0);
@@ -241,7 +259,8 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
     scope,
     log,
     stackInfo: () => info,
-    stats: () => ({ service: 'fc', triggers: triggers.stats(), functionLogs: functionLogs.stats() }),
+    stats: () => ({ service: 'fc', triggers: triggers.stats(), functionLogs: functionLogs.stats(), fc3: fc3.stats() }),
+    fc3,
   });
   const fcEndpoint = await listen(fcServer, 0);
   started.push({ close: () => close(fcServer) });
@@ -272,7 +291,7 @@ async function assemble(options: LocalStackOptions, started: { close(): Promise<
 
   const services: Record<string, string> = Object.fromEntries(deployed.stack.functions.map((f) => [f.name, f.service]));
   const httpService = services.http ?? STACK_NAME;
-  const domainServer = customDomainServer({ model, invoker: runtime, access: account, scope, clock: systemClock, log });
+  const domainServer = customDomainServer({ model, invoker: runtime, access: account, scope, clock: systemClock, log, fc3 });
   const domainEndpoint = await listen(domainServer, options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') err.message = `port ${options.port} is in use; pass --port 0 (any free port) or another port`;
     throw err;

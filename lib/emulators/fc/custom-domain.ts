@@ -63,7 +63,7 @@ export function checkedDomainFields(
   return { protocol, ...(certConfig ? { certConfig } : {}), routeConfig };
 }
 
-function checkedCert(value: unknown): CustomDomainRecord['certConfig'] {
+export function checkedCert(value: unknown): CustomDomainRecord['certConfig'] {
   const c = value as Record<string, unknown> | null;
   if (!c || typeof c !== 'object' || Array.isArray(c)) throw fcErrors.invalidArgument('certConfig must be an object {certName, certificate, privateKey}');
   for (const field of ['certName', 'certificate', 'privateKey']) {
@@ -129,10 +129,10 @@ function checkedRoutes(value: unknown): { routes: Route[] } {
 }
 
 /** The route a request path takes: an exact route first, then the longest "/*" prefix. */
-export function routeFor(routes: readonly Route[], path: string): Route | undefined {
+export function routeFor<R extends { readonly path: string }>(routes: readonly R[], path: string): R | undefined {
   const exact = routes.find((r) => !r.path.endsWith('/*') && r.path === path);
   if (exact) return exact;
-  let best: Route | undefined;
+  let best: R | undefined;
   for (const r of routes) {
     if (!r.path.endsWith('/*')) continue;
     const prefix = r.path.slice(0, -1);

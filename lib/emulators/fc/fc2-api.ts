@@ -53,6 +53,8 @@ export interface FcApiOptions {
   readonly stackInfo?: () => unknown;
   /** What GET /-/stats answers. */
   readonly stats?: () => unknown;
+  /** The FC 3.0 API, served on the same endpoint: paths under /2023-03-30/ and HTTP-trigger addresses. */
+  readonly fc3?: { owns(req: IncomingMessage): boolean; handle(req: IncomingMessage, res: ServerResponse): void };
   /**
    * Fault injection for tests: asked once per signed request, before (`when: 'before'`) and after
    * (`'after'`: the change landed, the answer is lost) it is handled; an error returned is answered instead.
@@ -73,6 +75,7 @@ export function fcApiServer(options: FcApiOptions): Server {
     log: options.log,
   };
   return createServer((req, res) => {
+    if (options.fc3?.owns(req)) return options.fc3.handle(req, res);
     if ((req.url ?? '').startsWith(PROXY_PREFIX)) return handleDefaultDomain(http, req, res);
     void handle(options, clock, codeKey, req, res).catch((err: unknown) => {
       if (err instanceof FcApiError) return fail(res, err);

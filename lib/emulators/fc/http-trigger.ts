@@ -48,6 +48,8 @@ export interface HttpTriggerOptions {
   readonly scope: FcScope;
   readonly clock: Clock;
   readonly log: Logger;
+  /** FC 3.0's custom domains share the listener: asked first, false when the Host is none of its. */
+  readonly fc3?: { serveCustomDomain(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
 }
 
 /** A request on the FC endpoint under /2016-08-15/proxy/: the default address of an HTTP trigger. */
@@ -77,7 +79,10 @@ export async function serveDefaultDomain(options: HttpTriggerOptions, req: Incom
 /** Custom domains on a listener of their own, routed by Host. */
 export function customDomainServer(options: HttpTriggerOptions): Server {
   return createServer((req, res) => {
-    void serveCustomDomain(options, req, res).catch((err: unknown) => failed(options, res, err));
+    void (async () => {
+      if (await options.fc3?.serveCustomDomain(req, res)) return;
+      await serveCustomDomain(options, req, res);
+    })().catch((err: unknown) => failed(options, res, err));
   });
 }
 

@@ -8,8 +8,13 @@
 // handler as FC 2.0's `(req, resp, context)`. New code replaces the instance; the old one finishes
 // what it was doing first. What an instance prints goes to stderr and to the service's logstore.
 //
-// Credentials: FC assumes the service's role for fc.aliyuncs.com and hands the STS keys over; a
-// service without a role gets none (the fields are empty: unconfirmed, FC's docs only say the keys
+// FC 3.0 functions live in a namespace of their own (no service): each holds its own role and
+// logConfig, and their context is FC 3.0's (FC 3.0 Node.js "Context",
+// help.aliyun.com/en/functioncompute/context-1-1: requestId, credentials, function {name, handler,
+// memory, timeout}, service {logProject, logStore, qualifier, versionId}, region, accountId, logger).
+//
+// Credentials: FC assumes the service's (FC 3.0: the function's) role for fc.aliyuncs.com and hands
+// the STS keys over; a function without a role gets none (the fields are empty: unconfirmed, FC's docs only say the keys
 // come from the role). A role FC cannot assume fails the invocation before any code runs
 // (unconfirmed: FC's answer for it is not documented).
 import { type ChildProcess, fork } from 'node:child_process';
@@ -23,7 +28,8 @@ import { unzipSync } from 'fflate';
 import { RoleAssumptionError, type SigningKey } from '../shared/access';
 import type { EmulatorLog as Logger } from '../shared/log';
 import type { FunctionLogs } from './function-logs';
-import type { FunctionRecord, ServiceRecord } from './model';
+import { type Fc3FunctionSettings, type FunctionHome, homeKey, type RunnableFunction } from './function-home';
+import type { ServiceRecord } from './model';
 import type { RoleCredentials } from './role-credentials';
 
 const WORKER = new URL('./function-worker.mjs', import.meta.url);
@@ -79,7 +85,7 @@ interface Pending {
 }
 
 interface Deployed {
-  record: FunctionRecord;
+  record: RunnableFunction;
   root: string;
   entry: string;
 }
@@ -187,6 +193,8 @@ export interface LocalRuntimeOptions {
   readonly region: string;
   /** The service a function belongs to (its role and logConfig), as the API holds it. */
   readonly serviceOf: (service: string) => ServiceRecord | undefined;
+  /** An FC 3.0 function's own role and logConfig, as the FC 3.0 API holds them. */
+  readonly fc3FunctionOf?: (fn: string) => Fc3FunctionSettings | undefined;
   /** FC's credentials for service roles (fc.aliyuncs.com). */
   readonly roles: RoleCredentials;
   /** Where instance output goes besides stderr (the service's logstore). */
@@ -207,17 +215,26 @@ export class LocalRuntime {
   constructor(private readonly options: LocalRuntimeOptions) {}
 
   /** Unpacks new code (or takes new configuration) for a function; the next invocation runs it. */
-  deploy(service: string, record: FunctionRecord, code: Uint8Array): Promise<void> {
-    const key = `${service}/${record.functionName}`;
+  deploy(service: string, record: RunnableFunction, code: Uint8Array): Promise<void> {
+    return this.deployTo({ platform: 'fc2', service }, record, code);
+  }
+
+  /** The same for an FC 3.0 function (no service). */
+  deployFc3(record: RunnableFunction, code: Uint8Array): Promise<void> {
+    return this.deployTo({ platform: 'fc3' }, record, code);
+  }
+
+  private deployTo(home: FunctionHome, record: RunnableFunction, code: Uint8Array): Promise<void> {
+    const key = homeKey(home, record.functionName);
     const previous = this.unpacking.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.unpack(service, record, code));
+    const next = previous.catch(() => undefined).then(() => this.unpack(home, record, code));
     this.unpacking.set(key, next);
     return next;
   }
 
-  private async unpack(service: string, record: FunctionRecord, code: Uint8Array): Promise<void> {
+  private async unpack(home: FunctionHome, record: RunnableFunction, code: Uint8Array): Promise<void> {
     this.dir ??= mkdtemp(join(tmpdir(), 'thaw-local-fc-'));
-    const root = join(await this.dir, service, record.functionName, record.codeChecksum);
+    const root = join(await this.dir, home.platform === 'fc2' ? home.service : ':fc3', record.functionName, record.codeChecksum);
     for (const [name, bytes] of Object.entries(unzipSync(code))) {
       if (name.endsWith('/')) continue;
       const path = join(root, name);
@@ -225,13 +242,20 @@ export class LocalRuntime {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, bytes);
     }
-    const key = `${service}/${record.functionName}`;
+    const key = homeKey(home, record.functionName);
     this.deployed.set(key, { record, root, entry: join(root, `${record.handler.slice(0, record.handler.lastIndexOf('.'))}.js`) });
     this.retire(key);
   }
 
   remove(service: string, fn: string): void {
-    const key = `${service}/${fn}`;
+    this.removeKey(homeKey({ platform: 'fc2', service }, fn));
+  }
+
+  removeFc3(fn: string): void {
+    this.removeKey(homeKey({ platform: 'fc3' }, fn));
+  }
+
+  private removeKey(key: string): void {
     this.deployed.delete(key);
     this.unpacking.delete(key);
     this.retire(key);
@@ -239,8 +263,17 @@ export class LocalRuntime {
 
   /** Runs an event function; a role FC cannot assume throws RoleUnavailableError before any code runs. */
   async invoke(service: string, fn: string, event: Buffer): Promise<InvocationOutcome> {
-    await this.unpacking.get(`${service}/${fn}`);
-    const { instance, context } = this.prepare(service, fn);
+    return this.invokeEvent({ platform: 'fc2', service }, fn, event);
+  }
+
+  /** Runs an FC 3.0 function's event handler (HTTP triggers too: FC 3.0 hands them an event). */
+  invokeFc3(fn: string, event: Buffer): Promise<InvocationOutcome> {
+    return this.invokeEvent({ platform: 'fc3' }, fn, event);
+  }
+
+  private async invokeEvent(home: FunctionHome, fn: string, event: Buffer): Promise<InvocationOutcome> {
+    await this.unpacking.get(homeKey(home, fn));
+    const { instance, context } = this.prepare(home, fn);
     const answer = await instance.call({ kind: 'event', event, context });
     if (answer.ok) return { ok: true, result: JSON.parse(String(answer.result)) };
     return { ok: false, errorMessage: String(answer.errorMessage), errorType: String(answer.errorType) };
@@ -248,7 +281,7 @@ export class LocalRuntime {
 
   async invokeHttp(service: string, fn: string, request: HttpInvocation): Promise<HttpAnswer | InvocationOutcome> {
     await this.unpacking.get(`${service}/${fn}`);
-    const { instance, context } = this.prepare(service, fn);
+    const { instance, context } = this.prepare({ platform: 'fc2', service }, fn);
     const answer = await instance.call({ kind: 'http', request, context });
     if (answer.ok) return answer.response as HttpAnswer;
     return { ok: false, errorMessage: String(answer.errorMessage), errorType: String(answer.errorType) };
@@ -261,12 +294,12 @@ export class LocalRuntime {
     if (this.dir) await rm(await this.dir, { recursive: true, force: true });
   }
 
-  private prepare(service: string, fn: string): { instance: Instance; context: Record<string, unknown> } {
-    const key = `${service}/${fn}`;
+  private prepare(home: FunctionHome, fn: string): { instance: Instance; context: Record<string, unknown> } {
+    const key = homeKey(home, fn);
     const deployed = this.deployed.get(key);
     if (!deployed) throw new Error(`function ${key} is not deployed`);
-    const record = this.options.serviceOf(service);
-    const credentials = this.credentialsOf(service, record);
+    const settings = this.settingsOf(home, fn);
+    const credentials = this.credentialsOf(home, fn, settings);
     let instance = this.instances.get(key);
     // A new instance when the old one broke, or when FC renewed the role's keys: its environment
     // carries the keys it was started with, and they must be the ones the context hands over.
@@ -278,28 +311,33 @@ export class LocalRuntime {
       instance = new Instance(
         deployed,
         credentials?.accessKeyId,
-        this.environment(service, deployed, credentials),
-        (line) => this.output(service, fn, line),
+        this.environment(home, deployed, credentials),
+        (line) => this.output(home, fn, line),
         this.options.log,
       );
       this.instances.set(key, instance);
     }
-    return { instance, context: this.context(service, deployed.record, record, credentials) };
+    return { instance, context: this.context(home, deployed.record, settings, credentials) };
   }
 
-  private credentialsOf(service: string, record: ServiceRecord | undefined): SigningKey | undefined {
-    if (!record?.role) return undefined;
+  /** The role and logConfig a function runs with: its service's (FC 2.0) or its own (FC 3.0). */
+  private settingsOf(home: FunctionHome, fn: string): Fc3FunctionSettings | undefined {
+    return home.platform === 'fc2' ? this.options.serviceOf(home.service) : this.options.fc3FunctionOf?.(fn);
+  }
+
+  private credentialsOf(home: FunctionHome, fn: string, settings: Fc3FunctionSettings | undefined): SigningKey | undefined {
+    if (!settings?.role) return undefined;
     try {
-      return this.options.roles.get(record.role, `fc-${service}`.slice(0, 64));
+      return this.options.roles.get(settings.role, (home.platform === 'fc2' ? `fc-${home.service}` : `fc3-${fn}`).slice(0, 64));
     } catch (err) {
-      if (err instanceof RoleAssumptionError) throw new RoleUnavailableError(record.role, err);
+      if (err instanceof RoleAssumptionError) throw new RoleUnavailableError(settings.role, err);
       throw err;
     }
   }
 
-  private output(service: string, fn: string, line: string): void {
+  private output(home: FunctionHome, fn: string, line: string): void {
     (this.options.echo ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
-    this.options.logs?.line(service, fn, line);
+    this.options.logs?.lineOf(home, fn, line);
   }
 
   /** The old instance finishes its invocations, then goes. */
@@ -318,7 +356,7 @@ export class LocalRuntime {
   }
 
   /** FC's variables for a function ("Environment variables": FC_* and the role's keys), nothing else. */
-  private environment(service: string, deployed: Deployed, credentials: SigningKey | undefined): Record<string, string> {
+  private environment(home: FunctionHome, deployed: Deployed, credentials: SigningKey | undefined): Record<string, string> {
     const { record } = deployed;
     return {
       ...record.environmentVariables,
@@ -326,7 +364,8 @@ export class LocalRuntime {
       FC_FUNCTION_HANDLER: record.handler,
       FC_FUNCTION_MEMORY_SIZE: String(record.memorySize),
       FC_FUNCTION_NAME: record.functionName,
-      FC_SERVICE_NAME: service,
+      // FC 3.0 functions have no service (which FC_* variables FC 3.0 sets is otherwise unconfirmed).
+      ...(home.platform === 'fc2' ? { FC_SERVICE_NAME: home.service } : {}),
       FC_QUALIFIER: 'LATEST',
       FC_REGION: this.options.region,
       FC_ACCOUNT_ID: this.options.accountId,
@@ -342,7 +381,23 @@ export class LocalRuntime {
     };
   }
 
-  private context(service: string, fn: FunctionRecord, record: ServiceRecord | undefined, credentials: SigningKey | undefined): Record<string, unknown> {
+  private context(
+    home: FunctionHome,
+    fn: RunnableFunction,
+    settings: Fc3FunctionSettings | undefined,
+    credentials: SigningKey | undefined,
+  ): Record<string, unknown> {
+    const service =
+      home.platform === 'fc2'
+        ? {
+            name: home.service,
+            logProject: settings?.logConfig.project ?? '',
+            logStore: settings?.logConfig.logstore ?? '',
+            qualifier: 'LATEST',
+            versionId: '',
+          }
+        : // FC 3.0's ServiceMeta keeps the log and version fields, without a name (FC 3.0 "Context").
+          { logProject: settings?.logConfig.project ?? '', logStore: settings?.logConfig.logstore ?? '', qualifier: 'LATEST', versionId: '' };
     return {
       requestId: randomUUID(),
       credentials: {
@@ -351,13 +406,7 @@ export class LocalRuntime {
         securityToken: credentials?.securityToken ?? '',
       },
       function: { name: fn.functionName, handler: fn.handler, memory: fn.memorySize, timeout: fn.timeout },
-      service: {
-        name: service,
-        logProject: record?.logConfig.project ?? '',
-        logStore: record?.logConfig.logstore ?? '',
-        qualifier: 'LATEST',
-        versionId: '',
-      },
+      service,
       region: this.options.region,
       accountId: this.options.accountId,
     };

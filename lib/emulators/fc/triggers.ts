@@ -14,6 +14,9 @@
 //                policy allows fc:InvokeFunction on *); without it, or with EventBridge no longer
 //                activated, events are dropped
 //   timer        "@every Nm", divided by the time scale; no role
+// FC 3.0 functions are wired the same way (applyFc3): the same sources and roles, against the
+// function's FC 3.0 ARN acs:fc:{region}:{uid}:functions/{name} (FC 3.0 RAM reference), counted under
+// "fc3/<function>/<trigger>".
 // A refused invocation is never silent: a warning (the first of a run of refusals) and a
 // per-trigger counter (stats(), GET /-/stats). A trigger that is updated is wired again; one that
 // is deleted stops.
@@ -25,6 +28,7 @@ import type { EmulatorClock as Clock } from '../shared/clock';
 import type { EmulatorLog as Logger } from '../shared/log';
 import { type LogTrigger, startLogTrigger } from '../sls';
 import { type FcScope, fcArn } from './authorization';
+import { fc3Arn } from './fc3-authorization';
 import { matchesPattern } from './event-pattern';
 import { putLogs } from './log-writer';
 import type { TriggerRecord } from './model';
@@ -37,6 +41,17 @@ export const EVENTBRIDGE_SEND_TO_FC = 'AliyunServiceRoleForEventBridgeSendToFC';
 
 export interface TriggerInvoker {
   invoke(service: string, fn: string, event: Buffer): Promise<InvocationOutcome>;
+  /** An FC 3.0 function's event handler. */
+  invokeFc3?(fn: string, event: Buffer): Promise<InvocationOutcome>;
+}
+
+/** The function a trigger fires, whichever API made it. */
+interface Target {
+  /** The stats key: "service/function/trigger", or "fc3/function/trigger". */
+  readonly key: string;
+  readonly fn: string;
+  readonly functionArn: string;
+  invoke(event: Buffer): Promise<InvocationOutcome>;
 }
 
 export interface TriggerWiringOptions {
@@ -103,16 +118,42 @@ export class TriggerWiring {
   }
 
   async apply(service: string, fn: string, trigger: TriggerRecord): Promise<void> {
-    const key = `${service}/${fn}/${trigger.triggerName}`;
-    await this.remove(service, fn, trigger.triggerName);
+    await this.wire(
+      {
+        key: `${service}/${fn}/${trigger.triggerName}`,
+        fn,
+        functionArn: fcArn.function(this.options.scope, service, fn, trigger.qualifier),
+        invoke: (event) => this.options.runtime.invoke(service, fn, event),
+      },
+      trigger,
+    );
+  }
+
+  /** Wires a trigger of an FC 3.0 function (only LATEST exists locally, so the ARN has no qualifier). */
+  async applyFc3(fn: string, trigger: TriggerRecord): Promise<void> {
+    const runtime = this.options.runtime;
+    await this.wire(
+      {
+        key: `fc3/${fn}/${trigger.triggerName}`,
+        fn,
+        functionArn: fc3Arn.function(this.options.scope, fn),
+        invoke: (event) =>
+          runtime.invokeFc3 ? runtime.invokeFc3(fn, event) : Promise.resolve({ ok: false, errorMessage: 'no FC 3.0 runtime', errorType: 'NotImplemented' }),
+      },
+      trigger,
+    );
+  }
+
+  private async wire(target: Target, trigger: TriggerRecord): Promise<void> {
+    const { key, functionArn } = target;
+    await this.unwire(key);
     const config = trigger.triggerConfig;
-    const functionArn = fcArn.function(this.options.scope, service, fn, trigger.qualifier);
     switch (trigger.triggerType) {
       case 'http':
         return;
       case 'log':
         if (config.enable === false) return;
-        this.wired.set(key, this.logJob(key, service, fn, trigger, functionArn));
+        this.wired.set(key, this.logJob(target, trigger));
         return;
       case 'oss': {
         const bucket = String(trigger.sourceArn).split(':').pop()!;
@@ -128,7 +169,7 @@ export class TriggerWiring {
               // OSS invokes with the trigger's role (FC OSS trigger: trusted entity oss.aliyuncs.com).
               const refusal = this.roleRefusal(this.ossRoles, String(trigger.invocationRole), `oss-${trigger.triggerName}`, functionArn);
               if (refusal) return this.refused(key, 'OSS could not invoke the function of its trigger', refusal);
-              await this.invoke(key, service, fn, { events: [record] });
+              await this.invoke(target, { events: [record] });
             })(),
           );
         });
@@ -146,7 +187,7 @@ export class TriggerWiring {
           if (!account.hasServiceLinkedRole(EVENTBRIDGE_SEND_TO_FC)) {
             return this.refused(key, 'EventBridge dropped an event', `the service-linked role ${EVENTBRIDGE_SEND_TO_FC} does not exist`);
           }
-          this.track(this.invoke(key, service, fn, event));
+          this.track(this.invoke(target, event));
         });
         this.wired.set(key, { stop: () => void this.ossSubscribers.delete(key) });
         return;
@@ -155,13 +196,13 @@ export class TriggerWiring {
         if (config.enable === false) return;
         const interval = everyMs(String(config.cronExpression));
         if (interval === undefined) {
-          this.options.log.warn('timer trigger not emulated locally (only "@every …" is)', { function: fn, cronExpression: config.cronExpression });
+          this.options.log.warn('timer trigger not emulated locally (only "@every …" is)', { function: target.fn, cronExpression: config.cronExpression });
           return;
         }
         const timer = setInterval(
           () =>
             this.track(
-              this.invoke(key, service, fn, {
+              this.invoke(target, {
                 triggerTime: new Date(this.options.clock.nowMs()).toISOString(),
                 triggerName: trigger.triggerName,
                 payload: String(config.payload ?? ''),
@@ -177,7 +218,14 @@ export class TriggerWiring {
   }
 
   async remove(service: string, fn: string, trigger: string): Promise<void> {
-    const key = `${service}/${fn}/${trigger}`;
+    await this.unwire(`${service}/${fn}/${trigger}`);
+  }
+
+  async removeFc3(fn: string, trigger: string): Promise<void> {
+    await this.unwire(`fc3/${fn}/${trigger}`);
+  }
+
+  private async unwire(key: string): Promise<void> {
     const wired = this.wired.get(key);
     this.wired.delete(key);
     await wired?.stop();
@@ -196,11 +244,12 @@ export class TriggerWiring {
    * role. A job that cannot start (the role cannot be assumed, or may not list the shards) is
    * retried every interval, so granting what was missing heals it.
    */
-  private logJob(key: string, service: string, fn: string, trigger: TriggerRecord, functionArn: string): Wired {
+  private logJob(target: Target, trigger: TriggerRecord): Wired {
+    const { key, functionArn } = target;
     const config = trigger.triggerConfig;
     const role = String(trigger.invocationRole);
     const project = String(trigger.sourceArn).split('project/')[1]!;
-    const target = config.logConfig as { project: string; logstore: string };
+    const executionLogstore = config.logConfig as { project: string; logstore: string };
     const jobName = randomUUID().replace(/-/g, '');
     let job: LogTrigger | undefined;
     let stopped = false;
@@ -222,8 +271,8 @@ export class TriggerWiring {
               this.refused(key, 'the Log trigger could not invoke its function; the range is offered again', refusal);
               throw new Refusal(refusal);
             }
-            const outcome = await this.invoke(key, service, fn, event);
-            await this.executionLog(key, role, trigger, target, {
+            const outcome = await this.invoke(target, event);
+            await this.executionLog(key, role, trigger, executionLogstore, {
               jobName: event.jobName,
               taskId: event.taskId,
               shardId: String(event.source.shardId),
@@ -306,13 +355,14 @@ export class TriggerWiring {
     this.options.log.warn(message, { trigger: key, reason, refused: this.count(key).refused });
   }
 
-  private async invoke(key: string, service: string, fn: string, event: unknown): Promise<InvocationOutcome> {
+  private async invoke(target: Target, event: unknown): Promise<InvocationOutcome> {
+    const { key, fn } = target;
     this.refusing.delete(key);
     const counts = this.count(key);
     counts.invocations += 1;
     let outcome: InvocationOutcome;
     try {
-      outcome = await this.options.runtime.invoke(service, fn, Buffer.from(JSON.stringify(event)));
+      outcome = await target.invoke(Buffer.from(JSON.stringify(event)));
     } catch (error) {
       outcome = { ok: false, errorMessage: describe(error), errorType: (error as Error).name ?? 'Error' };
     }

@@ -13,6 +13,7 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SigningKey } from '../shared/access';
+import { acs3CanonicalRequest, percent } from '../shared/acs3-signature';
 import type { EmulatorClock } from '../shared/clock';
 import { BodyTooLargeError, readBody } from '../shared/http';
 import type { RamAccount } from './account';
@@ -21,10 +22,8 @@ import { RamError, ramErrors } from './errors';
 /** RPC requests are small: a policy document is at most 6,144 characters. */
 const MAX_RPC_BODY_BYTES = 64 * 1024;
 
-/** RFC 3986 percent-encoding, as RPC signatures use it. */
-export function percent(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+/** RFC 3986 percent-encoding, as RPC signatures use it (one implementation: ../shared/acs3-signature.ts). */
+export { percent };
 
 export function rpcStringToSign(method: string, params: ReadonlyMap<string, string>): string {
   const canonical = [...params]
@@ -113,14 +112,9 @@ interface V3Request {
   readonly authorization: string;
 }
 
+/** The V3 canonical request, shared with ROS and FC 3.0 (../shared/acs3-signature.ts). */
 export function v3CanonicalRequest(r: Omit<V3Request, 'authorization'>, signedHeaders: readonly string[]): string {
-  const query = [...r.query]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${percent(k)}=${percent(v)}`)
-    .join('&');
-  const headers = signedHeaders.map((name) => `${name}:${header(r.headers, name).trim()}\n`).join('');
-  const payload = createHash('sha256').update(r.body).digest('hex');
-  return [r.method, r.path || '/', query, headers, signedHeaders.join(';'), payload].join('\n');
+  return acs3CanonicalRequest(r, signedHeaders);
 }
 
 function verifyV3(r: V3Request, account: RamAccount, nowMs: number): SigningKey {
