@@ -1,6 +1,6 @@
 // How a restore record looks to a caller, and the one switch from its state to an HTTP answer.
-// README "The record and its states" and "HTTP API" list the same answers; the tests read those
-// tables and check them against this switch.
+// docs/state-machine.md ("The record and its states") and docs/api.md ("Answers") list the same
+// answers; the tests read those tables and check them against this switch.
 import type { PolicyRefusal } from '../restore/ports';
 import type { RestoreRequest } from '../restore/restore-request';
 import { effectiveState, FROZEN, type ObjectState, RefusedReason, RestoreState, type RestoreRecord } from '../restore/record';

@@ -68,7 +68,7 @@ export function validatePriceTable(raw: unknown, where: string): PriceTable {
   const fail = (what: string): never => {
     throw new PriceTableError(`${where}: ${what}`);
   };
-  if (!raw || typeof raw !== 'object') fail('must be a JSON object like the default table (README, Operators)');
+  if (!raw || typeof raw !== 'object') fail('must be a JSON object like the default table (docs/operations.md, Prices)');
   const t = raw as Record<string, unknown>;
   if (typeof t.currency !== 'string' || t.currency === '') fail('currency must be a string, e.g. "CNY"');
   const price = (v: unknown, at: string) => {

@@ -287,7 +287,7 @@ export function describePlan(
     `budget left today (${usage.day} UTC): ${formatCount(limits.restoresLeft)} restores, ${formatBytes(limits.bytesLeft)}; ${formatCount(plan.laterDays)} wait for a later day's budget (run this again after ${usage.resetsAt.slice(0, 16).replace('T', ' ')} UTC: a deferral is not a queue)`,
     `pace: ${Math.max(1, Math.floor(limits.restoresPerSecond * RATE_SHARE))} objects/s (${Math.round(RATE_SHARE * 100)}% of the rate limit of ${limits.restoresPerSecond}/s): sending takes about ${formatDuration(plan.submitMs)}; each class is readable within its "ready within" after that`,
     `cost: ${plan.costUnknownFor.length ? `at least ${formatMoney(plan.cost, plan.currency)} (no price for ${plan.costUnknownFor.join(', ')})` : formatMoney(plan.cost, plan.currency)} for ${formatCount(plan.restores)} restores of ${formatBytes(plan.restoreBytes)} (retrieval per GB + per request + the temporary copy for its days)`,
-    `prices: ${prices.region}, ${prices.currency}${prices === DEFAULT_PRICES ? ', the defaults (README, Operators: sources and dates); --prices FILE for yours' : ''}`,
+    `prices: ${prices.region}, ${prices.currency}${prices === DEFAULT_PRICES ? ', the defaults (docs/operations.md, Prices: sources and dates); --prices FILE for yours' : ''}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 // What OSS accepts for each storage class when restoring, and how long a restore nominally takes.
-// Source: OSS RestoreObject documentation (see FACTS.md). Durations are the documented upper
+// Source: OSS RestoreObject documentation and the restore guide. Durations are the documented upper
 // bounds, so an ETA is a promise we rarely break in the caller's disfavour.
 
 export const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const;
@@ -35,7 +35,7 @@ export const RESTORE_RULES: Readonly<Record<ArchiveClass, ClassRules>> = {
   DeepColdArchive: {
     minDays: 1,
     maxDays: 365,
-    // Bulk is not documented for DeepColdArchive (FACTS.md: unconfirmed), so we never send it.
+    // Bulk is not documented for DeepColdArchive (unconfirmed: docs/unconfirmed.md), so we never send it.
     tiers: ['Expedited', 'Standard'],
     defaultTier: 'Standard',
     restoreMs: { Expedited: 12 * HOUR_MS, Standard: 48 * HOUR_MS },

@@ -1,6 +1,6 @@
 // The rules of a restore cycle for one object, as pure functions of (the record, what OSS
 // answered or the policy said, the time). The coordinator does the I/O and asks these what to
-// write; README "What OSS answers, and what we do" is this file as a table, and
+// write; docs/state-machine.md "What OSS answers, and what we do" is this file as a table, and
 // test/unit/restore/transitions.test.ts runs every row of that table through these functions.
 //
 // A cycle starts with a claim and ends when the restored copy expires. Within a cycle the

@@ -6,7 +6,7 @@
 // one limit=1 listing whose filter matches nothing.
 //
 // THAW_BENCH_ROOT=<checkout> runs the same flood against another checkout's `thaw dev` (the
-// README's "before" figures come from the release before this one, run that way).
+// "before" figures of docs/performance.md come from the release before this one, run that way).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';

@@ -231,12 +231,12 @@ export const accessLogBenchmark: Benchmark = {
   },
 };
 
-/** The NODE_OPTIONS template.yml passes the access-log function. */
+/** The NODE_OPTIONS template.yml passes the access-log function (in its own service, access-log). */
 async function deployedNodeOptions(): Promise<string> {
   const doc = (await readTemplateFile(fileURLToPath(new URL('../../template.yml', import.meta.url)))) as unknown as {
     Resources: Record<string, Record<string, { Properties?: { EnvironmentVariables?: Record<string, unknown> } }>>;
   };
-  return String(doc.Resources['oss-thaw']!['access-log']!.Properties?.EnvironmentVariables?.NODE_OPTIONS ?? '');
+  return String(doc.Resources['access-log']!['access-log']!.Properties?.EnvironmentVariables?.NODE_OPTIONS ?? '');
 }
 
 async function runFunction(

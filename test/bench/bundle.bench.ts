@@ -3,7 +3,7 @@
 // as a ratio measured in one run, interleaved so both see the same machine. Goal for the largest:
 // ≤ 1.5× bare Node. The SDKs load on first use (lib/build/bundle.ts), so two more figures say what
 // the first invocation adds: the bundle with every SDK file it can load, and the same with a V8
-// code cache of those files (measured here, not shipped: see README → Performance).
+// code cache of those files (measured here, not shipped: see docs/performance.md).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

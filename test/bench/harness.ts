@@ -1,6 +1,6 @@
 // A tiny benchmark harness: each benchmark returns named figures; run.ts prints them as one table
 // (for people) and, with --json, one JSON object on the last line (for tools). Figures, never
-// pass/fail: targets are read by people (README → Performance).
+// pass/fail: targets are read by people (docs/performance.md).
 
 export interface Figure {
   readonly name: string;

@@ -205,7 +205,7 @@ describe('RestoreObject reference exchanges through ali-oss', () => {
     expect(got.res.status).toBe(200);
     expect(Buffer.from(got.content as Buffer).toString()).toBe('meow');
 
-    // Only 202 resolves in ali-oss; a 200 (already restored) throws with status 200 (FACTS.md).
+    // Only 202 resolves in ali-oss; a 200 (already restored) throws with status 200 (observed with ali-oss 6.23).
     const restored = await failure(restore(client, 'photos/cat.jpg'));
     expect(restored.status).toBe(200);
     expect(await restoreHeader(client, 'photos/cat.jpg')).toBe('ongoing-request="false", expiry-date="Mon, 05 Jan 2026 00:01:00 GMT"');

@@ -1,4 +1,4 @@
-// The browser every browser test (and the README's screenshot) drives with playwright-core: Debian's
+// The browser every browser test (and the docs' dashboard screenshot) drives with playwright-core: Debian's
 // Chromium when the machine has it, otherwise the headless Chromium that the npm package
 // @sparticuz/chromium carries inside itself (bin/chromium.br, brotli-compressed; the package has no
 // install script and downloads nothing), so `npm ci && npm test` needs nothing but Node and npm.

@@ -1,5 +1,5 @@
 // The API over the memory stores behind a real HTTP listener on loopback, with a fixed clock and a
-// believable mix of records, for the dashboard's browser test and its README screenshot (the browser: ./browser.ts).
+// believable mix of records, for the dashboard's browser test and its screenshot in docs/operations.md (the browser: ./browser.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TransientError } from '../../lib/restore/errors';

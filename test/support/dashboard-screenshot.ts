@@ -1,4 +1,4 @@
-// Writes the dashboard screenshot the README shows, from the same seeded API as the browser test:
+// Writes the dashboard screenshot docs/operations.md shows, from the same seeded API as the browser test:
 //   node --import tsx test/support/dashboard-screenshot.ts [out.png]   (default lib/api/dashboard/screenshot.png)
 // Run by hand when the page changes; no test writes it.
 import { fileURLToPath } from 'node:url';

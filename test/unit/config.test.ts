@@ -1,9 +1,10 @@
 // The settings the resilience work added, read once into the frozen configuration; a bad value
 // fails with a message naming the variable.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config';
-import { codeSpans, readmeTable } from '../support/readme';
+import { codeSpans, docTable } from '../support/markdown';
 
 const REQUIRED = {
   THAW_ALLOW: 'thaw-test',
@@ -107,19 +108,52 @@ describe('loadConfig: cost bounds, tokens and the access log', () => {
   });
 });
 
-describe('README: the configuration table', () => {
-  // Every variable lib/config.ts reads has a row, and every row names one something reads.
-  const read = new Set([...readFileSync('lib/config.ts', 'utf8').matchAll(/'((?:THAW|FC)_[A-Z0-9_]+)'/g)].map((m) => m[1]!));
-  const rows = readmeTable('## Configuration', 'variable').flatMap((r) => codeSpans(r[0]!));
-  /** Read by the operator commands (thaw status, thaw restore), not by the functions. */
-  const CLI_ONLY = ['THAW_API_URL', 'THAW_API_TOKEN'];
+describe('docs/configuration.md: the variables', () => {
+  const variablesOf = (heading: string) => docTable('docs/configuration.md', heading, 'variable').flatMap((r) => codeSpans(r[0]!));
+  const NAME = /^(THAW|FC|RAM|STS)_[A-Z0-9_]+$/;
 
-  it('lists every variable the functions read', () => {
-    expect([...read].filter((v) => !rows.includes(v)).sort()).toEqual([]);
+  describe("the functions' variables", () => {
+    // Every variable lib/config.ts reads has a row, and every row names one it reads.
+    const read = new Set([...readFileSync('lib/config.ts', 'utf8').matchAll(/'((?:THAW|FC)_[A-Z0-9_]+)'/g)].map((m) => m[1]!));
+    const rows = variablesOf("## The functions' variables");
+
+    it('lists every variable the functions read', () => {
+      expect([...read].filter((v) => !rows.includes(v)).sort()).toEqual([]);
+    });
+
+    it('lists nothing the functions do not read', () => {
+      expect(rows.filter((v) => NAME.test(v) && !read.has(v)).sort()).toEqual([]);
+    });
   });
 
-  it('lists nothing that nothing reads', () => {
-    const documented = rows.filter((v) => /^(THAW|FC)_/.test(v));
-    expect(documented.filter((v) => !read.has(v) && !CLI_ONLY.includes(v)).sort()).toEqual([]);
+  describe("the command line's variables", () => {
+    // What the thaw commands take from their environment: env.NAME, env['NAME'], or a config
+    // reader's 'NAME' (thaw tables create reads the functions' Tablestore variables that way).
+    const TOOLING = ['lib/cli', 'lib/operator', 'lib/deploy', 'lib/local'];
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [readFileSync(join(dir, e.name), 'utf8')] : [],
+      );
+    const texts = TOOLING.flatMap(sources);
+    const read = new Set(
+      texts.flatMap((text) => [
+        ...[...text.matchAll(/\benv(?:\.|\[')((?:THAW|FC|RAM|STS)_[A-Z0-9_]+)/g)].map((m) => m[1]!),
+        ...[...text.matchAll(/\bread\.\w+\('((?:THAW|FC)_[A-Z0-9_]+)'/g)].map((m) => m[1]!),
+      ]),
+    );
+    const rows = variablesOf("## The command line's variables");
+
+    it('finds what the commands read', () => {
+      expect([...read]).toContain('THAW_API_TOKEN');
+      expect([...read]).toContain('THAW_TABLESTORE_INSTANCE');
+    });
+
+    it('lists every variable the commands read', () => {
+      expect([...read].filter((v) => !rows.includes(v)).sort()).toEqual([]);
+    });
+
+    it('lists nothing the commands do not read', () => {
+      expect(rows.filter((v) => NAME.test(v) && !read.has(v)).sort()).toEqual([]);
+    });
   });
 });

@@ -4,7 +4,7 @@
 // acs:oss:{region}:{uid}:{bucket}/{key}, bucket resources acs:oss:{region}:{uid}:{bucket}, ListBuckets
 // acs:oss:{region}:{uid}:*. HeadObject and GetObjectMeta are authorized by oss:GetObject; with a
 // versionId, GetObject/HeadObject need oss:GetObjectVersion, DeleteObject oss:DeleteObjectVersion and
-// RestoreObject oss:RestoreObjectVersion (FACTS: OSS RAM policy reference). Rows marked "unconfirmed"
+// RestoreObject oss:RestoreObjectVersion (OSS RAM policy reference). Rows marked "unconfirmed"
 // are our reading where the table is silent.
 import type { AccessRequest } from '../shared/access';
 import type { QueryParams } from './request';

@@ -156,7 +156,7 @@ export const ossErrors = {
   invalidObjectName(key: string): OssError {
     return new OssError(400, 'InvalidObjectName', 'The specified object is not valid.', '0016-00000005', [['ObjectName', key]]);
   },
-  /** doc (FACTS.md, restore guide): a read of an archived object that is not restored. EC unconfirmed. */
+  /** doc (restore guide): a read of an archived object that is not restored. EC unconfirmed. */
   invalidObjectState(key: string): OssError {
     return new OssError(403, 'InvalidObjectState', "The operation is not valid for the object's state", '0026-00000005', [['ObjectName', key]]);
   },

@@ -223,7 +223,7 @@ export function getObject(ctx: OperationContext, bucketName: string, key: string
   const bucket = ctx.store.bucket(bucketName);
   const version = selectVersion(ctx, bucket, key);
   describe(ctx, version);
-  // FACTS.md: unrestored or still-restoring archived objects answer 403 InvalidObjectState, before
+  // Restore guide: unrestored or still-restoring archived objects answer 403 InvalidObjectState, before
   // any condition is looked at (unconfirmed order; a 304 would hide the miss from the access log).
   requireReadable(ctx, version);
   if (evaluatePreconditions(version, (name) => header(ctx.req, name), CONDITION_HEADERS.request) === Precondition.NotModified) {

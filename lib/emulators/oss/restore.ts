@@ -121,7 +121,7 @@ export function planRestore(
   if (!isArchiveClass(storageClass)) throw ossErrors.operationNotSupported();
   const rules = RESTORE_RULES[storageClass];
 
-  // FACTS.md: JobParameters is only valid for ColdArchive and DeepColdArchive (EC unconfirmed).
+  // RestoreObject doc: JobParameters is only valid for ColdArchive and DeepColdArchive (EC unconfirmed).
   if (request.hasJobParameters && rules.tiers.length === 0) throw ossErrors.malformedXml('0016-00000707');
   const days = parseDays(storageClass, request.days);
   const tier = parseTier(storageClass, request);

@@ -7,7 +7,6 @@
 //   [restore-api]   RestoreObject API reference, help.aliyun.com/en/oss/developer-reference/restoreobject
 //   [restore-guide] "Restore Archive, Cold Archive, and Deep Cold Archive objects", alibabacloud.com/help/doc-detail/52930.htm
 //   [classes]       "Storage classes", OSS user guide
-//   [facts]         /work/shared/FACTS.md (read from the above and from the SDKs; marked there when unconfirmed)
 
 /** [classes] The x-oss-storage-class values OSS accepts and sends. */
 export const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const;
@@ -41,7 +40,7 @@ export interface RestoreRule {
 
 export const RESTORE_RULES: Readonly<Record<ArchiveClass, RestoreRule>> = {
   // [restore-api] Archive: Days 1–7, no JobParameters, "about one minute" (upper bound used: 1 min).
-  // The body is optional; without it the object is restored for one day ([facts]).
+  // The body is optional; without it the object is restored for one day ([restore-api]).
   Archive: { minDays: 1, maxDays: 7, defaultDays: 1, tiers: [], defaultTier: undefined, restoreMs: { none: 1 * MINUTE_MS }, cleanable: false },
   // [restore-api] ColdArchive: Days 1–365; Expedited within 1 h, Standard 2–5 h, Bulk 5–12 h;
   // Standard when no tier is given.
@@ -55,7 +54,7 @@ export const RESTORE_RULES: Readonly<Record<ArchiveClass, RestoreRule>> = {
     cleanable: true,
   },
   // [restore-api] DeepColdArchive: Days 1–365; Expedited within 12 h, Standard within 48 h.
-  // Bulk is not documented for this class ([facts]: unconfirmed) and is refused like an unknown tier.
+  // Bulk is not documented for this class (unconfirmed) and is refused like an unknown tier.
   DeepColdArchive: {
     minDays: 1,
     maxDays: 365,

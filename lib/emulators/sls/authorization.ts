@@ -1,6 +1,6 @@
 // Which RAM action and resource authorize each Log Service operation the emulator serves, in one
 // table. Sources: Log Service "RAM authorization" / "Authorization rules" (actions log:<API>, resources
-// acs:log:{region}:{uid}:project/{project}[/logstore/{logstore}]); FACTS: PullLogs and GetCursor are
+// acs:log:{region}:{uid}:project/{project}[/logstore/{logstore}]); PullLogs and GetCursor are
 // authorized by log:GetCursorOrData (there is no log:PullLogs), PutLogs by log:PostLogStoreLogs,
 // ListShards by log:ListShards. The live service names action and resource in its refusal
 // ("denied by sts or ram, action: log:…, resource: acs:log:…": aliyun-log-go-sdk issue 38,

@@ -1,9 +1,9 @@
 // The one switch from a record's state to an HTTP answer (lib/api/representation.ts), held to the
-// README's state table ("what a caller is told") and its HTTP API status table.
+// state table of docs/state-machine.md ("what a caller is told") and the answers table of docs/api.md.
 import { describe, expect, it } from 'vitest';
 import { answerFor, type Answer } from '../../../lib/api/representation';
 import { DeferReason, FROZEN, type ObjectState, RefusedReason, RESTORE_STATES, type RestoreRecord } from '../../../lib/restore/record';
-import { codeSpans, readmeTable } from '../../support/readme';
+import { codeSpans, docTable } from '../../support/markdown';
 import { record, T0 } from '../../support/records';
 
 /** Every kind of record a caller can meet, per state it reads as: one per reason where a state has reasons. */
@@ -43,8 +43,8 @@ describe('answerFor', () => {
   });
 });
 
-describe('README: the record and its states', () => {
-  const rows = readmeTable('## The record and its states', 'state');
+describe('docs/state-machine.md: the record and its states', () => {
+  const rows = docTable('docs/state-machine.md', '## The record and its states', 'state');
 
   it('lists every state, and only those', () => {
     expect(rows.map((r) => codeSpans(r[0]!)[0]).sort()).toEqual([...RESTORE_STATES, FROZEN].sort());
@@ -63,8 +63,8 @@ describe('README: the record and its states', () => {
   });
 });
 
-describe('README: HTTP API statuses', () => {
-  const rows = readmeTable('## HTTP API', 'status');
+describe('docs/api.md: the answers', () => {
+  const rows = docTable('docs/api.md', '## Answers', 'status');
 
   it.each(ANSWERED.flatMap((state) => answersOf(state).map((answer) => [answer, state] as const)))('has a row for %s, naming %s', (answer, state) => {
     const [status, code] = answer.split(' ');

@@ -1,4 +1,4 @@
-// README "What OSS answers, and what we do", row by row: each row's OSS answer goes through the
+// docs/state-machine.md "What OSS answers, and what we do", row by row: each row's OSS answer goes through the
 // ali-oss adapter's mapping (lib/oss/object-store.ts) and the pure rules (lib/restore/transitions.ts),
 // and what they record must be what the row says. A row without a case here, or a case without
 // its row, fails too: the table and the code cannot drift apart.
@@ -19,7 +19,7 @@ import {
   type TransitionSettings,
 } from '../../../lib/restore/transitions';
 import { DEFAULT_TIMING } from '../../../lib/restore/timing';
-import { codeSpans, readmeTable } from '../../support/readme';
+import { codeSpans, docTable } from '../../support/markdown';
 import { record, ref, T0 } from '../../support/records';
 
 const HOUR = 3_600_000;
@@ -126,9 +126,9 @@ function failed(err: OssError, previous?: RestoreRecord): CycleStep {
   return afterFailure(cycle(previous), mapError(err, 'RestoreObject', ref('k')), SETTINGS, () => 0.5);
 }
 
-const ROWS = readmeTable('## What OSS answers, and what we do', 'call');
+const ROWS = docTable('docs/state-machine.md', '## What OSS answers, and what we do', 'call');
 
-describe('README: what OSS answers, and what we do', () => {
+describe('docs/state-machine.md: what OSS answers, and what we do', () => {
   it('has a case for every row, and a row for every case', () => {
     const keys = ROWS.map(([call, answer]) => `${call} | ${answer}`);
     expect(keys.filter((k) => !(k in CASES))).toEqual([]);
@@ -137,7 +137,7 @@ describe('README: what OSS answers, and what we do', () => {
 
   it.each(ROWS.map((row) => [`${row[0]} | ${row[1]}`, row[3]!] as const))('%s → %s', (key, weRecord) => {
     const step = CASES[key]?.();
-    expect(step, `no case for the README row "${key}"`).toBeDefined();
+    expect(step, `no case for the row "${key}"`).toBeDefined();
     expect(recorded(step!)).toBe(codeSpans(weRecord)[0]);
   });
 });
