@@ -3,9 +3,10 @@
 import { applyStorageEvents, type EventOutcomes } from '../../lib/events/apply';
 import { MalformedEventError, type ParsedEvents, parseStorageEvents } from '../../lib/events/storage-event';
 import { functionInstance } from '../../lib/function-instance';
-import type { FcContext } from '../../lib/wiring';
+import { functionLogger } from '../../lib/log';
+import { buildServices, type FcContext } from '../../lib/wiring';
 
-const instance = functionInstance();
+const instance = functionInstance((config, credentials) => buildServices(config, credentials, { log: functionLogger('storage-event', config.logLevel) }));
 
 export async function handler(event: unknown, context: FcContext): Promise<EventOutcomes | { malformed: string }> {
   const started = Date.now();
@@ -19,7 +20,7 @@ export async function handler(event: unknown, context: FcContext): Promise<Event
     requestLog.error('malformed storage event', { reason: err.message });
     return { malformed: err.message };
   }
-  for (const ignored of parsed.ignored) requestLog.info('storage event ignored', ignored);
+  for (const ignored of parsed.ignored) requestLog.info('storage event ignored', { event: ignored.name, reason: ignored.reason });
   for (const invalid of parsed.invalid) requestLog.warn('invalid storage event record', invalid);
   const outcomes = await applyStorageEvents(
     parsed.events,

@@ -1,10 +1,11 @@
 // Timer trigger: re-drive due records (restores past their ETA, failures and deferrals past
 // retryAt, lapsed claims), bounded by a count and by the time left in the invocation.
 import { functionInstance } from '../../lib/function-instance';
+import { functionLogger } from '../../lib/log';
 import { sweep, type SweepResult } from '../../lib/restore/sweep';
-import type { FcContext } from '../../lib/wiring';
+import { buildServices, type FcContext } from '../../lib/wiring';
 
-const instance = functionInstance();
+const instance = functionInstance((config, credentials) => buildServices(config, credentials, { log: functionLogger('sweeper', config.logLevel) }));
 
 export async function handler(_event: unknown, context: FcContext): Promise<SweepResult> {
   const started = Date.now();

@@ -1,0 +1,47 @@
+// What the coordinator's log lines say about an object and a batch, in the declared field names
+// (lib/log-fields.ts): the object's bucket, key and version on every line about it, and one "state"
+// line per object worked on with its outcome, transition and what it spent.
+import type { Miss } from './miss';
+import type { ObjectRef } from './object-ref';
+import type { ObjectState, RestoreRecord } from './record';
+import type { ObjectResult } from './summary';
+
+/** The fields every line about one object carries. */
+export function objectFields(ref: ObjectRef, recordId: string): Record<string, unknown> {
+  return { bucket: ref.bucket, key: ref.key, versionId: ref.versionId || undefined, recordId };
+}
+
+/**
+ * The "state" line's fields. A CURRENT_VERSION record names another record (`outcome` undefined):
+ * that record's own line says what happened. Only a started restore spends the byte budget.
+ */
+export function stateFields(input: {
+  readonly outcome: ObjectResult | undefined;
+  readonly from: ObjectState | undefined;
+  readonly record: RestoreRecord;
+  readonly misses: number;
+  readonly source: string;
+  readonly budgetUsePct: number | undefined;
+  readonly durationMs: number;
+}): Record<string, unknown> {
+  const { outcome, record } = input;
+  return {
+    outcome,
+    from: input.from ?? null,
+    to: record.state,
+    reason: record.reason,
+    source: input.source,
+    misses: input.misses,
+    storageClass: record.storageClass,
+    tier: record.tier,
+    sizeBytes: outcome === 'restoreStarted' ? record.sizeBytes : undefined,
+    budgetUsePct: input.budgetUsePct,
+    durationMs: input.durationMs,
+  };
+}
+
+/** The source of a batch's misses, or "mixed" when it holds several. */
+export function batchSource(misses: readonly Pick<Miss, 'source'>[]): string | undefined {
+  const sources = new Set(misses.map((m) => m.source));
+  return sources.size === 0 ? undefined : sources.size === 1 ? [...sources][0] : 'mixed';
+}
