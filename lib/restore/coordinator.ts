@@ -16,8 +16,7 @@ import { mapWithLimit, retry } from '../retry';
 import { decide, type Intent } from './decide';
 import { DeadlineReachedError, type ErrorValue, errorValue, isRetryable } from './errors';
 import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
-import { batchSource, objectFields, stateFields } from './object-log';
-import type { ObjectRef } from './object-ref';
+import { batchSource, objectFields, refusalFields, stateFields } from './object-log';
 import { claimAhead } from './pipeline';
 import { newRecordRefusal } from './new-record';
 import { allowAllPolicy, type ObjectHead, type ObjectStore, type PolicyRefusal, type RestorePolicy, type StateStore } from './ports';
@@ -52,7 +51,7 @@ export interface CoordinatorDeps {
 
 export interface ObjectOutcome {
   readonly id: string;
-  readonly ref: ObjectRef;
+  readonly ref: ObjectMisses['ref'];
   readonly misses: number;
   readonly result: ObjectResult;
   /** The record after this batch, when known. */
@@ -267,9 +266,7 @@ export class Coordinator {
       return { ...base, result: 'unrecorded', record: claimed, calledOss, error: errorValue(err) };
     }
     const result = step.kind === 'record' ? step.result : 'failed';
-    const outcome = step.kind === 'current-version' ? undefined : result;
-    const durationMs = this.clock.nowMs() - startedAtMs;
-    log.info('state', stateFields({ outcome, from: previous?.state, record: finished, misses: o.count, source: o.source, budgetUsePct, durationMs }));
+    log.info('state', stateFields(step, previous?.state, finished, o, budgetUsePct, this.clock.nowMs() - startedAtMs));
     if (step.kind === 'current-version') return this.onCurrentVersion(claim, step.versionId, head!, options);
     return { ...base, result, record: finished, calledOss, raiseRefused: step.kind === 'record' ? step.raiseRefused : undefined };
   }
@@ -311,18 +308,13 @@ export class Coordinator {
       });
     if (o.unaddressable) return { step: unaddressable(), calledOss: false };
     let head = knownHead;
-    let budgetUsePct: number | undefined;
     try {
       head = head ?? (await call(() => this.objects.head(o.ref)));
       let step = afterHead(cycle(), head, this.rules);
-      if (step.kind === 'admit') {
-        const admission = await this.policy.admit(o.ref, step.object, step.wanted, this.clock.nowMs());
+      const admission = step.kind === 'admit' ? await this.policy.admit(o.ref, step.object, step.wanted, this.clock.nowMs()) : undefined;
+      if (step.kind === 'admit' && admission) {
         step = afterAdmission(cycle(), step, admission.admitted ? admission.params : admission.refusal, this.rules);
-        if (admission.admitted) budgetUsePct = admission.budgetUsePct;
-        else {
-          const { kind, reason } = admission.refusal;
-          log.info('policy said no', { refusal: kind, reason, retryAtMs: kind === 'deferred' ? admission.refusal.retryAtMs : undefined });
-        }
+        if (!admission.admitted) log.info('policy said no', refusalFields(admission.refusal));
       }
       if (step.kind === 'restore') {
         const { object, params } = step;
@@ -331,7 +323,7 @@ export class Coordinator {
         const after = answer === 'restored' ? await call(() => this.objects.head(o.ref)).catch(() => undefined) : undefined;
         step = afterRestore(cycle(), step, answer, this.rules, after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : undefined);
       }
-      return { step, calledOss: true, head, budgetUsePct };
+      return { step, calledOss: true, head, budgetUsePct: admission?.admitted ? admission.budgetUsePct : undefined };
     } catch (err) {
       const failed = afterFailure(cycle(), err, this.rules, this.random);
       const fields = { attempts: claimed.attempts + 1, error: errorValue(err) };
