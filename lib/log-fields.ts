@@ -37,7 +37,10 @@ export const LOG_FIELDS = {
   outcome: { type: 'text', meaning: 'what happened to one object: one of the batch results below (restoreStarted, failed, deferred, …)' },
   from: { type: 'text', meaning: 'the state the record had before (null for a new record)' },
   to: { type: 'text', meaning: 'the state it has now' },
-  reason: { type: 'text', meaning: 'why deferred or refused (daily-restore-budget, rate-limit, object-too-large, …); why an event was ignored' },
+  reason: {
+    type: 'text',
+    meaning: 'why: deferred or refused (daily-restore-budget, rate-limit, object-too-large, …), an event ignored, a record claimed again, a payload malformed',
+  },
   refusal: { type: 'text', meaning: 'what the policy said: deferred (not now) or refused (not as asked)' },
   retryAtMs: { type: 'long', meaning: 'when it may be tried again (epoch ms)' },
   storageClass: { type: 'text', meaning: "the object's storage class (Archive, ColdArchive, DeepColdArchive, …)" },

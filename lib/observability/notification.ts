@@ -11,7 +11,7 @@
 // (aliyun/alibabacloud-ros-tool-transformer lists none), so a ROS stack takes an action policy id.
 import type { SlsResourceRecord } from '../sls/admin';
 import { actionPolicyIdOf } from './alerts';
-import { type AlertNotification, type ObservabilitySettings, resourceName, type WebhookType } from './settings';
+import { type AlertNotification, type ObservabilitySettings, resourceName, thresholdsOf, type WebhookType } from './settings';
 
 export const WEBHOOK_RESOURCE = 'sls.alert.action_webhook';
 export const ACTION_POLICY_RESOURCE = 'sls.alert.action_policy';
@@ -94,4 +94,24 @@ export function notificationOf(parameters: Readonly<Record<string, string | unde
     throw new RangeError('AlertWebhookType must be dingtalk, wechat, lark, slack or custom');
   const secret = parameters.AlertWebhookSecret?.trim();
   return { kind: 'webhook', type, url, ...(secret ? { secret } : {}) };
+}
+
+/**
+ * Everything the alerts and the dashboard need, from the stack's name and its template's parameter
+ * values (FunctionLogProject, FunctionLogstore, AccessLogProject, AccessLogLogstore, the Alert*
+ * parameters): what the deploy passes to observabilitySteps and observabilityDeletions.
+ */
+export function observabilitySettings(stack: string, parameters: Readonly<Record<string, string | undefined>>): ObservabilitySettings {
+  const need = (name: string): string => {
+    const v = parameters[name]?.trim();
+    if (!v) throw new RangeError(`the template has no value for ${name}, which the alerts and the dashboard need`);
+    return v;
+  };
+  return {
+    stack,
+    functionLogs: { project: need('FunctionLogProject'), logstore: need('FunctionLogstore') },
+    accessLog: { project: need('AccessLogProject'), logstore: need('AccessLogLogstore') },
+    notification: notificationOf(parameters),
+    thresholds: thresholdsOf(parameters),
+  };
 }

@@ -75,3 +75,30 @@ export function resourceName(stack: string, suffix: string): string {
 
 /** The label every resource the stack makes carries, so destroy removes only its own. */
 export const STACK_LABEL = 'oss-thaw-stack';
+
+/** The template parameters the thresholds are read from, with their defaults (docs/observability.md). */
+export const THRESHOLD_PARAMETERS: Readonly<Record<keyof AlertThresholds, string>> = {
+  failedRestores: 'AlertFailedRestores',
+  budgetUsePct: 'AlertBudgetUsePct',
+  accessLogLagMs: 'AlertAccessLogLagMinutes',
+  sweeperSilentMinutes: 'AlertSweeperSilentMinutes',
+  api5xxPct: 'AlertApi5xxPct',
+  api401Pct: 'AlertApi401Pct',
+  apiMinRequests: 'AlertApiMinRequests',
+  functionErrors: 'AlertFunctionErrors',
+};
+
+/** Thresholds from the template's parameter values: whole numbers, a missing or empty one its default. */
+export function thresholdsOf(parameters: Readonly<Record<string, string | undefined>>): AlertThresholds {
+  const out: Record<string, number> = { ...DEFAULT_THRESHOLDS };
+  for (const [field, name] of Object.entries(THRESHOLD_PARAMETERS)) {
+    const text = parameters[name]?.trim();
+    if (!text) continue;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0 || (field.endsWith('Pct') && n > 100)) {
+      throw new RangeError(`${name} must be a whole number${field.endsWith('Pct') ? ' from 0 to 100' : ' of 0 or more'}, got "${text}"`);
+    }
+    out[field] = field === 'accessLogLagMs' ? n * 60_000 : n;
+  }
+  return out as unknown as AlertThresholds;
+}
