@@ -14,7 +14,7 @@ import { isLogField, LOG_FIELD_NAMES, LOG_FIELDS } from '../../../lib/log-fields
 import { parseAllowList } from '../../../lib/policy/allow-list';
 import { CostPolicy, DEFAULT_LIMITS } from '../../../lib/policy/cost-policy';
 import { Coordinator } from '../../../lib/restore/coordinator';
-import { MalformedRequestError, TransientError } from '../../../lib/restore/errors';
+import { MalformedRequestError } from '../../../lib/restore/errors';
 import { OBJECT_RESULTS } from '../../../lib/restore/summary';
 import { sweep } from '../../../lib/restore/sweep';
 import { DEFAULT_TIMING } from '../../../lib/restore/timing';
