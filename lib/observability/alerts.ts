@@ -38,6 +38,7 @@ export interface AlertQuery {
 
 export interface AlertSpec {
   readonly kind: AlertKind;
+  /** The rule's display name: 1 to 64 characters (ROS ALIYUN::SLS::Alert Detail.DisplayName). */
   readonly title: string;
   /** What it means and what to look at first (the runbook step has the rest). */
   readonly description: string;
@@ -107,7 +108,7 @@ export function alertSpecs(given: Partial<AlertThresholds> = {}): AlertSpec[] {
     },
     {
       kind: 'access-log-silent',
-      title: 'oss-thaw: the access-log path is silent while readers are refused',
+      title: 'oss-thaw: reads are refused but the access-log path is silent',
       description:
         'OSS logged reads refused with InvalidObjectState in the last hour, but the access-log function handled no range: the Log trigger is not invoking it (its role, a deleted or renamed logstore, the trigger disabled). No miss is seen; only readers who call the API are served.',
       severity: 8,

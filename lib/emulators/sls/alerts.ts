@@ -119,7 +119,9 @@ function query(raw: unknown, i: number): void {
 
 /** Validates a CreateAlert/UpdateAlert body's configuration and schedule. */
 export function validateAlert(body: Record<string, unknown>): void {
-  requiredString(body, 'displayName', 'alert');
+  // "The display name … must be 1 to 64 characters in length" (ROS ALIYUN::SLS::Alert Detail; the API
+  // reference states no bound: unconfirmed that the API holds it too).
+  if (requiredString(body, 'displayName', 'alert').length > 64) invalid('alert.displayName is longer than 64 characters');
   optionalString(body, 'description', 'alert');
   const c = body.configuration;
   if (!isObject(c)) invalid('configuration is missing');
