@@ -10,7 +10,7 @@ import type { AccessLogRecord, AccessLogSource } from '../../../lib/events/acces
 import { handleAccessLogRange, parseLogTriggerEvent } from '../../../lib/events/log-trigger';
 import { handleStorageEventPayload } from '../../../lib/events/storage-event-payload';
 import { jsonLogger } from '../../../lib/log';
-import { isLogField, LOG_FIELD_NAMES, LOG_FIELDS } from '../../../lib/log-fields';
+import { LOG_FIELD_NAMES, LOG_FIELDS } from '../../../lib/log-fields';
 import { parseAllowList } from '../../../lib/policy/allow-list';
 import { CostPolicy, DEFAULT_LIMITS } from '../../../lib/policy/cost-policy';
 import { Coordinator } from '../../../lib/restore/coordinator';
@@ -25,37 +25,13 @@ import { apiUnderTest, TEST_AUTH } from '../../support/api';
 import { docsTable } from '../../support/docs-table';
 import { downStore } from '../../support/down-store';
 import { FakeObjectStore } from '../../support/fake-object-store';
+import { type LogLine as Line, namesOf, offDeclaration } from '../../support/log-lines';
 import { record, ref, T0 } from '../../support/records';
-
-type Line = Record<string, unknown>;
 
 function capture(fn: string) {
   const lines: Line[] = [];
   const log = jsonLogger({ level: 'debug', fields: { function: fn }, write: (text) => lines.push(JSON.parse(text) as Line) });
   return { lines, log };
-}
-
-/** A line's field names as the index sees them: `error.code` inside `error`, a map field whole. */
-function namesOf(line: Line): string[] {
-  return Object.entries(line).flatMap(([name, value]) => {
-    if (isLogField(name) && LOG_FIELDS[name].type === 'map') return [name];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return Object.keys(value).map((sub) => `${name}.${sub}`);
-    return [name];
-  });
-}
-
-function valueAt(line: Line, name: string): unknown {
-  return name.split('.').reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], line);
-}
-
-/** Whether a logged value has its declared type (null stands for "none" in any field). */
-function hasDeclaredType(name: string, value: unknown): boolean {
-  if (value === null) return true;
-  const type = isLogField(name) ? LOG_FIELDS[name].type : undefined;
-  if (type === 'long') return Number.isInteger(value);
-  if (type === 'text') return typeof value === 'string';
-  if (type === 'boolean') return typeof value === 'boolean';
-  return type === 'map' && typeof value === 'object';
 }
 
 async function httpPaths(): Promise<Line[]> {
@@ -217,16 +193,7 @@ describe('the functions’ log lines', () => {
   ])();
 
   it('use only declared field names, each with its declared type', async () => {
-    const undeclared = new Set<string>();
-    const mistyped = new Set<string>();
-    for (const line of await all) {
-      for (const name of namesOf(line)) {
-        if (!isLogField(name)) undeclared.add(`${name} (in "${String(line.msg)}")`);
-        else if (!hasDeclaredType(name, valueAt(line, name))) mistyped.add(`${name}=${JSON.stringify(valueAt(line, name))} (in "${String(line.msg)}")`);
-      }
-    }
-    expect([...undeclared]).toEqual([]);
-    expect([...mistyped]).toEqual([]);
+    expect(offDeclaration(await all)).toEqual([]);
   });
 
   it('use every declared field somewhere: the declaration holds nothing the functions never write', async () => {
