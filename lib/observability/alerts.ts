@@ -102,7 +102,8 @@ export function alertSpecs(given: Partial<AlertThresholds> = {}): AlertSpec[] {
       title: 'oss-thaw: the access-log path is running behind',
       description: `The newest access-log record the Log trigger handed over was more than ${Math.round(t.accessLogLagMs / 60_000)} minutes old: misses are seen late (OSS delivers its log within about 3 minutes; the trigger runs every minute).`,
       severity: 6,
-      queries: [fn('message.function: access-log and message.records > 0 | select max("message.accessLogLagMs") as lag')],
+      // Grouped, so that no range answers no row (a max over no rows is null, and "null" > n holds as text).
+      queries: [fn('message.function: access-log and message.records > 0 | select max("message.accessLogLagMs") as lag group by "message.function"')],
       condition: `lag > ${t.accessLogLagMs}`,
       interval: '5m',
     },
