@@ -229,8 +229,10 @@ export async function handleAccessLogRange(
     const pull = { signal: options.signal, deadlineAtMs: options.deadlineAtMs, onOversized, fields: ACCESS_LOG_FIELDS };
     for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, pull)) {
       records++;
-      // The newest record read: how far behind OSS's log and the trigger leave this path.
-      if (Number.isFinite(log.time) && log.time > newestS) newestS = log.time;
+      // The newest record read: how far behind OSS's log and the trigger leave this path. A record
+      // may be anything at all (classifyAccessLogRecord says what is wrong with it).
+      const time = (log as { time?: unknown } | null | undefined)?.time;
+      if (typeof time === 'number' && Number.isFinite(time) && time > newestS) newestS = time;
       const verdict = classifyAccessLogRecord(log, deps.rules);
       if ('skip' in verdict) {
         skipped[verdict.skip] = (skipped[verdict.skip] ?? 0) + 1;

@@ -1,6 +1,7 @@
 // Log Service management and queries for the deploy and the operator commands: a logstore's index,
 // GetLogs with a query, dashboards and alerts (the 2020-12-30 API: paths, methods and bodies as
-// @alicloud/sls20201230 sends them). Signed and sent like the reader (signature.ts, transport.ts),
+// @alicloud/sls20201230 sends them), and the alert resource data records (webhook integrations,
+// action policies) as aliyun-log-go-sdk sends them: the OpenAPI SDK has no call for those. Signed and sent like the reader (signature.ts, transport.ts),
 // not through the vendor SDK: the SDK connects to `{project}.{endpoint}` by DNS, so it cannot reach
 // an IP endpoint such as the local emulator's, and its 5.9.0 serializes the keys of an index with
 // their TypeScript names (docValue, not the documented doc_value). Every non-200 answer is an
