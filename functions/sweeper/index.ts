@@ -6,10 +6,11 @@ import { applyStorageEvents, type EventOutcomes } from '../../lib/events/apply';
 import { deadLetterOf } from '../../lib/events/dead-letter';
 import { MalformedEventError, parseStorageEvents } from '../../lib/events/storage-event';
 import { functionInstance } from '../../lib/function-instance';
+import { functionLogger } from '../../lib/log';
 import { sweep, type SweepResult } from '../../lib/restore/sweep';
-import type { FcContext } from '../../lib/wiring';
+import { buildServices, type FcContext } from '../../lib/wiring';
 
-const instance = functionInstance();
+const instance = functionInstance((config, credentials) => buildServices(config, credentials, { log: functionLogger('sweeper', config.logLevel) }));
 
 export async function handler(event: unknown, context: FcContext): Promise<SweepResult | { deadLetter: EventOutcomes | { malformed: string } }> {
   const started = Date.now();
