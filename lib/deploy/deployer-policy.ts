@@ -4,7 +4,7 @@
 // says which step needs it. test/integration/deployer-policy.test.ts deploys and destroys with a RAM
 // user that holds exactly this policy in the local cloud, which enforces it.
 import { SERVICE_LINKED_ROLES } from './service-linked-roles';
-import { bucketsOf, type DeploySettings } from './settings';
+import { bucketsOf, type DeploySettings, observabilityOf } from './settings';
 import type { StackSpec } from './template';
 
 interface Statement {
@@ -137,6 +137,41 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
       Resource: [log(settings.functionLogs.project, settings.functionLogs.logstore)],
     },
   ];
+  // The alerts and the dashboard, by the stack's names in the function logs' project (Log Service
+  // names them in lower case). A create names the new resource in its body, not its path, so RAM
+  // sees `dashboard/*` and `job/*` (Alibaba's own policies grant CreateDashboard and CreateJob so:
+  // "Authorize a RAM user to use Cost Manager"); reads, updates and deletes are held to the stack's
+  // prefix. The alert action names are unconfirmed (the RAM reference lists jobs).
+  const project = `acs:log:${region}:${uid}:project/${settings.functionLogs.project}`;
+  const prefix = stackName.toLowerCase();
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:CreateDashboard', 'log:CreateAlert'],
+    Resource: [`${project}/dashboard/*`, `${project}/job/*`],
+  });
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:GetDashboard', 'log:UpdateDashboard', 'log:DeleteDashboard'],
+    Resource: [`${project}/dashboard/${prefix}-*`],
+  });
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:GetAlert', 'log:UpdateAlert', 'log:DeleteAlert', 'log:EnableAlert', 'log:DisableAlert'],
+    Resource: [`${project}/job/${prefix}-*`],
+  });
+  // Alert resource data (a webhook integration and its action policy) is the account's, kept in one
+  // region (names partly unconfirmed). Destroy looks for this stack's records whatever the settings
+  // are now, so reading and deleting them is always granted, by the stack's record ids; a create
+  // names the record in its body, so RAM sees `record/*`, granted only when alerts go to a webhook.
+  const records = `acs:log:*:${uid}:resource/*/record`;
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:GetResourceRecord', 'log:UpdateResourceRecord', 'log:DeleteResourceRecord'],
+    Resource: [`${records}/${prefix}-*`],
+  });
+  if (observabilityOf(stack).notification.kind === 'webhook') {
+    statements.push({ Effect: 'Allow', Action: ['log:CreateResourceRecord'], Resource: [`${records}/*`] });
+  }
   const buckets = bucketsOf(settings);
   if (buckets.length > 0) statements.push({ Effect: 'Allow', Action: ['oss:GetBucketInfo'], Resource: buckets.map((b) => `acs:oss:*:*:${b}`) });
   if (stack.customDomains.length > 0) {

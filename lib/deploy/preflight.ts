@@ -7,7 +7,7 @@
 import OSS from 'ali-oss';
 import { LogStoreReader } from '../sls';
 import { isNotFound, SlsAdmin } from '../sls/admin';
-import { FUNCTION_LOG_INDEX } from '../sls/function-log-index';
+import { functionLogIndexGaps } from '../sls/function-log-index';
 import type { Credentials } from '../wiring';
 import type { Clients } from './clients';
 import { type FailureKind, failureKind, NetworkError, PermissionError, PrerequisiteError, reasonOf } from './errors';
@@ -22,6 +22,8 @@ export interface DeployerEndpoints {
   readonly oss: string;
   readonly tablestore: string;
   readonly sls: string;
+  /** Log Service where alert resource data is kept. */
+  readonly slsRecords: string;
 }
 
 export interface Finding {
@@ -71,6 +73,10 @@ export function deployerEndpoints(stack: StackSpec, settings: DeploySettings, ov
     oss: overrides.oss ?? pub(settings.ossEndpoint || `https://oss-${stack.region}.aliyuncs.com`),
     tablestore: overrides.tablestore ?? pub(settings.tablestore.functionsEndpoint),
     sls: overrides.sls ?? `https://${stack.region}.log.aliyuncs.com`,
+    // Alert resource data (webhook integrations, action policies) lives in one main region per
+    // account (terraform alicloud_log_resource_record: cn-heyuan); a given Log Service endpoint
+    // (the local one) serves it too.
+    slsRecords: overrides.slsRecords ?? overrides.sls ?? 'https://cn-heyuan.log.aliyuncs.com',
   };
 }
 
@@ -262,10 +268,10 @@ async function functionLogIndex(input: PreflightInput): Promise<Finding> {
   const admin = new SlsAdmin({ endpoint: input.endpoints.sls, project, ...input.credentials, maxAttempts: 1 });
   try {
     const index = await admin.getIndex(logstore);
-    const missing = Object.keys(FUNCTION_LOG_INDEX.keys ?? {}).filter((k) => !(k in (index.keys ?? {})));
-    return missing.length === 0
+    const gaps = functionLogIndexGaps(index);
+    return gaps.length === 0
       ? { check, status: 'ok', message: 'the function logs can be queried' }
-      : { check, status: 'warning', message: `the index lacks ${missing.join(', ')}: the deploy adds them` };
+      : { check, status: 'warning', message: `the index lacks ${gaps.join('; ')}: the deploy adds them` };
   } catch (err) {
     if (isNotFound(err, 'IndexConfigNotExist'))
       return { check, status: 'warning', message: 'no index: the FC console cannot query the function logs; the deploy creates it' };

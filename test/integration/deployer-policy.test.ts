@@ -40,8 +40,8 @@ async function deployerWith(policy: PolicyDocument): Promise<{ accessKeyId: stri
 
 describe('thaw deploy --print-deployer-policy', () => {
   it.each([
-    ['fc3', 21, 16],
-    ['fc2', 22, 20],
+    ['fc3', 32, 27],
+    ['fc2', 33, 31],
   ] as const)('is enough to deploy on %s, deploy again and destroy, in an account that enforces it', async (platform, created, deleted) => {
     const key = await deployerWith(await printedPolicy());
     const as = { target: target.targetWith(key), platform };

@@ -16,6 +16,8 @@ describe('deployerEndpoints', () => {
       oss: 'https://oss-cn-hangzhou.aliyuncs.com',
       tablestore: 'https://thaw.cn-hangzhou.ots.aliyuncs.com',
       sls: 'https://cn-hangzhou.log.aliyuncs.com',
+      // Alert resource data (webhooks, action policies) live in one region for the account.
+      slsRecords: 'https://cn-heyuan.log.aliyuncs.com',
     });
   });
 

@@ -17,6 +17,7 @@ import { readTemplateFile, resolveStack, serviceOf, type StackSpec, type Templat
 import { parseStorageEvents } from '../../../lib/events/storage-event';
 import { type BuiltFunction, buildFunctions } from '../../../lib/build/bundle';
 import { validateTrigger } from '../../../lib/emulators/fc/trigger-config';
+import { DEFAULT_THRESHOLDS, THRESHOLD_PARAMETERS, thresholdsOf } from '../../../lib/observability/settings';
 
 // SDK calls → the RAM actions that authorise them (OSS RAM policy reference: HeadObject is
 // oss:GetObject, and with a versionId oss:GetObjectVersion; RestoreObject with a versionId needs
@@ -326,5 +327,20 @@ describe('template.yml: the triggers', () => {
 
   it('keeps its own logs: every service has the LogConfig of the parameters', () => {
     for (const service of stack.services) expect(service.logConfig, service.name).toEqual({ project: 'thaw-logs', logstore: 'functions' });
+  });
+});
+
+describe('template.yml: the alerts', () => {
+  it('declares a parameter for every threshold, whose default is the one the code falls back to', () => {
+    const parameters = template.Parameters as Record<string, { Type?: string; Default?: unknown }>;
+    for (const [field, name] of Object.entries(THRESHOLD_PARAMETERS)) {
+      expect(parameters[name], name).toBeDefined();
+      // The lag is given in minutes in the template and kept in milliseconds by the code.
+      const fallback = DEFAULT_THRESHOLDS[field as keyof typeof DEFAULT_THRESHOLDS];
+      expect(Number(parameters[name]!.Default) * (field === 'accessLogLagMs' ? 60_000 : 1), name).toBe(fallback);
+    }
+    // And an empty parameter file gives the same thresholds as the template's defaults.
+    const defaults = Object.fromEntries(Object.values(THRESHOLD_PARAMETERS).map((name) => [name, String(parameters[name]!.Default)]));
+    expect(thresholdsOf(defaults)).toEqual(thresholdsOf({}));
   });
 });
