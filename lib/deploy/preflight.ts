@@ -12,6 +12,7 @@ import type { Credentials } from '../wiring';
 import type { Clients } from './clients';
 import { type FailureKind, failureKind, NetworkError, PermissionError, PrerequisiteError, reasonOf } from './errors';
 import { triggerBody } from './fc2-resources';
+import type { Platform } from './platform';
 import { SERVICE_LINKED_ROLES } from './service-linked-roles';
 import { bucketsOf, type DeploySettings } from './settings';
 import type { TablesAdmin } from './tables-step';
@@ -89,6 +90,36 @@ export interface PreflightInput {
   readonly tables: TablesAdmin;
   /** thaw is to create or update roles (none were all given by --role). */
   readonly managesRoles: boolean;
+  /** --platform, when given; otherwise the deploy chooses after it has looked. */
+  readonly platform?: Platform;
+}
+
+/**
+ * Whether the functions' runtime is offered where they go. FC 3.0's Node.js page lists nodejs20 with
+ * no region list and no preview mark ("Node.js runtimes", FC 3.0); FC 2.0 offers it in 16 regions.
+ * Without --platform the deploy picks later (a new stack goes to FC 3.0, one on FC 2.0 stays), so
+ * outside those regions it warns rather than stops.
+ */
+export function nodejs20Finding(region: string, platform: Platform | undefined): Finding {
+  const check = 'runtime nodejs20';
+  if (platform === 'fc3' || FC2_NODEJS20_REGIONS.includes(region)) {
+    return { check, status: 'ok', message: `offered in ${region}${platform === 'fc3' ? ' on FC 3.0' : ''}` };
+  }
+  const fc2Only = `FC 2.0 offers nodejs20 as a public preview in 16 regions, not ${region}`;
+  if (platform === 'fc2')
+    return {
+      check,
+      status: 'problem',
+      kind: 'prerequisite',
+      message: fc2Only,
+      fix: `deploy with --platform fc3, or to one of ${FC2_NODEJS20_REGIONS.join(', ')}`,
+    };
+  return {
+    check,
+    status: 'warning',
+    message: `${fc2Only}; a new stack goes to FC 3.0, which offers it`,
+    fix: 'a stack that runs on FC 2.0 here cannot take new code: move it with --platform fc3',
+  };
 }
 
 export async function preflight(input: PreflightInput): Promise<Finding[]> {
@@ -109,17 +140,7 @@ export async function preflight(input: PreflightInput): Promise<Finding[]> {
   }
 
   const runtimes = new Set(stack.functions.map((f) => f.runtime));
-  if (runtimes.has('nodejs20') && !FC2_NODEJS20_REGIONS.includes(stack.region)) {
-    add({
-      check: 'runtime nodejs20',
-      status: 'problem',
-      kind: 'prerequisite',
-      message: `FC 2.0 offers nodejs20 as a public preview in 16 regions, not ${stack.region}`,
-      fix: `deploy to one of ${FC2_NODEJS20_REGIONS.join(', ')}`,
-    });
-  } else {
-    add({ check: 'runtime nodejs20', status: 'ok', message: `offered in ${stack.region}` });
-  }
+  if (runtimes.has('nodejs20')) add(nodejs20Finding(stack.region, input.platform));
 
   if (input.managesRoles) {
     try {

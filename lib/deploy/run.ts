@@ -71,13 +71,22 @@ export async function loadStack(options: StackOptions): Promise<StackSpec> {
   });
 }
 
-async function prepare(options: StackOptions, clients: Clients) {
+async function prepare(options: StackOptions & { platform?: Platform }, clients: Clients) {
   const stack = await loadStack(options);
   const settings = deploySettings(stack);
   const endpoints = deployerEndpoints(stack, settings, options.endpoints);
   const tables = tablesAdmin(settings, options.target.credentials, endpoints.tablestore);
   const managesRoles = stack.roles.some((r) => !options.roleArns[r.logicalId]);
-  const findings = await preflight({ stack, settings, clients, credentials: options.target.credentials, endpoints, tables, managesRoles });
+  const findings = await preflight({
+    stack,
+    settings,
+    clients,
+    credentials: options.target.credentials,
+    endpoints,
+    tables,
+    managesRoles,
+    platform: options.platform,
+  });
   return { stack, settings, endpoints, tables, findings };
 }
 
