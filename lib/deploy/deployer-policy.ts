@@ -3,6 +3,7 @@
 // logstores and buckets only, on FC 2.0 and FC 3.0 — instead of AliyunFCFullAccess + AliyunRAMFullAccess. Each statement
 // says which step needs it. test/integration/deployer-policy.test.ts deploys and destroys with a RAM
 // user that holds exactly this policy in the local cloud, which enforces it.
+import { ACTION_POLICY_RESOURCE, WEBHOOK_RESOURCE } from '../observability/notification';
 import { SERVICE_LINKED_ROLES } from './service-linked-roles';
 import { bucketsOf, type DeploySettings, observabilityOf } from './settings';
 import type { StackSpec } from './template';
@@ -161,16 +162,21 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
   });
   // Alert resource data (a webhook integration and its action policy) is the account's, kept in one
   // region (names partly unconfirmed). Destroy looks for this stack's records whatever the settings
-  // are now, so reading and deleting them is always granted, by the stack's record ids; a create
-  // names the record in its body, so RAM sees `record/*`, granted only when alerts go to a webhook.
-  const records = `acs:log:*:${uid}:resource/*/record`;
+  // are now, so reading and updating them is always granted, by the stack's record ids. A create
+  // names the record in its body and a delete in its query, so RAM sees `record/*`: those two are
+  // granted, on the two kinds of record the deploy makes, only when alerts go to a webhook.
+  const records = `acs:log:*:${uid}:resource`;
   statements.push({
     Effect: 'Allow',
-    Action: ['log:GetResourceRecord', 'log:UpdateResourceRecord', 'log:DeleteResourceRecord'],
-    Resource: [`${records}/${prefix}-*`],
+    Action: ['log:GetResourceRecord', 'log:UpdateResourceRecord'],
+    Resource: [`${records}/*/record/${prefix}-*`],
   });
   if (observabilityOf(stack).notification.kind === 'webhook') {
-    statements.push({ Effect: 'Allow', Action: ['log:CreateResourceRecord'], Resource: [`${records}/*`] });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['log:CreateResourceRecord', 'log:DeleteResourceRecord'],
+      Resource: [WEBHOOK_RESOURCE, ACTION_POLICY_RESOURCE].map((r) => `${records}/${r}/record/*`),
+    });
   }
   const buckets = bucketsOf(settings);
   if (buckets.length > 0) statements.push({ Effect: 'Allow', Action: ['oss:GetBucketInfo'], Resource: buckets.map((b) => `acs:oss:*:*:${b}`) });

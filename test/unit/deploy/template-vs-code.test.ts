@@ -18,6 +18,7 @@ import { parseStorageEvents } from '../../../lib/events/storage-event';
 import { type BuiltFunction, buildFunctions } from '../../../lib/build/bundle';
 import { validateTrigger } from '../../../lib/emulators/fc/trigger-config';
 import { DEFAULT_THRESHOLDS, THRESHOLD_PARAMETERS, thresholdsOf } from '../../../lib/observability/settings';
+import { docTable } from '../../support/markdown';
 
 // SDK calls → the RAM actions that authorise them (OSS RAM policy reference: HeadObject is
 // oss:GetObject, and with a versionId oss:GetObjectVersion; RestoreObject with a versionId needs
@@ -342,5 +343,24 @@ describe('template.yml: the alerts', () => {
     // And an empty parameter file gives the same thresholds as the template's defaults.
     const defaults = Object.fromEntries(Object.values(THRESHOLD_PARAMETERS).map((name) => [name, String(parameters[name]!.Default)]));
     expect(thresholdsOf(defaults)).toEqual(thresholdsOf({}));
+  });
+});
+
+describe('docs/observability.md: the alert parameters', () => {
+  it('lists each Alert* parameter of the template with its default', () => {
+    const parameters = template.Parameters as Record<string, { Default?: unknown }>;
+    const rows = docTable('docs/observability.md', '## Deploying them', 'parameter');
+    const documented = new Map<string, string>();
+    for (const [names = '', defaults = ''] of rows) {
+      const ns = [...names.matchAll(/`(\w+)`/g)].map((m) => m[1]!);
+      const ds = defaults.split('/').map((d) => d.replace(/`/g, '').trim());
+      ns.forEach((n, i) => documented.set(n, ds[i] ?? ''));
+    }
+    const alertParameters = Object.keys(parameters).filter((n) => n.startsWith('Alert'));
+    expect([...documented.keys()].sort()).toEqual(alertParameters.sort());
+    for (const name of alertParameters) {
+      const d = parameters[name]!.Default;
+      expect(documented.get(name), name).toBe(d === undefined || d === '' ? '(empty)' : String(d));
+    }
   });
 });
