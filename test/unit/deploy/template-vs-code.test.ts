@@ -354,7 +354,7 @@ describe('docs/observability.md: the alert parameters', () => {
     for (const [names = '', defaults = ''] of rows) {
       const ns = [...names.matchAll(/`(\w+)`/g)].map((m) => m[1]!);
       const ds = defaults.split('/').map((d) => d.replace(/`/g, '').trim());
-      ns.forEach((n, i) => documented.set(n, ds[i] ?? ''));
+      for (const [i, n] of ns.entries()) documented.set(n, ds[i] ?? '');
     }
     const alertParameters = Object.keys(parameters).filter((n) => n.startsWith('Alert'));
     expect([...documented.keys()].sort()).toEqual(alertParameters.sort());
