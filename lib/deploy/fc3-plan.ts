@@ -234,8 +234,13 @@ function functionStep(fc3: Fc3Client, stackName: string, wanted: Body, code: Fun
       },
     };
   }
-  const { functionName: _n, environmentVariables, ...rest } = wanted;
-  const differences = differing(rest, current);
+  const { functionName: _n, environmentVariables, ...wantedRest } = wanted;
+  // A VpcConfig taken out of the template is cleared (an empty vpcConfig), as the FC 2.0 plan clears
+  // a service's; "wanted ⊆ current" alone would leave the function in the VPC.
+  const deployedVpc = (current.vpcConfig as { vpcId?: string } | undefined)?.vpcId;
+  const rest: Body = !wantedRest.vpcConfig && deployedVpc ? { ...wantedRest, vpcConfig: {} } : wantedRest;
+  const differences = differing(wantedRest, current);
+  if (rest !== wantedRest) differences.push(`vpcConfig ${deployedVpc} → none`);
   const deployedEnv = (current.environmentVariables ?? {}) as Record<string, string>;
   const env = environmentVariables as Record<string, string>;
   const envChanges = Object.keys({ ...deployedEnv, ...env }).filter((k) => deployedEnv[k] !== env[k]);

@@ -50,9 +50,10 @@ describe('thaw deploy on FC 3.0', () => {
       logConfig: { project: 'thaw-logs', logstore: 'functions' },
       handler: 'index.handler',
       runtime: 'nodejs20',
-      instanceConcurrency: 20,
+      // FC 3.0's standard runtimes serve one request per instance: the template asks for no more.
+      instanceConcurrency: 1,
     });
-    expect(target.fc3.getFunction('thaw-it-access-log')).toMatchObject({ memorySize: 512, instanceConcurrency: 2 });
+    expect(target.fc3.getFunction('thaw-it-access-log')).toMatchObject({ memorySize: 256, instanceConcurrency: 1 });
     expect(target.fc3.tagsOf('thaw-it-sweeper')).toEqual([{ Key: 'oss-thaw-stack', Value: 'thaw-it' }]);
     // A flood of callers or log lines costs at most this much; a storage event that fails every retry goes to the sweeper.
     expect(target.fc3.reservedConcurrency('thaw-it-http')).toBe(50);
@@ -105,6 +106,16 @@ describe('thaw deploy on FC 3.0', () => {
     ).toEqual(['concurrency thaw-it-http', ...FUNCTIONS.map((f) => `function ${f}`)]);
     expect(target.fc3.getFunction('thaw-it-http').environmentVariables.THAW_SWEEP_LIMIT).toBe('50');
     expect(target.fc3.reservedConcurrency('thaw-it-http')).toBe(10);
+  });
+
+  it('puts the functions into a VPC, and takes them out again when the template stops naming one', async () => {
+    const vpc = { VpcId: 'vpc-1', VSwitchIds: 'vsw-1,vsw-2', SecurityGroupId: 'sg-1' };
+    await target.deploy({ parameterLayers: [{ ...target.parameters, ...vpc }] });
+    expect(target.fc3.getFunction('thaw-it-http').vpcConfig).toEqual({ vpcId: 'vpc-1', vSwitchIds: ['vsw-1', 'vsw-2'], securityGroupId: 'sg-1' });
+    const { plan } = await target.deploy();
+    expect(changes(plan).find((s) => s.name === 'thaw-it-http')?.reasons).toContain('vpcConfig vpc-1 → none');
+    for (const fn of FUNCTIONS) expect(target.fc3.getFunction(fn).vpcConfig, fn).toEqual({});
+    expect(changes((await target.deploy()).plan)).toEqual([]);
   });
 
   it('tags a function made before it had its tag', async () => {

@@ -93,6 +93,7 @@ describe('functions', () => {
     ['a disk size FC does not offer', { diskSize: 1024 }, /diskSize must be 512 or 10240/],
     ['a timeout over a day', { timeout: 86401 }, /timeout must be an integer from 1 to 86400/],
     ['concurrency over 200', { instanceConcurrency: 201 }, /instanceConcurrency/],
+    ['instance concurrency on a standard runtime', { instanceConcurrency: 2 }, /standard runtime nodejs20 serves one request per instance/],
     ['a reserved variable', { environmentVariables: { FC_X: '1' } }, /reserved by Function Compute/],
     ['a tag key starting acs:', { tags: [{ key: 'acs:x', value: 'y' }] }, /tags\[0\]\.key/],
     ['a VPC without vSwitches', { vpcConfig: { vpcId: 'vpc-1', vSwitchIds: [], securityGroupId: 'sg-1' } }, /vSwitchIds/],

@@ -11,7 +11,11 @@
 //                  default: the smallest that keeps the ratio (unconfirmed)
 //   diskSize       512 or 10240 MB (Ref); default 512 (unconfirmed)
 //   timeout        1 – 86400 s, default 3 (Ref)
-//   instanceConcurrency  1 – 200 (FC "Configure instance concurrency"; unconfirmed here), default 1
+//   instanceConcurrency  1 – 200 (FC "Configure instance concurrency"; unconfirmed here), default 1;
+//                  more than 1 only for a custom runtime or container: "standard runtimes no longer
+//                  support the instance concurrency feature … functions newly created on FC 3.0 with a
+//                  standard runtime cannot configure it" ("Comparison and compatibility between
+//                  Function Compute 3.0 and Function Compute 2.0"); the error code is unconfirmed
 //   internetAccess default true (Ref)
 //   role           a RAM role ARN; logConfig {project, logstore, enableRequestMetrics,
 //                  enableInstanceMetrics, logBeginRule} (Ref LogConfig); vpcConfig {vpcId,
@@ -735,6 +739,12 @@ function applyFunctionFields(record: Fc3FunctionRecord, body: Record<string, unk
     record.diskSize = body.diskSize;
   }
   if (body.instanceConcurrency !== undefined) record.instanceConcurrency = bounded(body.instanceConcurrency, 'instanceConcurrency', 1, 200);
+  // Every runtime served here is a standard one (Node.js), which takes one request per instance.
+  if (record.instanceConcurrency > 1) {
+    throw fc3Errors.invalidArgument(
+      `instanceConcurrency ${record.instanceConcurrency}: the standard runtime ${record.runtime} serves one request per instance on FC 3.0 (only custom runtimes and containers take more)`,
+    );
+  }
   if (body.internetAccess !== undefined) record.internetAccess = bool(body.internetAccess, 'internetAccess');
   if (body.role !== undefined) {
     if (body.role !== '' && !ROLE_ARN.test(String(body.role))) throw fc3Errors.invalidArgument(`role "${String(body.role)}" is not a RAM role ARN`);
