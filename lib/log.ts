@@ -1,5 +1,8 @@
 // One JSON object per line on stderr (Function Compute collects it into Log Service).
-// Fields carry the request id, object, state transition and duration; never credentials.
+// Fields carry the request id, object, state transition and duration; never credentials. Their
+// names are declared once, in lib/log-fields.ts: an operator queries them in the function logstore
+// (its index indexes exactly those), and test/unit/observability/log-fields.test.ts holds every
+// line the functions write to that list.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -35,6 +38,14 @@ export function jsonLogger(options: { level?: LogLevel; write?: (line: string) =
 function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
   return value;
+}
+
+/** The names the functions carry in every line (`function`), as their folders and FC functions are named. */
+export type FunctionName = 'http' | 'access-log' | 'storage-event' | 'sweeper';
+
+/** A function's logger: every line names the function, so a query can tell them apart whatever FC named them. */
+export function functionLogger(name: FunctionName, level: LogLevel = 'info'): Logger {
+  return jsonLogger({ level, fields: { function: name } });
 }
 
 export const silentLogger: Logger = {

@@ -3,14 +3,15 @@
 // the range could not be read or its misses could not be recorded; replaying a range is harmless.
 import { handleAccessLogRange, type LogTriggerEvent, MalformedTriggerEventError, parseLogTriggerEvent, type RangeResult } from '../../lib/events/log-trigger';
 import { functionInstance } from '../../lib/function-instance';
+import { functionLogger } from '../../lib/log';
 import { LogStoreReader } from '../../lib/sls';
-import { credentialsFrom, type FcContext } from '../../lib/wiring';
+import { buildServices, credentialsFrom, type FcContext } from '../../lib/wiring';
 
-const instance = functionInstance();
+const instance = functionInstance((config, credentials) => buildServices(config, credentials, { log: functionLogger('access-log', config.logLevel) }));
 
 export async function handler(event: unknown, context: FcContext): Promise<RangeResult | { malformed: string }> {
   const started = Date.now();
-  const { coordinator, log, config } = await instance.services(context);
+  const { coordinator, log, config, clock } = await instance.services(context);
   let trigger: LogTriggerEvent;
   try {
     // Only the region's own Log Service endpoints (or THAW_SLS_ENDPOINT) get our signed requests,
@@ -38,7 +39,7 @@ export async function handler(event: unknown, context: FcContext): Promise<Range
   });
   try {
     const rules = { anonymous: config.accessLog.anonymous };
-    return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }), rules }, { deadlineAtMs });
+    return await handleAccessLogRange(trigger, { source, coordinator, log: log.child({ requestId: context?.requestId }), rules, clock }, { deadlineAtMs });
   } finally {
     source.close();
   }

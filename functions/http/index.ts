@@ -6,17 +6,17 @@ import type { ApiHandler } from '../../lib/api/app';
 import { type Fc2Request, type Fc2Response, handleFc2Request, handleFc3Event, type Fc3HttpResult } from '../../lib/api/fc-http';
 import { unavailable } from '../../lib/api/problem';
 import { functionInstance } from '../../lib/function-instance';
-import { jsonLogger } from '../../lib/log';
+import { functionLogger } from '../../lib/log';
 import { errorValue } from '../../lib/restore/errors';
-import type { FcContext } from '../../lib/wiring';
+import { buildServices, type FcContext } from '../../lib/wiring';
 
-const instance = functionInstance();
+const instance = functionInstance((config, credentials) => buildServices(config, credentials, { log: functionLogger('http', config.logLevel) }));
 
 async function api(context: FcContext): Promise<ApiHandler> {
   try {
     return (await instance.services(context)).api;
   } catch (err) {
-    jsonLogger().error('the API could not start', { requestId: context?.requestId, error: errorValue(err) });
+    functionLogger('http').error('the API could not start', { requestId: context?.requestId, error: errorValue(err) });
     return async () => unavailable(context?.requestId ?? 'unknown');
   }
 }

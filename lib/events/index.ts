@@ -9,6 +9,7 @@ export {
   type StorageEventKind,
 } from './storage-event';
 export { applyStorageEvents, type EventOutcomes } from './apply';
+export { handleStorageEventPayload } from './storage-event-payload';
 export {
   handleAccessLogRange,
   MalformedTriggerEventError,

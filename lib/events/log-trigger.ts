@@ -3,6 +3,7 @@
 // is archived (access-log.ts), and run them through the coordinator in batches. Replaying a range
 // is harmless: records already RESTORING cost no OSS call and no write, and a miss from before a
 // restore cycle ended never starts another.
+import { type Clock, systemClock } from '../clock';
 import type { Logger } from '../log';
 import type { Coordinator } from '../restore/coordinator';
 import { describeInput } from '../restore/errors';
@@ -196,7 +197,7 @@ export interface RangeResult {
  */
 export async function handleAccessLogRange(
   event: LogTriggerEvent,
-  deps: { source: AccessLogSource; coordinator: Coordinator; log: Logger; rules?: AccessLogRules },
+  deps: { source: AccessLogSource; coordinator: Coordinator; log: Logger; rules?: AccessLogRules; clock?: Clock },
   options: { deadlineAtMs?: number; batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<RangeResult> {
   const batchSize = options.batchSize ?? 20_000;
@@ -206,6 +207,7 @@ export async function handleAccessLogRange(
   let records = 0;
   let missCount = 0;
   let oversizedLogGroups = 0;
+  let newestS = 0;
   let unread = false;
   let pending: Miss[] = [];
   const summaries: BatchSummary[] = [];
@@ -220,13 +222,17 @@ export async function handleAccessLogRange(
   };
   const onOversized = (page: { sizeBytes: number; limitBytes: number }) => {
     oversizedLogGroups++;
-    deps.log.error('LogGroup over the page limit skipped', { shardId, sizeBytes: page.sizeBytes, limitBytes: page.limitBytes });
+    deps.log.error('LogGroup over the page limit skipped', { shardId, logGroupBytes: page.sizeBytes, pageLimitBytes: page.limitBytes });
   };
 
   try {
     const pull = { signal: options.signal, deadlineAtMs: options.deadlineAtMs, onOversized, fields: ACCESS_LOG_FIELDS };
     for await (const log of deps.source.pullRange(shardId, beginCursor, endCursor, pull)) {
       records++;
+      // The newest record read: how far behind OSS's log and the trigger leave this path. A record
+      // may be anything at all (classifyAccessLogRecord says what is wrong with it).
+      const time = (log as { time?: unknown } | null | undefined)?.time;
+      if (typeof time === 'number' && Number.isFinite(time) && time > newestS) newestS = time;
       const verdict = classifyAccessLogRecord(log, deps.rules);
       if ('skip' in verdict) {
         skipped[verdict.skip] = (skipped[verdict.skip] ?? 0) + 1;
@@ -249,7 +255,8 @@ export async function handleAccessLogRange(
 
   const summary = addSummaries(summaries);
   const result = { records, misses: missCount, operations, skipped, oversizedLogGroups, summary };
-  deps.log.info('access-log range done', { shardId, records, misses: missCount, operations, skipped, oversizedLogGroups, unread, ...summary });
+  const accessLogLagMs = newestS > 0 ? Math.max(0, (deps.clock ?? systemClock).nowMs() - newestS * 1000) : undefined;
+  deps.log.info('access-log range done', { shardId, records, misses: missCount, operations, skipped, oversizedLogGroups, unread, accessLogLagMs, ...summary });
   if (summary.unrecorded > 0 || summary.unstarted > 0 || unread) throw new RangeIncompleteError(summary, unread);
   return result;
 }

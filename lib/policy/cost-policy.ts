@@ -154,11 +154,14 @@ export class CostPolicy implements RestorePolicy {
         return defer(over, retryAtMs);
       }
       spent.set(rateName, counterValues({ ...rate, restores: rate.restores + 1 }));
-      spent.set(
-        budgetName,
-        counterValues({ ...budget, restores: budget.restores + 1, bytes: budget.bytes + item.sizeBytes, byteDays: budget.byteDays + item.byteDays }),
-      );
-      return { admitted: true, params: item.params };
+      const after = counterValues({
+        ...budget,
+        restores: budget.restores + 1,
+        bytes: budget.bytes + item.sizeBytes,
+        byteDays: budget.byteDays + item.byteDays,
+      });
+      spent.set(budgetName, after);
+      return { admitted: true, params: item.params, budgetUsePct: this.budgetUsePct(after) };
     });
     await this.refund(refunds);
     return admissions;
@@ -181,6 +184,17 @@ export class CostPolicy implements RestorePolicy {
     });
     await this.refund(refunds);
     return admissions;
+  }
+
+  /** The most used of a bucket's daily restore budgets, in whole percent (rounded up: 80% means at least 80). */
+  private budgetUsePct(used: CounterValues): number {
+    const share = (spent: number, limit: number) => (limit > 0 ? spent / limit : 1);
+    const most = Math.max(
+      share(used.restores, this.limits.dailyRestores),
+      share(used.bytes, this.limits.dailyBytes),
+      share(used.byteDays, this.limits.dailyByteDays),
+    );
+    return Math.min(100, Math.ceil(most * 100));
   }
 
   /** Adds the reservation to the counters; answers what was spent before it, per counter. */

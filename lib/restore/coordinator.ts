@@ -16,7 +16,7 @@ import { mapWithLimit, retry } from '../retry';
 import { decide, type Intent } from './decide';
 import { DeadlineReachedError, type ErrorValue, errorValue, isRetryable } from './errors';
 import { groupMisses, type InvalidMiss, type Miss, mergeObjectMisses, type ObjectMisses, retarget } from './miss';
-import { describeRef, type ObjectRef } from './object-ref';
+import { batchSource, objectFields, refusalFields, stateFields } from './object-log';
 import { claimAhead } from './pipeline';
 import { newRecordRefusal } from './new-record';
 import { allowAllPolicy, type ObjectHead, type ObjectStore, type PolicyRefusal, type RestorePolicy, type StateStore } from './ports';
@@ -51,7 +51,7 @@ export interface CoordinatorDeps {
 
 export interface ObjectOutcome {
   readonly id: string;
-  readonly ref: ObjectRef;
+  readonly ref: ObjectMisses['ref'];
   readonly misses: number;
   readonly result: ObjectResult;
   /** The record after this batch, when known. */
@@ -160,7 +160,7 @@ export class Coordinator {
     const valid = objects.reduce((n, o) => n + o.count, 0);
     const merged = mergeOutcomes(outcomes);
     const summary = summarise({ seen: misses.length, invalid: grouped.invalid.length, valid }, merged, this.clock.nowMs() - startedAtMs);
-    log.info('batch done', { ...summary });
+    log.info('batch done', { source: batchSource(misses), intent: mode.kind, ...summary });
     return { summary, outcomes: merged, invalid: grouped.invalid };
   }
 
@@ -204,7 +204,7 @@ export class Coordinator {
     options: BatchOptions,
   ): Promise<{ outcome: ObjectOutcome } | Claimed> {
     const base = { id: o.id, ref: o.ref, misses: o.count, calledOss: false };
-    const log = (options.log ?? this.log).child({ object: describeRef(o.ref), recordId: o.id });
+    const log = (options.log ?? this.log).child(objectFields(o.ref, o.id));
     const nowMs = this.clock.nowMs();
     // Not even one OSS call would fit before the invocation ends: leave the object to a retry.
     if (options.deadlineAtMs !== undefined && nowMs + this.settings.ossCallTimeoutMs >= options.deadlineAtMs - this.settings.leaseMarginMs) {
@@ -226,13 +226,13 @@ export class Coordinator {
       // of all workers that read this version, exactly one moves it on. The losers do nothing.
       const written = existing ? await this.store.update(record) : await this.store.create(record);
       if (!written.ok) {
-        log.debug('claim lost', { decision: decision.action });
+        log.debug('claim lost', { outcome: 'claimed' });
         return { outcome: { ...base, result: 'claimed' } };
       }
       log.debug('claimed', { from: existing?.state ?? null, reason: decision.action === 'reclaim' ? decision.reason : 'new' });
       return { o, existing, claimed: written.record, mode, log };
     } catch (err) {
-      log.error('claim failed: store unavailable', { error: errorValue(err) });
+      log.error('claim failed: store unavailable', { outcome: 'unrecorded', error: errorValue(err) });
       return { outcome: { ...base, result: 'unrecorded', record: existing, error: errorValue(err) } };
     }
   }
@@ -242,7 +242,7 @@ export class Coordinator {
     const { o, claimed, log } = claim;
     const base = { id: o.id, ref: o.ref, misses: o.count };
     const startedAtMs = this.clock.nowMs();
-    const { step, calledOss, head } = await this.work(claim, previous, options, knownHead);
+    const { step, calledOss, head, budgetUsePct } = await this.work(claim, previous, options, knownHead);
     const changes =
       step.kind === 'current-version' ? currentVersion(step.versionId, this.clock.nowMs(), this.rules) : step.kind === 'record' ? step.changes : {};
     const finished: RestoreRecord = {
@@ -258,16 +258,16 @@ export class Coordinator {
       // their state wins and ours is dropped (they will redo what is needed; OSS dedups restores).
       const written = await this.store.update(finished);
       if (!written.ok) {
-        log.warn('lease lost before the outcome was written', { outcome: finished.state });
+        log.warn('lease lost before the outcome was written', { outcome: 'claimed', to: finished.state });
         return { ...base, result: 'claimed', calledOss };
       }
     } catch (err) {
-      log.error('outcome not recorded: store unavailable', { outcome: finished.state, error: errorValue(err) });
+      log.error('outcome not recorded: store unavailable', { outcome: 'unrecorded', to: finished.state, error: errorValue(err) });
       return { ...base, result: 'unrecorded', record: claimed, calledOss, error: errorValue(err) };
     }
-    log.info('state', { from: previous?.state ?? null, to: finished.state, source: o.source, misses: o.count, durationMs: this.clock.nowMs() - startedAtMs });
-    if (step.kind === 'current-version') return this.onCurrentVersion(claim, step.versionId, head!, options);
     const result = step.kind === 'record' ? step.result : 'failed';
+    log.info('state', stateFields(step, previous?.state, finished, o, budgetUsePct, this.clock.nowMs() - startedAtMs));
+    if (step.kind === 'current-version') return this.onCurrentVersion(claim, step.versionId, head!, options);
     return { ...base, result, record: finished, calledOss, raiseRefused: step.kind === 'record' ? step.raiseRefused : undefined };
   }
 
@@ -289,7 +289,7 @@ export class Coordinator {
     previous: RestoreRecord | undefined,
     options: BatchOptions,
     knownHead?: ObjectHead,
-  ): Promise<{ step: CycleStep; calledOss: boolean; head?: ObjectHead }> {
+  ): Promise<{ step: CycleStep; calledOss: boolean; head?: ObjectHead; budgetUsePct?: number }> {
     const { o, claimed, log } = claim;
     const cycle = (): Cycle => ({ claimed, previous, intent: this.intentOf(o, claim.mode, this.clock.nowMs()), nowMs: this.clock.nowMs() });
     // Every attempt must be able to finish (one OSS timeout) inside the lease and the invocation:
@@ -311,10 +311,10 @@ export class Coordinator {
     try {
       head = head ?? (await call(() => this.objects.head(o.ref)));
       let step = afterHead(cycle(), head, this.rules);
-      if (step.kind === 'admit') {
-        const admission = await this.policy.admit(o.ref, step.object, step.wanted, this.clock.nowMs());
+      const admission = step.kind === 'admit' ? await this.policy.admit(o.ref, step.object, step.wanted, this.clock.nowMs()) : undefined;
+      if (step.kind === 'admit' && admission) {
         step = afterAdmission(cycle(), step, admission.admitted ? admission.params : admission.refusal, this.rules);
-        if (!admission.admitted) log.info('policy said no', { refusal: admission.refusal });
+        if (!admission.admitted) log.info('policy said no', refusalFields(admission.refusal));
       }
       if (step.kind === 'restore') {
         const { object, params } = step;
@@ -323,7 +323,7 @@ export class Coordinator {
         const after = answer === 'restored' ? await call(() => this.objects.head(o.ref)).catch(() => undefined) : undefined;
         step = afterRestore(cycle(), step, answer, this.rules, after?.found && after.restore.kind === 'restored' ? after.restore.expiresAtMs : undefined);
       }
-      return { step, calledOss: true, head };
+      return { step, calledOss: true, head, budgetUsePct: admission?.admitted ? admission.budgetUsePct : undefined };
     } catch (err) {
       const failed = afterFailure(cycle(), err, this.rules, this.random);
       const fields = { attempts: claimed.attempts + 1, error: errorValue(err) };

@@ -17,11 +17,11 @@ export async function newRecordRefusal(
   try {
     const admission = await policy.admitNewRecord(ref, nowMs);
     if (admission.admitted) return undefined;
-    log.info('no record: the daily budget of new records is spent', { retryAtMs: admission.retryAtMs });
+    log.info('no record: the daily budget of new records is spent', { outcome: 'dailyRecordBudget', retryAtMs: admission.retryAtMs });
     return { result: 'dailyRecordBudget', retryAtMs: admission.retryAtMs };
   } catch (err) {
     const error = errorValue(err);
-    log.error('claim failed: budget counters unavailable', { error });
+    log.error('claim failed: budget counters unavailable', { outcome: 'unrecorded', error });
     return { result: 'unrecorded', error };
   }
 }

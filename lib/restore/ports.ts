@@ -175,7 +175,13 @@ export type PolicyRefusal =
 
 export type Admission =
   /** Restore with these parameters (the policy may have lowered the tier). */
-  { readonly admitted: true; readonly params: ClassRestoreParams } | { readonly admitted: false; readonly refusal: PolicyRefusal };
+  | {
+      readonly admitted: true;
+      readonly params: ClassRestoreParams;
+      /** After this restore, the most used of the bucket's daily budgets, in percent (for the logs; absent when the policy keeps none). */
+      readonly budgetUsePct?: number;
+    }
+  | { readonly admitted: false; readonly refusal: PolicyRefusal };
 
 /** Whether a new record may be written for an object (a bucket's daily budget of new records). */
 export type RecordAdmission = { readonly admitted: true } | { readonly admitted: false; readonly retryAtMs: number };

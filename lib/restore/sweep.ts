@@ -59,6 +59,7 @@ export async function sweep(
     .map((r) => ({ bucket: r.bucket, key: r.key, versionId: r.versionId, source: 'sweeper', seenAtMs: nowMs, request: { days: r.days, tier: r.tier } }));
   const { summary } = await deps.coordinator.request(misses, { deadlineAtMs: options.deadlineAtMs, log: deps.log });
   const result = { due: due.length, outOfScope: outOfScope.length, lapsed: lapsed.length, summary };
-  deps.log.info('sweep done', { limit: options.limit, ...result });
+  // The summary's own outOfScope counts misses; the due records the allow-list left are dueOutOfScope.
+  deps.log.info('sweep done', { limit: options.limit, due: result.due, dueOutOfScope: result.outOfScope, lapsed: result.lapsed, ...summary });
   return result;
 }

@@ -1,6 +1,7 @@
 // Log Service management and queries for the deploy and the operator commands: a logstore's index,
 // GetLogs with a query, dashboards and alerts (the 2020-12-30 API: paths, methods and bodies as
-// @alicloud/sls20201230 sends them). Signed and sent like the reader (signature.ts, transport.ts),
+// @alicloud/sls20201230 sends them), and the alert resource data records (webhook integrations,
+// action policies) as aliyun-log-go-sdk sends them: the OpenAPI SDK has no call for those. Signed and sent like the reader (signature.ts, transport.ts),
 // not through the vendor SDK: the SDK connects to `{project}.{endpoint}` by DNS, so it cannot reach
 // an IP endpoint such as the local emulator's, and its 5.9.0 serializes the keys of an index with
 // their TypeScript names (docValue, not the documented doc_value). Every non-200 answer is an
@@ -8,7 +9,7 @@
 // IndexConfigNotExist, DashboardNotExist, JobNotExist, ParameterInvalid, …).
 import { sleep, systemClock, type Clock } from '../clock';
 import { retry } from '../retry';
-import { resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
+import { resolveAccountEndpoint, resolveProjectEndpoint, type ProjectEndpoint } from './endpoint';
 import { isRetryableSlsError, SlsBadResponseError, SlsDeadlineError, SlsRetriesExhaustedError, SlsServiceError } from './errors';
 import { authorizationHeader } from './signature';
 import { nodeTransport, type SlsHttpResponse, type SlsTransport } from './transport';
@@ -64,6 +65,16 @@ export interface SlsAlert {
   status?: string;
 }
 
+/**
+ * A record of alert resource data (`sls.alert.action_policy`, `sls.alert.action_webhook`, …): `value`
+ * is the record as a JSON string ("Data structure of alert resource data").
+ */
+export interface SlsResourceRecord {
+  id: string;
+  tag: string;
+  value: string;
+}
+
 export interface GetLogsRequest {
   /** Unix seconds, [from, to). */
   from: number;
@@ -114,7 +125,15 @@ export interface AdminCallOptions {
 type Query = [string, string][];
 
 /** Codes that say "the thing named is not there", for callers that make a delete or a lookup idempotent. */
-export const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ProjectNotExist', 'LogStoreNotExist', 'IndexConfigNotExist', 'DashboardNotExist', 'JobNotExist']);
+export const NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  'ProjectNotExist',
+  'LogStoreNotExist',
+  'IndexConfigNotExist',
+  'DashboardNotExist',
+  'JobNotExist',
+  // A missing alert resource record (the code is unconfirmed: the emulator's).
+  'ResourceRecordNotExist',
+]);
 
 export function isNotFound(error: unknown, code?: string): boolean {
   return error instanceof SlsServiceError && NOT_FOUND_CODES.has(error.code) && (code === undefined || error.code === code);
@@ -123,6 +142,8 @@ export function isNotFound(error: unknown, code?: string): boolean {
 export class SlsAdmin {
   readonly project: string;
   private readonly target: ProjectEndpoint;
+  /** Requests that name no project (alert resource data). */
+  private readonly accountTarget: ProjectEndpoint;
   private readonly send: SlsTransport;
   private readonly closeTransport: () => void;
   private readonly clock: Clock;
@@ -134,6 +155,7 @@ export class SlsAdmin {
     }
     this.project = options.project;
     this.target = resolveProjectEndpoint(options.endpoint, options.project);
+    this.accountTarget = resolveAccountEndpoint(options.endpoint);
     if (options.transport) {
       this.send = options.transport;
       this.closeTransport = () => {};
@@ -258,6 +280,39 @@ export class SlsAdmin {
     await this.call('DeleteAlert', 'DELETE', `/alerts/${segment(name)}`, [], undefined, options);
   }
 
+  // --- alert resource data (account-wide: no project) ---------------------------------------------
+  // Paths as aliyun-log-go-sdk sends them (resource_record.go); @alicloud/sls20201230 5.9.0 has no
+  // resource-record call. The service keeps these records in one region (terraform's
+  // alicloud_log_resource_record: "a main region: cn-heyuan"): pass that region's endpoint.
+
+  async getResourceRecord(resource: string, id: string, options: AdminCallOptions = {}): Promise<SlsResourceRecord> {
+    const path = `/resources/${segment(resource)}/records/${segment(id)}`;
+    return (await this.json(
+      await this.call('GetResourceRecord', 'GET', path, [], undefined, options, this.accountTarget),
+      'GetResourceRecord',
+    )) as SlsResourceRecord;
+  }
+
+  async createResourceRecord(resource: string, record: SlsResourceRecord, options: AdminCallOptions = {}): Promise<void> {
+    await this.call('CreateResourceRecord', 'POST', `/resources/${segment(resource)}/records`, [], record, options, this.accountTarget);
+  }
+
+  async updateResourceRecord(resource: string, record: SlsResourceRecord, options: AdminCallOptions = {}): Promise<void> {
+    await this.call('UpdateResourceRecord', 'PUT', `/resources/${segment(resource)}/records/${segment(record.id)}`, [], record, options, this.accountTarget);
+  }
+
+  async deleteResourceRecord(resource: string, id: string, options: AdminCallOptions = {}): Promise<void> {
+    await this.call(
+      'DeleteResourceRecord',
+      'DELETE',
+      `/resources/${segment(resource)}/records`,
+      [['ids', segment(id)]],
+      undefined,
+      options,
+      this.accountTarget,
+    );
+  }
+
   // --- the exchange -------------------------------------------------------------------------------
 
   private async json(res: SlsHttpResponse, operation: string): Promise<unknown> {
@@ -272,8 +327,16 @@ export class SlsAdmin {
    * One call with the retry helper (5xx, throttling, network). A retried create whose first attempt
    * was applied but not acknowledged answers "already exists": the deploy reads before it writes.
    */
-  private call(operation: string, method: string, path: string, query: Query, body: unknown, options: AdminCallOptions): Promise<SlsHttpResponse> {
-    return retry(() => this.exchange(method, path, query, body, options.signal), {
+  private call(
+    operation: string,
+    method: string,
+    path: string,
+    query: Query,
+    body: unknown,
+    options: AdminCallOptions,
+    target: ProjectEndpoint = this.target,
+  ): Promise<SlsHttpResponse> {
+    return retry(() => this.exchange(target, method, path, query, body, options.signal), {
       policy: { baseMs: 200, maxMs: 5_000, maxAttempts: this.settings.maxAttempts },
       retryable: isRetryableSlsError,
       clock: this.clock,
@@ -287,10 +350,17 @@ export class SlsAdmin {
     });
   }
 
-  private async exchange(method: string, path: string, query: Query, body: unknown, signal: AbortSignal | undefined): Promise<SlsHttpResponse> {
+  private async exchange(
+    target: ProjectEndpoint,
+    method: string,
+    path: string,
+    query: Query,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<SlsHttpResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     const headers: Record<string, string> = {
-      host: this.target.hostHeader,
+      host: target.hostHeader,
       date: new Date(this.clock.nowMs()).toUTCString(),
       'x-log-apiversion': '0.6.0',
       'x-log-signaturemethod': 'hmac-sha1',
@@ -306,9 +376,9 @@ export class SlsAdmin {
     headers.authorization = authorizationHeader(this.options.accessKeyId, this.options.accessKeySecret, { method, path, query, headers });
     const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
     const res = await this.send({
-      protocol: this.target.protocol,
-      connectHost: this.target.connectHost,
-      port: this.target.port,
+      protocol: target.protocol,
+      connectHost: target.connectHost,
+      port: target.port,
       method,
       path: `${path.split('/').map(encodeURIComponent).join('/')}${search ? `?${search}` : ''}`,
       headers,

@@ -52,3 +52,13 @@ export function resolveProjectEndpoint(endpoint: string, project: string): Proje
   const host = `${project}.${hostname}`;
   return { protocol, connectHost: host, port, hostHeader: `${host}${withPort}` };
 }
+
+/**
+ * The endpoint of requests that name no project (alert resource data: users, webhooks, action
+ * policies belong to the account): Host is the bare endpoint, e.g. `cn-heyuan.log.aliyuncs.com`.
+ */
+export function resolveAccountEndpoint(endpoint: string): ProjectEndpoint {
+  const target = resolveProjectEndpoint(endpoint, 'x');
+  const host = target.hostHeader.slice(2);
+  return { ...target, connectHost: isLocalHost(target.connectHost) ? target.connectHost : target.connectHost.slice(2), hostHeader: host };
+}

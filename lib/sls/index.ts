@@ -36,5 +36,6 @@ export {
   type SlsDashboard,
   type SlsIndex,
   type SlsIndexKey,
+  type SlsResourceRecord,
 } from './admin';
-export { FUNCTION_LOG_INDEX, LOG_TOKENS } from './function-log-index';
+export { FUNCTION_LOG_INDEX, functionLogIndexGaps, LOG_TOKENS, MESSAGE_KEY, mergeFunctionLogIndex } from './function-log-index';

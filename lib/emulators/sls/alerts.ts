@@ -14,6 +14,8 @@ import { parseQuery } from './query';
 
 export const SEVERITIES = [2, 4, 6, 8, 10] as const;
 const JOIN_TYPES = ['cross_join', 'inner_join', 'left_join', 'right_join', 'full_join', 'left_exclude', 'right_exclude', 'concat', 'no_join'];
+/** The set operations evaluateRule applies (the rest are refused at creation: not emulated). */
+const EMULATED_JOINS = ['cross_join', 'inner_join', 'left_join', 'left_exclude'];
 const GROUP_TYPES = ['no_group', 'labels_auto', 'custom'];
 const SCHEDULE_TYPES = ['FixedRate', 'Hourly', 'Daily', 'Weekly', 'Cron', 'DryRun', 'Resident'];
 const TIME_SPAN_TYPES = ['Relative', 'Truncated', 'Today', 'Yesterday', 'Custom', 'Fixed'];
@@ -111,11 +113,15 @@ function query(raw: unknown, i: number): void {
   relativeSeconds(requiredString(raw, 'start', where), `${where}.start`);
   relativeSeconds(requiredString(raw, 'end', where), `${where}.end`);
   for (const f of ['project', 'region', 'roleArn', 'dashboardId', 'chartTitle', 'powerSqlMode', 'ui']) optionalString(raw, f, where);
+  // A query of another project is read with a role (queryList[].roleArn; the console's default is the
+  // alert's default role): the emulator reads any project of its own, and the region must be its own.
 }
 
 /** Validates a CreateAlert/UpdateAlert body's configuration and schedule. */
 export function validateAlert(body: Record<string, unknown>): void {
-  requiredString(body, 'displayName', 'alert');
+  // "The display name … must be 1 to 64 characters in length" (ROS ALIYUN::SLS::Alert Detail; the API
+  // reference states no bound: unconfirmed that the API holds it too).
+  if (requiredString(body, 'displayName', 'alert').length > 64) invalid('alert.displayName is longer than 64 characters');
   optionalString(body, 'description', 'alert');
   const c = body.configuration;
   if (!isObject(c)) invalid('configuration is missing');
@@ -132,8 +138,12 @@ export function validateAlert(body: Record<string, unknown>): void {
     if (c.joinConfigurations.length !== c.queryList.length - 1) invalid('configuration.joinConfigurations needs one entry per pair of adjacent queries');
     c.joinConfigurations.forEach((j, i) => {
       if (!isObject(j)) invalid(`configuration.joinConfigurations[${i}] must be {type, condition}`);
-      oneOf(requiredString(j, 'type', `configuration.joinConfigurations[${i}]`), JOIN_TYPES, `configuration.joinConfigurations[${i}].type`);
-      optionalString(j, 'condition', `configuration.joinConfigurations[${i}]`);
+      const type = requiredString(j, 'type', `configuration.joinConfigurations[${i}]`);
+      oneOf(type, JOIN_TYPES, `configuration.joinConfigurations[${i}].type`);
+      // A rule the emulator accepts is one it can evaluate: only these set operations are emulated.
+      if (!EMULATED_JOINS.includes(type)) invalid(`configuration.joinConfigurations[${i}].type ${type} is not emulated (${EMULATED_JOINS.join(', ')} are)`);
+      const condition = optionalString(j, 'condition', `configuration.joinConfigurations[${i}]`);
+      if (condition) parseCondition(condition, `configuration.joinConfigurations[${i}].condition`);
     });
   } else if (c.queryList.length > 1) invalid('configuration.joinConfigurations is needed with more than one query');
   if (c.groupConfiguration !== undefined && c.groupConfiguration !== null) {
@@ -188,25 +198,36 @@ export function validateAlertName(name: unknown): string {
 }
 
 // --- trigger conditions ---------------------------------------------------------------------------
-// The emulated subset: numbers, 'strings' or "strings", field names (optionally `$N.` for query N,
-// `__count__` in count conditions), == != > >= < <=, && || !, and parentheses.
+// "Specify evaluate expressions" (help.aliyun.com/…/sls/syntax-of-evaluate-expressions): fields of
+// the query results (`cnt`, `$0.cnt` for query 0, `__count__` in count conditions), numbers,
+// 'strings' or "strings", arithmetic + - * / % (operands converted to 64-bit floats), comparisons
+// == != > >= < <= (both sides numbers when both convert, else text), && || !, parentheses. An
+// expression is 1 to 128 characters; a variable name holds only letters and digits and starts with a
+// letter; an expression fires only when it is true (`100 + 100` is 200, not true). Regular-expression
+// matches (=~ !~) and bracketed names ([5xx]) are not emulated.
 
 export type ConditionExpr =
   | { kind: 'literal'; value: string | number | boolean }
   | { kind: 'field'; query: number; name: string }
   | { kind: 'binary'; op: string; left: ConditionExpr; right: ConditionExpr }
-  | { kind: 'not'; operand: ConditionExpr };
+  | { kind: 'not'; operand: ConditionExpr }
+  | { kind: 'negate'; operand: ConditionExpr };
+
+/** "A trigger condition must be 1 to 128 characters in length" (Syntax of trigger conditions). */
+const MAX_CONDITION_CHARS = 128;
+const COMPARISONS = ['==', '!=', '>', '>=', '<', '<='];
 
 export function parseCondition(text: string, what = 'condition'): ConditionExpr {
+  if (text.length > MAX_CONDITION_CHARS) invalid(`${what} "${text.slice(0, 40)}…" is longer than ${MAX_CONDITION_CHARS} characters`);
   const tokens: string[] = [];
-  const re = /\s*(\$\d+\.[A-Za-z_][\w.]*|[A-Za-z_][\w.]*|\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|==|!=|>=|<=|&&|\|\||[<>()!])\s*/y;
+  const re = /\s*(\$\d+\.[A-Za-z_][\w.]*|[A-Za-z_][\w.]*|\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|==|!=|>=|<=|&&|\|\||[<>()!+\-*/%])\s*/y;
   let pos = 0;
   while (pos < text.length) {
     re.lastIndex = pos;
     const m = re.exec(text);
     if (!m)
       invalid(
-        `${what} "${text}": "${text.slice(pos).trim().slice(0, 20)}" is not emulated (conditions take fields, numbers, strings, == != > >= < <=, && || ! and parentheses)`,
+        `${what} "${text}": "${text.slice(pos).trim().slice(0, 20)}" is not emulated (conditions take fields, numbers, strings, + - * / %, == != > >= < <=, && || ! and parentheses)`,
       );
     tokens.push(m[1]!);
     pos = re.lastIndex;
@@ -231,11 +252,27 @@ export function parseCondition(text: string, what = 'condition'): ConditionExpr 
     return left;
   };
   const comparison = (): ConditionExpr => {
-    const left = unary();
+    const left = additive();
     const op = peek();
-    if (op && ['==', '!=', '>', '>=', '<', '<='].includes(op)) {
+    if (op && COMPARISONS.includes(op)) {
       i++;
-      return { kind: 'binary', op, left, right: unary() };
+      return { kind: 'binary', op, left, right: additive() };
+    }
+    return left;
+  };
+  const additive = (): ConditionExpr => {
+    let left = multiplicative();
+    while (peek() === '+' || peek() === '-') {
+      const op = tokens[i++]!;
+      left = { kind: 'binary', op, left, right: multiplicative() };
+    }
+    return left;
+  };
+  const multiplicative = (): ConditionExpr => {
+    let left = unary();
+    while (peek() === '*' || peek() === '/' || peek() === '%') {
+      const op = tokens[i++]!;
+      left = { kind: 'binary', op, left, right: unary() };
     }
     return left;
   };
@@ -243,6 +280,11 @@ export function parseCondition(text: string, what = 'condition'): ConditionExpr 
     const t = tokens[i++];
     if (t === undefined) return fail('it ends too early');
     if (t === '!') return { kind: 'not', operand: unary() };
+    // "Negative numbers must be enclosed with parentheses, for example x+(-100)<100."
+    if (t === '-') {
+      if (tokens[i - 2] !== '(') fail('a negative number must be enclosed in parentheses, e.g. x+(-100)<100');
+      return { kind: 'negate', operand: unary() };
+    }
     if (t === '(') {
       const inner = or();
       if (tokens[i++] !== ')') fail('missing ")"');
@@ -252,7 +294,11 @@ export function parseCondition(text: string, what = 'condition'): ConditionExpr 
     if (t.startsWith('"') || t.startsWith("'")) return { kind: 'literal', value: t.slice(1, -1).replace(/\\(.)/g, '$1') };
     if (t === 'true' || t === 'false') return { kind: 'literal', value: t === 'true' };
     const ref = /^\$(\d+)\.(.+)$/.exec(t);
-    if (ref) return { kind: 'field', query: Number(ref[1]), name: ref[2]! };
+    const name = ref ? ref[2]! : t;
+    if (name !== '__count__' && !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) {
+      fail(`"${name}" is not a variable name: only letters and digits, starting with a letter (alias the query's column)`);
+    }
+    if (ref) return { kind: 'field', query: Number(ref[1]), name };
     if (/^[A-Za-z_]/.test(t)) return { kind: 'field', query: 0, name: t };
     return fail(`unexpected "${t}"`);
   };
@@ -264,6 +310,17 @@ export function parseCondition(text: string, what = 'condition'): ConditionExpr 
 
 type Value = string | number | boolean | undefined;
 
+/** A value as a 64-bit float, or undefined when it is not a number. */
+function asNumber(v: Value): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  return undefined;
+}
+
+/** True only when the expression is true; a number or a string result is not (the docs' 100 + 100). */
 export function evaluateCondition(expr: ConditionExpr, row: (query: number, name: string) => Value): boolean {
   const value = (e: ConditionExpr): Value => {
     switch (e.kind) {
@@ -272,75 +329,119 @@ export function evaluateCondition(expr: ConditionExpr, row: (query: number, name
       case 'field':
         return row(e.query, e.name);
       case 'not':
-        return !truthy(value(e.operand));
+        return value(e.operand) !== true;
+      case 'negate': {
+        const n = asNumber(value(e.operand));
+        return n === undefined ? undefined : -n;
+      }
       case 'binary': {
-        if (e.op === '&&') return truthy(value(e.left)) && truthy(value(e.right));
-        if (e.op === '||') return truthy(value(e.left)) || truthy(value(e.right));
-        let a = value(e.left);
-        let b = value(e.right);
-        if (a === undefined || b === undefined) return false;
-        // Query results are strings; a comparison with a number compares numerically (the docs' `cnt > 100`).
-        if (typeof a === 'number' || typeof b === 'number') {
-          a = Number(a);
-          b = Number(b);
-          if (Number.isNaN(a) || Number.isNaN(b)) return false;
+        if (e.op === '&&') return value(e.left) === true && value(e.right) === true;
+        if (e.op === '||') return value(e.left) === true || value(e.right) === true;
+        const a = value(e.left);
+        const b = value(e.right);
+        if (a === undefined || b === undefined) return undefined;
+        if (['+', '-', '*', '/', '%'].includes(e.op)) {
+          const x = asNumber(a);
+          const y = asNumber(b);
+          if (x === undefined || y === undefined) return undefined;
+          const r = e.op === '+' ? x + y : e.op === '-' ? x - y : e.op === '*' ? x * y : e.op === '/' ? x / y : x % y;
+          return Number.isFinite(r) ? r : undefined;
         }
+        // Both sides numbers when both convert (64-bit floats), else compared as text.
+        const x = asNumber(a);
+        const y = asNumber(b);
+        const [l, r] = x !== undefined && y !== undefined ? [x, y] : [String(a), String(b)];
         switch (e.op) {
           case '==':
-            return a === b;
+            return l === r;
           case '!=':
-            return a !== b;
+            return l !== r;
           case '>':
-            return a > b;
+            return l > r;
           case '>=':
-            return a >= b;
+            return l >= r;
           case '<':
-            return a < b;
+            return l < r;
           default:
-            return a <= b;
+            return l <= r;
         }
       }
     }
   };
-  return truthy(value(expr));
-}
-
-function truthy(v: Value): boolean {
-  return v !== undefined && v !== false && v !== 0 && v !== '';
+  return value(expr) === true;
 }
 
 export interface AlertEvaluation {
   fired: boolean;
   /** The severity that fired (the first severity configuration whose condition held), or the no-data severity. */
   severity?: number;
-  /** Rows of the first query that met the firing condition. */
+  /** Rows that met the firing condition: for one query its rows, after a join each query's row merged (`$N.name` keys). */
   matched: Record<string, string>[];
   /** Rows each query answered. */
   results: Record<string, string>[][];
   noData: boolean;
 }
 
+/** "For each alert rule evaluation, Simple Log Service checks a maximum of 1,000 log entry combinations." */
+const MAX_COMBINATIONS = 1000;
+
+type Combination = Record<string, string>[];
+
 /**
- * Runs a rule once: every query over its window (relative to `nowMs`), then the severity conditions
- * in order. Only the first query's rows are tested (joins of several queries are not emulated).
+ * Joins the accumulated combinations with query `next`'s rows ("Set operations": cross_join is the
+ * Cartesian product; inner_join keeps the pairs its condition accepts; left_join keeps a left row
+ * without a match, with an empty right; left_exclude keeps only left rows without a match).
+ */
+function join(left: Combination[], rows: Record<string, string>[], type: string, condition: string | undefined): Combination[] {
+  const expr = condition ? parseCondition(condition, 'join condition') : undefined;
+  const matches = (combo: Combination, row: Record<string, string>) => {
+    const joined = [...combo, row];
+    return !expr || evaluateCondition(expr, (q, name) => joined[q]?.[name]);
+  };
+  const out: Combination[] = [];
+  for (const combo of left) {
+    const paired = type === 'cross_join' ? rows : rows.filter((row) => matches(combo, row));
+    if (type === 'left_exclude') {
+      if (paired.length === 0) out.push([...combo, {}]);
+    } else if (type === 'left_join' && paired.length === 0) out.push([...combo, {}]);
+    else for (const row of paired) out.push([...combo, row]);
+    if (out.length >= MAX_COMBINATIONS) return out.slice(0, MAX_COMBINATIONS);
+  }
+  return out;
+}
+
+function flatten(combo: Combination): Record<string, string> {
+  if (combo.length === 1) return combo[0]!;
+  return Object.fromEntries(combo.flatMap((row, q) => Object.entries(row).map(([k, v]) => [`$${q}.${k}`, v])));
+}
+
+/**
+ * Runs a rule once: every query over its window (relative to `nowMs`, in its own project when it
+ * names one), the set operations between them, then the severity conditions in order.
  */
 export function evaluateRule(
   rule: AlertRule,
   nowMs: number,
-  run: (store: string, query: string, fromSeconds: number, toSeconds: number) => Record<string, string>[],
+  run: (project: string | undefined, store: string, query: string, fromSeconds: number, toSeconds: number) => Record<string, string>[],
 ): AlertEvaluation {
   const c = rule.configuration as {
-    queryList: { store: string; query: string; start: string; end: string }[];
+    queryList: { store: string; query: string; start: string; end: string; project?: string }[];
+    joinConfigurations?: { type: string; condition?: string }[];
     severityConfigurations: { severity: number; evalCondition?: { condition?: string; countCondition?: string } }[];
     conditionConfiguration?: { condition?: string; countCondition?: string };
     noDataFire?: boolean;
     noDataSeverity?: number;
   };
-  if (c.queryList.length > 1) invalid('evaluating a rule with more than one query (joins) is not emulated');
   const now = Math.floor(nowMs / 1000);
-  const results = c.queryList.map((q) => run(q.store, q.query, now + relativeSeconds(q.start, 'start'), now + relativeSeconds(q.end, 'end')));
-  const rows = results[0] ?? [];
-  if (rows.length === 0) {
+  const results = c.queryList.map((q) =>
+    run(q.project || undefined, q.store, q.query, now + relativeSeconds(q.start, 'start'), now + relativeSeconds(q.end, 'end')),
+  );
+  let combos: Combination[] = (results[0] ?? []).slice(0, MAX_COMBINATIONS).map((row) => [row]);
+  results.slice(1).forEach((rows, i) => {
+    const j = c.joinConfigurations![i]!;
+    combos = join(combos, rows, j.type, j.condition);
+  });
+  if (combos.length === 0) {
     return c.noDataFire
       ? { fired: true, severity: c.noDataSeverity ?? 6, matched: [], results, noData: true }
       : { fired: false, matched: [], results, noData: true };
@@ -348,10 +449,10 @@ export function evaluateRule(
   const configs = c.severityConfigurations.map((s) => ({ severity: s.severity, condition: s.evalCondition ?? c.conditionConfiguration }));
   for (const { severity, condition: cond } of configs) {
     const expr = cond?.condition ? parseCondition(cond.condition) : undefined;
-    const matched = expr ? rows.filter((row) => evaluateCondition(expr, (_q, name) => row[name])) : rows;
+    const matched = expr ? combos.filter((combo) => evaluateCondition(expr, (q, name) => combo[q]?.[name])) : combos;
     const count = cond?.countCondition ? parseCondition(cond.countCondition) : undefined;
     const fires = count ? evaluateCondition(count, (_q, name) => (name === '__count__' ? matched.length : undefined)) : matched.length > 0;
-    if (fires) return { fired: true, severity, matched, results, noData: false };
+    if (fires) return { fired: true, severity, matched: matched.map(flatten), results, noData: false };
   }
   return { fired: false, matched: [], results, noData: false };
 }

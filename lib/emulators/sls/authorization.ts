@@ -7,7 +7,7 @@
 // log-pilot issue 85), which is where the project and logstore resource forms were checked.
 import type { AccessRequest } from '../shared/access';
 
-type Scope = 'projects' | 'project' | 'logstores' | 'logstore' | 'dashboard' | 'job';
+type Scope = 'projects' | 'project' | 'logstores' | 'logstore' | 'dashboard' | 'job' | 'resource';
 
 const SLS_ACTIONS: Readonly<Record<string, { readonly action: string; readonly scope: Scope }>> = {
   ListProject: { action: 'log:ListProject', scope: 'projects' },
@@ -46,16 +46,39 @@ const SLS_ACTIONS: Readonly<Record<string, { readonly action: string; readonly s
   EnableAlert: { action: 'log:EnableAlert', scope: 'job' },
   DisableAlert: { action: 'log:DisableAlert', scope: 'job' },
   ListAlerts: { action: 'log:ListAlerts', scope: 'job' },
+  // Alert resource data: acs:log:…:resource/{name}/record/{id}. log:GetResourceRecord,
+  // ListResourceRecords and UpdateResourceRecord on acs:log:*:*:resource/* are what the system
+  // policy AliyunServiceRolePolicyForSLSAlert grants; the create and delete names and the record
+  // part of the resource are unconfirmed.
+  CreateResourceRecord: { action: 'log:CreateResourceRecord', scope: 'resource' },
+  GetResourceRecord: { action: 'log:GetResourceRecord', scope: 'resource' },
+  UpdateResourceRecord: { action: 'log:UpdateResourceRecord', scope: 'resource' },
+  DeleteResourceRecord: { action: 'log:DeleteResourceRecord', scope: 'resource' },
+  ListResourceRecords: { action: 'log:ListResourceRecords', scope: 'resource' },
 };
 
 /** The access request for an operation, or undefined for one the emulator does not serve. */
 export function slsAccessRequest(
   operation: string,
-  target: { region: string; ownerId: string; project: string | undefined; logstore: string | undefined; name?: string | undefined },
+  target: {
+    region: string;
+    ownerId: string;
+    project: string | undefined;
+    logstore: string | undefined;
+    name?: string | undefined;
+    record?: string | undefined;
+  },
   context: Readonly<Record<string, string>>,
 ): AccessRequest | undefined {
   const grant = SLS_ACTIONS[operation];
   if (!grant) return undefined;
+  if (grant.scope === 'resource') {
+    return {
+      action: grant.action,
+      resource: `acs:log:${target.region}:${target.ownerId}:resource/${target.name ?? '*'}/record/${target.record ?? '*'}`,
+      context,
+    };
+  }
   const base = `acs:log:${target.region}:${target.ownerId}:project/`;
   const project = target.project ?? '*';
   const resource =

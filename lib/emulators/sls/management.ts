@@ -10,6 +10,7 @@ import { slsErrors } from './errors';
 import { describeIndex, parseIndexConfig } from './index-config';
 import { chooseCompression, compress, decodeLogGroup } from './protocol';
 import { parseQuery } from './query';
+import { ResourceRecords } from './resource-records';
 import type { SlsRequest, SlsTarget } from './request';
 import { type QueryLog, runQuery } from './search';
 import type { Logstore, Project, SlsState, StoredGroup } from './store';
@@ -121,10 +122,15 @@ function pageParams(req: SlsRequest): { offset: number; size: number } {
 }
 
 export class ManagementRoutes {
+  /** Alert resource data (resource-records.ts): account-wide, no project. */
+  readonly records: ResourceRecords;
+
   constructor(
     private readonly state: SlsState,
     private readonly nowMs: () => number,
-  ) {}
+  ) {
+    this.records = new ResourceRecords(nowMs);
+  }
 
   /** The operation for a request this module serves, or undefined to let service.ts route it. */
   route(target: SlsTarget): Route<SlsRequest> | undefined {
@@ -166,6 +172,29 @@ export class ManagementRoutes {
       if (method === 'DELETE') return { operation: 'DeleteDashboard', run: (r) => this.deleteDashboard(r, name) };
       return undefined;
     }
+    if (first === 'resources' && name !== undefined && third === 'records' && rest.length <= 1) {
+      const id = rest[0];
+      if (id === undefined) {
+        if (method === 'POST') return { operation: 'CreateResourceRecord', run: (r) => this.ok(() => this.records.create(name, parseJsonBody(r.body))) };
+        if (method === 'GET') {
+          return {
+            operation: 'ListResourceRecords',
+            run: (r) => {
+              const { offset, size } = pageParams(r);
+              return json(200, this.records.list(name, offset, size));
+            },
+          };
+        }
+        if (method === 'DELETE') {
+          const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
+          return { operation: 'DeleteResourceRecord', run: () => this.ok(() => this.records.delete(name, ids)) };
+        }
+        return undefined;
+      }
+      if (method === 'GET') return { operation: 'GetResourceRecord', run: () => json(200, this.records.get(name, id)) };
+      if (method === 'PUT') return { operation: 'UpdateResourceRecord', run: (r) => this.ok(() => this.records.update(name, id, parseJsonBody(r.body))) };
+      return undefined;
+    }
     if (first === 'alerts' && third === undefined) {
       if (name === undefined) {
         if (method === 'POST') return { operation: 'CreateAlert', run: (r) => this.createAlert(r) };
@@ -187,8 +216,9 @@ export class ManagementRoutes {
     const project = this.state.project(projectName);
     const rule = project.alerts.get(name);
     if (!rule) throw slsErrors.jobNotExist(name);
-    return evaluateRule(rule, nowMs, (store, query, from, to) => {
-      const logstore = project.logstore(store);
+    return evaluateRule(rule, nowMs, (other, store, query, from, to) => {
+      // A query may name another project of the account (queryList[].project).
+      const logstore = (other ? this.state.project(other) : project).logstore(store);
       if (!logstore.index) throw slsErrors.indexConfigNotExist();
       return runQuery(parseQuery(query), logstore.index.config, logsInRange(logstore, from, to, undefined), { line: MAX_LINES, offset: 0, reverse: false })
         .rows;
@@ -196,6 +226,11 @@ export class ManagementRoutes {
   }
 
   // --- helpers ----------------------------------------------------------------------------------
+
+  private ok(apply: () => void): SlsAnswer {
+    apply();
+    return { status: 200 };
+  }
 
   private project(req: SlsRequest): Project {
     if (!req.project) {

@@ -31,14 +31,35 @@ export type SqlCondition =
   | { kind: 'and' | 'or'; left: SqlCondition; right: SqlCondition }
   | { kind: 'not'; operand: SqlCondition };
 
-export type SelectItem =
-  /** count(*), count(1), or count(column) (rows where the column has a value). */
-  { kind: 'count'; column: string | undefined; alias: string } | { kind: 'column'; column: string; alias: string };
+/**
+ * A value expression of the analytic part: a column, a literal, arithmetic, or an aggregate
+ * ("Aggregate functions": count, count_if, sum, avg, min, max; "Mathematical calculation
+ * functions": + - * / %).
+ */
+export type SqlExpr =
+  | { kind: 'column'; name: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'arith'; op: ArithOp; left: SqlExpr; right: SqlExpr }
+  | { kind: 'negate'; operand: SqlExpr }
+  /** count(*) / count(1) (arg undefined), count(x), sum, avg, min, max. */
+  | { kind: 'aggregate'; fn: AggregateFn; arg: SqlExpr | undefined }
+  /** count_if(condition): the rows for which the condition holds. */
+  | { kind: 'countIf'; condition: SqlCondition };
+
+export type ArithOp = '+' | '-' | '*' | '/' | '%';
+export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+export interface SelectItem {
+  expr: SqlExpr;
+  alias: string;
+}
 
 export interface SelectStatement {
   items: SelectItem[];
   where: SqlCondition | undefined;
-  groupBy: string | undefined;
+  /** Names in `group by`: a select item's alias or a column. */
+  groupBy: string[];
   orderBy: { column: string; descending: boolean } | undefined;
   limit: number | undefined;
 }
@@ -278,6 +299,11 @@ function describe(token: SearchToken): string {
 }
 
 // --- analytic statement ---------------------------------------------------------------------------
+// SQL-92 as "Analysis syntax" describes it, this far: select items that are expressions (columns,
+// numbers, 'strings', + - * / %, parentheses, and the aggregates count, count_if, sum, avg, min, max
+// from "Aggregate functions"), `from log`, `where`, `group by` one or more columns or select aliases
+// (the documented examples group by an alias: `select __time__ - __time__ % 60 as t, count(1) … group
+// by t`), `order by`, `limit n`.
 
 type SqlToken = { t: 'ident'; v: string; quoted: boolean } | { t: 'string'; v: string } | { t: 'number'; v: number } | { t: 'punct'; v: string } | { t: 'end' };
 
@@ -317,17 +343,19 @@ function lexSql(text: string): SqlToken[] {
       i += 2;
       continue;
     }
-    if ('(),*=<>'.includes(c)) {
-      out.push({ t: 'punct', v: c });
-      i++;
-      continue;
-    }
-    // A minus sign belongs to a number only after an operator (`status > -1`).
+    // A minus sign belongs to a number only right after an operator or "(" (`status > -1`, `(-1)`);
+    // after a value it subtracts (`__time__ - 60`, `count(*)-1`).
     const previous = out[out.length - 1];
-    const number = (previous?.t === 'punct' ? /^-?\d+(\.\d+)?/ : /^\d+(\.\d+)?/).exec(text.slice(i));
+    const signed = previous?.t === 'punct' && previous.v !== ')';
+    const number = (signed ? /^-?\d+(\.\d+)?/ : /^\d+(\.\d+)?/).exec(text.slice(i));
     if (number) {
       out.push({ t: 'number', v: Number(number[0]) });
       i += number[0].length;
+      continue;
+    }
+    if ('(),*=<>+-/%'.includes(c)) {
+      out.push({ t: 'punct', v: c });
+      i++;
       continue;
     }
     const word = /^[A-Za-z_][\w.:]*/.exec(text.slice(i));
@@ -339,7 +367,8 @@ function lexSql(text: string): SqlToken[] {
   return out;
 }
 
-const SQL_RESERVED = new Set(['select', 'from', 'where', 'group', 'by', 'order', 'limit', 'as', 'and', 'or', 'not', 'asc', 'desc', 'count']);
+const SQL_RESERVED = new Set(['select', 'from', 'where', 'group', 'by', 'order', 'limit', 'as', 'and', 'or', 'not', 'asc', 'desc']);
+const AGGREGATES = new Set<AggregateFn>(['count', 'sum', 'avg', 'min', 'max']);
 
 class SqlParser {
   private readonly tokens: SqlToken[];
@@ -358,11 +387,11 @@ class SqlParser {
       if (table.t !== 'ident' || table.v.toLowerCase() !== 'log') notEmulated('"from" anything but "log"');
     }
     const where = this.keyword('where') ? this.orCondition() : undefined;
-    let groupBy: string | undefined;
+    const groupBy: string[] = [];
     if (this.keyword('group')) {
       if (!this.keyword('by')) syntaxError('"group" without "by"');
-      groupBy = this.column();
-      if (this.peek().t === 'punct' && (this.peek() as { v: string }).v === ',') notEmulated('"group by" more than one column');
+      groupBy.push(this.column());
+      while (this.punct(',')) groupBy.push(this.column());
     }
     let orderBy: SelectStatement['orderBy'];
     if (this.keyword('order')) {
@@ -371,6 +400,7 @@ class SqlParser {
       const descending = this.keyword('desc');
       if (!descending) this.keyword('asc');
       orderBy = { column, descending };
+      if (this.peek().t === 'punct' && (this.peek() as { v: string }).v === ',') notEmulated('"order by" more than one column');
     }
     let limit: number | undefined;
     if (this.keyword('limit')) {
@@ -381,11 +411,7 @@ class SqlParser {
     }
     const rest: SqlToken = this.peek();
     if (rest.t !== 'end') notEmulated(`"${String(rest.v)}" here in an analytic statement`);
-    for (const item of items) {
-      if (item.kind === 'column' && item.column !== groupBy) {
-        throw slsErrors.parameterInvalid(`'${item.column}' must be an aggregate expression or appear in GROUP BY clause`);
-      }
-    }
+    checkGrouping(items, groupBy);
     return { items, where, groupBy, orderBy, limit };
   }
 
@@ -424,31 +450,79 @@ class SqlParser {
   }
 
   private item(index: number): SelectItem {
-    let item: SelectItem;
-    if (this.keyword('count')) {
-      if (!this.punct('(')) syntaxError('count needs "("');
-      let column: string | undefined;
-      if (this.punct('*')) column = undefined;
-      else {
-        const token = this.peek();
-        if (token.t === 'number' && token.v === 1) {
-          this.next();
-          column = undefined;
-        } else if (token.t === 'ident' && !token.quoted && token.v.toLowerCase() === 'distinct') notEmulated('count(distinct …)');
-        else column = this.column();
-      }
-      if (!this.punct(')')) syntaxError('count needs ")"');
-      item = { kind: 'count', column, alias: `_col${index}` };
-    } else {
+    const expr = this.expression();
+    let alias = expr.kind === 'column' ? expr.name : `_col${index}`;
+    if (this.keyword('as')) alias = this.column();
+    return { expr, alias };
+  }
+
+  // expression := term (('+' | '-') term)* ; term := unary (('*' | '/' | '%') unary)*
+  private expression(): SqlExpr {
+    let left = this.term();
+    for (;;) {
       const token = this.peek();
-      if (token.t === 'ident' && !token.quoted && this.tokens[this.pos + 1]?.t === 'punct' && (this.tokens[this.pos + 1] as { v: string }).v === '(') {
-        notEmulated(`the function ${token.v}()`);
-      }
-      const column = this.column();
-      item = { kind: 'column', column, alias: column };
+      if (token.t === 'punct' && (token.v === '+' || token.v === '-')) {
+        this.next();
+        left = { kind: 'arith', op: token.v, left, right: this.term() };
+      } else return left;
     }
-    if (this.keyword('as')) item.alias = this.column();
-    return item;
+  }
+
+  private term(): SqlExpr {
+    let left = this.unary();
+    for (;;) {
+      const token = this.peek();
+      if (token.t === 'punct' && (token.v === '*' || token.v === '/' || token.v === '%')) {
+        this.next();
+        left = { kind: 'arith', op: token.v, left, right: this.unary() };
+      } else return left;
+    }
+  }
+
+  private unary(): SqlExpr {
+    if (this.punct('-')) return { kind: 'negate', operand: this.unary() };
+    if (this.punct('(')) {
+      const inner = this.expression();
+      if (!this.punct(')')) syntaxError('missing ")"');
+      return inner;
+    }
+    const token = this.peek();
+    if (token.t === 'number') {
+      this.next();
+      return { kind: 'number', value: token.v };
+    }
+    if (token.t === 'string') {
+      this.next();
+      return { kind: 'string', value: token.v };
+    }
+    if (token.t === 'ident' && !token.quoted && this.tokens[this.pos + 1]?.t === 'punct' && (this.tokens[this.pos + 1] as { v: string }).v === '(') {
+      return this.call();
+    }
+    return { kind: 'column', name: this.column() };
+  }
+
+  private call(): SqlExpr {
+    const name = (this.next() as { v: string }).v.toLowerCase();
+    this.next(); // "("
+    let expr: SqlExpr;
+    if (name === 'count_if') {
+      expr = { kind: 'countIf', condition: this.orCondition() };
+    } else if (AGGREGATES.has(name as AggregateFn)) {
+      const fn = name as AggregateFn;
+      const token = this.peek();
+      if (token.t === 'ident' && !token.quoted && token.v.toLowerCase() === 'distinct') notEmulated(`${fn}(distinct …)`);
+      if (fn === 'count' && this.punct('*')) expr = { kind: 'aggregate', fn, arg: undefined };
+      else if (fn === 'count' && token.t === 'number' && token.v === 1 && (this.tokens[this.pos + 1] as { v?: string }).v === ')') {
+        this.next();
+        expr = { kind: 'aggregate', fn, arg: undefined };
+      } else {
+        const arg = this.expression();
+        if (containsAggregate(arg)) syntaxError(`an aggregate inside ${fn}() (nested aggregation)`);
+        expr = { kind: 'aggregate', fn, arg };
+      }
+    } else return notEmulated(`the function ${name}()`);
+    if (!this.punct(')')) syntaxError(`${name} needs ")"`);
+    return expr;
   }
 
   private orCondition(): SqlCondition {
@@ -477,27 +551,93 @@ class SqlParser {
     const literal = this.next();
     if (literal.t === 'string') return { kind: 'compare', column, op: op.v as SqlCompareOp, literal: { kind: 'string', value: literal.v } };
     if (literal.t === 'number') return { kind: 'compare', column, op: op.v as SqlCompareOp, literal: { kind: 'number', value: literal.v } };
-    notEmulated(`comparing ${column} with anything but a 'string' or a number`);
+    return notEmulated(`comparing ${column} with anything but a 'string' or a number`);
   }
 }
 
-/** Every column the analytic part reads (select items, where, group by). */
+export function containsAggregate(expr: SqlExpr): boolean {
+  switch (expr.kind) {
+    case 'aggregate':
+    case 'countIf':
+      return true;
+    case 'arith':
+      return containsAggregate(expr.left) || containsAggregate(expr.right);
+    case 'negate':
+      return containsAggregate(expr.operand);
+    default:
+      return false;
+  }
+}
+
+/** Columns an expression reads outside any aggregate (what must be grouped). */
+function bareColumns(expr: SqlExpr, out: Set<string>): Set<string> {
+  if (expr.kind === 'column') out.add(expr.name);
+  else if (expr.kind === 'arith') {
+    bareColumns(expr.left, out);
+    bareColumns(expr.right, out);
+  } else if (expr.kind === 'negate') bareColumns(expr.operand, out);
+  return out;
+}
+
+/**
+ * Presto's rule: outside an aggregate, a select item may read only what is grouped — a group-by
+ * column, or be itself a grouped alias ("'x' must be an aggregate expression or appear in GROUP BY
+ * clause"). A group-by name is an item's alias or a column, never an aggregate item.
+ */
+function checkGrouping(items: readonly SelectItem[], groupBy: readonly string[]): void {
+  const aliases = new Map(items.map((item) => [item.alias, item]));
+  for (const name of groupBy) {
+    const item = aliases.get(name);
+    if (item && containsAggregate(item.expr)) throw slsErrors.parameterInvalid(`GROUP BY clause cannot contain aggregations or window functions: ${name}`);
+  }
+  const grouped = new Set(groupBy);
+  for (const item of items) {
+    if (grouped.has(item.alias) && !containsAggregate(item.expr)) continue;
+    for (const column of bareColumns(item.expr, new Set())) {
+      if (!grouped.has(column)) throw slsErrors.parameterInvalid(`'${column}' must be an aggregate expression or appear in GROUP BY clause`);
+    }
+  }
+}
+
+function conditionColumns(c: SqlCondition | undefined, out: Set<string>): void {
+  if (!c) return;
+  if (c.kind === 'compare') out.add(c.column);
+  else if (c.kind === 'not') conditionColumns(c.operand, out);
+  else {
+    conditionColumns(c.left, out);
+    conditionColumns(c.right, out);
+  }
+}
+
+function exprColumns(expr: SqlExpr, out: Set<string>): void {
+  switch (expr.kind) {
+    case 'column':
+      out.add(expr.name);
+      return;
+    case 'arith':
+      exprColumns(expr.left, out);
+      exprColumns(expr.right, out);
+      return;
+    case 'negate':
+      exprColumns(expr.operand, out);
+      return;
+    case 'aggregate':
+      if (expr.arg) exprColumns(expr.arg, out);
+      return;
+    case 'countIf':
+      conditionColumns(expr.condition, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Every log field the analytic part reads (select items, count_if, where, group by columns). */
 export function selectColumns(select: SelectStatement): string[] {
   const out = new Set<string>();
-  for (const item of select.items) {
-    if (item.kind === 'column') out.add(item.column);
-    else if (item.column) out.add(item.column);
-  }
-  const walk = (c: SqlCondition | undefined): void => {
-    if (!c) return;
-    if (c.kind === 'compare') out.add(c.column);
-    else if (c.kind === 'not') walk(c.operand);
-    else {
-      walk(c.left);
-      walk(c.right);
-    }
-  };
-  walk(select.where);
-  if (select.groupBy) out.add(select.groupBy);
+  for (const item of select.items) exprColumns(item.expr, out);
+  conditionColumns(select.where, out);
+  const aliases = new Set(select.items.map((i) => i.alias));
+  for (const name of select.groupBy) if (!aliases.has(name)) out.add(name);
   return [...out];
 }

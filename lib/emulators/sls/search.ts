@@ -3,7 +3,7 @@
 // (`doc_value`) can be selected, as the service requires ("Create indexes"; "Analysis syntax").
 import { slsErrors } from './errors';
 import { type IndexConfig, type IndexKey, indexedKey } from './index-config';
-import type { ParsedQuery, SearchNode, SelectStatement, SqlCondition, SqlLiteral } from './query';
+import type { ParsedQuery, SearchNode, SelectStatement, SqlCondition, SqlExpr, SqlLiteral } from './query';
 import { selectColumns } from './query';
 
 /** One stored log as the query engine sees it. */
@@ -89,7 +89,7 @@ export function checkQuery(query: ParsedQuery, index: IndexConfig): void {
       }
     }
     const order = query.select.orderBy?.column;
-    if (order && !aliases.has(order) && order !== query.select.groupBy) {
+    if (order && !aliases.has(order) && !query.select.groupBy.includes(order)) {
       throw slsErrors.parameterInvalid(`line 1:1: Column '${order}' cannot be resolved`);
     }
   }
@@ -276,37 +276,125 @@ function where(matcher: Matcher, log: QueryLog, c: SqlCondition): boolean {
   }
 }
 
+/** A column's value, or the value of a select item a group-by names by its alias. */
+function groupValue(matcher: Matcher, log: QueryLog, name: string, select: SelectStatement): SqlValue {
+  const item = select.items.find((i) => i.alias === name);
+  return item ? scalar(matcher, log, item.expr) : sqlValue(matcher, log, name);
+}
+
+function describeType(v: SqlValue): string {
+  return typeof v === 'number' ? (Number.isInteger(v) ? 'bigint' : 'double') : 'varchar';
+}
+
+/** + - * / % as Presto applies them: numbers only; bigint / bigint truncates; a null operand gives null. */
+function arithmetic(op: string, a: SqlValue, b: SqlValue): SqlValue {
+  if (a === null || b === null) return null;
+  if (typeof a !== 'number' || typeof b !== 'number') {
+    throw slsErrors.parameterInvalid(`line 1:1: Cannot apply operator: ${describeType(a)} ${op} ${describeType(b)}`);
+  }
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    default: {
+      // Presto answers integer division by zero with an error ("Division by zero").
+      if (b === 0 && Number.isInteger(a)) throw slsErrors.parameterInvalid('Division by zero');
+      if (op === '%') return a % b;
+      return Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+    }
+  }
+}
+
+/** An expression on one log (no aggregate inside: the parser saw to that where it matters). */
+function scalar(matcher: Matcher, log: QueryLog, expr: SqlExpr): SqlValue {
+  switch (expr.kind) {
+    case 'column':
+      return sqlValue(matcher, log, expr.name);
+    case 'number':
+    case 'string':
+      return expr.value;
+    case 'negate': {
+      const v = scalar(matcher, log, expr.operand);
+      return v === null ? null : arithmetic('-', 0, v);
+    }
+    case 'arith':
+      return arithmetic(expr.op, scalar(matcher, log, expr.left), scalar(matcher, log, expr.right));
+    default:
+      throw slsErrors.parameterInvalid('line 1:1: an aggregate function is not allowed here');
+  }
+}
+
+/** An expression over a group of logs: aggregates over the group, anything else from its first log (a grouped value). */
+function aggregate(matcher: Matcher, logs: readonly QueryLog[], expr: SqlExpr): SqlValue {
+  switch (expr.kind) {
+    case 'countIf':
+      return logs.filter((log) => where(matcher, log, expr.condition)).length;
+    case 'aggregate': {
+      if (!expr.arg) return logs.length;
+      const values = logs.map((log) => scalar(matcher, log, expr.arg!)).filter((v): v is string | number => v !== null);
+      if (expr.fn === 'count') return values.length;
+      if ((expr.fn === 'sum' || expr.fn === 'avg') && values.some((v) => typeof v !== 'number')) {
+        throw slsErrors.parameterInvalid(`line 1:1: Unexpected parameters (varchar) for function ${expr.fn}`);
+      }
+      // Aggregates over no rows are null (SQL), count is 0.
+      if (values.length === 0) return null;
+      if (expr.fn === 'sum') return (values as number[]).reduce((a, b) => a + b, 0);
+      if (expr.fn === 'avg') return (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+      return values.reduce((a, b) => ((expr.fn === 'min' ? b < a : b > a) ? b : a));
+    }
+    case 'arith':
+      return arithmetic(expr.op, aggregate(matcher, logs, expr.left), aggregate(matcher, logs, expr.right));
+    case 'negate': {
+      const v = aggregate(matcher, logs, expr.operand);
+      return v === null ? null : arithmetic('-', 0, v);
+    }
+    default:
+      return logs[0] ? scalar(matcher, logs[0], expr) : expr.kind === 'number' || expr.kind === 'string' ? expr.value : null;
+  }
+}
+
+function compareValues(x: SqlValue, y: SqlValue): number {
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return x < y ? -1 : 1;
+}
+
 function runSelect(select: SelectStatement, matcher: Matcher, logs: readonly QueryLog[]): Record<string, string>[] {
   const kept = select.where ? logs.filter((log) => where(matcher, log, select.where!)) : logs;
-  const groups = new Map<string, { key: SqlValue; logs: QueryLog[] }>();
-  if (select.groupBy) {
+  const groups = new Map<string, { key: SqlValue[]; logs: QueryLog[] }>();
+  if (select.groupBy.length > 0) {
     for (const log of kept) {
-      const key = sqlValue(matcher, log, select.groupBy);
-      const id = key === null ? '\u0000null' : `${typeof key}:${key}`;
+      const key = select.groupBy.map((name) => groupValue(matcher, log, name, select));
+      const id = key.map((v) => (v === null ? '\u0000null' : `${typeof v}:${v}`)).join('\u0001');
       const group = groups.get(id) ?? { key, logs: [] };
       groups.set(id, group);
       group.logs.push(log);
     }
-  } else groups.set('', { key: null, logs: [...kept] });
-  let rows = [...groups.values()].map((group) => {
+    // Without group by, the aggregates run over every kept row: one row, even for none (SQL).
+  } else groups.set('', { key: [], logs: [...kept] });
+  const rows = [...groups.values()].map((group) => {
     const row: Record<string, SqlValue> = {};
-    for (const item of select.items) {
-      if (item.kind === 'column') row[item.alias] = group.key;
-      else row[item.alias] = item.column === undefined ? group.logs.length : group.logs.filter((l) => sqlValue(matcher, l, item.column!) !== null).length;
-    }
+    for (const item of select.items) row[item.alias] = aggregate(matcher, group.logs, item.expr);
     return { row, key: group.key };
   });
   // Without `order by` the service's row order is unspecified; the emulator sorts by the group key.
   const order = select.orderBy;
-  const sortValue = (entry: { row: Record<string, SqlValue>; key: SqlValue }): SqlValue => (order ? (entry.row[order.column] ?? entry.key) : entry.key);
-  rows = rows.sort((a, b) => {
-    const x = sortValue(a);
-    const y = sortValue(b);
-    if (x === y) return 0;
-    if (x === null) return 1;
-    if (y === null) return -1;
-    const cmp = x < y ? -1 : 1;
-    return order?.descending ? -cmp : cmp;
+  rows.sort((a, b) => {
+    if (order) {
+      const at = order.column in a.row ? a.row[order.column]! : (a.key[select.groupBy.indexOf(order.column)] ?? null);
+      const bt = order.column in b.row ? b.row[order.column]! : (b.key[select.groupBy.indexOf(order.column)] ?? null);
+      const cmp = compareValues(at, bt);
+      if (cmp !== 0) return order.descending ? -cmp : cmp;
+    }
+    for (let i = 0; i < a.key.length; i++) {
+      const cmp = compareValues(a.key[i]!, b.key[i]!);
+      if (cmp !== 0) return cmp;
+    }
+    return 0;
   });
   const limit = Math.min(select.limit ?? DEFAULT_SQL_ROWS, MAX_SQL_ROWS);
   return rows.slice(0, limit).map(({ row }) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? 'null' : String(v)])));

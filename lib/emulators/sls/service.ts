@@ -174,8 +174,9 @@ export class SlsService {
     }
     // acs:SourceIp is not offered: the service layer sees no socket (server.ts only converts).
     const context = { 'acs:SecureTransport': 'false', 'acs:CurrentTime': new Date(this.clock.nowMs()).toISOString() };
-    const name = first === 'dashboards' || first === 'alerts' ? target.segments[1] : undefined;
-    const request = slsAccessRequest(operation, { region: this.region, ownerId: this.ownerId, project, logstore: store, name }, context);
+    const name = first === 'dashboards' || first === 'alerts' || first === 'resources' ? target.segments[1] : undefined;
+    const record = first === 'resources' ? target.segments[3] : undefined;
+    const request = slsAccessRequest(operation, { region: this.region, ownerId: this.ownerId, project, logstore: store, name, record }, context);
     if (request && !this.access.authorize(signer.principal, request).allowed) throw slsErrors.deniedByRam(request.action, request.resource);
   }
   /** The API operation for a method and path; unknown combinations have no `run`. */

@@ -237,6 +237,6 @@ describe('handleAccessLogRange at the deadline', () => {
     };
     const result = await handleAccessLogRange(range, { source, coordinator: new Coordinator({ store: new MemoryStateStore(), objects, clock }), log });
     expect(result).toMatchObject({ records: 1, misses: 1, oversizedLogGroups: 1 });
-    expect(errors).toEqual([['LogGroup over the page limit skipped', { shardId: 0, sizeBytes: 300_000_000, limitBytes: 16_777_216 }]]);
+    expect(errors).toEqual([['LogGroup over the page limit skipped', { shardId: 0, logGroupBytes: 300_000_000, pageLimitBytes: 16_777_216 }]]);
   });
 });

@@ -26,6 +26,15 @@ describe('CostPolicy', () => {
     expect(admissions.map((a) => a.admitted)).toEqual([true, true, true, false, false]);
     expect(admissions[3]).toEqual({ admitted: false, refusal: { kind: 'deferred', reason: 'daily-restore-budget', retryAtMs: T0 + 86_400_000 } });
     expect(await counter(store, 'budget/thaw-test/2026-01-01')).toEqual({ restores: 3, bytes: 30, byteDays: 0, newRecords: 0 });
+    // Each admission says how much of the bucket's tightest daily budget it leaves used (the logs carry it).
+    expect(admissions.slice(0, 3).map((a) => a.admitted && a.budgetUsePct)).toEqual([34, 67, 100]);
+  });
+
+  it('reports the most used of the daily budgets, rounded up', async () => {
+    const { policy: p } = policy({ dailyRestores: 100, dailyBytes: 10 * GIB, dailyByteDays: 100 * GIB });
+    const first = await p.admit(ref('a'), { storageClass: 'ColdArchive', sizeBytes: 2 * GIB }, { days: 1, tier: 'Standard' }, T0);
+    const second = await p.admit(ref('b'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { days: 1, tier: 'Standard' }, T0);
+    expect([first.admitted && first.budgetUsePct, second.admitted && second.budgetUsePct]).toEqual([20, 21]);
   });
 
   it('skips an object that would break the byte budget but admits a smaller one after it', async () => {
@@ -81,6 +90,7 @@ describe('CostPolicy', () => {
     expect(await p.admit(ref('x'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { days: 2, tier: 'Expedited' }, T0)).toEqual({
       admitted: true,
       params: { days: 2, tier: 'Standard' },
+      budgetUsePct: 1,
     });
   });
 
@@ -106,6 +116,7 @@ describe('CostPolicy', () => {
     expect(await p.admit(ref('old'), { storageClass: 'ColdArchive', sizeBytes: 1 }, { days: 30, tier: 'Standard' }, T0)).toEqual({
       admitted: true,
       params: { days: 7, tier: 'Standard' },
+      budgetUsePct: 1,
     });
   });
 
@@ -119,10 +130,10 @@ describe('CostPolicy', () => {
   });
 
   it.each([
-    ['ColdArchive', 'Standard', { admitted: true, params: { days: 1, tier: 'Bulk' } }],
-    ['ColdArchive', 'Bulk', { admitted: true, params: { days: 1, tier: 'Bulk' } }],
+    ['ColdArchive', 'Standard', { admitted: true, params: { days: 1, tier: 'Bulk' }, budgetUsePct: 1 }],
+    ['ColdArchive', 'Bulk', { admitted: true, params: { days: 1, tier: 'Bulk' }, budgetUsePct: 1 }],
     ['DeepColdArchive', 'Standard', { admitted: false, refusal: { kind: 'refused', reason: 'tier-not-allowed' } }],
-    ['Archive', undefined, { admitted: true, params: { days: 1 } }],
+    ['Archive', undefined, { admitted: true, params: { days: 1 }, budgetUsePct: 1 }],
   ] as const)('with only Bulk allowed, %s at %s → %j', async (storageClass, tier, expected) => {
     const { policy: p } = policy({ maxTier: 'Bulk' });
     expect(await p.admit(ref(`t-${storageClass}`), { storageClass, sizeBytes: 1 }, tier ? { days: 1, tier } : { days: 1 }, T0)).toEqual(expected);

@@ -118,6 +118,32 @@ describe('analytic statements', () => {
     ['where on text', "* | select count(*) as n where functionName = 'http'", [{ n: '2' }]],
     ['where with and/or/not', "* | select count(*) as n where not (bucket = 'docs' or status = 403)", [{ n: '1' }]],
     ['order by and limit', '* | select functionName, count(*) as n group by functionName order by n desc limit 1', [{ functionName: 'http', n: '2' }]],
+    [
+      'group by two columns',
+      '* | select bucket, functionName, count(*) as n group by bucket, functionName',
+      [
+        { bucket: 'docs', functionName: 'access-log', n: '1' },
+        { bucket: 'docs', functionName: 'sweeper', n: '1' },
+        { bucket: 'photos', functionName: 'http', n: '2' },
+      ],
+    ],
+    [
+      'time buckets: an expression grouped by its alias (the documented __time__ - __time__ % 60)',
+      '* | select __time__ - __time__ % 2 as t, count(*) as n group by t order by t',
+      [
+        { t: '100', n: '2' },
+        { t: '102', n: '2' },
+      ],
+    ],
+    [
+      'sum, avg, min, max over a long',
+      '* | select sum(status) as s, avg(status) as a, min(status) as lo, max(status) as hi',
+      [{ s: '1234', a: '308.5', lo: '200', hi: '429' }],
+    ],
+    ['min and max of text', '* | select min(bucket) as lo, max(bucket) as hi', [{ lo: 'docs', hi: 'photos' }]],
+    ['count_if with a condition', '* | select count_if(status >= 400) as errors, count(*) as n', [{ errors: '2', n: '4' }]],
+    ['arithmetic over aggregates; bigint division truncates', '* | select count_if(status >= 400) * 100 / count(*) as pct', [{ pct: '50' }]],
+    ['an aggregate over no rows is null, count is 0', 'bucket: nothing | select max(status) as hi, count(*) as n', [{ hi: 'null', n: '0' }]],
   ])('%s', (_label, query, expected) => {
     expect(rows(query)).toEqual(expected);
   });
@@ -134,8 +160,12 @@ describe('refused, naming what is wrong', () => {
     ['an unterminated phrase', 'message: "oops', 'query syntax error: unterminated'],
     ['an inner wildcard', 'bucket: ph*os', 'is not emulated'],
     ['chained processing', '* | select count(*) | select 1', 'is not emulated'],
-    ['group by two columns', '* | select bucket, functionName, count(*) group by bucket, functionName', 'is not emulated'],
-    ['SQL functions', '* | select max(status)', 'the function max() is not emulated'],
+    ['SQL functions outside the subset', '* | select approx_distinct(bucket)', 'the function approx_distinct() is not emulated'],
+    ['sum of a text column', '* | select sum(bucket)', 'Unexpected parameters (varchar) for function sum'],
+    ['arithmetic on text', '* | select bucket + 1 as x group by bucket', 'Cannot apply operator: varchar + bigint'],
+    ['integer division by zero', '* | select count(*) / 0 as x', 'Division by zero'],
+    ['group by an aggregate', '* | select count(*) as n group by n', 'GROUP BY clause cannot contain aggregations'],
+    ['an ungrouped column inside an expression', '* | select status + 1 as x, count(*) group by bucket', "'status' must be an aggregate expression"],
     ['count(distinct)', '* | select count(distinct bucket)', 'count(distinct …) is not emulated'],
     ['like', "* | select count(*) where bucket like 'p%'", '"like" in a where clause'],
     ['a plain column outside group by', '* | select bucket, count(*)', "'bucket' must be an aggregate expression"],
