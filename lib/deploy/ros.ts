@@ -13,9 +13,11 @@
 // the same two ALIYUN::OTS::Table resources (the records table with its indexes, the counters table),
 // declared by lib/store/tablestore-schema.ts: the tables do not depend on what runs the functions,
 // and the same logical ids on both platforms keep them in place when a stack's template changes
-// from one platform to the other.
+// from one platform to the other. Both get the Log Service part too (ros-observability.ts): the
+// function logstore's index, the dashboard and the alerts.
 import { type TableLayout, tableLayouts } from '../store/tablestore-schema';
 import { TemplateError } from './errors';
+import { ALERTS_NOTE, observabilityPart } from './ros-observability';
 import { SETTING_PARAMETERS } from './settings';
 import type { TemplateDocument } from './template';
 
@@ -180,7 +182,8 @@ const CREATES_TABLES = 'CreatesTables';
 
 /**
  * The packaged document: the template's Parameters and Conditions with the table switch added, its
- * resources as translated, and the tables. The Description says which platform it is for.
+ * resources as translated, the tables, and the Log Service part. The Description says which
+ * platform it is for, and who the alerts reach.
  */
 export function packagedDocument(doc: TemplateDocument, platform: string, resources: Record<string, Props>): TemplateDocument {
   const parameters = doc.Parameters ?? {};
@@ -193,11 +196,13 @@ export function packagedDocument(doc: TemplateDocument, platform: string, resour
   const { records, counters } = tableLayouts(`\${${SETTING_PARAMETERS.table}}`);
   put(resources, 'RecordsTable', otsTable(records));
   put(resources, 'CountersTable', otsTable(counters));
+  const observability = observabilityPart(doc);
+  for (const [id, resource] of Object.entries(observability.resources)) put(resources, id, resource);
   return {
     ROSTemplateFormatVersion: '2015-09-01',
-    Description: `${doc.Description ?? 'oss-thaw'} Packaged by thaw package for ${platform}.`,
+    Description: `${doc.Description ?? 'oss-thaw'} Packaged by thaw package for ${platform}. ${ALERTS_NOTE}`,
     Parameters: {
-      ...parameters,
+      ...observability.parameters,
       [CREATE_TABLES_PARAMETER]: {
         Type: 'String',
         Default: 'true',
@@ -205,7 +210,7 @@ export function packagedDocument(doc: TemplateDocument, platform: string, resour
         Description: `Make the records and counters tables (kept when the stack is deleted). false: they exist already (thaw tables create, thaw deploy, or an earlier stack of ${SETTING_PARAMETERS.table}).`,
       },
     },
-    Conditions: { ...conditions, [CREATES_TABLES]: { 'Fn::Equals': [{ Ref: CREATE_TABLES_PARAMETER }, 'true'] } },
+    Conditions: { ...conditions, [CREATES_TABLES]: { 'Fn::Equals': [{ Ref: CREATE_TABLES_PARAMETER }, 'true'] }, ...observability.conditions },
     Resources: resources,
   };
 }

@@ -4,7 +4,9 @@
 // written from ROS's documentation) is asked through Alibaba's ROS SDK to CreateStack it into the
 // local cloud (RAM stand-in, FC 2.0 and FC 3.0 APIs, OSS, Tablestore). The stack's functions must carry
 // the names thaw deploy gives, each trigger's invocation role must reach exactly its function, `thaw
-// invoke` must find the function, and DeleteStack must leave nothing behind but the tables.
+// invoke` must find the function, and DeleteStack must leave nothing behind but the tables. Both
+// templates also carry the function logstore's index, the dashboard and the alerts, made in the local
+// Log Service.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,9 @@ import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { crc64 } from '../../lib/build/crc64';
+import { ALERT_KINDS } from '../../lib/observability/alerts';
+import { SlsAdmin } from '../../lib/sls/admin';
+import { FUNCTION_LOG_INDEX } from '../../lib/sls/function-log-index';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { tableChanges } from '../../lib/store/tablestore-upgrade';
 import { childEnv } from '../support/child-env';
@@ -86,6 +91,20 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** The settled stack, which must be CREATE_COMPLETE (the resources' failures are in the message when it is not). */
+  const created = async (stackId: string) => {
+    const got = await t.settled(stackId);
+    const events = await t.client().listStackEvents(new $ROS.ListStackEventsRequest({ regionId: REGION, stackId, pageSize: 50, status: ['CREATE_FAILED'] }));
+    const failed = events.body!.events!.map((e) => `${e.logicalResourceId}: ${e.statusReason}`);
+    expect({ status: got.status, reason: got.statusReason, failed }).toEqual({
+      status: 'CREATE_COMPLETE',
+      reason: 'Stack CREATE completed successfully',
+      failed: [],
+    });
+    return got;
+  };
+  /** The function logstore's project, as the Log Service API answers it. */
+  const functionLogs = () => new SlsAdmin({ endpoint: t.cloud.sls.endpoint, project: 'thaw-logs', ...t.cloud.credentials, maxAttempts: 1 });
   const deleteStack = async (stackId: string) => {
     await t.client().deleteStack(new $ROS.DeleteStackRequest({ regionId: REGION, stackId }));
     await t.ros.store.idle();
@@ -106,9 +125,8 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
       const stack = 'thaw-ros';
       const parameters = { ...t.cloud.parameters, TableName: 'thaw_ros2' };
       const stackId = await t.createStack(stack, packaged.fc2.text, parameters);
-      const got = await t.settled(stackId);
-      expect({ status: got.status, reason: got.statusReason }).toEqual({ status: 'CREATE_COMPLETE', reason: 'Stack CREATE completed successfully' });
-      expect(got.description).toMatch(/Packaged by thaw package for Function Compute 2\.0 \(ALIYUN::FC::\*\)\.$/);
+      const got = await created(stackId);
+      expect(got.description).toContain('Packaged by thaw package for Function Compute 2.0 (ALIYUN::FC::*).');
       // NoEcho parameters are shown masked.
       expect(got.parameters!.find((p) => p.parameterKey === 'ApiTokenSha256')!.parameterValue).toBe('******');
 
@@ -156,8 +174,13 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
       const roleNames = t.cloud.ram.roleNames().sort();
       expect(roleNames).toEqual(['access-log', 'http', 'log-trigger', 'oss-invoke', 'storage-event', 'sweeper'].map((r) => `${stack}-${r}`));
       expect(await t.cloud.tables()).toEqual(expect.arrayContaining(['thaw_ros2', 'thaw_ros2_counters']));
+      const logs = functionLogs();
+      expect((await logs.getDashboard(`${stack}-overview`)).dashboardName).toBe(`${stack}-overview`);
 
       await deleteStack(stackId);
+      await expect(logs.getDashboard(`${stack}-overview`)).rejects.toMatchObject({ code: 'DashboardNotExist' });
+      await expect(logs.getIndex('functions')).rejects.toMatchObject({ code: 'IndexConfigNotExist' });
+      logs.close();
       expect(fc.listServices()).toEqual([]);
       expect(t.cloud.ram.roleNames()).toEqual([]);
       for (const name of roleNames) {
@@ -182,11 +205,10 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
     });
 
     it('creates the stack: functions <stack>-<function>, each invocation role reaching exactly its function, the dead letter the sweeper; DeleteStack keeps the tables', async () => {
-      const parameters = { ...t.cloud.parameters, TableName: 'thaw_ros3', CustomDomain: 'thaw-ros3.example.com' };
+      const parameters = { ...t.cloud.parameters, TableName: 'thaw_ros3', CustomDomain: 'thaw-ros3.example.com', AlertActionPolicyId: 'ops' };
       const stackId = await t.createStack(stack, packaged.fc3.text, parameters);
-      const got = await t.settled(stackId);
-      expect({ status: got.status, reason: got.statusReason }).toEqual({ status: 'CREATE_COMPLETE', reason: 'Stack CREATE completed successfully' });
-      expect(got.description).toMatch(/Packaged by thaw package for Function Compute 3\.0 \(ALIYUN::FC3::\*\)\.$/);
+      const got = await created(stackId);
+      expect(got.description).toContain('Packaged by thaw package for Function Compute 3.0 (ALIYUN::FC3::*).');
 
       // FC 3.0 functions named as thaw deploy names them, nothing on FC 2.0; the code is the zip thaw
       // package uploaded (FC read it from OSS and checked its CRC-64 against Code.Checksum).
@@ -262,8 +284,33 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
       const counters = (await store.sdk.describeTable({ tableName: 'thaw_ros3_counters' })) as { tableOptions?: { timeToLive?: number } };
       expect(Number(counters.tableOptions?.timeToLive)).toBe(259_200);
 
-      // DeleteStack: functions, triggers, configurations, domain and roles go; the tables stay.
+      // The Log Service part: the function logstore's index with every key the functions log, the
+      // dashboard, and one alert per kind sending through the given action policy. One of them,
+      // evaluated by the local Log Service on staged lines: five FAILED outcomes in 15 minutes page.
+      const logs = functionLogs();
+      expect(Object.keys((await logs.getIndex('functions')).keys ?? {})).toEqual(Object.keys(FUNCTION_LOG_INDEX.keys!));
+      expect((await logs.getDashboard(`${stack}-overview`)).charts.length).toBeGreaterThan(0);
+      const alerts = await Promise.all(ALERT_KINDS.map((kind) => logs.getAlert(`${stack}-${kind}`)));
+      expect(alerts.map((a) => (a.configuration as { policyConfiguration: { actionPolicyId: string } }).policyConfiguration.actionPolicyId)).toEqual(
+        ALERT_KINDS.map(() => 'ops'),
+      );
+      const now = Date.now();
+      const failed = Array.from({ length: 5 }, (_, i) => ({
+        time: Math.floor(now / 1000) - 60 - i,
+        contents: {
+          functionName: fc3Name('access-log'),
+          message: JSON.stringify({ level: 'info', msg: 'state', function: 'access-log', bucket: 'photos', key: `k${i}`, outcome: 'failed', to: 'FAILED' }),
+        },
+      }));
+      t.cloud.sls.writeLogs('thaw-logs', 'functions', failed, { topic: 'oss-thaw' });
+      expect(t.cloud.sls.evaluateAlert('thaw-logs', `${stack}-failed-restores`, now)).toMatchObject({ fired: true, severity: 8 });
+
+      // DeleteStack: functions, triggers, configurations, domain, roles, index, dashboard and alerts go; the tables stay.
       await deleteStack(stackId);
+      await expect(logs.getIndex('functions')).rejects.toMatchObject({ code: 'IndexConfigNotExist' });
+      await expect(logs.getDashboard(`${stack}-overview`)).rejects.toMatchObject({ code: 'DashboardNotExist' });
+      await expect(logs.getAlert(`${stack}-failed-restores`)).rejects.toMatchObject({ code: 'JobNotExist' });
+      logs.close();
       expect(fc3.functionNames()).toEqual([]);
       expect(fc3.hasCustomDomain('thaw-ros3.example.com')).toBe(false);
       expect(t.cloud.ram.roleNames().filter((r) => r.startsWith(`${stack}-`))).toEqual([]);
@@ -277,10 +324,25 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
       expect((await t.settled(failed)).statusReason).toMatch(/RecordsTable: Tablestore CreateTable OTSObjectAlreadyExist: Requested table already exists/);
       await deleteStack(failed);
       const stackId = await t.createStack(`${stack}-again`, packaged.fc3.text, { ...parameters, CreateTables: 'false' });
-      expect((await t.settled(stackId)).status).toBe('CREATE_COMPLETE');
+      await created(stackId);
       const resources = (await t.client().listStackResources(new $ROS.ListStackResourcesRequest({ regionId: REGION, stackId }))).body!.resources!;
       expect(resources.filter((r) => r.resourceType === 'ALIYUN::OTS::Table')).toEqual([]);
       await deleteStack(stackId);
+    }, 120_000);
+
+    it('on a logstore that has an index: CreateStack fails on it, and CreateFunctionLogIndex=false uses it and leaves it', async () => {
+      t.cloud.sls.createIndex('thaw-logs', 'functions', FUNCTION_LOG_INDEX);
+      // The tables exist (kept by the stacks above).
+      const parameters = { ...t.cloud.parameters, TableName: 'thaw_ros3', CreateTables: 'false' };
+      const failed = await t.createStack(`${stack}-indexed`, packaged.fc3.text, parameters, { disableRollback: true });
+      expect((await t.settled(failed)).statusReason).toMatch(/FunctionLogIndex: Log Service CreateIndex IndexAlreadyExist/);
+      await deleteStack(failed);
+      const stackId = await t.createStack(`${stack}-indexed`, packaged.fc3.text, { ...parameters, CreateFunctionLogIndex: 'false' });
+      await created(stackId);
+      await deleteStack(stackId);
+      const logs = functionLogs();
+      expect(Object.keys((await logs.getIndex('functions')).keys ?? {})).toEqual(Object.keys(FUNCTION_LOG_INDEX.keys!));
+      logs.close();
     }, 120_000);
   });
 });

@@ -127,9 +127,53 @@ const DOCUMENTED: Readonly<Record<string, Shape>> = {
   },
   // rostran aliyun_sls_dashboard.yml (Charts: the API's chart maps, not listed).
   'ALIYUN::SLS::Dashboard': { Charts: ANY, DashboardName: ANY, Description: ANY, DisplayName: ANY, ProjectName: ANY },
-  // rostran aliyun_sls_alert.yml (Detail's Schema); Configuration's keys: not listed by rostran.
+  // rostran aliyun_sls_alert.yml (Detail's Schema); Configuration's and Schedule's keys, which
+  // rostran does not list: CDK RosAlert ConfigurationProperty and the properties it names.
   'ALIYUN::SLS::Alert': {
-    Detail: { Configuration: ANY, Description: ANY, DisplayName: ANY, Name: ANY, Schedule: ANY, State: ANY, Type: ANY },
+    Detail: {
+      Configuration: {
+        Annotations: { Key: ANY, Value: ANY },
+        AutoAnnotation: ANY,
+        Condition: ANY,
+        Dashboard: ANY,
+        GroupConfiguration: { Fields: ANY, Type: ANY },
+        JoinConfigurations: { Condition: ANY, Type: ANY },
+        Labels: { Key: ANY, Value: ANY },
+        MuteUntil: ANY,
+        NoDataFire: ANY,
+        NoDataSeverity: ANY,
+        NotificationList: ANY,
+        NotifyThreshold: ANY,
+        PolicyConfiguration: { ActionPolicyId: ANY, AlertPolicyId: ANY, RepeatInterval: ANY, UseDefault: ANY },
+        QueryList: {
+          ChartTitle: ANY,
+          DashboardId: ANY,
+          End: ANY,
+          LogStore: ANY,
+          PowerSqlMode: ANY,
+          Project: ANY,
+          Query: ANY,
+          Region: ANY,
+          RoleArn: ANY,
+          Start: ANY,
+          Store: ANY,
+          StoreType: ANY,
+          TimeSpanType: ANY,
+        },
+        SendResolved: ANY,
+        SeverityConfigurations: { EvalCondition: { Condition: ANY, CountCondition: ANY }, Severity: ANY },
+        Threshold: ANY,
+        Throttling: ANY,
+        Type: ANY,
+        Version: ANY,
+      },
+      Description: ANY,
+      DisplayName: ANY,
+      Name: ANY,
+      Schedule: { CronExpression: ANY, DayOfWeek: ANY, Delay: ANY, Hour: ANY, Interval: ANY, RunImmediately: ANY, Type: ANY },
+      State: ANY,
+      Type: ANY,
+    },
     Project: ANY,
   },
   // The FC 2.0 template's types: rostran aliyun_fc_service.yml, aliyun_fc_function.yml,
@@ -252,6 +296,9 @@ describe('the packaged templates use only properties ROS documents', () => {
         'ALIYUN::FC3::Trigger',
         'ALIYUN::OTS::Table',
         'ALIYUN::RAM::Role',
+        'ALIYUN::SLS::Alert',
+        'ALIYUN::SLS::Dashboard',
+        'ALIYUN::SLS::Index',
       ]),
     );
     expect(check(fc3)).toEqual([]);
@@ -266,6 +313,9 @@ describe('the packaged templates use only properties ROS documents', () => {
         'ALIYUN::FC::Trigger',
         'ALIYUN::OTS::Table',
         'ALIYUN::RAM::Role',
+        'ALIYUN::SLS::Alert',
+        'ALIYUN::SLS::Dashboard',
+        'ALIYUN::SLS::Index',
       ]),
     );
     expect(check(fc2)).toEqual([]);

@@ -15,6 +15,8 @@ export interface CloudEndpoints {
   readonly oss?: string;
   /** Tablestore endpoints by instance name. */
   readonly tablestore?: Readonly<Record<string, string>>;
+  /** The Log Service API (a project's requests go to it with Host <project>.<endpoint host>). */
+  readonly sls?: string;
 }
 
 export interface CloudContext {

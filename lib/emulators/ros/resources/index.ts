@@ -1,14 +1,11 @@
 // Which handler makes each resource type: FC 2.0 and FC 3.0 through the local FC's two APIs, RAM
-// roles, Tablestore tables. The Log Service types stay validated-only (the local Log Service is
-// reached through its own signed API, which this emulator does not speak yet).
+// roles, Tablestore tables, and the Log Service index, dashboard and alert through its API.
 import type { ResourceHandler } from './handler';
-import { validatedOnly } from './handler';
 import { fcCustomDomain, fcFunction, fcService, fcTrigger } from './fc2';
 import { fc3AsyncInvokeConfig, fc3ConcurrencyConfig, fc3CustomDomain, fc3Function, fc3Trigger } from './fc3';
 import { otsTable } from './ots-table';
 import { ramRole } from './ram-role';
-
-const SLS = 'the local ROS does not make Log Service resources yet: ALIYUN::SLS::* resources are validated, not made';
+import { slsAlert, slsDashboard, slsIndex } from './sls';
 
 export const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'ALIYUN::RAM::Role': ramRole,
@@ -22,7 +19,7 @@ export const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'ALIYUN::FC3::CustomDomain': fc3CustomDomain,
   'ALIYUN::FC3::AsyncInvokeConfig': fc3AsyncInvokeConfig,
   'ALIYUN::FC3::ConcurrencyConfig': fc3ConcurrencyConfig,
-  'ALIYUN::SLS::Index': validatedOnly(SLS),
-  'ALIYUN::SLS::Dashboard': validatedOnly(SLS),
-  'ALIYUN::SLS::Alert': validatedOnly(SLS),
+  'ALIYUN::SLS::Index': slsIndex,
+  'ALIYUN::SLS::Dashboard': slsDashboard,
+  'ALIYUN::SLS::Alert': slsAlert,
 };
