@@ -102,6 +102,9 @@ export const LOG_FIELDS = {
   method: { type: 'text', meaning: 'the HTTP method' },
   status: { type: 'long', meaning: 'the HTTP status answered' },
   // --- time and failures
+  // --- the dead letter (sweeper, FC 3.0)
+  deadLetterOf: { type: 'text', meaning: 'the function whose asynchronous event FC gave up on (its ARN)' },
+  condition: { type: 'text', meaning: "why FC gave up on the event (its retries spent, the event too old): FC's words" },
   durationMs: { type: 'long', meaning: 'how long the request, batch or object took (ms)' },
   'error.code': { type: 'text', meaning: "the failure's code (Transient, AccessDenied, MalformedRequest, an OSS or Tablestore code)" },
   'error.message': { type: 'text', meaning: "the failure's message (bounded; never a secret)" },

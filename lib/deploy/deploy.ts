@@ -20,7 +20,8 @@ import type { DeployPlan, DeployStep } from './plan';
 import { choosePlatform, type Platform, PLATFORM_NAMES, type PlatformChoice, type PlatformSteps, type Teardown } from './platform';
 import { planRole, type RoleOwnership, stackMarker } from './roles';
 import { serviceLinkedRoleStep } from './service-linked-roles';
-import { deploySettings } from './settings';
+import { observabilitySteps } from '../observability/deploy-steps';
+import { deploySettings, observabilityOf } from './settings';
 import { type TablesAdmin, tablesStep } from './tables-step';
 import type { StackSpec } from './template';
 
@@ -37,6 +38,8 @@ export interface DeployInput {
   readonly tables: TablesAdmin;
   /** Log Service in the function logs' project, through the deployer's endpoint. */
   readonly functionLogs: SlsAdmin;
+  /** Where alert resource data (a webhook integration, its action policy) is kept; default functionLogs. */
+  readonly alertRecords?: SlsAdmin;
   /** --platform; otherwise where the stack runs, or FC 3.0 for a new one. */
   readonly platform?: Platform;
 }
@@ -84,6 +87,8 @@ export async function planDeploy(input: DeployInput): Promise<Deployment> {
   const settings = deploySettings(stack);
   steps.push(await tablesStep(input.tables, settings));
   steps.push(await logIndexStep(input.functionLogs, settings.functionLogs.logstore));
+  // The alerts and the dashboard read the function logs through that index.
+  steps.push(...(await observabilitySteps({ logs: input.functionLogs, records: input.alertRecords }, observabilityOf(stack))));
 
   const platformInput = { stack, code: input.code, usesNewRole };
   const target: PlatformSteps =

@@ -3,8 +3,9 @@
 // logstores and buckets only, on FC 2.0 and FC 3.0 — instead of AliyunFCFullAccess + AliyunRAMFullAccess. Each statement
 // says which step needs it. test/integration/deployer-policy.test.ts deploys and destroys with a RAM
 // user that holds exactly this policy in the local cloud, which enforces it.
+import { ACTION_POLICY_RESOURCE, WEBHOOK_RESOURCE } from '../observability/notification';
 import { SERVICE_LINKED_ROLES } from './service-linked-roles';
-import { bucketsOf, type DeploySettings } from './settings';
+import { bucketsOf, type DeploySettings, observabilityOf } from './settings';
 import type { StackSpec } from './template';
 
 interface Statement {
@@ -137,6 +138,46 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
       Resource: [log(settings.functionLogs.project, settings.functionLogs.logstore)],
     },
   ];
+  // The alerts and the dashboard, by the stack's names in the function logs' project (Log Service
+  // names them in lower case). A create names the new resource in its body, not its path, so RAM
+  // sees `dashboard/*` and `job/*` (Alibaba's own policies grant CreateDashboard and CreateJob so:
+  // "Authorize a RAM user to use Cost Manager"); reads, updates and deletes are held to the stack's
+  // prefix. The alert action names are unconfirmed (the RAM reference lists jobs).
+  const project = `acs:log:${region}:${uid}:project/${settings.functionLogs.project}`;
+  const prefix = stackName.toLowerCase();
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:CreateDashboard', 'log:CreateAlert'],
+    Resource: [`${project}/dashboard/*`, `${project}/job/*`],
+  });
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:GetDashboard', 'log:UpdateDashboard', 'log:DeleteDashboard'],
+    Resource: [`${project}/dashboard/${prefix}-*`],
+  });
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:GetAlert', 'log:UpdateAlert', 'log:DeleteAlert', 'log:EnableAlert', 'log:DisableAlert'],
+    Resource: [`${project}/job/${prefix}-*`],
+  });
+  // Alert resource data (a webhook integration and its action policy) is the account's, kept in one
+  // region (names partly unconfirmed). Destroy looks for this stack's records whatever the settings
+  // are now, so reading and updating them is always granted, by the stack's record ids. A create
+  // names the record in its body and a delete in its query, so RAM sees `record/*`: those two are
+  // granted, on the two kinds of record the deploy makes, only when alerts go to a webhook.
+  const records = `acs:log:*:${uid}:resource`;
+  statements.push({
+    Effect: 'Allow',
+    Action: ['log:GetResourceRecord', 'log:UpdateResourceRecord'],
+    Resource: [`${records}/*/record/${prefix}-*`],
+  });
+  if (observabilityOf(stack).notification.kind === 'webhook') {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['log:CreateResourceRecord', 'log:DeleteResourceRecord'],
+      Resource: [WEBHOOK_RESOURCE, ACTION_POLICY_RESOURCE].map((r) => `${records}/${r}/record/*`),
+    });
+  }
   const buckets = bucketsOf(settings);
   if (buckets.length > 0) statements.push({ Effect: 'Allow', Action: ['oss:GetBucketInfo'], Resource: buckets.map((b) => `acs:oss:*:*:${b}`) });
   if (stack.customDomains.length > 0) {

@@ -7,7 +7,9 @@ import type { Clients } from './clients';
 import { planFc2Teardown } from './fc2-plan';
 import { planFc3Teardown } from './fc3-plan';
 import type { SlsAdmin } from '../sls/admin';
+import { observabilityDeletions } from '../observability/deploy-steps';
 import { logIndexDeletion } from './log-index';
+import { observabilityOf } from './settings';
 import type { DeployPlan, DeployStep } from './plan';
 import { planRoleDeletion, stackMarker } from './roles';
 import type { TablesAdmin } from './tables-step';
@@ -21,6 +23,8 @@ export interface DestroyInput {
   readonly tables: TablesAdmin;
   readonly functionLogs: SlsAdmin;
   readonly functionLogstore: string;
+  /** Where alert resource data is kept; default functionLogs. */
+  readonly alertRecords?: SlsAdmin;
 }
 
 export async function planDestroy(input: DestroyInput): Promise<DeployPlan> {
@@ -38,6 +42,8 @@ export async function planDestroy(input: DestroyInput): Promise<DeployPlan> {
     const step = await planRoleDeletion(clients.ram, role, stackMarker(stack.stackName), input.roleArns[role.logicalId]);
     if (step) steps.push(step);
   }
+  // The alerts and the dashboard this stack made (named <stack>-… and labelled with it), then the index they query.
+  steps.push(...(await observabilityDeletions({ logs: input.functionLogs, records: input.alertRecords }, observabilityOf(stack))));
   const index = await logIndexDeletion(input.functionLogs, input.functionLogstore);
   if (index) steps.push(index);
   for (const table of await input.tables.existing()) {

@@ -3,7 +3,7 @@
 // (keeping every key it has: the logstore is the user's); destroy removes it only when it is still
 // exactly the one the deploy makes.
 import { isNotFound, type SlsAdmin, type SlsIndex } from '../sls/admin';
-import { FUNCTION_LOG_INDEX } from '../sls/function-log-index';
+import { FUNCTION_LOG_INDEX, functionLogIndexGaps, mergeFunctionLogIndex } from '../sls/function-log-index';
 import type { DeployStep } from './plan';
 
 export async function logIndexStep(admin: SlsAdmin, logstore: string): Promise<DeployStep> {
@@ -18,15 +18,14 @@ export async function logIndexStep(admin: SlsAdmin, logstore: string): Promise<D
       run: () => admin.createIndex(logstore, FUNCTION_LOG_INDEX),
     };
   }
-  const missing = Object.keys(FUNCTION_LOG_INDEX.keys ?? {}).filter((k) => !(k in (current.keys ?? {})));
-  if (missing.length === 0) return { kind: 'log index', name, action: 'unchanged', reasons: ['has every key the functions log'] };
-  const merged: SlsIndex = { ...current, line: current.line ?? FUNCTION_LOG_INDEX.line, keys: { ...FUNCTION_LOG_INDEX.keys, ...current.keys } };
+  const gaps = functionLogIndexGaps(current);
+  if (gaps.length === 0) return { kind: 'log index', name, action: 'unchanged', reasons: ['has every key the functions log'] };
   return {
     kind: 'log index',
     name,
     action: 'update',
-    reasons: [`keys ${missing.join(', ')} added (the keys it has stay)`],
-    run: () => admin.updateIndex(logstore, merged),
+    reasons: [`${gaps.join('; ')} added (the keys it has stay)`],
+    run: () => admin.updateIndex(logstore, mergeFunctionLogIndex(current)),
   };
 }
 

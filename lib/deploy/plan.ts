@@ -17,7 +17,11 @@ export type ResourceKind =
   | 'trigger'
   | 'domain'
   | 'tables'
-  | 'log index';
+  | 'log index'
+  | 'dashboard'
+  | 'alert'
+  | 'action policy'
+  | 'webhook';
 /** `blocked`: the step cannot be taken as things are (e.g. a same-named role someone else made); nothing runs. */
 export type Action = 'create' | 'update' | 'delete' | 'unchanged' | 'keep' | 'blocked';
 

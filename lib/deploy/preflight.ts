@@ -7,11 +7,12 @@
 import OSS from 'ali-oss';
 import { LogStoreReader } from '../sls';
 import { isNotFound, SlsAdmin } from '../sls/admin';
-import { FUNCTION_LOG_INDEX } from '../sls/function-log-index';
+import { functionLogIndexGaps } from '../sls/function-log-index';
 import type { Credentials } from '../wiring';
 import type { Clients } from './clients';
 import { type FailureKind, failureKind, NetworkError, PermissionError, PrerequisiteError, reasonOf } from './errors';
 import { triggerBody } from './fc2-resources';
+import type { Platform } from './platform';
 import { SERVICE_LINKED_ROLES } from './service-linked-roles';
 import { bucketsOf, type DeploySettings } from './settings';
 import type { TablesAdmin } from './tables-step';
@@ -22,6 +23,8 @@ export interface DeployerEndpoints {
   readonly oss: string;
   readonly tablestore: string;
   readonly sls: string;
+  /** Log Service where alert resource data is kept. */
+  readonly slsRecords: string;
 }
 
 export interface Finding {
@@ -71,6 +74,10 @@ export function deployerEndpoints(stack: StackSpec, settings: DeploySettings, ov
     oss: overrides.oss ?? pub(settings.ossEndpoint || `https://oss-${stack.region}.aliyuncs.com`),
     tablestore: overrides.tablestore ?? pub(settings.tablestore.functionsEndpoint),
     sls: overrides.sls ?? `https://${stack.region}.log.aliyuncs.com`,
+    // Alert resource data (webhook integrations, action policies) lives in one main region per
+    // account (terraform alicloud_log_resource_record: cn-heyuan); a given Log Service endpoint
+    // (the local one) serves it too.
+    slsRecords: overrides.slsRecords ?? overrides.sls ?? 'https://cn-heyuan.log.aliyuncs.com',
   };
 }
 
@@ -83,6 +90,36 @@ export interface PreflightInput {
   readonly tables: TablesAdmin;
   /** thaw is to create or update roles (none were all given by --role). */
   readonly managesRoles: boolean;
+  /** --platform, when given; otherwise the deploy chooses after it has looked. */
+  readonly platform?: Platform;
+}
+
+/**
+ * Whether the functions' runtime is offered where they go. FC 3.0's Node.js page lists nodejs20 with
+ * no region list and no preview mark ("Node.js runtimes", FC 3.0); FC 2.0 offers it in 16 regions.
+ * Without --platform the deploy picks later (a new stack goes to FC 3.0, one on FC 2.0 stays), so
+ * outside those regions it warns rather than stops.
+ */
+export function nodejs20Finding(region: string, platform: Platform | undefined): Finding {
+  const check = 'runtime nodejs20';
+  if (platform === 'fc3' || FC2_NODEJS20_REGIONS.includes(region)) {
+    return { check, status: 'ok', message: `offered in ${region}${platform === 'fc3' ? ' on FC 3.0' : ''}` };
+  }
+  const fc2Only = `FC 2.0 offers nodejs20 as a public preview in 16 regions, not ${region}`;
+  if (platform === 'fc2')
+    return {
+      check,
+      status: 'problem',
+      kind: 'prerequisite',
+      message: fc2Only,
+      fix: `deploy with --platform fc3, or to one of ${FC2_NODEJS20_REGIONS.join(', ')}`,
+    };
+  return {
+    check,
+    status: 'warning',
+    message: `${fc2Only}; a new stack goes to FC 3.0, which offers it`,
+    fix: 'a stack that runs on FC 2.0 here cannot take new code: move it with --platform fc3',
+  };
 }
 
 export async function preflight(input: PreflightInput): Promise<Finding[]> {
@@ -103,17 +140,7 @@ export async function preflight(input: PreflightInput): Promise<Finding[]> {
   }
 
   const runtimes = new Set(stack.functions.map((f) => f.runtime));
-  if (runtimes.has('nodejs20') && !FC2_NODEJS20_REGIONS.includes(stack.region)) {
-    add({
-      check: 'runtime nodejs20',
-      status: 'problem',
-      kind: 'prerequisite',
-      message: `FC 2.0 offers nodejs20 as a public preview in 16 regions, not ${stack.region}`,
-      fix: `deploy to one of ${FC2_NODEJS20_REGIONS.join(', ')}`,
-    });
-  } else {
-    add({ check: 'runtime nodejs20', status: 'ok', message: `offered in ${stack.region}` });
-  }
+  if (runtimes.has('nodejs20')) add(nodejs20Finding(stack.region, input.platform));
 
   if (input.managesRoles) {
     try {
@@ -262,10 +289,10 @@ async function functionLogIndex(input: PreflightInput): Promise<Finding> {
   const admin = new SlsAdmin({ endpoint: input.endpoints.sls, project, ...input.credentials, maxAttempts: 1 });
   try {
     const index = await admin.getIndex(logstore);
-    const missing = Object.keys(FUNCTION_LOG_INDEX.keys ?? {}).filter((k) => !(k in (index.keys ?? {})));
-    return missing.length === 0
+    const gaps = functionLogIndexGaps(index);
+    return gaps.length === 0
       ? { check, status: 'ok', message: 'the function logs can be queried' }
-      : { check, status: 'warning', message: `the index lacks ${missing.join(', ')}: the deploy adds them` };
+      : { check, status: 'warning', message: `the index lacks ${gaps.join('; ')}: the deploy adds them` };
   } catch (err) {
     if (isNotFound(err, 'IndexConfigNotExist'))
       return { check, status: 'warning', message: 'no index: the FC console cannot query the function logs; the deploy creates it' };

@@ -12,7 +12,8 @@ import { applyPlan, blocked, changes, formatPlan, type DeployPlan, summary } fro
 import { assertNoProblems, type DeployerEndpoints, deployerEndpoints, type Finding, formatFindings, preflight } from './preflight';
 import { normalizeParameters, resolveParameters } from './parameters';
 import { SlsAdmin } from '../sls/admin';
-import { type DeploySettings, deploySettings } from './settings';
+import { whoIsTold } from '../observability/notification';
+import { type DeploySettings, deploySettings, observabilityOf } from './settings';
 import { tablesAdmin } from './tables-step';
 import { readTemplateFile, resolveStack, type StackSpec, templateParameters } from './template';
 
@@ -70,13 +71,22 @@ export async function loadStack(options: StackOptions): Promise<StackSpec> {
   });
 }
 
-async function prepare(options: StackOptions, clients: Clients) {
+async function prepare(options: StackOptions & { platform?: Platform }, clients: Clients) {
   const stack = await loadStack(options);
   const settings = deploySettings(stack);
   const endpoints = deployerEndpoints(stack, settings, options.endpoints);
   const tables = tablesAdmin(settings, options.target.credentials, endpoints.tablestore);
   const managesRoles = stack.roles.some((r) => !options.roleArns[r.logicalId]);
-  const findings = await preflight({ stack, settings, clients, credentials: options.target.credentials, endpoints, tables, managesRoles });
+  const findings = await preflight({
+    stack,
+    settings,
+    clients,
+    credentials: options.target.credentials,
+    endpoints,
+    tables,
+    managesRoles,
+    platform: options.platform,
+  });
   return { stack, settings, endpoints, tables, findings };
 }
 
@@ -86,8 +96,10 @@ export async function deployStack(options: DeployOptions, clients: Clients = cli
   for (const f of findings.filter((x) => x.status === 'warning')) options.out(`warning: ${f.check}: ${f.message}${f.fix ? ` (${f.fix})` : ''}\n`);
   const code = options.code ?? (await buildCode({ outDir: options.buildDir }));
   const functionLogs = logAdmin(endpoints, settings, options.target);
+  const alertRecords = recordsAdmin(endpoints, settings, options.target);
   try {
     const plan = await planDeploy({
+      alertRecords,
       stack,
       code,
       clients,
@@ -98,10 +110,12 @@ export async function deployStack(options: DeployOptions, clients: Clients = cli
       platform: options.platform,
     });
     const outcome = await finish(plan, stack, findings, options, 'deploy');
+    options.out(`${whoIsTold(observabilityOf(stack))}\n`);
     if (outcome.ran > 0 || changes(plan).length === 0) options.out(await addresses(stack, plan, options.target, clients));
     return { ...outcome, code, platform: plan.platform?.platform };
   } finally {
     functionLogs.close();
+    alertRecords.close();
   }
 }
 
@@ -111,8 +125,10 @@ export async function destroyStack(options: StackOptions & { deleteTables: boole
   const endpoints = deployerEndpoints(stack, settings, options.endpoints);
   const tables = tablesAdmin(settings, options.target.credentials, endpoints.tablestore);
   const functionLogs = logAdmin(endpoints, settings, options.target);
+  const alertRecords = recordsAdmin(endpoints, settings, options.target);
   try {
     const plan = await planDestroy({
+      alertRecords,
       stack,
       clients,
       roleArns: options.roleArns,
@@ -124,11 +140,16 @@ export async function destroyStack(options: StackOptions & { deleteTables: boole
     return await finish(plan, stack, [], options, 'destroy');
   } finally {
     functionLogs.close();
+    alertRecords.close();
   }
 }
 
 function logAdmin(endpoints: DeployerEndpoints, settings: DeploySettings, target: Target): SlsAdmin {
   return new SlsAdmin({ endpoint: endpoints.sls, project: settings.functionLogs.project, ...target.credentials });
+}
+
+function recordsAdmin(endpoints: DeployerEndpoints, settings: DeploySettings, target: Target): SlsAdmin {
+  return new SlsAdmin({ endpoint: endpoints.slsRecords, project: settings.functionLogs.project, ...target.credentials });
 }
 
 /** `thaw doctor`: every preflight finding, changing nothing. Resolves to whether there is a problem. */

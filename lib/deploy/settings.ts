@@ -3,7 +3,9 @@
 // are called, the logstores, the watched bucket, the allow-list. A template that lacks one of these
 // parameters cannot be deployed by thaw (test/unit/deploy/settings.test.ts holds template.yml to it).
 import type { Value } from './intrinsics';
-import { TemplateError } from './errors';
+import { observabilitySettings } from '../observability/notification';
+import type { ObservabilitySettings } from '../observability/settings';
+import { ParameterError, TemplateError } from './errors';
 import type { StackSpec } from './template';
 
 export interface DeploySettings {
@@ -86,4 +88,15 @@ export function bucketsOf(settings: DeploySettings): string[] {
   if (settings.allow !== '*') for (const entry of settings.allow) buckets.add(entry.split('/')[0]!);
   if (settings.watchedBucket) buckets.add(settings.watchedBucket);
   return [...buckets];
+}
+
+/** The alerts' and the dashboard's settings from the stack's parameters; a bad Alert* value names itself. */
+export function observabilityOf(stack: Pick<StackSpec, 'parameters' | 'stackName'>): ObservabilitySettings {
+  const text = Object.fromEntries(Object.entries(stack.parameters).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+  try {
+    return observabilitySettings(stack.stackName, text);
+  } catch (err) {
+    if (err instanceof RangeError) throw new ParameterError(err.message, { cause: err });
+    throw err;
+  }
 }

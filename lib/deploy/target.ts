@@ -26,7 +26,7 @@ export interface LocalStackInfo {
   readonly region: string;
   readonly ramEndpoint: string;
   readonly stsEndpoint?: string;
-  readonly endpoints: DeployerEndpoints;
+  readonly endpoints: Partial<DeployerEndpoints>;
   /** Template parameter values pointing at the local stack's own emulators. */
   readonly parameters: Record<string, string>;
 }

@@ -5,6 +5,13 @@
 // where requestPayload is the original event as text. The sweeper logs it at error level (an
 // operator's alert counts those lines) and applies it once more: a storage event is never dropped
 // without a trace. Field names are FC's; the values of condition are unconfirmed.
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { Coordinator } from '../restore/coordinator';
+import type { StateStore } from '../restore/ports';
+import type { EventOutcomes } from './apply';
+import { MalformedEventError, parseStorageEvents } from './storage-event';
+import { handleStorageEventPayload } from './storage-event-payload';
 
 export interface DeadLetter {
   /** The function that failed, e.g. acs:fc:cn-hangzhou:123:functions/oss-thaw-storage-event. */
@@ -41,4 +48,27 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Logs a dead-lettered storage event at error level, each object it names too, and applies it once more. */
+export async function handleDeadLetter(
+  letter: DeadLetter,
+  deps: { coordinator: Coordinator; store: StateStore; clock: Clock; log: Logger },
+  options: { deadlineAtMs?: number } = {},
+): Promise<EventOutcomes | { malformed: string }> {
+  deps.log.error('storage event dead-lettered', {
+    deadLetterOf: letter.functionArn,
+    condition: letter.condition,
+    attempts: letter.attempts,
+    error: { message: letter.error.slice(0, 500) },
+  });
+  try {
+    for (const e of parseStorageEvents(letter.event).events) {
+      deps.log.error('dead-lettered object', { bucket: e.bucket, key: e.key, ...(e.versionId ? { versionId: e.versionId } : {}), event: e.name });
+    }
+  } catch (err) {
+    // handleStorageEventPayload reports a malformed payload.
+    if (!(err instanceof MalformedEventError)) throw err;
+  }
+  return handleStorageEventPayload(letter.event, deps, options);
 }

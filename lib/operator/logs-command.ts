@@ -75,9 +75,14 @@ function phrase(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-/** The search statement: only the function narrows on the server (functionName is an indexed field). */
+/**
+ * The search statement: only the function narrows on the server, by the line's own `function` (ours on
+ * both platforms) or FC's functionName (FC 2.0 names a function as we do; FC 3.0's runtime lines, which
+ * are not ours, carry only `<stack>-<function>` and so are left out when --function is given).
+ */
 export function searchQuery(values: Pick<LogsFlags, 'function'>): string {
-  return values.function ? `functionName: ${phrase(values.function)}` : '*';
+  if (!values.function) return '*';
+  return `message.function: ${phrase(values.function)} or functionName: ${phrase(values.function)}`;
 }
 
 /** The exact filters, applied to each parsed line. */

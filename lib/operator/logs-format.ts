@@ -58,7 +58,9 @@ export function functionLogLine(row: Readonly<Record<string, string>>): Function
     time: ownTime ?? new Date(timeS * 1000).toISOString(),
     level: typeof level === 'string' ? level : undefined,
     service: row.serviceName ?? row.__topic__ ?? '',
-    function: row.functionName ?? '',
+    // The line's own name (http, access-log, …) first: FC 3.0 names the function <stack>-http, FC 2.0
+    // plain http, and the alerts and --function mean ours on both platforms.
+    function: typeof fields.function === 'string' ? fields.function : (row.functionName ?? ''),
     requestId: typeof requestId === 'string' ? requestId : undefined,
     message: parsed ? (typeof msg === 'string' ? msg : '') : text,
     fields: parsed ? fields : {},
@@ -84,7 +86,10 @@ export function terminalLine(line: FunctionLogLine): string {
     line.function || '-',
     line.requestId ?? '-',
     line.message,
-    ...Object.entries(line.fields).map(([k, v]) => `${k}=${fieldText(v)}`),
+    // The function has its column; its field would say it twice.
+    ...Object.entries(line.fields)
+      .filter(([k, v]) => !(k === 'function' && v === line.function))
+      .map(([k, v]) => `${k}=${fieldText(v)}`),
   ];
   return parts.map((part) => printable(part)).join('  ');
 }

@@ -48,7 +48,8 @@ export const FUNCTION_LOG_INDEX: SlsIndex = {
 export function functionLogIndexGaps(current: SlsIndex): string[] {
   const gaps: string[] = [];
   const keys = current.keys ?? {};
-  for (const name of Object.keys(FUNCTION_LOG_INDEX.keys ?? {})) if (!(name in keys)) gaps.push(`key ${name}`);
+  const absent = Object.keys(FUNCTION_LOG_INDEX.keys ?? {}).filter((name) => !(name in keys));
+  if (absent.length > 0) gaps.push(`${absent.length === 1 ? 'key' : 'keys'} ${absent.join(', ')}`);
   const message = keys[MESSAGE_KEY];
   if (message && message.type !== 'json') gaps.push(`${MESSAGE_KEY} indexed as ${message.type}, not json`);
   else if (message) {

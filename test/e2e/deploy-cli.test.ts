@@ -76,11 +76,11 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     expect(await deployed()).toEqual(started);
 
     const destroyDry = await thaw('destroy', '--dry-run');
-    expect(destroyDry.stdout).toContain('destroy --dry-run: 16 to delete; nothing was changed');
+    expect(destroyDry.stdout).toContain('destroy --dry-run: 27 to delete; nothing was changed');
     expect(await deployed()).toEqual(started);
 
     const destroyed = await thaw('destroy', '--yes');
-    expect(destroyed.stdout).toContain('destroy: done (16 to delete)');
+    expect(destroyed.stdout).toContain('destroy: done (27 to delete)');
     expect(destroyed.stdout).toMatch(/= keep\s+tables\s+thaw_restores /);
     expect(await deployed()).toEqual([]);
 
@@ -93,7 +93,7 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     const created = await thaw('deploy');
     // The tables stayed and so did the account's service-linked role: roles, the log index, functions,
     // their concurrency and asynchronous-invocation configurations, triggers.
-    expect(created.stdout).toContain('deploy: done (19 to create)');
+    expect(created.stdout).toContain('deploy: done (30 to create)');
     expect(names(await deployed())).toEqual([...FUNCTIONS, ...TRIGGERS].sort());
 
     const unchanged = await deployed();

@@ -68,6 +68,8 @@ beforeAll(async () => {
     topic: 'oss-thaw',
   });
   sls.writeLogs(PROJECT, LOGSTORE, [line('http', { level: 'info', msg: 'long ago', requestId: 'req-0' }, nowS - 3600)], { topic: 'oss-thaw' });
+  // On FC 3.0 the function is named <stack>-sweeper; the line still names itself sweeper.
+  sls.writeLogs(PROJECT, LOGSTORE, [line('oss-thaw-sweeper', { function: 'sweeper', level: 'info', msg: 'sweep done', requestId: 'req-4' }, nowS - 4)]);
 });
 
 afterAll(async () => {
@@ -89,10 +91,11 @@ describe('thaw logs', () => {
     const { code, stdout } = await thaw('--logstore', LOGSTORE);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\S+Z {2}INFO {3}http {2}req-1 {2}restore requested {2}bucket=photos {2}key=cats\/1\.jpg$/);
-    expect(lines[1]).toContain('WARN   sweeper  req-2  restore deferred  bucket=docs  key=a.pdf  reason=budget');
-    expect(lines[3]).toContain('-      http  -  FC: plain text line');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^\S+Z {2}INFO {3}sweeper {2}req-4 {2}sweep done$/);
+    expect(lines[1]).toMatch(/^\S+Z {2}INFO {3}http {2}req-1 {2}restore requested {2}bucket=photos {2}key=cats\/1\.jpg$/);
+    expect(lines[2]).toContain('WARN   sweeper  req-2  restore deferred  bucket=docs  key=a.pdf  reason=budget');
+    expect(lines[4]).toContain('-      http  -  FC: plain text line');
   });
 
   it('never lets a line drive the terminal: control and bidi characters are shown escaped', async () => {
@@ -104,13 +107,13 @@ describe('thaw logs', () => {
   });
 
   it.each([
-    ['--function', ['--function', 'sweeper'], ['req-2']],
+    ['--function (ours, whatever FC named it)', ['--function', 'sweeper'], ['req-4', 'req-2']],
     ['--request-id', ['--request-id', 'req-1'], ['req-1']],
     ['--bucket', ['--bucket', 'photos'], ['req-1', 'req-3']],
     ['--key', ['--key', 'a.pdf'], ['req-2']],
     ['--level (and above)', ['--level', 'warn'], ['req-2', 'req-3']],
-    ['--since', ['--since', '2h'], ['req-0', 'req-1', 'req-2', 'req-3', null]],
-    ['--from', ['--from', new Date((Math.floor(Date.now() / 1000) - 7200) * 1000).toISOString(), '--function', 'sweeper'], ['req-2']],
+    ['--since', ['--since', '2h'], ['req-0', 'req-4', 'req-1', 'req-2', 'req-3', null]],
+    ['--from', ['--from', new Date((Math.floor(Date.now() / 1000) - 7200) * 1000).toISOString(), '--function', 'sweeper'], ['req-4', 'req-2']],
   ])('filters with %s', async (_label, args, requestIds) => {
     const { code, stdout } = await thaw('--logstore', LOGSTORE, '--json', ...(args as string[]));
     expect(code).toBe(0);

@@ -71,7 +71,7 @@ describe('thaw deploy on FC 3.0', () => {
     expect(target.fc3.getTrigger('thaw-it-storage-event', 'finish-restore').invocationRole).toBe(
       `acs:ram::${ACCOUNT}:role/aliyunserviceroleforeventbridgesendtofc`,
     );
-    expect(output).toContain('deploy: done (21 to create)');
+    expect(output).toContain('deploy: done (32 to create)');
     expect(output).toMatch(/^API: http:\/\/127\.0\.0\.1:\d+\/fcapp\.run\/thaw-it-http-[a-z0-9]+\/$/m);
   });
 
@@ -151,7 +151,7 @@ describe('thaw deploy on FC 3.0', () => {
     expect(ran).toBe(0);
     for (const f of FUNCTIONS) expect(output).toMatch(new RegExp(`\\+ create\\s+function\\s+${f} `));
     for (const t of TRIGGERS) expect(output).toMatch(new RegExp(`\\+ create\\s+trigger\\s+${t} `));
-    expect(output).toContain('deploy --dry-run: 21 to create; nothing was changed');
+    expect(output).toContain('deploy --dry-run: 32 to create; nothing was changed');
     expect(target.writesSince(mark)).toEqual([]);
     expect(deployed().functions).toEqual([]);
   });

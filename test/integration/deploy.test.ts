@@ -79,7 +79,7 @@ describe('thaw deploy', () => {
     });
     const eventbridge = target.model.getTrigger('thaw-it-storage-event', 'storage-event', 'finish-restore');
     expect(eventbridge.invocationRole).toBeUndefined();
-    expect(output).toContain('deploy: done (22 to create)');
+    expect(output).toContain('deploy: done (33 to create)');
   });
 
   it('deploys again: no change, nothing written, nothing duplicated', async () => {
@@ -171,7 +171,7 @@ describe('thaw deploy', () => {
     expect(ran).toBe(0);
     for (const f of QUALIFIED) expect(output).toMatch(new RegExp(`\\+ create\\s+function\\s+${f} `));
     for (const t of TRIGGERS) expect(output).toMatch(new RegExp(`\\+ create\\s+trigger\\s+${t} `));
-    expect(output).toContain('deploy --dry-run: 22 to create; nothing was changed');
+    expect(output).toContain('deploy --dry-run: 33 to create; nothing was changed');
     expect(plan.steps.every((s) => s.reasons.length > 0)).toBe(true);
     expect(target.writesSince(mark)).toEqual([]);
     expect(target.model.listServices()).toEqual([]);
@@ -393,11 +393,11 @@ describe('thaw destroy', () => {
   it('removes the triggers, functions, services and roles it made, and keeps the tables and the service-linked role', async () => {
     await target.deploy();
     const dry = await target.destroy({ dryRun: true });
-    expect(dry.output).toContain('destroy --dry-run: 20 to delete; nothing was changed');
+    expect(dry.output).toContain('destroy --dry-run: 31 to delete; nothing was changed');
     expect(deployed().triggers).toEqual(TRIGGERS);
 
     const { output } = await target.destroy();
-    expect(output).toContain('destroy: done (20 to delete)');
+    expect(output).toContain('destroy: done (31 to delete)');
     expect(target.model.listServices()).toEqual([]);
     expect(target.ram.roleNames()).toEqual([SLR]);
     expect(await target.tables()).toEqual(['thaw_deploy', 'thaw_deploy_counters']);

@@ -15,12 +15,12 @@ afterEach(async () => {
   await target?.close();
 });
 
-async function printedPolicy(): Promise<PolicyDocument> {
+async function printedPolicy(extra: Record<string, string> = {}): Promise<PolicyDocument> {
   const stack = await loadStack({
     templatePath: 'template.yml',
     stackName: 'thaw-it',
     target: target.targetWith(target.credentials),
-    parameterLayers: [target.parameters],
+    parameterLayers: [target.parameters, extra],
     roleArns: {},
     dryRun: true,
     out: () => undefined,
@@ -40,8 +40,8 @@ async function deployerWith(policy: PolicyDocument): Promise<{ accessKeyId: stri
 
 describe('thaw deploy --print-deployer-policy', () => {
   it.each([
-    ['fc3', 21, 16],
-    ['fc2', 22, 20],
+    ['fc3', 32, 27],
+    ['fc2', 33, 31],
   ] as const)('is enough to deploy on %s, deploy again and destroy, in an account that enforces it', async (platform, created, deleted) => {
     const key = await deployerWith(await printedPolicy());
     const as = { target: target.targetWith(key), platform };
@@ -51,6 +51,20 @@ describe('thaw deploy --print-deployer-policy', () => {
     expect((await target.destroy(as)).output).toContain(`destroy: done (${deleted} to delete)`);
     expect(target.model.listServices()).toEqual([]);
     expect(target.fc3.functionNames()).toEqual([]);
+  });
+
+  it('with alerts sent to a webhook, is enough to make its integration and action policy, and to remove them', async () => {
+    const webhook = { AlertWebhookUrl: 'https://hooks.slack.example/services/T0/B0/x', AlertWebhookType: 'slack' };
+    const key = await deployerWith(await printedPolicy(webhook));
+    const as = { target: target.targetWith(key), parameterLayers: [target.parameters, webhook] };
+    const { output } = await target.deploy(as);
+    expect(output).toMatch(/create +webhook +.*thaw-it-alerts-webhook/);
+    expect(output).toMatch(/create +action policy +.*thaw-it-alerts/);
+    expect(output).toContain('alerts: sent to a slack webhook (hooks.slack.example) through action policy thaw-it-alerts');
+    expect((await target.deploy(as)).output).toContain('deploy: no change');
+    const destroyed = (await target.destroy(as)).output;
+    expect(destroyed).toMatch(/delete +webhook +.*thaw-it-alerts-webhook/);
+    expect(destroyed).toMatch(/delete +action policy +.*thaw-it-alerts/);
   });
 
   it('is enough to move a stack from FC 2.0 to FC 3.0', async () => {

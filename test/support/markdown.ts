@@ -93,5 +93,8 @@ export function headingAnchors(text: string): Set<string> {
     seen.set(slug, n + 1);
     anchors.add(n === 0 ? slug : `${slug}-${n}`);
   }
+  // An explicit anchor (`<a id="runbook-api-5xx"></a>`) is a target too, as GitHub renders it: the
+  // alerts link to their runbook steps by such ids, which stay put when a heading's wording changes.
+  for (const match of proseOf(text).matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(match[1]!);
   return anchors;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployerEndpoints, FC2_NODEJS20_REGIONS } from '../../../lib/deploy/preflight';
+import { deployerEndpoints, FC2_NODEJS20_REGIONS, nodejs20Finding } from '../../../lib/deploy/preflight';
 import type { DeploySettings } from '../../../lib/deploy/settings';
 import type { StackSpec } from '../../../lib/deploy/template';
 
@@ -16,6 +16,8 @@ describe('deployerEndpoints', () => {
       oss: 'https://oss-cn-hangzhou.aliyuncs.com',
       tablestore: 'https://thaw.cn-hangzhou.ots.aliyuncs.com',
       sls: 'https://cn-hangzhou.log.aliyuncs.com',
+      // Alert resource data (webhooks, action policies) live in one region for the account.
+      slsRecords: 'https://cn-heyuan.log.aliyuncs.com',
     });
   });
 
@@ -31,5 +33,21 @@ describe('the FC 2.0 nodejs20 regions', () => {
     expect(FC2_NODEJS20_REGIONS).toHaveLength(16);
     expect(FC2_NODEJS20_REGIONS).toContain('cn-hangzhou');
     expect(FC2_NODEJS20_REGIONS).not.toContain('cn-wulanchabu');
+  });
+});
+
+describe('the nodejs20 runtime where the functions go', () => {
+  it('is offered on FC 3.0 in a region FC 2.0 lacks it', () => {
+    expect(nodejs20Finding('me-east-1', 'fc3')).toMatchObject({ status: 'ok' });
+  });
+  it('stops a deploy that stays on FC 2.0 there, naming the way out', () => {
+    expect(nodejs20Finding('me-east-1', 'fc2')).toMatchObject({ status: 'problem', fix: expect.stringContaining('--platform fc3') });
+  });
+  it('warns when the platform is chosen later (a new stack goes to FC 3.0)', () => {
+    expect(nodejs20Finding('me-east-1', undefined)).toMatchObject({ status: 'warning', message: expect.stringContaining('FC 3.0') });
+  });
+  it('is offered on both in the 16 regions', () => {
+    expect(nodejs20Finding('cn-hangzhou', 'fc2')).toMatchObject({ status: 'ok' });
+    expect(nodejs20Finding('cn-hangzhou', undefined)).toMatchObject({ status: 'ok' });
   });
 });

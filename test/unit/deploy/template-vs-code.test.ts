@@ -17,6 +17,8 @@ import { readTemplateFile, resolveStack, serviceOf, type StackSpec, type Templat
 import { parseStorageEvents } from '../../../lib/events/storage-event';
 import { type BuiltFunction, buildFunctions } from '../../../lib/build/bundle';
 import { validateTrigger } from '../../../lib/emulators/fc/trigger-config';
+import { DEFAULT_THRESHOLDS, THRESHOLD_PARAMETERS, thresholdsOf } from '../../../lib/observability/settings';
+import { docTable } from '../../support/markdown';
 
 // SDK calls → the RAM actions that authorise them (OSS RAM policy reference: HeadObject is
 // oss:GetObject, and with a versionId oss:GetObjectVersion; RestoreObject with a versionId needs
@@ -326,5 +328,39 @@ describe('template.yml: the triggers', () => {
 
   it('keeps its own logs: every service has the LogConfig of the parameters', () => {
     for (const service of stack.services) expect(service.logConfig, service.name).toEqual({ project: 'thaw-logs', logstore: 'functions' });
+  });
+});
+
+describe('template.yml: the alerts', () => {
+  it('declares a parameter for every threshold, whose default is the one the code falls back to', () => {
+    const parameters = template.Parameters as Record<string, { Type?: string; Default?: unknown }>;
+    for (const [field, name] of Object.entries(THRESHOLD_PARAMETERS)) {
+      expect(parameters[name], name).toBeDefined();
+      // The lag is given in minutes in the template and kept in milliseconds by the code.
+      const fallback = DEFAULT_THRESHOLDS[field as keyof typeof DEFAULT_THRESHOLDS];
+      expect(Number(parameters[name]!.Default) * (field === 'accessLogLagMs' ? 60_000 : 1), name).toBe(fallback);
+    }
+    // And an empty parameter file gives the same thresholds as the template's defaults.
+    const defaults = Object.fromEntries(Object.values(THRESHOLD_PARAMETERS).map((name) => [name, String(parameters[name]!.Default)]));
+    expect(thresholdsOf(defaults)).toEqual(thresholdsOf({}));
+  });
+});
+
+describe('docs/observability.md: the alert parameters', () => {
+  it('lists each Alert* parameter of the template with its default', () => {
+    const parameters = template.Parameters as Record<string, { Default?: unknown }>;
+    const rows = docTable('docs/observability.md', '## Deploying them', 'parameter');
+    const documented = new Map<string, string>();
+    for (const [names = '', defaults = ''] of rows) {
+      const ns = [...names.matchAll(/`(\w+)`/g)].map((m) => m[1]!);
+      const ds = defaults.split('/').map((d) => d.replace(/`/g, '').trim());
+      for (const [i, n] of ns.entries()) documented.set(n, ds[i] ?? '');
+    }
+    const alertParameters = Object.keys(parameters).filter((n) => n.startsWith('Alert'));
+    expect([...documented.keys()].sort()).toEqual(alertParameters.sort());
+    for (const name of alertParameters) {
+      const d = parameters[name]!.Default;
+      expect(documented.get(name), name).toBe(d === undefined || d === '' ? '(empty)' : String(d));
+    }
   });
 });

@@ -8,6 +8,7 @@ import { createApi } from '../../../lib/api/app';
 import { ManualClock } from '../../../lib/clock';
 import type { AccessLogRecord, AccessLogSource } from '../../../lib/events/access-log';
 import { handleAccessLogRange, parseLogTriggerEvent } from '../../../lib/events/log-trigger';
+import { deadLetterOf, handleDeadLetter } from '../../../lib/events/dead-letter';
 import { handleStorageEventPayload } from '../../../lib/events/storage-event-payload';
 import { jsonLogger } from '../../../lib/log';
 import { LOG_FIELD_NAMES, LOG_FIELDS } from '../../../lib/log-fields';
@@ -180,6 +181,22 @@ async function sweeperPaths(): Promise<Line[]> {
     { limit: 10 },
   );
   expect(result).toMatchObject({ due: 3, outOfScope: 1, lapsed: 1 });
+  // FC 3.0 hands the sweeper a storage event it gave up on: logged, then applied once more.
+  const letter = deadLetterOf({
+    requestContext: { requestId: 'r-4', functionArn: 'acs:fc:cn-hangzhou:1:functions/t-storage-event', condition: 'RetryExhausted', approximateInvokeCount: 4 },
+    requestPayload: JSON.stringify({
+      events: [
+        {
+          eventName: 'ObjectRemoved:DeleteObject',
+          eventTime: new Date(T0 + 7_200_000).toISOString(),
+          oss: { bucket: { name: 'thaw-test' }, object: { key: 'failed.bin' } },
+        },
+      ],
+    }),
+    responseContext: { statusCode: 200, functionError: 'UnhandledInvocationError' },
+    responsePayload: '{"errorMessage":"store down"}',
+  })!;
+  expect(await handleDeadLetter(letter, { store, coordinator, clock, log: log.child({ requestId: 'r-5' }) })).toMatchObject({ invalidated: 1 });
   return lines;
 }
 

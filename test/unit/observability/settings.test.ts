@@ -72,8 +72,7 @@ describe('an existing index of the function logstore', () => {
     const message = FUNCTION_LOG_INDEX.keys!.message!;
     const withoutStatus = Object.fromEntries(Object.entries(message.json_keys!).filter(([k]) => k !== 'status'));
     expect(functionLogIndexGaps({ line: FUNCTION_LOG_INDEX.line, keys: { serviceName: text, message: { type: 'text', token: LOG_TOKENS } } })).toEqual([
-      'key functionName',
-      'key qualifier',
+      'keys functionName, qualifier',
       'message indexed as text, not json',
     ]);
     expect(
