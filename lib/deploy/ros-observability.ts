@@ -52,9 +52,11 @@ export function observabilityPart(doc: TemplateDocument): ObservabilityPart {
     if ((ROS_UNUSED_PARAMETERS as readonly string[]).includes(name) && !referenced(doc, name)) continue;
     parameters[name] = definition;
   }
-  parameters[ROS_PARAMETERS.alertActionPolicyId] ??= {
+  // Declared or not, its Description is the ROS stack's: thaw deploy's alternative (a webhook) is not one here.
+  parameters[ROS_PARAMETERS.alertActionPolicyId] = {
     Type: 'String',
     Default: '',
+    ...parameters[ROS_PARAMETERS.alertActionPolicyId],
     Description: 'An existing Log Service action policy the alerts send through (Log Service console, Alerts, Notification policy). Empty: no one is told.',
   };
   const thresholdParameters: Partial<Record<keyof AlertThresholds, string>> = {};

@@ -1,10 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub placeholders are ${…} in plain strings.
 // The local ROS API through Alibaba's ROS SDK (@alicloud/ros20190910, unmodified): signatures,
 // ValidateTemplate, templates ROS refuses, stack states and events (rollback included), updates,
-// DeletionPolicy, listing, and resources made in the local cloud — FC 2.0, FC 3.0, RAM, Tablestore —
+// DeletionPolicy, listing, and resources made in the local cloud — FC 2.0, FC 3.0, RAM, Tablestore, Log Service —
 // and removed again.
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlsAdmin } from '../../lib/sls/admin';
 import { $ROS, type RosTarget, startRosTarget } from '../support/ros-target';
 
 const REGION = 'cn-hangzhou';
@@ -278,6 +279,33 @@ describe('the local ROS API', () => {
       code: 'StackValidationFailed',
       message: expect.stringContaining('resource R: DeletionPolicy must be Delete or Retain'),
     });
+  });
+
+  it('makes a Log Service dashboard through its API, updates it in place, and deletes it', async () => {
+    const chart = {
+      title: 'lines',
+      type: 'linepro',
+      search: { logstore: 'functions', query: '* | select count(*) as n', start: '-1h', end: 'now' },
+      display: {},
+    };
+    const board = (displayName: string) => ({
+      Type: 'ALIYUN::SLS::Dashboard',
+      Properties: { ProjectName: 'thaw-logs', DashboardName: { 'Fn::Sub': '${ALIYUN::StackName}-board' }, DisplayName: displayName, Charts: [chart] },
+    });
+    const outputs = { Outputs: { Name: { Value: { 'Fn::GetAtt': ['Board', 'DashboardName'] } } } };
+    const id = await t.createStack('sls', template({ Board: board('one') }, outputs));
+    const stack = await t.settled(id);
+    expect([stack.status, stack.outputs]).toEqual(['CREATE_COMPLETE', [{ OutputKey: 'Name', OutputValue: 'sls-board' }]]);
+    const logs = new SlsAdmin({ endpoint: t.cloud.sls.endpoint, project: 'thaw-logs', ...t.cloud.credentials, maxAttempts: 1 });
+    expect(await logs.getDashboard('sls-board')).toMatchObject({ displayName: 'one', charts: [{ title: 'lines' }] });
+
+    await t.client().updateStack(new $ROS.UpdateStackRequest({ regionId: REGION, stackId: id, templateBody: template({ Board: board('two') }, outputs) }));
+    expect((await t.settled(id)).status).toBe('UPDATE_COMPLETE');
+    expect((await logs.getDashboard('sls-board')).displayName).toBe('two');
+
+    await deleteStack(id);
+    await expect(logs.getDashboard('sls-board')).rejects.toMatchObject({ code: 'DashboardNotExist' });
+    logs.close();
   });
 
   it('makes an FC service, function and timer trigger, with attributes for Fn::GetAtt and outputs', async () => {

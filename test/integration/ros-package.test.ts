@@ -201,11 +201,23 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
         'note: storage-event.Events.finish-restore needs EventBridge activated and its service-linked role AliyunServiceRoleForEventBridgeSendToFC, which ROS does not make',
       );
       expect(packaged.fc3.stdout).not.toContain('is left out');
+      // ROS cannot make a webhook: the template does not ask for one (the URL and the secret are NoEcho).
+      expect(packaged.fc3.text).not.toMatch(/AlertWebhook/);
+      expect(Object.keys((parse(packaged.fc3.text) as { Parameters: object }).Parameters)).toEqual(
+        expect.arrayContaining(['AlertActionPolicyId', 'AlertFailedRestores']),
+      );
+      expect(packaged.fc3.text).toContain('Alerts go through the action policy AlertActionPolicyId names, or to no one when it is empty');
       expect(packaged.fc3.stdout).toContain('packaged template (FC 3.0): ');
     });
 
     it('creates the stack: functions <stack>-<function>, each invocation role reaching exactly its function, the dead letter the sweeper; DeleteStack keeps the tables', async () => {
-      const parameters = { ...t.cloud.parameters, TableName: 'thaw_ros3', CustomDomain: 'thaw-ros3.example.com', AlertActionPolicyId: 'ops' };
+      const parameters = {
+        ...t.cloud.parameters,
+        TableName: 'thaw_ros3',
+        CustomDomain: 'thaw-ros3.example.com',
+        AlertActionPolicyId: 'ops',
+        AlertFailedRestores: '3',
+      };
       const stackId = await t.createStack(stack, packaged.fc3.text, parameters);
       const got = await created(stackId);
       expect(got.description).toContain('Packaged by thaw package for Function Compute 3.0 (ALIYUN::FC3::*).');
@@ -286,7 +298,8 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
 
       // The Log Service part: the function logstore's index with every key the functions log, the
       // dashboard, and one alert per kind sending through the given action policy. One of them,
-      // evaluated by the local Log Service on staged lines: five FAILED outcomes in 15 minutes page.
+      // evaluated by the local Log Service on staged lines: three FAILED outcomes in 15 minutes page,
+      // as the stack's AlertFailedRestores says (the default is five).
       const logs = functionLogs();
       expect(Object.keys((await logs.getIndex('functions')).keys ?? {})).toEqual(Object.keys(FUNCTION_LOG_INDEX.keys!));
       expect((await logs.getDashboard(`${stack}-overview`)).charts.length).toBeGreaterThan(0);
@@ -295,7 +308,7 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
         ALERT_KINDS.map(() => 'ops'),
       );
       const now = Date.now();
-      const failed = Array.from({ length: 5 }, (_, i) => ({
+      const failed = Array.from({ length: 3 }, (_, i) => ({
         time: Math.floor(now / 1000) - 60 - i,
         contents: {
           functionName: fc3Name('access-log'),

@@ -98,9 +98,14 @@ describe('the packaged templates: the index, the dashboard and the alerts', () =
     },
   );
 
-  it('keeps an AlertActionPolicyId the template declares', () => {
-    const declared = { Type: 'String', Default: 'ops', Description: 'ours' };
-    expect(rosTemplateFc3(template({ AlertActionPolicyId: declared }), {}).Parameters!.AlertActionPolicyId).toEqual(declared);
+  it('keeps the default of an AlertActionPolicyId the template declares', () => {
+    const declared = { Type: 'String', Default: 'ops', Description: 'An action policy (not with AlertWebhookUrl).' };
+    // Its Description is the ROS stack's: a webhook is no alternative there.
+    expect(rosTemplateFc3(template({ AlertActionPolicyId: declared }), {}).Parameters!.AlertActionPolicyId).toEqual({
+      Type: 'String',
+      Default: 'ops',
+      Description: expect.stringMatching(/^An existing Log Service action policy the alerts send through .* Empty: no one is told\.$/),
+    });
   });
 
   it("fills in the thresholds the template declares from the stack's parameters, as thaw deploy's rules have them; the others are the defaults", () => {
