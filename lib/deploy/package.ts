@@ -1,8 +1,9 @@
-// `thaw package --bucket B [--prefix P]`: the ROS path. Builds and zips every function, uploads
-// the zips to OSS with ali-oss (named by checksum, so an unchanged function is not uploaded again
-// and an old stack keeps its code), and writes .build/template.packaged.yml: a ROS template of native
-// resources (ros.ts) whose functions take their code from those zips. That file goes to
-// `aliyun ros CreateStack --TemplateBody` as it is.
+// `thaw package --bucket B [--prefix P] [--platform fc2|fc3]`: the ROS path. Builds and zips every
+// function, uploads the zips to OSS with ali-oss (named by checksum, so an unchanged function is not
+// uploaded again and an old stack keeps its code), and writes .build/template.<platform>.packaged.yml:
+// a ROS template of native resources for the platform (ros.ts: FC 2.0, ros-fc3.ts: FC 3.0, the
+// default as for a new stack of thaw deploy) whose functions take their code from those zips. That
+// file goes to `aliyun ros CreateStack --TemplateBody` as it is.
 //
 // An artifact is trusted by its content, never by its name: a zip already under the expected key
 // is used only when its size and MD5 (OSS's ETag of a PutObject) are ours; anything else there is
@@ -17,7 +18,9 @@ import { buildCode, type FunctionCode, zipPathOf } from '../build/code';
 import type { Credentials } from '../wiring';
 import { failureKind, NetworkError, ParameterError, PermissionError, reasonOf } from './errors';
 import { OwnershipError } from './errors';
+import { DEFAULT_PLATFORM, PLATFORM_NAMES, type Platform } from './platform';
 import { rosTemplateFc2 } from './ros';
+import { type CodeArtifact, type Fc3Note, rosTemplateFc3 } from './ros-fc3';
 import { readTemplateFile } from './template';
 
 export interface PackageOptions {
@@ -28,7 +31,10 @@ export interface PackageOptions {
   /** OSS endpoint the zips are uploaded through. */
   readonly ossEndpoint: string;
   readonly credentials: Credentials;
-  readonly output: string;
+  /** Default: where the template goes for the platform (defaultOutput). */
+  readonly output?: string;
+  /** The Function Compute the template's resources are for (default FC 3.0). */
+  readonly platform?: Platform;
   readonly buildDir?: string;
   readonly out: (text: string) => void;
 }
@@ -52,6 +58,7 @@ export async function packageStack(options: PackageOptions): Promise<Packaged> {
     timeout: 120_000,
   });
   const codeUris: Record<string, string> = {};
+  const artifacts: Record<string, CodeArtifact> = {};
   for (const c of code.values()) {
     const key = `${options.prefix}${c.name}-${c.checksum}.zip`;
     await writeFile(zipPathOf(c), c.zip);
@@ -76,23 +83,29 @@ export async function packageStack(options: PackageOptions): Promise<Packaged> {
       throw artifactError(err, uri, options);
     }
     codeUris[c.name] = uri;
+    artifacts[c.name] = { uri, checksum: c.checksum };
   }
+  const platform = options.platform ?? DEFAULT_PLATFORM;
+  const output = options.output ?? defaultOutput('.', platform);
   const left: string[] = [];
-  const packaged = stringify(rosTemplateFc2(doc, codeUris, left), {
+  const needs: Fc3Note[] = [];
+  const template = platform === 'fc2' ? rosTemplateFc2(doc, codeUris, left) : rosTemplateFc3(doc, artifacts, needs);
+  const packaged = stringify(template, {
     // YAML 1.1 quoting: a parser of that version (as ROS's may be) would read 2015-09-01 as a date, yes/no as booleans.
     version: '1.1',
     aliasDuplicateObjects: false,
     lineWidth: 0,
   });
-  await mkdir(dirname(options.output), { recursive: true });
-  await writeFile(options.output, `# Written by thaw package from template.yml; deploy it with ROS as it is.\n${packaged}`);
+  await mkdir(dirname(output), { recursive: true });
+  await writeFile(output, `# Written by thaw package from template.yml for ${PLATFORM_NAMES[platform]}; deploy it with ROS as it is.\n${packaged}`);
   for (const event of left) {
     options.out(
       `note: ${event} is left out: ROS documents no eventbridge type for ALIYUN::FC::Trigger; finished restores are recorded by the sweeper and status reads instead (thaw deploy makes it)\n`,
     );
   }
-  options.out(`packaged template: ${options.output}\n`);
-  return { output: options.output, codeUris };
+  for (const note of needs) options.out(`note: ${note.event} needs ${note.needs}\n`);
+  options.out(`packaged template (${PLATFORM_NAMES[platform]}): ${output}\n`);
+  return { output, codeUris };
 }
 
 async function existing(oss: OSS, key: string): Promise<{ size: number; etag: string } | undefined> {
@@ -123,8 +136,9 @@ function artifactError(err: unknown, uri: string, options: PackageOptions): Erro
   return new ParameterError(`${uri} could not be uploaded: ${reasonOf(err)}`, { cause: err });
 }
 
-export function defaultOutput(root: string): string {
-  return join(root, '.build', 'template.packaged.yml');
+/** Where the template goes by default: one file per platform, so packaging for one keeps the other's. */
+export function defaultOutput(root: string, platform: Platform = DEFAULT_PLATFORM): string {
+  return join(root, '.build', `template.${platform}.packaged.yml`);
 }
 
 export type { FunctionCode };

@@ -35,7 +35,43 @@ export function definedColumnType(type: 'INTEGER' | 'STRING'): number {
 }
 
 /** Counter rows (budgets per day, rate per second) outlive their window briefly, then expire. */
-const COUNTER_TTL_SECONDS = 3 * 86_400;
+export const COUNTER_TTL_SECONDS = 3 * 86_400;
+
+/** One table as plain data: what ensureTables makes, and what `thaw package` writes as ALIYUN::OTS::Table. */
+export interface TableLayout {
+  readonly name: string;
+  readonly primaryKey: readonly { readonly name: string; readonly type: 'STRING' }[];
+  /** Declared (pre-defined) columns: index keys must be declared ones. */
+  readonly definedColumns: readonly { readonly name: string; readonly type: 'INTEGER' | 'STRING' }[];
+  /** Global secondary indexes, updated asynchronously (indexMeta). */
+  readonly indexes: readonly IndexSpec[];
+  /** Seconds, or -1 (no TTL). */
+  readonly timeToLive: number;
+  readonly maxVersions: number;
+}
+
+/** The records table and its counters table, for a records table named `table`. */
+export function tableLayouts(table: string): { readonly records: TableLayout; readonly counters: TableLayout } {
+  return {
+    records: {
+      name: table,
+      primaryKey: [{ name: 'id', type: 'STRING' }],
+      definedColumns: DEFINED_COLUMNS,
+      indexes: Object.values(indexesOf(table)),
+      // A table with a global secondary index keeps one version and no TTL.
+      timeToLive: -1,
+      maxVersions: 1,
+    },
+    counters: {
+      name: `${table}_counters`,
+      primaryKey: [{ name: 'name', type: 'STRING' }],
+      definedColumns: [],
+      indexes: [],
+      timeToLive: COUNTER_TTL_SECONDS,
+      maxVersions: 1,
+    },
+  };
+}
 
 export interface EnsureResult {
   readonly created: string[];
@@ -46,30 +82,20 @@ export async function ensureTables(store: TablestoreStateStore, known?: readonly
   const missing = new Set(known ?? (await store.missingTables()));
   const created: string[] = [];
 
-  if (missing.has(store.table)) {
+  const layouts = tableLayouts(store.table);
+  for (const layout of [layouts.records, layouts.counters]) {
+    if (!missing.has(layout.name)) continue;
     await createIgnoringExists(store, {
       tableMeta: {
-        tableName: store.table,
-        primaryKey: [{ name: 'id', type: TableStore.PrimaryKeyType.STRING }],
-        // Index key columns must be declared (pre-defined) columns.
-        definedColumn: DEFINED_COLUMNS.map((c) => ({ name: c.name, type: definedColumnType(c.type) })),
+        tableName: layout.name,
+        primaryKey: layout.primaryKey.map((k) => ({ name: k.name, type: TableStore.PrimaryKeyType[k.type] })),
+        ...(layout.definedColumns.length ? { definedColumn: layout.definedColumns.map((c) => ({ name: c.name, type: definedColumnType(c.type) })) } : {}),
       },
       reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
-      // A table with a global secondary index keeps one version and no TTL.
-      tableOptions: { timeToLive: -1, maxVersions: 1 },
-      streamSpecification: { enableStream: false },
-      indexMetas: Object.values(indexesOf(store.table)).map(indexMeta),
+      tableOptions: { timeToLive: layout.timeToLive, maxVersions: layout.maxVersions },
+      ...(layout.indexes.length ? { streamSpecification: { enableStream: false }, indexMetas: layout.indexes.map(indexMeta) } : {}),
     });
-    created.push(store.table);
-  }
-
-  if (missing.has(store.countersTable)) {
-    await createIgnoringExists(store, {
-      tableMeta: { tableName: store.countersTable, primaryKey: [{ name: 'name', type: TableStore.PrimaryKeyType.STRING }] },
-      reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
-      tableOptions: { timeToLive: COUNTER_TTL_SECONDS, maxVersions: 1 },
-    });
-    created.push(store.countersTable);
+    created.push(layout.name);
   }
   return { created };
 }

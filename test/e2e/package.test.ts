@@ -47,6 +47,9 @@ describe('thaw package', () => {
         join(dir, 'packaged.yml'),
         '--build-dir',
         join(dir, 'build'),
+        // The FC 2.0 template (FC 3.0's, the default, is checked in test/integration/ros-package.test.ts).
+        '--platform',
+        'fc2',
       ],
       { env },
     );
@@ -76,7 +79,7 @@ describe('thaw package', () => {
         .sort(),
     ).toEqual(['http', 'log', 'oss', 'timer']);
     expect(stdout).toContain('note: storage-event.Events.finish-restore is left out: ROS documents no eventbridge type for ALIYUN::FC::Trigger');
-    expect(stdout).toContain(`packaged template: ${join(dir, 'packaged.yml')}`);
+    expect(stdout).toContain(`packaged template (FC 2.0): ${join(dir, 'packaged.yml')}`);
 
     // Unchanged code is not uploaded again.
     expect((await thawPackage()).stdout.match(/already uploaded, same MD5 and size/g)).toHaveLength(4);

@@ -1,9 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub placeholders are ${…} in plain strings.
 // The local ROS API through Alibaba's ROS SDK (@alicloud/ros20190910, unmodified): signatures,
 // ValidateTemplate, templates ROS refuses, stack states and events (rollback included), updates,
-// listing, and resources made in the local cloud — FC 2.0, RAM, Tablestore — and removed again.
+// DeletionPolicy, listing, and resources made in the local cloud — FC 2.0, FC 3.0, RAM, Tablestore, Log Service —
+// and removed again.
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlsAdmin } from '../../lib/sls/admin';
 import { $ROS, type RosTarget, startRosTarget } from '../support/ros-target';
 
 const REGION = 'cn-hangzhou';
@@ -152,12 +154,158 @@ describe('the local ROS API', () => {
     expect(t.cloud.ram.roleNames()).not.toContain('kept-role');
   });
 
-  it('validates FC 3.0 resources but does not make them while the local FC has no FC 3.0 API', async () => {
-    const fc3 = { Type: 'ALIYUN::FC3::Function', Properties: { FunctionName: 'f3', Handler: 'index.handler', Runtime: 'nodejs20', Code: { ZipFile: zip } } };
-    const id = await t.createStack('fc3', template({ F: fc3 }), {}, { disableRollback: true });
+  it('makes FC 3.0 resources through the FC 3.0 API, with attributes for Fn::GetAtt; updates them in place and deletes dependents first', async () => {
+    const f3 = (description: string, tags: { Key: string; Value: string }[]) => ({
+      Type: 'ALIYUN::FC3::Function',
+      Properties: {
+        FunctionName: { 'Fn::Sub': '${ALIYUN::StackName}-f' },
+        Handler: 'index.handler',
+        Runtime: 'nodejs20',
+        Description: description,
+        Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+        Code: { ZipFile: zip },
+        Tags: tags,
+      },
+    });
+    // The dead letter of Function's failed asynchronous invocations (FC refuses a function as its own destination).
+    const dead = {
+      Type: 'ALIYUN::FC3::Function',
+      Properties: { FunctionName: { 'Fn::Sub': '${ALIYUN::StackName}-dead' }, Handler: 'index.handler', Runtime: 'nodejs20', Code: { ZipFile: zip } },
+    };
+    const resources = (description: string, tags: { Key: string; Value: string }[], reserved: number) => ({
+      Role: role({ 'Fn::Sub': '${ALIYUN::StackName}-role' }),
+      Dead: dead,
+      Function: f3(description, tags),
+      Web: {
+        Type: 'ALIYUN::FC3::Trigger',
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': ['Function', 'FunctionName'] },
+          TriggerName: 'web',
+          TriggerType: 'http',
+          TriggerConfig: { authType: 'anonymous', methods: ['GET'] },
+          Qualifier: 'LATEST',
+        },
+      },
+      Async: {
+        Type: 'ALIYUN::FC3::AsyncInvokeConfig',
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': ['Function', 'FunctionName'] },
+          MaxAsyncRetryAttempts: 1,
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dead', 'ARN'] } } },
+        },
+      },
+      Cap: {
+        Type: 'ALIYUN::FC3::ConcurrencyConfig',
+        Properties: { FunctionName: { 'Fn::GetAtt': ['Function', 'FunctionName'] }, ReservedConcurrency: reserved },
+      },
+    });
+    const outputs = { Outputs: { Url: { Value: { 'Fn::GetAtt': ['Web', 'UrlInternet'] } }, Arn: { Value: { 'Fn::GetAtt': ['Function', 'ARN'] } } } };
+    const id = await t.createStack('fc3', template(resources('one', [{ Key: 'team', Value: 'a' }], 5), outputs));
     const stack = await t.settled(id);
-    expect(stack.statusReason).toMatch(/F: local ROS NotEmulated: the local FC does not serve the FC 3.0 API/);
+    expect([stack.status, stack.statusReason]).toEqual(['CREATE_COMPLETE', 'Stack CREATE completed successfully']);
+    const arn = `acs:fc:${REGION}:${t.accountId}:functions/fc3-f`;
+    expect(stack.outputs).toEqual([
+      { OutputKey: 'Url', OutputValue: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.+/) },
+      { OutputKey: 'Arn', OutputValue: arn },
+    ]);
+    const fc3 = t.cloud.fc3;
+    expect(fc3.getFunction('fc3-f')).toMatchObject({ description: 'one', role: `acs:ram::${t.accountId}:role/fc3-role`, functionArn: arn });
+    expect(fc3.tagsOf('fc3-f')).toEqual([{ Key: 'team', Value: 'a' }]);
+    expect(fc3.getAsyncConfig('fc3-f', 'LATEST')).toMatchObject({
+      maxAsyncRetryAttempts: 1,
+      destinationConfig: { onFailure: { destination: `acs:fc:${REGION}:${t.accountId}:functions/fc3-dead` } },
+    });
+    expect(fc3.reservedConcurrency('fc3-f')).toBe(5);
+
+    // Changed properties are updated in place: UpdateFunction (tags through TagResources), another Put.
+    await t
+      .client()
+      .updateStack(
+        new $ROS.UpdateStackRequest({ regionId: REGION, stackId: id, templateBody: template(resources('two', [{ Key: 'team', Value: 'b' }], 6), outputs) }),
+      );
+    expect((await t.settled(id)).status).toBe('UPDATE_COMPLETE');
+    expect(fc3.getFunction('fc3-f').description).toBe('two');
+    expect(fc3.tagsOf('fc3-f')).toEqual([{ Key: 'team', Value: 'b' }]);
+    expect(fc3.reservedConcurrency('fc3-f')).toBe(6);
+
+    // Deleted newest first: the configurations and the trigger before the function (FC refuses a function with triggers).
+    const mark = t.cloud.requests.length;
     await deleteStack(id);
+    expect(t.cloud.writesSince(mark).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'DELETE /2023-03-30/functions/fc3-f/concurrency',
+      'DELETE /2023-03-30/functions/fc3-f/async-invoke-config',
+      'DELETE /2023-03-30/functions/fc3-f/triggers/web',
+      'DELETE /2023-03-30/functions/fc3-f',
+      'DELETE /2023-03-30/functions/fc3-dead',
+    ]);
+    expect(fc3.functionNames()).not.toContain('fc3-f');
+    expect(fc3.functionNames()).not.toContain('fc3-dead');
+  });
+
+  it('fails an FC 3.0 property ROS does not document, before anything is made', async () => {
+    const cap = { Type: 'ALIYUN::FC3::ConcurrencyConfig', Properties: { FunctionName: 'f', ReservedConcurrency: 301 } };
+    await expect(t.createStack('fc3-cap', template({ Cap: cap }))).rejects.toMatchObject({
+      code: 'StackValidationFailed',
+      message: expect.stringContaining('Cap (ALIYUN::FC3::ConcurrencyConfig).ReservedConcurrency 301 is more than 300'),
+    });
+  });
+
+  it('keeps a resource whose DeletionPolicy is Retain, when the stack is deleted and when an update removes it; refuses another policy', async () => {
+    const ram = t.cloud.ramClient();
+    const id = await t.createStack(
+      'retain',
+      template({
+        Kept: { ...role('retain-kept'), DeletionPolicy: 'Retain' },
+        Removed: { ...role('retain-removed'), DeletionPolicy: 'Retain' },
+        Gone: role('retain-gone'),
+      }),
+    );
+    expect((await t.settled(id)).status).toBe('CREATE_COMPLETE');
+    await t.client().updateStack(
+      new $ROS.UpdateStackRequest({
+        regionId: REGION,
+        stackId: id,
+        templateBody: template({ Kept: { ...role('retain-kept'), DeletionPolicy: 'Retain' }, Gone: role('retain-gone') }),
+      }),
+    );
+    expect((await t.settled(id)).status).toBe('UPDATE_COMPLETE');
+    expect(t.cloud.ram.roleNames()).toContain('retain-removed');
+    await deleteStack(id);
+    expect(t.cloud.ram.roleNames()).toEqual(expect.arrayContaining(['retain-kept', 'retain-removed']));
+    expect(t.cloud.ram.roleNames()).not.toContain('retain-gone');
+    for (const name of ['retain-kept', 'retain-removed']) await ram.request('DeleteRole', { RoleName: name }, { method: 'POST' });
+
+    await expect(t.createStack('snapshot', template({ R: { ...role('snapshot-role'), DeletionPolicy: 'Snapshot' } }))).rejects.toMatchObject({
+      code: 'StackValidationFailed',
+      message: expect.stringContaining('resource R: DeletionPolicy must be Delete or Retain'),
+    });
+  });
+
+  it('makes a Log Service dashboard through its API, updates it in place, and deletes it', async () => {
+    const chart = {
+      title: 'lines',
+      type: 'linepro',
+      search: { logstore: 'functions', query: '* | select count(*) as n', start: '-1h', end: 'now' },
+      display: {},
+    };
+    const board = (displayName: string) => ({
+      Type: 'ALIYUN::SLS::Dashboard',
+      Properties: { ProjectName: 'thaw-logs', DashboardName: { 'Fn::Sub': '${ALIYUN::StackName}-board' }, DisplayName: displayName, Charts: [chart] },
+    });
+    const outputs = { Outputs: { Name: { Value: { 'Fn::GetAtt': ['Board', 'DashboardName'] } } } };
+    const id = await t.createStack('sls', template({ Board: board('one') }, outputs));
+    const stack = await t.settled(id);
+    expect([stack.status, stack.outputs]).toEqual(['CREATE_COMPLETE', [{ OutputKey: 'Name', OutputValue: 'sls-board' }]]);
+    const logs = new SlsAdmin({ endpoint: t.cloud.sls.endpoint, project: 'thaw-logs', ...t.cloud.credentials, maxAttempts: 1 });
+    expect(await logs.getDashboard('sls-board')).toMatchObject({ displayName: 'one', charts: [{ title: 'lines' }] });
+
+    await t.client().updateStack(new $ROS.UpdateStackRequest({ regionId: REGION, stackId: id, templateBody: template({ Board: board('two') }, outputs) }));
+    expect((await t.settled(id)).status).toBe('UPDATE_COMPLETE');
+    expect((await logs.getDashboard('sls-board')).displayName).toBe('two');
+
+    await deleteStack(id);
+    await expect(logs.getDashboard('sls-board')).rejects.toMatchObject({ code: 'DashboardNotExist' });
+    logs.close();
   });
 
   it('makes an FC service, function and timer trigger, with attributes for Fn::GetAtt and outputs', async () => {

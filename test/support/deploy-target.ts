@@ -113,7 +113,15 @@ export async function startDeployTarget(target: DeployTargetOptions = {}): Promi
   };
   const scope = { region: 'cn-hangzhou', accountId: DEFAULT_OWNER_ID };
   const fc3Model = new Fc3Model(systemClock, scope, (name) => model.customDomainFor(name) !== undefined);
-  const fc3Api = new Fc3Api({ model: fc3Model, invoker: { invokeFc3: async () => ({ ok: true, result: null }) }, account, scope, log: silentLogger });
+  // Code in OSS (CreateFunction code.ossBucketName, as a ROS stack sends it) is read from the OSS emulator.
+  const fc3Api = new Fc3Api({
+    model: fc3Model,
+    invoker: { invokeFc3: async () => ({ ok: true, result: null }) },
+    account,
+    scope,
+    log: silentLogger,
+    ossEndpoint: oss.endpoint,
+  });
   // FC 3.0 requests are counted and faulted here, as fcApiServer's hook does for FC 2.0's.
   const fc3 = {
     owns: (req: IncomingMessage) => fc3Api.owns(req),

@@ -1,4 +1,4 @@
-// The local cloud of test/support/deploy-target.ts (RAM stand-in, FC API, OSS, Tablestore) with the
+// The local cloud of test/support/deploy-target.ts (RAM stand-in, FC 2.0 and FC 3.0 APIs, OSS, Tablestore, Log Service) with the
 // local ROS in front of it, and Alibaba's ROS SDK (@alicloud/ros20190910, unmodified) pointed at it.
 import ROS, * as $ROS from '@alicloud/ros20190910';
 import { type RosEmulator, startRosEmulator } from '../../lib/emulators/ros';
@@ -27,7 +27,14 @@ export async function startRosTarget(): Promise<RosTarget> {
   const ros = await startRosEmulator({
     access: cloud.ram.account,
     accountId: DEFAULT_OWNER_ID,
-    endpoints: { ram: cloud.ramEndpoint, fc: target.fcEndpoint, oss: cloud.parameters.OssEndpoint, tablestore: { [ts.instance]: ts.endpoint } },
+    endpoints: {
+      ram: cloud.ramEndpoint,
+      fc: target.fcEndpoint,
+      fc3: target.fcEndpoint,
+      oss: cloud.parameters.OssEndpoint,
+      tablestore: { [ts.instance]: ts.endpoint },
+      sls: cloud.sls.endpoint,
+    },
   });
   const Client = ((ROS as unknown as { default?: typeof ROS }).default ?? ROS) as typeof ROS;
   const client = (keys = cloud.credentials) =>

@@ -145,20 +145,26 @@ export const destroyCommand = command({
 
 export const packageCommand = command({
   name: 'package',
-  summary: 'upload the function zips to OSS and write a ROS template (oss:// CodeUris) for `aliyun ros CreateStack`',
+  summary: 'upload the function zips to OSS and write a ROS template of native resources (oss:// code) for `aliyun ros CreateStack`',
   details: CREDENTIALS_HELP,
   options: {
     template: { type: 'string', value: 'FILE', default: join(ROOT, 'template.yml'), help: 'the template to package' },
     bucket: { type: 'string', value: 'BUCKET', help: 'bucket the zips go to (required)' },
     prefix: { type: 'string', value: 'PREFIX', default: 'oss-thaw/', help: 'key prefix of the zips' },
+    platform: {
+      type: 'string',
+      value: 'fc2|fc3',
+      help: 'Function Compute 3.0 (ALIYUN::FC3::*, the default, as thaw deploy for a new stack) or 2.0 (ALIYUN::FC::*)',
+    },
     'oss-endpoint': { type: 'string', value: 'URL', help: 'OSS endpoint to upload through (THAW_OSS_ENDPOINT; default the public one of --region)' },
     region: { type: 'string', value: 'REGION', help: 'region (ALIBABA_CLOUD_REGION; default cn-hangzhou)' },
     // Relative to the folder thaw runs in: never inside the installed package.
-    output: { type: 'string', value: 'FILE', default: defaultOutput('.'), help: 'where the ROS template goes' },
+    output: { type: 'string', value: 'FILE', help: `where the ROS template goes (default ${defaultOutput('.', 'fc3')}, or fc2 for --platform fc2)` },
     'build-dir': { type: 'string', value: 'DIR', help: 'where the bundles and zips go (default .build/)' },
   },
   async run({ values, env }) {
     if (!values.bucket) throw new UsageError('--bucket is required', { command: 'package' });
+    const platform = platformFlag('package', values.platform);
     const region = values.region ?? env.ALIBABA_CLOUD_REGION ?? 'cn-hangzhou';
     await packageStack({
       templatePath: values.template,
@@ -166,7 +172,8 @@ export const packageCommand = command({
       prefix: values.prefix,
       ossEndpoint: values['oss-endpoint'] ?? env.THAW_OSS_ENDPOINT ?? `https://oss-${region}.aliyuncs.com`,
       credentials: await deployerCredentials(),
-      output: values.output,
+      ...(values.output ? { output: values.output } : {}),
+      ...(platform ? { platform } : {}),
       buildDir: values['build-dir'],
       out: (text) => void process.stdout.write(printable(text, true)),
     });

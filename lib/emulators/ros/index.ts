@@ -1,5 +1,5 @@
 // The local Resource Orchestration Service: `startRosEmulator` serves the ROS API on loopback and
-// makes stacks' resources in the local cloud through its APIs (RAM, FC, OSS, Tablestore). It
+// makes stacks' resources in the local cloud through its APIs (RAM, FC, OSS, Tablestore, Log Service). It
 // imports nothing from the product: its template engine is its own reading of ROS's documentation.
 import type { Server } from 'node:http';
 import { type EmulatorClock, systemClock } from '../shared/clock';

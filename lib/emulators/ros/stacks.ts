@@ -11,6 +11,10 @@
 // Parallelism); each step is an event. Which of CREATE_ROLLBACK_* and ROLLBACK_* a failed create
 // reports is unconfirmed: the status list describes CREATE_ROLLBACK_* for exactly this case.
 // Every template and parameter check happens before the stack exists (StackValidationFailed).
+// A resource with DeletionPolicy Retain is left in the cloud whenever the stack would delete it:
+// DeleteStack, and an UpdateStack that removes it (ROS "Remove a resource from a stack"); a failed
+// create's rollback keeps it too (CloudFormation's Retain, which ROS's follows: unconfirmed for ROS).
+// Its event says DELETE_COMPLETE with the reason "retained" (wording unconfirmed).
 import { randomUUID } from 'node:crypto';
 import type { EmulatorClock as Clock } from '../shared/clock';
 import type { EmulatorLog } from '../shared/log';
@@ -39,6 +43,8 @@ interface ResourceState {
   statusReason: string;
   made?: MadeResource;
   props?: Properties;
+  /** The template's DeletionPolicy for it, as of the last create or update. */
+  deletionPolicy?: string;
   createTime: string;
   updateTime: string;
 }
@@ -244,6 +250,8 @@ export class StackStore {
           continue;
         }
         if (current.type !== planned.type) throw new Error(`${id}: changing a resource's type (replacement) is not emulated`);
+        // DeletionPolicy is not a property: it changes without touching the resource.
+        current.deletionPolicy = planned.declaration.DeletionPolicy;
         const props = this.resolve(stack, plan, id) as Properties;
         if (JSON.stringify(props) === JSON.stringify(current.props)) continue;
         const handler = HANDLERS[planned.type]!;
@@ -278,7 +286,15 @@ export class StackStore {
   private async createResource(stack: Stack, plan: StackPlan, id: string, ctx: CloudContext): Promise<void> {
     const planned = plan.resources.get(id)!;
     const now = this.now();
-    const state: ResourceState = { id, type: planned.type, status: 'CREATE_IN_PROGRESS', statusReason: 'state changed', createTime: now, updateTime: now };
+    const state: ResourceState = {
+      id,
+      type: planned.type,
+      status: 'CREATE_IN_PROGRESS',
+      statusReason: 'state changed',
+      createTime: now,
+      updateTime: now,
+      deletionPolicy: planned.declaration.DeletionPolicy,
+    };
     stack.resources.set(id, state);
     this.resourceStatus(stack, state, 'CREATE_IN_PROGRESS', 'state changed');
     try {
@@ -307,6 +323,11 @@ export class StackStore {
       return;
     }
     this.resourceStatus(stack, state, 'DELETE_IN_PROGRESS', 'state changed');
+    if (state.deletionPolicy === 'Retain') {
+      this.resourceStatus(stack, state, 'DELETE_COMPLETE', 'retained (DeletionPolicy Retain): the resource is left in the cloud');
+      stack.resources.delete(id);
+      return;
+    }
     try {
       await HANDLERS[state.type]!.delete(state.made, state.props ?? {}, ctx);
     } catch (err) {

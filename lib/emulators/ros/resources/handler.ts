@@ -9,12 +9,14 @@ export interface CloudEndpoints {
   readonly ram?: string;
   /** The FC 2.0 API (2016-08-15). */
   readonly fc?: string;
-  /** The FC 3.0 API (2023-03-30), when the local FC serves it. */
+  /** The FC 3.0 API (2023-03-30): the local FC serves it on the same endpoint as FC 2.0's. */
   readonly fc3?: string;
   /** OSS, where Code.OssBucketName/OssObjectName zips are read. */
   readonly oss?: string;
   /** Tablestore endpoints by instance name. */
   readonly tablestore?: Readonly<Record<string, string>>;
+  /** The Log Service API (a project's requests go to it with Host <project>.<endpoint host>). */
+  readonly sls?: string;
 }
 
 export interface CloudContext {

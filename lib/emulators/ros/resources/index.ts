@@ -1,14 +1,11 @@
-// Which handler makes each resource type. FC 3.0 types stay validated-only until the local FC serves
-// the FC 3.0 API (2023-03-30); the Log Service types likewise (the local Log Service is reached
-// through its own signed API, which this emulator does not speak yet).
+// Which handler makes each resource type: FC 2.0 and FC 3.0 through the local FC's two APIs, RAM
+// roles, Tablestore tables, and the Log Service index, dashboard and alert through its API.
 import type { ResourceHandler } from './handler';
-import { validatedOnly } from './handler';
 import { fcCustomDomain, fcFunction, fcService, fcTrigger } from './fc2';
+import { fc3AsyncInvokeConfig, fc3ConcurrencyConfig, fc3CustomDomain, fc3Function, fc3Trigger } from './fc3';
 import { otsTable } from './ots-table';
 import { ramRole } from './ram-role';
-
-const FC3 = 'the local FC does not serve the FC 3.0 API (2023-03-30) yet: ALIYUN::FC3::* resources are validated, not made';
-const SLS = 'the local ROS does not make Log Service resources yet: ALIYUN::SLS::* resources are validated, not made';
+import { slsAlert, slsDashboard, slsIndex } from './sls';
 
 export const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'ALIYUN::RAM::Role': ramRole,
@@ -17,10 +14,12 @@ export const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'ALIYUN::FC::Trigger': fcTrigger,
   'ALIYUN::FC::CustomDomain': fcCustomDomain,
   'ALIYUN::OTS::Table': otsTable,
-  'ALIYUN::FC3::Function': validatedOnly(FC3),
-  'ALIYUN::FC3::Trigger': validatedOnly(FC3),
-  'ALIYUN::FC3::CustomDomain': validatedOnly(FC3),
-  'ALIYUN::SLS::Index': validatedOnly(SLS),
-  'ALIYUN::SLS::Dashboard': validatedOnly(SLS),
-  'ALIYUN::SLS::Alert': validatedOnly(SLS),
+  'ALIYUN::FC3::Function': fc3Function,
+  'ALIYUN::FC3::Trigger': fc3Trigger,
+  'ALIYUN::FC3::CustomDomain': fc3CustomDomain,
+  'ALIYUN::FC3::AsyncInvokeConfig': fc3AsyncInvokeConfig,
+  'ALIYUN::FC3::ConcurrencyConfig': fc3ConcurrencyConfig,
+  'ALIYUN::SLS::Index': slsIndex,
+  'ALIYUN::SLS::Dashboard': slsDashboard,
+  'ALIYUN::SLS::Alert': slsAlert,
 };

@@ -4,7 +4,7 @@
 // Attribute (aliyun-ots-table): TableName.
 import TableStore from 'tablestore';
 import type { Json } from '../template/document';
-import { type CloudContext, CloudCallFailed, call, type ResourceHandler } from './handler';
+import { type CloudContext, CloudCallFailed, type ResourceHandler } from './handler';
 
 const PK_TYPES: Record<string, number> = {
   INTEGER: TableStore.PrimaryKeyType.INTEGER,
@@ -60,7 +60,11 @@ export const otsTable: ResourceHandler = {
           }
         : {}),
     };
-    await call('Tablestore CreateTable', () => client(instance, ctx).createTable(params));
+    try {
+      await client(instance, ctx).createTable(params);
+    } catch (err) {
+      throw otsFailure('Tablestore CreateTable', err);
+    }
     return { physicalId: table, attributes: { TableName: table } satisfies Record<string, Json> };
   },
   async delete(current, p, ctx) {
@@ -69,8 +73,33 @@ export const otsTable: ResourceHandler = {
       await client(instance, ctx).deleteTable({ tableName: current.physicalId });
     } catch (err) {
       // The SDK puts the raw error bytes in message; a missing table is already deleted.
-      if (String((err as Error).message).includes('OTSObjectNotExist')) return;
-      throw new CloudCallFailed('Tablestore DeleteTable', undefined, String((err as Error).message).slice(0, 300));
+      const failure = otsFailure('Tablestore DeleteTable', err);
+      if (failure.code === 'OTSObjectNotExist') return;
+      throw failure;
     }
   },
 };
+
+/**
+ * The SDK puts Tablestore's protobuf Error {1: code, 2: message} bytes in err.message (its err.code is
+ * the HTTP status): both read out of them, for the stack's StatusReason.
+ */
+function otsFailure(operation: string, err: unknown): CloudCallFailed {
+  const raw = Buffer.from(String((err as Error)?.message ?? err), 'latin1');
+  const field = (tag: number, at: number): { text: string; end: number } | undefined => {
+    if (raw[at] !== tag) return undefined;
+    let length = 0;
+    let i = at + 1;
+    for (let shift = 0; i < raw.length && shift < 28; shift += 7) {
+      const b = raw[i++]!;
+      length |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    return { text: raw.subarray(i, i + length).toString('utf8'), end: i + length };
+  };
+  const start = raw.indexOf(0x0a);
+  const code = start === -1 ? undefined : field(0x0a, start);
+  const message = code ? field(0x12, code.end) : undefined;
+  if (!code || !/^OTS[A-Za-z]+$/.test(code.text)) return new CloudCallFailed(operation, undefined, raw.toString('utf8').slice(0, 300));
+  return new CloudCallFailed(operation, code.text, (message?.text ?? '').slice(0, 300));
+}

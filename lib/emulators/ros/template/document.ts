@@ -3,6 +3,8 @@
 // documented sections, and resources of a known shape ("Reasons for template verification failure":
 // a resource holds Type, Properties, Metadata, DependsOn, DeletionPolicy, Description — and
 // Condition ("Conditions": the Condition property of a resource); a resource id has no "/").
+// DeletionPolicy is Delete (the default) or Retain (ROS "Resources", "Remove a resource from a
+// stack"; ROS CDK core RosDeletionPolicy: DELETE, RETAIN).
 import { parse as parseYaml, type Tags } from 'yaml';
 import { TemplateInvalid } from '../errors';
 
@@ -27,6 +29,7 @@ const SECTIONS = new Set([
 /** Sections ROS documents that this emulator does not evaluate: refused by name rather than ignored. */
 const NOT_EMULATED_SECTIONS = new Set(['Rules', 'Transform', 'Locals', 'Workspace', 'Mappings']);
 const RESOURCE_KEYS = new Set(['Type', 'Properties', 'Metadata', 'DependsOn', 'DeletionPolicy', 'Description', 'Condition']);
+export const DELETION_POLICIES = ['Delete', 'Retain'] as const;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -35,7 +38,7 @@ export interface ResourceDeclaration {
   readonly Properties?: Record<string, Json>;
   readonly DependsOn?: string | string[];
   readonly Condition?: string;
-  readonly DeletionPolicy?: string;
+  readonly DeletionPolicy?: (typeof DELETION_POLICIES)[number];
 }
 
 export interface Template {
@@ -112,6 +115,8 @@ function checkResource(id: string, resource: unknown): void {
   }
   if (resource.Condition !== undefined && typeof resource.Condition !== 'string')
     throw new TemplateInvalid(`resource ${id}: Condition must be a condition name`);
+  if (resource.DeletionPolicy !== undefined && !(DELETION_POLICIES as readonly unknown[]).includes(resource.DeletionPolicy))
+    throw new TemplateInvalid(`resource ${id}: DeletionPolicy must be ${DELETION_POLICIES.join(' or ')}`);
 }
 
 function mapSection(doc: Record<string, unknown>, name: string): Record<string, unknown> {

@@ -209,11 +209,13 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceType>> = {
     },
     attributes: ['ARN', 'FunctionId', 'FunctionName'],
   },
-  // aliyun-fc3-trigger; ros-cdk-fc3 RosTriggerPropsValidator (TriggerType values not listed there).
+  // aliyun-fc3-trigger; ros-cdk-fc3 RosTriggerPropsValidator. TriggerType: a String, no values listed
+  // (the page: "Constraint: none"; eventbridge is FC 3.0's own CreateTrigger type). TriggerName: 1–128
+  // letters, digits, "_" and "-", not starting with a digit or "-" (the page).
   'ALIYUN::FC3::Trigger': {
     properties: {
       FunctionName: req(str()),
-      TriggerName: req(str()),
+      TriggerName: req(str({ length: [1, 128], pattern: /^[A-Za-z_][A-Za-z0-9_-]*$/ })),
       TriggerType: req(str()),
       TriggerConfig: req(free()),
       Description: str(),
@@ -250,6 +252,26 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceType>> = {
       WafConfig: map({ EnableWAF: bool() }),
     },
     attributes: ['DomainName'],
+  },
+  // aliyun-fc3-asyncinvokeconfig; ros-cdk-fc3 RosAsyncInvokeConfigPropsValidator (retries 0–8, event age
+  // 1–604800 s, a destination ≤ 512 characters). No attributes are documented.
+  'ALIYUN::FC3::AsyncInvokeConfig': {
+    properties: {
+      FunctionName: req(str()),
+      AsyncTask: bool(),
+      DestinationConfig: map({
+        OnSuccess: map({ Destination: req(str({ length: [undefined, 512] })) }),
+        OnFailure: map({ Destination: req(str({ length: [undefined, 512] })) }),
+      }),
+      MaxAsyncEventAgeInSeconds: int({ range: [1, 604800] }),
+      MaxAsyncRetryAttempts: int({ range: [0, 8] }),
+    },
+    attributes: [],
+  },
+  // aliyun-fc3-concurrencyconfig; ros-cdk-fc3 RosConcurrencyConfigPropsValidator (at most 300). No attributes.
+  'ALIYUN::FC3::ConcurrencyConfig': {
+    properties: { FunctionName: req(str()), ReservedConcurrency: req(int({ range: [undefined, 300] })) },
+    attributes: [],
   },
   // aliyun-ots-table; ros-cdk-ots RosTablePropsValidator (SecondaryIndices documented: IndexName,
   // PrimaryKeys, Columns, IndexType Global|Local).
