@@ -233,9 +233,10 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
         expect(fc3.tagsOf(fc3Name(fn)), fn).toEqual([{ Key: 'oss-thaw-stack', Value: stack }]);
         expect(fc3.getFunction(fc3Name(fn)).role, fn).toBe(`acs:ram::${t.accountId}:role/${stack}-${fn}`);
       }
-      // Metadata.FC3 over Properties: the http function is an event handler, access-log has 512 MB.
-      expect(fc3.getFunction(fc3Name('http'))).toMatchObject({ handler: 'index.handler', instanceConcurrency: 20, memorySize: 256 });
-      expect(fc3.getFunction(fc3Name('access-log'))).toMatchObject({ memorySize: 512, instanceConcurrency: 2 });
+      // Metadata.FC3 over Properties: the http function is an event handler; FC 3.0's standard runtimes
+      // take one request per instance, so none asks for more.
+      expect(fc3.getFunction(fc3Name('http'))).toMatchObject({ handler: 'index.handler', instanceConcurrency: 1, memorySize: 256 });
+      expect(fc3.getFunction(fc3Name('access-log'))).toMatchObject({ memorySize: 256, instanceConcurrency: 1 });
       expect(fc3.getFunction(fc3Name('sweeper')).logConfig).toMatchObject({ project: 'thaw-logs', logstore: 'functions' });
       expect(fc3.reservedConcurrency(fc3Name('http'))).toBe(50);
       expect(fc3.reservedConcurrency(fc3Name('access-log'))).toBe(4);
