@@ -80,6 +80,7 @@ describe('thaw deploy --print-deployer-policy', () => {
     ['ram:PassRole', /ram:PassRole/],
     ['ram:CreateRole', /ram:CreateRole|NoPermission/],
     ['ots:CreateTable', /OTSNoPermissionAccess|ots:CreateTable/],
+    ['ram:TagResources', /NoPermission/],
   ])('without %s, stops the deploy and names the refusal', async (action, message) => {
     const policy = await printedPolicy();
     const less: PolicyDocument = {
