@@ -113,6 +113,12 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
       ],
       Resource: policies,
     },
+    // The oss-thaw-stack tag on the stack's roles and policies: RAM grants TagResources and
+    // ListTagResources on "All Resources" only (RAM API reference, "RAM authorization"), so "*".
+    { Effect: 'Allow', Action: ['ram:TagResources', 'ram:ListTagResources'], Resource: ['*'] },
+    // The same tag on the stack's FC 2.0 services: FC 2.0 names one resource for its tag API,
+    // acs:fc:<region>:<uid>:tag ("Policies and sample policies", custom-policy table).
+    { Effect: 'Allow', Action: ['fc:TagResource', 'fc:GetResourceTags'], Resource: [`${fc}:tag`] },
     // FC checks that whoever gives a service or trigger a role may pass it.
     { Effect: 'Allow', Action: ['ram:PassRole'], Resource: passed },
     {

@@ -8,6 +8,7 @@ import type { FunctionCode } from '../build/code';
 import { codeOf, unless } from './clients';
 import { differing, without } from './compare';
 import { type CustomDomainBody, customDomainBody, type FunctionBody, functionBody, serviceBody, type TriggerBody, triggerBody } from './fc2-resources';
+import { STACK_TAG } from './fc3-plan';
 import type { DeployStep } from './plan';
 import type { PlatformSteps, Teardown } from './platform';
 import type { ServiceSpec, StackSpec } from './template';
@@ -43,7 +44,8 @@ export async function planFc2(input: Fc2Input): Promise<PlatformSteps> {
   const deletions: DeployStep[] = [];
   for (const service of stack.services) {
     const current = (await unless(['ServiceNotFound'], () => fc.getService(service.name)))?.data;
-    functions.push({ ...serviceStep(fc, service, current), usesNewRole: usesNewRole(service.role) });
+    const tagged = current ? await carriesStackTag(fc, stack, service.name) : false;
+    functions.push({ ...serviceStep(fc, stack, service, current, tagged), usesNewRole: usesNewRole(service.role) });
     const deployed = current ? ((await fc.listFunctions(service.name, { limit: 100 })).data.functions ?? []) : [];
     const byName = new Map(deployed.map((f) => [String(f.functionName), f]));
     for (const fn of service.functions) {
@@ -136,8 +138,25 @@ export async function planFc2Teardown(fc: FC, stack: StackSpec, options: { servi
   return out;
 }
 
-function serviceStep(fc: FC, service: ServiceSpec, current: Body | undefined): DeployStep {
+/** A service's ARN, as FC 2.0's tag API names it (TagResource "resourceArn"). */
+export function fc2ServiceArn(stack: Pick<StackSpec, 'region' | 'accountId'>, service: string): string {
+  return `acs:fc:${stack.region}:${stack.accountId}:services/${service}`;
+}
+
+/** Whether a service carries oss-thaw-stack=<stack> (GetResourceTags answers {resourceArn, tags: {k: v}}). */
+async function carriesStackTag(fc: FC, stack: StackSpec, service: string): Promise<boolean> {
+  const tags = (await fc.getResourceTags({ resourceArn: fc2ServiceArn(stack, service) })).data.tags ?? {};
+  return tags[STACK_TAG] === stack.stackName;
+}
+
+/**
+ * A service's step. Each service is tagged oss-thaw-stack=<stack> (FC 2.0 tags services only; its
+ * functions and triggers inherit them): a new one after CreateService, one made before tags existed
+ * on the next run. Which services are the stack's is decided by their names, as before.
+ */
+function serviceStep(fc: FC, stack: StackSpec, service: ServiceSpec, current: Body | undefined, tagged: boolean): DeployStep {
   const name = service.name;
+  const tag = () => fc.tagResource(fc2ServiceArn(stack, name), { [STACK_TAG]: stack.stackName });
   const wanted = serviceBody(service) as unknown as Body;
   const { serviceName: _name, ...body } = wanted;
   // A VPC configuration removed from the template must be cleared, not left as deployed.
@@ -156,12 +175,24 @@ function serviceStep(fc: FC, service: ServiceSpec, current: Body | undefined): D
           if (codeOf(err) !== 'ServiceAlreadyExists') throw err;
           await fc.updateService(name, body);
         }
+        await tag();
       },
     };
   }
   const differences = differing(body, current);
+  if (!tagged) differences.push(`no ${STACK_TAG}=${stack.stackName} tag`);
   if (differences.length === 0) return { kind: 'service', name, action: 'unchanged', reasons: ['same as the template'] };
-  return { kind: 'service', name, action: 'update', reasons: differences, run: async () => void (await fc.updateService(name, body)) };
+  const configChanged = differences.length > (tagged ? 0 : 1);
+  return {
+    kind: 'service',
+    name,
+    action: 'update',
+    reasons: differences,
+    run: async () => {
+      if (configChanged) await fc.updateService(name, body);
+      if (!tagged) await tag();
+    },
+  };
 }
 
 function functionStep(fc: FC, service: string, wanted: FunctionBody, code: FunctionCode, current: Body | undefined): DeployStep {

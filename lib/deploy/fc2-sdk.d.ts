@@ -46,5 +46,8 @@ declare module '@alicloud/fc2' {
     updateCustomDomain(domainName: string, options: Body): Promise<FcResponse<Body>>;
     deleteCustomDomain(domainName: string): Promise<FcResponse<Body>>;
     listCustomDomains(options?: Body): Promise<FcResponse<{ customDomains?: Body[] }>>;
+    tagResource(resourceArn: string, tags: Record<string, string>): Promise<FcResponse<Body>>;
+    untagResource(resourceArn: string, tagKeys: string[], all?: boolean): Promise<FcResponse<Body>>;
+    getResourceTags(options: { resourceArn: string }): Promise<FcResponse<{ resourceArn?: string; tags?: Record<string, string> }>>;
   }
 }

@@ -7,8 +7,15 @@
 // stack: pass --role LogicalId=ARN to use it as it is, or --adopt to take it over". A role given by
 // --role is the team's own, used as it is. Policies attached to a role of ours that the template
 // does not declare are detached: the function would run with them.
+//
+// Tags: every role and custom policy of the stack also carries oss-thaw-stack=<stack> (RAM
+// TagResources, ResourceType role / policy), so the account's tag views find them with the stack's
+// FC functions and services. Ownership stays with the Description; the tag is read in the plan
+// (ListTagResources) and added when missing, so a stack made before tags existed converges and a
+// second run changes nothing.
 import type Ram from '@alicloud/ram';
 import { canonicalJson, codeOf, unless } from './clients';
+import { STACK_TAG } from './fc3-plan';
 import type { DeployStep } from './plan';
 import type { RoleSpec } from './template';
 
@@ -31,9 +38,51 @@ export interface RoleOwnership {
   readonly adopt: boolean;
 }
 
+const MARKER_PREFIX = 'oss-thaw stack ';
+
 /** Roles and policies carry this at the start of their Description (template.yml: "oss-thaw stack <name>: …"). */
 export function stackMarker(stackName: string): string {
-  return `oss-thaw stack ${stackName}`;
+  return `${MARKER_PREFIX}${stackName}`;
+}
+
+/** The stack a marker names (RoleOwnership carries the marker, and the stack's tag needs the name). */
+function stackNameOf(marker: string): string {
+  return marker.startsWith(MARKER_PREFIX) ? marker.slice(MARKER_PREFIX.length) : marker;
+}
+
+type TaggedKind = 'role' | 'policy';
+
+/**
+ * Which of these roles or policies lack the stack's tag, read with ListTagResources (RAM answers
+ * {TagResources: [{ResourceName, TagKey, TagValue}], NextToken}; at most 50 names a call).
+ */
+async function lackingStackTag(ram: Ram, kind: TaggedKind, names: readonly string[], stackName: string): Promise<Set<string>> {
+  const lacking = new Set(names);
+  if (names.length === 0) return lacking;
+  let nextToken: string | undefined;
+  // Bounded: 50 names × at most 20 tags each is 10 pages of 100.
+  for (let page = 0; page < 10; page++) {
+    const answer = (await ram.request('ListTagResources', {
+      ResourceType: kind,
+      ResourceNames: JSON.stringify(names),
+      ...(nextToken ? { NextToken: nextToken } : {}),
+    })) as { TagResources?: { ResourceName?: string; TagKey?: string; TagValue?: string }[]; NextToken?: string };
+    for (const t of answer.TagResources ?? []) {
+      if (t.TagKey === STACK_TAG && t.TagValue === stackName && t.ResourceName !== undefined) lacking.delete(t.ResourceName);
+    }
+    nextToken = answer.NextToken || undefined;
+    if (!nextToken) break;
+  }
+  return lacking;
+}
+
+async function tagWithStack(ram: Ram, kind: TaggedKind, names: readonly string[], stackName: string): Promise<void> {
+  if (names.length === 0) return;
+  await ram.request(
+    'TagResources',
+    { ResourceType: kind, ResourceNames: JSON.stringify(names), Tag: JSON.stringify([{ Key: STACK_TAG, Value: stackName }]) },
+    { method: 'POST' },
+  );
 }
 
 function ours(description: string | undefined, marker: string): boolean {
@@ -81,6 +130,15 @@ export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | unde
     if (adopt) reasons.push(`policy ${p.policyName} adopted (--adopt)`);
     if (got && !isAttached) reasons.push(`policy ${p.policyName} not attached`);
   }
+  const stackName = stackNameOf(ownership.marker);
+  const tag = `${STACK_TAG}=${stackName}`;
+  // A role or policy made in this run is tagged when made; one already there is read.
+  const untaggedRole = current ? (await lackingStackTag(ram, 'role', [name], stackName)).size > 0 : true;
+  const existingPolicies = policies.filter((p) => p.exists).map((p) => p.policyName);
+  const untaggedPolicies = await lackingStackTag(ram, 'policy', existingPolicies, stackName);
+  for (const p of policies) if (!p.exists) untaggedPolicies.add(p.policyName);
+  if (current && untaggedRole) reasons.push(`no ${tag} tag`);
+  for (const p of existingPolicies) if (untaggedPolicies.has(p)) reasons.push(`policy ${p} has no ${tag} tag`);
   const declared = new Set(role.policies.map((p) => `Custom:${p.policyName}`));
   const extra = attachedList.filter((p) => !declared.has(`${p.PolicyType}:${p.PolicyName}`));
   for (const p of extra) reasons.push(`${p.PolicyType} policy ${p.PolicyName} attached outside the template: detached (the function would run with it)`);
@@ -104,6 +162,7 @@ export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | unde
       } else if (trustDiffers || descriptionDiffers) {
         await ram.request('UpdateRole', { RoleName: name, NewAssumeRolePolicyDocument: trust, NewDescription: role.description }, { method: 'POST' });
       }
+      if (untaggedRole) await tagWithStack(ram, 'role', [name], stackName);
       for (const p of extra) {
         await unless(['EntityNotExist.Role.Policy'], () =>
           ram.request('DetachPolicyFromRole', { PolicyType: p.PolicyType, PolicyName: p.PolicyName, RoleName: name }, { method: 'POST' }),
@@ -130,6 +189,13 @@ export async function planRole(ram: Ram, role: RoleSpec, givenArn: string | unde
           );
         }
       }
+      // One call for the role's policies (a role holds at most 5 custom policies; RAM takes 50 names).
+      await tagWithStack(
+        ram,
+        'policy',
+        policies.filter((p) => untaggedPolicies.has(p.policyName)).map((p) => p.policyName),
+        stackName,
+      );
     },
   };
 }

@@ -80,6 +80,7 @@ describe('thaw deploy --print-deployer-policy', () => {
     ['ram:PassRole', /ram:PassRole/],
     ['ram:CreateRole', /ram:CreateRole|NoPermission/],
     ['ots:CreateTable', /OTSNoPermissionAccess|ots:CreateTable/],
+    ['ram:TagResources', /NoPermission/],
   ])('without %s, stops the deploy and names the refusal', async (action, message) => {
     const policy = await printedPolicy();
     const less: PolicyDocument = {
@@ -93,11 +94,15 @@ describe('thaw deploy --print-deployer-policy', () => {
   it('grants nothing outside the stack: no wildcard service, role or table', async () => {
     const policy = await printedPolicy();
     const resources = policy.Statement.flatMap((s) => s.Resource);
-    // Only ram:CreateServiceLinkedRole takes "*", and only for EventBridge's role, by its condition.
-    for (const s of policy.Statement.filter((x) => x.Resource.includes('*'))) {
-      expect(s.Action).toEqual(['ram:CreateServiceLinkedRole']);
-      expect(s.Condition).toEqual({ StringEquals: { 'ram:ServiceName': ['sendevent-fc.eventbridge.aliyuncs.com'] } });
-    }
+    // "*" goes to two statements only: ram:CreateServiceLinkedRole, for EventBridge's role by its
+    // condition; and RAM's tag actions, which RAM grants on "All Resources" alone (the stack's tag).
+    const wildcard = policy.Statement.filter((x) => x.Resource.includes('*'));
+    expect(wildcard.map((s) => s.Action)).toEqual([['ram:TagResources', 'ram:ListTagResources'], ['ram:CreateServiceLinkedRole']]);
+    for (const s of wildcard) expect(s.Resource).toEqual(['*']);
+    expect(wildcard[1]!.Condition).toEqual({ StringEquals: { 'ram:ServiceName': ['sendevent-fc.eventbridge.aliyuncs.com'] } });
+    // FC 2.0's tag API has one resource per region and account; only tagging and reading tags are granted on it.
+    const fcTag = policy.Statement.filter((x) => x.Resource.some((r) => r.endsWith(':tag')));
+    expect(fcTag.map((s) => [s.Action, s.Resource])).toEqual([[['fc:TagResource', 'fc:GetResourceTags'], [expect.stringMatching(/^acs:fc:[^:]+:\d+:tag$/)]]]);
     for (const r of resources.filter((x) => x.startsWith('acs:ram:'))) expect(r).toMatch(/:role\/thaw-it-|:policy\/thaw-it-|aliyunservicerolefor/);
   });
 });

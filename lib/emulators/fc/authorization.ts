@@ -21,6 +21,9 @@
 //                                                 the 2021-04-06 table lists CreateTrigger as "all resources")
 //   ListCustomDomains    fc:ListCustomDomains    custom-domains/*
 //   Create/Get/Update/DeleteCustomDomain          custom-domains/{d}
+//   TagResource          fc:TagResource          tag   (FC 2.0 "Policies and sample policies", custom-policy
+//   UntagResource        fc:UnTagResource        tag    table: acs:fc:<region>:<account-id>:tag, "a single tag";
+//   GetResourceTags      fc:GetResourceTags      tag    the action is spelled UnTagResource there)
 // Setting a service `role` or a trigger `invocationRole` passes a role to FC: the caller needs
 // ram:PassRole on it (FC "Grant permissions to RAM users": ram:PassRole), resource
 // acs:ram:*:{uid}:role/{name} (RAM's resource form, as RAM's own NoPermission answers print it).
@@ -44,6 +47,7 @@ export const fcArn = {
   trigger: (scope: FcScope, service: string, fn: string, trigger: string) => `${fcArn.function(scope, service, fn)}/triggers/${trigger}`,
   customDomains: (scope: FcScope) => `acs:fc:${scope.region}:${scope.accountId}:custom-domains/*`,
   customDomain: (scope: FcScope, domain: string) => `acs:fc:${scope.region}:${scope.accountId}:custom-domains/${domain}`,
+  tag: (scope: FcScope) => `acs:fc:${scope.region}:${scope.accountId}:tag`,
 };
 
 /** The role a `role`/`invocationRole` ARN names, as the resource of ram:PassRole. */
@@ -82,7 +86,10 @@ export type FcOperation =
   | 'CreateCustomDomain'
   | 'GetCustomDomain'
   | 'UpdateCustomDomain'
-  | 'DeleteCustomDomain';
+  | 'DeleteCustomDomain'
+  | 'TagResource'
+  | 'UntagResource'
+  | 'GetResourceTags';
 
 /** The action and resource RAM is asked about for an operation on a target (table above). */
 export function accessFor(operation: FcOperation, target: FcTarget, scope: FcScope): AccessRequest {
@@ -121,6 +128,11 @@ export function accessFor(operation: FcOperation, target: FcTarget, scope: FcSco
     case 'UpdateCustomDomain':
     case 'DeleteCustomDomain':
       return { action, resource: fcArn.customDomain(scope, target.domain ?? '') };
+    case 'TagResource':
+    case 'GetResourceTags':
+      return { action, resource: fcArn.tag(scope) };
+    case 'UntagResource':
+      return { action: 'fc:UnTagResource', resource: fcArn.tag(scope) };
   }
 }
 

@@ -6,6 +6,7 @@
 //   /services/{s}/functions/{f}/triggers[/{t}]       ListTriggers, CreateTrigger, GetTrigger, UpdateTrigger, DeleteTrigger
 //   /services/{s}/functions/{f}/invocations          InvokeFunction (x-fc-invocation-type: Async answers 202)
 //   /custom-domains[/{d}]                            ListCustomDomains, CreateCustomDomain, GetCustomDomain, UpdateCustomDomain, DeleteCustomDomain
+//   /tag                                             TagResource (POST), UntagResource (DELETE), GetResourceTags (GET): services only
 //   /proxy/{s}/{f}/…                                 the functions' HTTP triggers (http-trigger.ts)
 // Every API request is signed (signature.ts) and authorized: its RAM action on its resource
 // (authorization.ts), ram:PassRole for a role it hands FC, and FC's own checks of what it will do
@@ -126,8 +127,10 @@ async function handle(options: FcApiOptions, clock: Clock, codeKey: Buffer, req:
     if (method === 'GET' && path === '/-/stats' && options.stats) return writeJson(res, 200, options.stats());
     throw fcErrors.pathNotSupported(method, path);
   }
-  if (!path.startsWith(`${PREFIX}/services`) && !path.startsWith(`${PREFIX}/custom-domains`)) throw fcErrors.pathNotSupported(method, path);
-  const operation = routeOf(method, path, body);
+  if (!path.startsWith(`${PREFIX}/services`) && !path.startsWith(`${PREFIX}/custom-domains`) && path !== `${PREFIX}/tag`) {
+    throw fcErrors.pathNotSupported(method, path);
+  }
+  const operation = path === `${PREFIX}/tag` ? tagRoute(options.scope, method, path, query, body) : routeOf(method, path, body);
   const guard = new Guard(options, caller, owner);
   guard.require(accessFor(operation.name, operation.target, options.scope));
   await checkWhatFcWillDo(options, guard, operation, body);
@@ -209,6 +212,32 @@ function routeOf(method: string, path: string, body: Buffer): Operation {
     return { name: 'InvokeFunction', target: { service, fn, ...(qualifier ? { qualifier } : {}) } };
   }
   throw fcErrors.pathNotSupported(method, path);
+}
+
+/**
+ * FC 2.0 tags (2016-08-15 API "TagResource", "UntagResource", "GetResourceTags"; @alicloud/fc2
+ * client.js tagResource / untagResource / getResourceTags): POST /tag {resourceArn, tags: {k: v}},
+ * DELETE /tag {resourceArn, tagKeys: [k], all}, GET /tag?resourceArn=… answering {resourceArn, tags}.
+ * Only services carry tags ("Resource": "You can manage tags only for services"): the ARN is
+ * acs:fc:<region>:<uid>:services/<name>, in this FC's region and account; the SDK's "either full ARN
+ * or partial ARN" is read as services/<name> alone too (unconfirmed). Anything else is 400 InvalidArgument
+ * (unconfirmed wording); a service that does not exist is 404 ServiceNotFound.
+ */
+function tagRoute(scope: FcScope, method: string, path: string, query: URLSearchParams, body: Buffer): Operation {
+  const name: FcOperation | undefined =
+    method === 'POST' ? 'TagResource' : method === 'DELETE' ? 'UntagResource' : method === 'GET' ? 'GetResourceTags' : undefined;
+  if (!name) throw fcErrors.pathNotSupported(method, path);
+  const arn = name === 'GetResourceTags' ? (query.get('resourceArn') ?? '') : parseJson(body).resourceArn;
+  if (typeof arn !== 'string' || arn === '') throw fcErrors.invalidArgument('resourceArn is required');
+  const full = /^acs:fc:([^:]*):([^:]*):services\/([^/]+)$/.exec(arn);
+  const partial = /^services\/([^/]+)$/.exec(arn);
+  if (full && (full[1] !== scope.region || full[2] !== scope.accountId)) {
+    throw fcErrors.invalidArgument(`resourceArn ${arn} is not in this region and account (acs:fc:${scope.region}:${scope.accountId}:…)`);
+  }
+  const service = full?.[3] ?? partial?.[1];
+  if (service === undefined)
+    throw fcErrors.invalidArgument(`resourceArn ${arn} names no service: only services carry tags (acs:fc:<region>:<uid>:services/<name>)`);
+  return { name, target: { service } };
 }
 
 /**
@@ -348,6 +377,18 @@ async function run(
     case 'InvokeFunction':
       await invoke(options, req, res, s, f, body);
       return () => undefined;
+    case 'TagResource': {
+      const fields = parseJson(body);
+      m.tagService(s, fields.tags);
+      return json(200, {});
+    }
+    case 'UntagResource': {
+      const fields = parseJson(body);
+      m.untagService(s, fields.tagKeys, fields.all === true || fields.all === 'true');
+      return json(200, {});
+    }
+    case 'GetResourceTags':
+      return json(200, { resourceArn: fcResource(options.scope, s), tags: m.serviceTags(s) });
   }
 }
 

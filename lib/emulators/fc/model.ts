@@ -82,7 +82,21 @@ interface FunctionState {
 interface ServiceState {
   record: ServiceRecord;
   functions: Map<string, FunctionState>;
+  /** TagResource's tags; GetService does not answer them (GetResourceTags does; unconfirmed). */
+  tags: Map<string, string>;
 }
+
+/**
+ * FC 2.0 tags (FC 2.0 "Tag management", doc-detail/137462; API TagResource / UntagResource /
+ * GetResourceTags, 2016-08-15 and fc-open 2021-04-06 "Resource"): only services carry tags (its
+ * functions, versions and triggers inherit them); a key is 1–64 characters, a value 1–128; a key
+ * may not start with `aliyun` or `acs:`; neither may hold `http://` or `https://`; at most 20 tags
+ * a resource; a key already there gets the new value. The answer to each refusal (400
+ * InvalidArgument) is unconfirmed; at most 20 tag keys an UntagResource (@alicloud/fc2 client.js).
+ */
+const MAX_SERVICE_TAGS = 20;
+const MAX_TAG_KEY_CHARS = 64;
+const MAX_TAG_VALUE_CHARS = 128;
 
 /** Zip bodies are bounded before they get here; this is FC's direct-upload limit for a code package. */
 export const MAX_CODE_BYTES = 50 * 1024 * 1024;
@@ -120,7 +134,7 @@ export class FunctionComputeModel {
       lastModifiedTime: now,
     };
     applyServiceFields(record, body);
-    this.services.set(name, { record, functions: new Map() });
+    this.services.set(name, { record, functions: new Map(), tags: new Map() });
     return { ...record };
   }
 
@@ -143,6 +157,32 @@ export class FunctionComputeModel {
     const state = this.service(name);
     if (state.functions.size > 0) throw fcErrors.serviceNotEmpty(name);
     this.services.delete(name);
+  }
+
+  // Tags (services only)
+
+  tagService(name: string, tags: unknown): void {
+    const state = this.service(name);
+    if (!tags || typeof tags !== 'object' || Array.isArray(tags)) throw fcErrors.invalidArgument('tags must be an object of tag keys to values');
+    const entries = Object.entries(tags as Record<string, unknown>);
+    if (entries.length === 0) throw fcErrors.invalidArgument('tags must hold at least one tag');
+    for (const [key, value] of entries) checkTag(key, value);
+    const after = new Set([...state.tags.keys(), ...entries.map(([k]) => k)]);
+    if (after.size > MAX_SERVICE_TAGS) throw fcErrors.invalidArgument(`a service carries at most ${MAX_SERVICE_TAGS} tags; ${name} would have ${after.size}`);
+    for (const [key, value] of entries) state.tags.set(key, value as string);
+  }
+
+  untagService(name: string, keys: unknown, all: boolean): void {
+    const state = this.service(name);
+    if (all) return void state.tags.clear();
+    if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_SERVICE_TAGS || !keys.every((k) => typeof k === 'string')) {
+      throw fcErrors.invalidArgument(`tagKeys must list 1 to ${MAX_SERVICE_TAGS} tag keys, or all must be true`);
+    }
+    for (const k of keys) state.tags.delete(k);
+  }
+
+  serviceTags(name: string): Record<string, string> {
+    return Object.fromEntries(this.service(name).tags);
   }
 
   // Functions
@@ -509,3 +549,13 @@ function eventOverlaps(a: string, b: string): boolean {
 }
 
 export { FcApiError, OSS_TRIGGER_EVENTS };
+
+function checkTag(key: string, value: unknown): void {
+  if (key === '' || [...key].length > MAX_TAG_KEY_CHARS)
+    throw fcErrors.invalidArgument(`tag key "${key.slice(0, 70)}" must be 1–${MAX_TAG_KEY_CHARS} characters`);
+  if (/^(aliyun|acs:)/i.test(key)) throw fcErrors.invalidArgument(`tag key "${key}" must not start with aliyun or acs:`);
+  if (typeof value !== 'string' || value === '' || [...value].length > MAX_TAG_VALUE_CHARS) {
+    throw fcErrors.invalidArgument(`the value of tag "${key}" must be a string of 1–${MAX_TAG_VALUE_CHARS} characters`);
+  }
+  if (/https?:\/\//i.test(key) || /https?:\/\//i.test(value)) throw fcErrors.invalidArgument(`tag "${key}" must not hold http:// or https://`);
+}

@@ -20,6 +20,8 @@ import { type AssumingPrincipal, evaluate, MalformedPolicyError, type PolicyDocu
 import { SERVICE_LINKED_ROLE_PATH, SERVICE_LINKED_ROLES, SYSTEM_POLICIES } from './system-policies';
 
 export type PolicyType = 'Custom' | 'System';
+/** What RAM's TagResources can tag (ResourceType, RAM API 2015-05-01 TagResources). */
+export type TaggedKind = 'role' | 'policy';
 
 export interface RoleView {
   RoleId: string;
@@ -64,6 +66,7 @@ interface PolicyState {
   versions: PolicyVersion[];
   nextVersion: number;
   parsed: Map<string, PolicyDocument>;
+  tags: Map<string, string>;
 }
 
 interface LongTermKey {
@@ -105,6 +108,8 @@ const USER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 /** STS AssumeRole RoleSessionName: letters, digits, ".", "@", "-", "_", 2–64 characters. */
 const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 const MAX_POLICY_VERSIONS = 5;
+/** Tags one role or policy may carry: 20 (unconfirmed for RAM; 20 a call is RAM's TagResources bound, 20 a resource FC's and most services'). */
+const MAX_TAGS_PER_RESOURCE = 20;
 /** Limits (document_detail/28753): custom policies per role 5, system policies per role 20; per user 10 and 20. */
 const ATTACH_LIMITS = { role: { Custom: 5, System: 20 }, user: { Custom: 10, System: 20 } } as const;
 /** Limits: two AccessKey pairs per RAM user. */
@@ -356,21 +361,49 @@ export class RamAccount implements CloudAccount {
     return this.role(name).IsServiceLinkedRole ? SERVICE_LINKED_ROLE_PATH : '/';
   }
 
-  tagRole(name: string, tags: ReadonlyArray<readonly [string, string]>): void {
-    const role = this.role(name);
-    for (const [k, v] of tags) role.tags.set(k, v);
-    // RAM TagResources: at most 20 tags per resource (unconfirmed for RAM; the Tag API's common bound).
-    if (role.tags.size > 20) throw ramErrors.limitExceeded('Tag', `A role carries at most 20 tags: ${role.RoleName}`);
+  // ---- tags (TagResources, UntagResources, ListTagResources: ResourceType role or policy) -------
+
+  /**
+   * Adds or replaces tags on every named resource, or on none: all must exist and stay within
+   * MAX_TAGS_PER_RESOURCE (a key already there is replaced, not added). A deleted role or policy
+   * takes its tags with it.
+   */
+  tagResources(kind: TaggedKind, names: readonly string[], tags: ReadonlyArray<readonly [string, string]>): void {
+    const targets = names.map((n) => this.tagsOf(kind, n));
+    for (const [i, current] of targets.entries()) {
+      const after = new Set([...current.keys(), ...tags.map(([k]) => k)]);
+      if (after.size > MAX_TAGS_PER_RESOURCE) {
+        throw ramErrors.limitExceeded('Tag', `A ${kind} carries at most ${MAX_TAGS_PER_RESOURCE} tags: ${names[i]} would have ${after.size}.`);
+      }
+    }
+    for (const current of targets) for (const [k, v] of tags) current.set(k, v);
   }
 
-  untagRole(name: string, keys: readonly string[] | 'all'): void {
-    const role = this.role(name);
-    if (keys === 'all') role.tags.clear();
-    else for (const k of keys) role.tags.delete(k);
+  untagResources(kind: TaggedKind, names: readonly string[], keys: readonly string[] | 'all'): void {
+    const targets = names.map((n) => this.tagsOf(kind, n));
+    for (const current of targets) {
+      if (keys === 'all') current.clear();
+      else for (const k of keys) current.delete(k);
+    }
   }
 
-  roleTags(name: string): [string, string][] {
-    return [...this.role(name).tags];
+  /** The tags of one role or custom policy, in the order they were added. */
+  resourceTags(kind: TaggedKind, name: string): [string, string][] {
+    return [...this.tagsOf(kind, name)];
+  }
+
+  /** Every role or custom policy that carries a tag (ListTagResources without ResourceNames). */
+  taggedNames(kind: TaggedKind): string[] {
+    const all =
+      kind === 'role'
+        ? [...this.roles.values()].map((r) => ({ name: r.RoleName, tags: r.tags }))
+        : [...this.policies.values()].map((p) => ({ name: p.PolicyName, tags: p.tags }));
+    return all.filter((r) => r.tags.size > 0).map((r) => r.name);
+  }
+
+  private tagsOf(kind: TaggedKind, name: string): Map<string, string> {
+    // System policies are Alibaba's: only custom ones carry the account's tags (unconfirmed).
+    return kind === 'role' ? this.role(name).tags : this.customPolicy(name).tags;
   }
 
   // ---- policies ---------------------------------------------------------------------------------
@@ -388,6 +421,7 @@ export class RamAccount implements CloudAccount {
       versions: [{ VersionId: 'v1', IsDefaultVersion: true, PolicyDocument: documentText, CreateDate: now }],
       nextVersion: 2,
       parsed: new Map([['v1', parsed]]),
+      tags: new Map(),
     };
     this.policies.set(name, policy);
     return policy;

@@ -8,7 +8,7 @@
 //   attaching  AttachPolicyToRole DetachPolicyFromRole ListPoliciesForRole,
 //              AttachPolicyToUser DetachPolicyFromUser ListPoliciesForUser
 //   users      CreateUser GetUser DeleteUser CreateAccessKey DeleteAccessKey
-//   tags       TagResources UntagResources ListTagResources (ResourceType "role")
+//   tags       TagResources UntagResources ListTagResources (ResourceType role or policy; tags.ts)
 // Error codes are the documented ones (EntityNotExist.Role, EntityAlreadyExists.Role,
 // DeleteConflict.Role.Policy, …); the messages are ours.
 import { createServer, type Server } from 'node:http';
@@ -16,6 +16,7 @@ import type { Principal } from '../shared/access';
 import type { EmulatorClock as Clock } from '../shared/clock';
 import { type PolicyType, RamAccount } from './account';
 import { ramErrors } from './errors';
+import { pageOf, resourceNames, resourceType, tagKeys, tagList } from './tags';
 import { type RpcCall, readRpcCall, serveRpc } from './rpc';
 
 export interface RamStandInOptions {
@@ -27,7 +28,7 @@ export interface RamStandInOptions {
   readonly account?: RamAccount;
 }
 
-const SERVED = 'roles, policies, users, service-linked roles and role tags';
+const SERVED = 'roles, policies, users, service-linked roles and the tags of roles and policies';
 
 export class RamStandIn {
   readonly account: RamAccount;
@@ -187,76 +188,45 @@ export class RamStandIn {
   }
 
   /**
-   * RAM tagging (TagResources / UntagResources / ListTagResources, ResourceType "role"). Lists come as
-   * JSON arrays (`ResourceNames=["a"]`, `Tag=[{"Key":"k","Value":"v"}]`, `TagKeys=["k"]`) or flattened
-   * (`ResourceNames.1`, `Tag.1.Key`): the SDKs differ (unconfirmed which RAM documents).
+   * RAM tagging (TagResources / UntagResources / ListTagResources) of roles and custom policies, with
+   * the parameters tags.ts reads. RAM authorization: ram:<Action> on "All Resources" (RAM API
+   * reference, TagResources / UntagResources / ListTagResources "RAM authorization"), so only a grant
+   * on "*" allows it. A name that does not exist answers EntityNotExist.Role / EntityNotExist.Policy
+   * and nothing is tagged (unconfirmed). ListTagResources answers {TagResources: [{ResourceName,
+   * ResourceType, TagKey, TagValue}], NextToken} (@alicloud/ram20150501 ListTagResourcesResponseBody);
+   * a Tag filter keeps the resources carrying every given tag (a filter without a Value: the key).
    */
   private tags(call: RpcCall, allow: (resource: string) => void): Record<string, unknown> {
-    const type = call.param('ResourceType');
-    if (type !== 'role') throw ramErrors.invalidParameter('ResourceType', 'must be "role" (the local RAM tags roles only).');
-    const names = listParam(call.params, 'ResourceNames');
-    for (const name of names) allow(this.arn('role', name));
+    allow('*');
     const a = this.account;
+    const kind = resourceType(call.params);
     if (call.action === 'TagResources') {
-      const tags = tagParam(call.params);
-      if (names.length === 0) throw ramErrors.missingParameter('ResourceNames');
-      if (tags.length === 0) throw ramErrors.missingParameter('Tag');
-      for (const name of names) a.tagRole(name, tags);
+      const names = resourceNames(call.params, true);
+      a.tagResources(
+        kind,
+        names,
+        tagList(call.params, true).map(([k, v]) => [k, v ?? ''] as const),
+      );
       return {};
     }
     if (call.action === 'UntagResources') {
-      if (names.length === 0) throw ramErrors.missingParameter('ResourceNames');
+      const names = resourceNames(call.params, true);
       const all = call.param('All', false) === 'true';
-      for (const name of names) a.untagRole(name, all ? 'all' : listParam(call.params, 'TagKeys'));
+      const keys = tagKeys(call.params);
+      if (!all && keys.length === 0) throw ramErrors.missingParameter('TagKeys');
+      a.untagResources(kind, names, all ? 'all' : keys);
       return {};
     }
-    const wanted = tagParam(call.params);
-    const roles = names.length > 0 ? names : a.roleNames();
-    const rows = roles.flatMap((name) =>
-      a
-        .roleTags(name)
-        .filter(([k, v]) => wanted.length === 0 || wanted.some(([wk, wv]) => wk === k && (wv === '' || wv === v)))
-        .map(([k, v]) => ({ ResourceType: 'role', ResourceName: name, TagKey: k, TagValue: v })),
-    );
-    if (names.length === 0) allow(this.arn('role', '*'));
-    return { TagResources: { TagResource: rows } };
+    const wanted = tagList(call.params, false);
+    const page = pageOf(call.params);
+    const names = resourceNames(call.params, false);
+    const rows = (names.length > 0 ? names : a.taggedNames(kind)).flatMap((name) => {
+      const tags = a.resourceTags(kind, name);
+      const matches = wanted.every(([wk, wv]) => tags.some(([k, v]) => k === wk && (wv === undefined || wv === v)));
+      return matches ? tags.map(([k, v]) => ({ ResourceType: kind, ResourceName: name, TagKey: k, TagValue: v })) : [];
+    });
+    const shown = rows.slice(page.start, page.start + page.size);
+    const next = page.start + page.size < rows.length ? { NextToken: String(page.start + page.size) } : {};
+    return { TagResources: shown, ...next };
   }
-}
-
-function listParam(params: ReadonlyMap<string, string>, name: string): string[] {
-  const json = params.get(name);
-  if (json?.startsWith('[')) {
-    try {
-      const list: unknown = JSON.parse(json);
-      if (Array.isArray(list) && list.every((v) => typeof v === 'string')) return list as string[];
-    } catch {
-      // fall through to the error below
-    }
-    throw ramErrors.invalidParameter(name, 'must be a JSON list of strings.');
-  }
-  if (json !== undefined && json !== '') return [json];
-  const out: string[] = [];
-  for (let i = 1; i <= 50 && params.has(`${name}.${i}`); i++) out.push(params.get(`${name}.${i}`)!);
-  return out;
-}
-
-function tagParam(params: ReadonlyMap<string, string>): [string, string][] {
-  const json = params.get('Tag');
-  if (json !== undefined) {
-    try {
-      const list: unknown = JSON.parse(json);
-      if (Array.isArray(list)) {
-        return list.map((t: { Key?: unknown; Value?: unknown }) => {
-          if (typeof t?.Key !== 'string' || t.Key === '') throw new Error('bad tag');
-          return [t.Key, typeof t.Value === 'string' ? t.Value : ''];
-        });
-      }
-    } catch {
-      // fall through
-    }
-    throw ramErrors.invalidParameter('Tag', 'must be a JSON list of {"Key","Value"}.');
-  }
-  const out: [string, string][] = [];
-  for (let i = 1; i <= 20 && params.has(`Tag.${i}.Key`); i++) out.push([params.get(`Tag.${i}.Key`)!, params.get(`Tag.${i}.Value`) ?? '']);
-  return out;
 }

@@ -157,9 +157,10 @@ describe('the RAM API authorizes its callers', () => {
     await ram(owner).request('CreateRole', { RoleName: 'tagged', AssumeRolePolicyDocument: trust }, post);
     await ram(owner).request('TagResources', { ResourceType: 'role', ResourceNames: '["tagged"]', Tag: '[{"Key":"oss-thaw:stack","Value":"prod"}]' }, post);
     const listed = await ram(owner).request('ListTagResources', { ResourceType: 'role', ResourceNames: '["tagged"]' });
-    expect(listed.TagResources.TagResource).toEqual([{ ResourceType: 'role', ResourceName: 'tagged', TagKey: 'oss-thaw:stack', TagValue: 'prod' }]);
+    // The list itself, as @alicloud/ram20150501's ListTagResourcesResponseBody reads it.
+    expect(listed.TagResources).toEqual([{ ResourceType: 'role', ResourceName: 'tagged', TagKey: 'oss-thaw:stack', TagValue: 'prod' }]);
     await ram(owner).request('UntagResources', { ResourceType: 'role', ResourceNames: '["tagged"]', TagKeys: '["oss-thaw:stack"]' }, post);
-    expect((await ram(owner).request('ListTagResources', { ResourceType: 'role', ResourceNames: '["tagged"]' })).TagResources.TagResource).toEqual([]);
+    expect((await ram(owner).request('ListTagResources', { ResourceType: 'role', ResourceNames: '["tagged"]' })).TagResources).toEqual([]);
   });
 
   it('refuses an unknown key and a malformed trust policy', async () => {
