@@ -122,6 +122,22 @@ export function nodejs20Finding(region: string, platform: Platform | undefined):
   };
 }
 
+/**
+ * An API that answers callers without a token is the stack's widest door, so the deploy says so every
+ * time (a warning: a private network may be reason enough). What an anonymous caller may do is
+ * bounded by the allow-list, the budgets, one object per call and the default days and tier.
+ */
+export function anonymousApiFinding(parameters: StackSpec['parameters']): Finding | undefined {
+  if (String(parameters.ApiAnonymous ?? 'false') !== 'true') return undefined;
+  return {
+    check: 'API access',
+    status: 'warning',
+    message:
+      'ApiAnonymous=true: anyone who reaches the API address may read records and ask for restores in the allow-listed buckets, without a token (one object per call, default days and tier, within the budgets)',
+    fix: 'set ApiAnonymous=false and give callers tokens (thaw token new), unless only a network you trust reaches the address',
+  };
+}
+
 export async function preflight(input: PreflightInput): Promise<Finding[]> {
   const findings: Finding[] = [];
   const add = (f: Finding) => findings.push(f);
@@ -141,6 +157,8 @@ export async function preflight(input: PreflightInput): Promise<Finding[]> {
 
   const runtimes = new Set(stack.functions.map((f) => f.runtime));
   if (runtimes.has('nodejs20')) add(nodejs20Finding(stack.region, input.platform));
+  const anonymous = anonymousApiFinding(stack.parameters);
+  if (anonymous) add(anonymous);
 
   if (input.managesRoles) {
     try {

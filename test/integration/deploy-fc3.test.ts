@@ -118,6 +118,13 @@ describe('thaw deploy on FC 3.0', () => {
     expect(changes((await target.deploy()).plan)).toEqual([]);
   });
 
+  it('warns, on every deploy, that an anonymous API answers callers without a token', async () => {
+    const open = { parameterLayers: [{ ...target.parameters, ApiAnonymous: 'true' }] };
+    expect((await target.deploy(open)).output).toMatch(/warning: API access: ApiAnonymous=true: anyone who reaches the API address/);
+    expect((await target.deploy(open)).output).toContain('warning: API access:');
+    expect((await target.deploy()).output).not.toContain('warning: API access:');
+  });
+
   it('tags a function made before it had its tag', async () => {
     await target.deploy();
     target.fc3.untag('thaw-it-sweeper', 'all');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployerEndpoints, FC2_NODEJS20_REGIONS, nodejs20Finding } from '../../../lib/deploy/preflight';
+import { anonymousApiFinding, deployerEndpoints, FC2_NODEJS20_REGIONS, nodejs20Finding } from '../../../lib/deploy/preflight';
 import type { DeploySettings } from '../../../lib/deploy/settings';
 import type { StackSpec } from '../../../lib/deploy/template';
 
@@ -49,5 +49,19 @@ describe('the nodejs20 runtime where the functions go', () => {
   it('is offered on both in the 16 regions', () => {
     expect(nodejs20Finding('cn-hangzhou', 'fc2')).toMatchObject({ status: 'ok' });
     expect(nodejs20Finding('cn-hangzhou', undefined)).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('an API open to callers without a token', () => {
+  it('is a warning every deploy prints, naming the way to close it', () => {
+    expect(anonymousApiFinding({ ApiAnonymous: 'true' })).toMatchObject({
+      status: 'warning',
+      message: expect.stringContaining('without a token'),
+      fix: expect.stringContaining('ApiAnonymous=false'),
+    });
+  });
+  it('says nothing when tokens are required', () => {
+    expect(anonymousApiFinding({ ApiAnonymous: 'false' })).toBeUndefined();
+    expect(anonymousApiFinding({})).toBeUndefined();
   });
 });
