@@ -97,6 +97,8 @@ export interface RosResourceOptions {
   readonly withIndex?: boolean;
   /** The index is made only when this condition holds (the dashboard then does not depend on it). */
   readonly indexCondition?: string;
+  /** The alert rules to write (default: alertRules); a test stages a rule that computes with a threshold. */
+  readonly rules?: typeof alertRules;
 }
 
 /**
@@ -181,7 +183,7 @@ function build(options: RosResourceOptions, thresholds: Partial<AlertThresholds>
     // rule; the local ROS keeps it; unconfirmed for ROS). A dashboard needs no index to be made.
     ...(resources.FunctionLogIndex && !options.indexCondition ? { DependsOn: ['FunctionLogIndex'] } : {}),
   };
-  alertRules(settings).forEach((rule, i) => {
+  (options.rules ?? alertRules)(settings).forEach((rule, i) => {
     const { conditionConfiguration: _carriedBySeverities, ...documented } = rule.configuration as Record<string, unknown>;
     const configuration = pascalKeys(documented) as { [key: string]: Json };
     // ROS's PolicyConfiguration carries UseDefault ("the compatibility field: set it to false").
