@@ -20,7 +20,11 @@ export function ossClient(settings: OssCredentialSettings, bucket: string, optio
     ...(settings.region ? { region: settings.region } : {}),
     accessKeyId: settings.accessKeyId,
     accessKeySecret: settings.accessKeySecret,
-    ...(settings.securityToken ? { stsToken: settings.securityToken } : {}),
+    // With an STS token ali-oss warns, on every client it makes, that it cannot refresh it: the
+    // functions make a new client for each set of credentials FC hands them (servicesCache in
+    // lib/wiring.ts), so the client never needs to, and the interval (given, with no refresh
+    // function to call) only quiets the warning that would fill every function log.
+    ...(settings.securityToken ? { stsToken: settings.securityToken, refreshSTSTokenInterval: 300_000 } : {}),
     bucket,
     timeout: options.timeoutMs,
     ...(options.retryMax !== undefined ? { retryMax: options.retryMax } : {}),
