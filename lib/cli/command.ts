@@ -98,10 +98,28 @@ export function helpOf(cmd: Command): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What the listings need of a command: its name and its summary. */
+export type Listed = Pick<Command, 'name' | 'summary'>;
+
 /** `thaw --help`: every command with its summary. */
-export function overviewOf(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = ['usage: thaw <command> [options]   (thaw <command> --help for its options)', '', 'commands:'];
-  for (const c of commands) lines.push(`  ${c.name.padEnd(width)}  ${c.summary}`);
+export function overviewOf(commands: readonly Listed[]): string {
+  return listing('usage: thaw <command> [options]   (thaw <command> --help for its options)', 'commands:', commands, '');
+}
+
+/**
+ * `thaw <group> --help` for a group such as `tables`, whose commands are "tables create" and the
+ * like: each subcommand with its summary. Undefined when no command's name starts with the group.
+ */
+export function groupHelpOf(group: string, commands: readonly Listed[]): string | undefined {
+  const members = commands.filter((c) => c.name.startsWith(`${group} `));
+  if (members.length === 0) return undefined;
+  const usage = `usage: thaw ${group} <subcommand> [options]   (thaw ${group} <subcommand> --help for its options)`;
+  return listing(usage, 'subcommands:', members, `${group} `);
+}
+
+function listing(usage: string, title: string, commands: readonly Listed[], prefix: string): string {
+  const names = commands.map((c) => c.name.slice(prefix.length));
+  const width = Math.max(...names.map((name) => name.length));
+  const lines = [usage, '', title, ...commands.map((c, i) => `  ${names[i]!.padEnd(width)}  ${c.summary}`)];
   return `${lines.join('\n')}\n`;
 }

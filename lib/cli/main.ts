@@ -3,7 +3,7 @@
 // this module but the bin; each command's module is loaded only when it runs, so `thaw emulator
 // oss` does not pay for loading the Tablestore SDK.
 import { printable } from '../api/printable';
-import { type Command, helpOf, overviewOf, parseCommand } from './command';
+import { type Command, groupHelpOf, helpOf, overviewOf, parseCommand } from './command';
 import { EXIT, exitCodeOf, UsageError } from './exit-codes';
 
 /** name → loader of the module that declares it. The order is the order of `thaw --help`. */
@@ -62,12 +62,23 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
 
 export async function main(argv: string[]): Promise<void> {
   let command: Command | undefined;
+  // A group (`tables`, `token`) named without one of its subcommands: its help is the pointer.
+  let groupHelp: string | undefined;
   try {
     const found = find(argv);
     if (!found) {
-      if (argv.length === 0 || ['help', '--help', '-h'].includes(argv[0]!)) {
-        process.stdout.write(overviewOf(COMMANDS as unknown as Command[]));
+      if (argv.length === 0 || isHelp(argv[0]!)) {
+        process.stdout.write(overviewOf(COMMANDS));
         return;
+      }
+      groupHelp = groupHelpOf(argv[0]!, COMMANDS);
+      const next = argv[1];
+      if (groupHelp && (next === undefined || next.startsWith('-'))) {
+        if (argv.slice(1).some(isHelp)) {
+          process.stdout.write(groupHelp);
+          return;
+        }
+        throw new UsageError(`${argv[0]} needs a subcommand`);
       }
       throw new UsageError(`unknown command "${argv.slice(0, 2).join(' ')}"`);
     }
@@ -85,9 +96,15 @@ export async function main(argv: string[]): Promise<void> {
     if (status === undefined) throw err;
     // Messages carry what services answered: printed, never interpreted by the terminal.
     process.stderr.write(`thaw: ${printable((err as Error).message, true)}\n`);
-    if (status === EXIT.usage) process.stderr.write(command ? `(thaw ${command.name} --help lists its options)\n` : '(thaw --help lists the commands)\n');
+    if (status === EXIT.usage) {
+      process.stderr.write(command ? `(thaw ${command.name} --help lists its options)\n` : (groupHelp ?? '(thaw --help lists the commands)\n'));
+    }
     process.exitCode = status;
   }
+}
+
+function isHelp(word: string): boolean {
+  return ['help', '--help', '-h'].includes(word);
 }
 
 /** The command named by the first one or two words of argv. */

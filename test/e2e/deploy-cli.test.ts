@@ -171,13 +171,39 @@ describe('thaw deploy and thaw destroy against the local FC API', () => {
     expect(failed.stderr).toMatch(/^thaw: Tablestore instance thaw at http:\/\/127\.0\.0\.1:\d+ refused the credentials or the permission/);
   }, 60_000);
 
-  it('answers --help for every command, with exit code 0', async () => {
-    const commands = ['deploy', 'destroy', 'doctor', 'package', 'invoke', 'status', 'restore', 'start', 'dev', 'emulator', 'build', 'tables create'];
+  it('answers --help for every command and every group, with exit code 0', async () => {
+    // The list is what `thaw --help` prints from the dispatcher's declarations, so a command added
+    // there is asked here too; a group is the first word of a two-word command ("tables create").
+    const overview = await run(process.execPath, ['lib/bin/thaw.mjs', '--help']);
+    const commands = overview.stdout
+      .split('\n')
+      .slice(overview.stdout.split('\n').indexOf('commands:') + 1)
+      .map((line) => /^ {2}(\S+(?: \S+)?) {2,}\S/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined);
+    const groups = [...new Set(commands.filter((name) => name.includes(' ')).map((name) => name.split(' ')[0]!))];
+    // Guards the parse: an overview read as nothing would ask nothing and pass.
+    expect(commands).toEqual(expect.arrayContaining(['deploy', 'logs', 'tables create', 'token new']));
+    expect(groups).toEqual(expect.arrayContaining(['tables', 'token']));
     // execFile rejects on a non-zero exit, so each resolving is each exiting 0.
-    const helps = await Promise.all(commands.map((command) => run(process.execPath, ['lib/bin/thaw.mjs', ...command.split(' '), '--help'])));
+    const asked = [...commands, ...groups];
+    const helps = await Promise.all(asked.map((name) => run(process.execPath, ['lib/bin/thaw.mjs', ...name.split(' '), '--help'])));
     helps.forEach(({ stdout }, i) => {
-      expect(stdout, commands[i]).toMatch(new RegExp(`^usage: thaw ${commands[i]}`));
+      const name = asked[i]!;
+      expect(stdout, name).toMatch(new RegExp(`^usage: thaw ${name}${groups.includes(name) ? ' <subcommand>' : ''}`));
+      // A group's help lists each of its subcommands.
+      for (const member of commands.filter((c) => c.startsWith(`${name} `))) expect(stdout, name).toContain(`  ${member.slice(name.length + 1)}  `);
     });
+  }, 60_000);
+
+  it('answers a group named without a subcommand with its help, as a usage error (exit code 2)', async () => {
+    const failed = (await run(process.execPath, ['lib/bin/thaw.mjs', 'tables']).then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as { code: number; stdout: string; stderr: string };
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^thaw: tables needs a subcommand\nusage: thaw tables <subcommand>/);
+    expect(failed.stderr).toContain('  create  create or upgrade the Tablestore tables');
+    expect(failed.stdout).toBe('');
   }, 60_000);
 
   it('refuses to destroy without --yes when no one can be asked', async () => {

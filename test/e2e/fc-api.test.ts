@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import FC from '@alicloud/fc2';
+import FC3 from '@alicloud/fc20230330';
+import * as $FC3 from '@alicloud/fc20230330';
 import { Fc3Client } from '../../lib/deploy/fc3-client';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../lib/emulators/shared/emulator';
 import { zipSync } from 'fflate';
@@ -168,6 +170,33 @@ describe('the local FC API, FC 3.0 (thaw dev)', () => {
     ['a wrong secret', () => client('wrong-secret').invoke('oss-thaw-sweeper', '{}'), 'SignatureDoesNotMatch|SignatureNotMatch|InvalidSignature'],
   ])('refuses %s', async (_label, call, code) => {
     await expect(call()).rejects.toMatchObject({ code: expect.stringMatching(new RegExp(`^(${code})$`)) });
+  });
+
+  it('refuses the fixed demo key with InvalidAccessKeyID (403), and creates nothing', async () => {
+    // The standalone emulators' demo key opens nothing here either: the stack's owner key is made per
+    // run. FC's error table: 403 InvalidAccessKeyID "invalid access key ID '%s'"
+    // (alibabacloud.com/help/en/functioncompute/error-codes), as lib/emulators/fc/fc3-errors.ts answers.
+    const endpoint = new URL(fc.endpoint);
+    const demo = new FC3({
+      accessKeyId: DEFAULT_ACCESS_KEY_ID,
+      accessKeySecret: DEFAULT_ACCESS_KEY_SECRET,
+      endpoint: endpoint.host,
+      protocol: endpoint.protocol.replace(':', ''),
+      regionId: fc.region,
+    } as never);
+    const code = Buffer.from(zipSync({ 'index.js': new TextEncoder().encode('exports.handler = async () => 1;') })).toString('base64');
+    const planted = demo.createFunction(
+      new $FC3.CreateFunctionRequest({
+        body: new $FC3.CreateFunctionInput({
+          functionName: 'planted',
+          handler: 'index.handler',
+          runtime: 'nodejs20',
+          code: new $FC3.InputCodeLocation({ zipFile: code }),
+        }),
+      }),
+    );
+    await expect(planted).rejects.toMatchObject({ code: 'InvalidAccessKeyID', statusCode: 403 });
+    await expect(client().getFunction('planted')).rejects.toMatchObject({ code: 'FunctionNotFound' });
   });
 
   it('is what `thaw invoke` talks to', async () => {

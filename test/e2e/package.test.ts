@@ -4,6 +4,7 @@
 // (unpacked outside the repository, required by plain Node) with no source map inside.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -153,6 +154,27 @@ describe('thaw package', () => {
       );
       expect(stdout.trim(), name).toBe(name === 'http' ? 'fc2Handler,handler' : 'handler');
     }
+  }, 120_000);
+
+  it('with OSS unreachable, fails in one line naming the endpoint, not with a stack trace', async () => {
+    // A port that was just free: nothing listens there, so the connection is refused at once.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const failed = (await run(
+      process.execPath,
+      ['lib/bin/thaw.mjs', 'package', '--bucket', 'thaw-deploy-artifacts', '--output', join(dir, 'unreached.yml'), '--build-dir', join(dir, 'build')],
+      { env: { ...env, THAW_OSS_ENDPOINT: endpoint } },
+    ).then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as { code: number; stderr: string };
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(failed.stderr).toMatch(
+      new RegExp(`^thaw: OSS at ${endpoint.replace(/[.]/g, '\\.')} could not be reached \\(.+\\): check the network or --oss-endpoint\\n$`),
+    );
   }, 120_000);
 
   it('refuses a bucket name OSS would refuse', async () => {

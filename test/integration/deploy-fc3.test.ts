@@ -187,6 +187,21 @@ describe('thaw deploy on FC 3.0', () => {
     });
   });
 
+  it("says a browser downloads from the HTTP trigger's default address unless a custom domain is set, and names the domain when one is", async () => {
+    // FC adds Content-Disposition: attachment to answers on the default address, not on a custom
+    // domain (lib/emulators/fc/http-trigger.ts names the source), so the dashboard needs the domain.
+    const plain = await target.deploy();
+    expect(plain.output).toMatch(/^API: http:\/\/127\.0\.0\.1:\d+\/fcapp\.run\/thaw-it-http-[a-z0-9]+\/$/m);
+    expect(plain.output).toMatch(/^note: no CustomDomain: FC adds Content-Disposition: attachment on its default address, so a browser downloads/m);
+    expect(plain.output).not.toContain('API and dashboard:');
+
+    const withDomain = await target.deploy({ parameterLayers: [{ ...target.parameters, CustomDomain: 'thaw.example.com' }] });
+    expect(withDomain.output).toMatch(
+      /^API and dashboard: https?:\/\/thaw\.example\.com\/ \(point a CNAME at 1000000000000001\.cn-hangzhou\.fc\.aliyuncs\.com\)$/m,
+    );
+    expect(withDomain.output).not.toContain('note: no CustomDomain');
+  });
+
   it('destroy leaves no FC 3.0 function or trigger, removes the roles, keeps the tables', async () => {
     await target.deploy({ parameterLayers: [{ ...target.parameters, CustomDomain: 'thaw.example.com' }] });
     const { output } = await target.destroy({ parameterLayers: [{ ...target.parameters, CustomDomain: 'thaw.example.com' }] });

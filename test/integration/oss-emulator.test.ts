@@ -352,6 +352,24 @@ describe('CleanRestoredObject', () => {
   });
 });
 
+describe('PutBucket', () => {
+  // PutBucket reference: "如果请求的Bucket已经存在,并且请求者是所有者,返回200 OK成功" — a bucket that
+  // exists and is the requester's answers 200 (help.aliyun.com/document_detail/31959.html); the class
+  // given at creation stays (lib/emulators/oss/bucket-operations.ts).
+  it("answers 200 to the owner's repeated PutBucket and keeps the bucket, its objects and its class", async () => {
+    await client.put('kept', Buffer.from('x'));
+    expect((await client.putBucket(BUCKET)).res.status).toBe(200);
+    expect(Buffer.from((await client.get('kept')).content as Buffer).toString()).toBe('x');
+
+    await client.putBucket('infrequent', { storageClass: 'IA' } as Partial<OSS.PutBucketOptions> as OSS.PutBucketOptions);
+    expect((await client.putBucket('infrequent', { storageClass: 'Standard' } as Partial<OSS.PutBucketOptions> as OSS.PutBucketOptions)).res.status).toBe(200);
+    expect((await client.getBucketInfo('infrequent')).bucket).toMatchObject({ Name: 'infrequent', StorageClass: 'IA' });
+    // ali-oss's typings say Bucket[]; it resolves to { buckets, … }.
+    const listed = (await client.listBuckets({})) as unknown as { buckets: { name: string }[] };
+    expect(listed.buckets.map((b) => b.name).sort()).toEqual(['infrequent', BUCKET].sort());
+  });
+});
+
 describe('versioned objects', () => {
   it('reads, restores and deletes by versionId; DELETE adds a delete marker', async () => {
     await sdk(client).putBucketVersioning(BUCKET, 'Enabled');

@@ -1,20 +1,11 @@
 // Who may import whom, as docs/architecture.md's layer table says: every import between modules of
 // lib/ and functions/ (type-only ones included) must be one its row allows, and every module must
 // have a row. The table is the rule; this test keeps the code and the page from drifting apart.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { relativeSpecifiers, sources } from '../support/imports';
 import { codeSpans, docTable, ROOT } from '../support/markdown';
-
-const SOURCE = /\.(ts|mts|mjs|js)$/;
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return SOURCE.test(entry.name) ? [path] : [];
-  });
-}
 
 /** The module a path of lib/ or functions/ belongs to: `functions`, a top-level file such as `lib/clock.ts`, or a folder such as `lib/restore`. */
 function moduleOf(path: string): string {
@@ -26,18 +17,7 @@ function moduleOf(path: string): string {
   return file ?? path;
 }
 
-/** Every relative module specifier of a source: imports and exports (type-only too), import(), require(). */
-function relativeSpecifiers(text: string): string[] {
-  const patterns = [
-    /\b(?:import|export)\s[^'"]*?\bfrom\s*['"](\.[^'"]+)['"]/g,
-    /\bimport\s*['"](\.[^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"](\.[^'"]+)['"]\s*\)/g,
-    /\brequire\s*\(\s*['"](\.[^'"]+)['"]\s*\)/g,
-  ];
-  return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1]!));
-}
-
-const FILES = [...sources('lib'), ...sources('functions')].filter((f) => !f.endsWith('.d.ts'));
+const FILES = [...sources('lib'), ...sources('functions')];
 
 /** Every import from one module to another: [from file, to path, from module, to module]. */
 const EDGES = FILES.flatMap((file) =>
