@@ -1,4 +1,4 @@
-// What both Tablestore adapters share: the SDK client, calls with bounded retries through the one
+// What the Tablestore adapters and the admin client share: the SDK client, calls with bounded retries through the one
 // retry helper, and the mapping of OTS errors to our error family.
 import TableStore from 'tablestore';
 import { type Clock, sleep, systemClock } from '../clock';
@@ -56,11 +56,12 @@ export class OtsClient {
   readonly busyAttempts: number;
   private readonly environment: { clock: Clock; sleep: (ms: number) => Promise<void>; random: () => number };
 
-  constructor(settings: TablestoreSettings) {
+  /** `Sdk`: the SDK's client class, or one that encodes an operation the SDK lacks (tablestore-admin.ts). */
+  constructor(settings: TablestoreSettings, Sdk: new (config: TableStore.ClientConfig) => TableStore.Client = TableStore.Client) {
     this.maxAttempts = settings.maxAttempts ?? 4;
     this.busyAttempts = settings.busyAttempts ?? 10;
     this.environment = { clock: settings.clock ?? systemClock, sleep: settings.sleep ?? sleep, random: settings.random ?? Math.random };
-    this.sdk = new TableStore.Client({
+    this.sdk = new Sdk({
       endpoint: settings.endpoint,
       instancename: settings.instance,
       accessKeyId: settings.accessKeyId,
