@@ -178,7 +178,13 @@ export function mapError(err: OtsError, operation: string, table: string): Error
     return new TransientError(what, { cause: err });
   }
   if (code === 'OTSAuthFailed' || status === 401 || status === 403) {
-    return new AccessDeniedError(`${what}: check the credentials, the instance name and the RAM policy`, { cause: err });
+    // The service's own words say which refusal it is: Tablestore answers a wrong key and an
+    // instance's network ACL alike with OTSAuthFailed (403).
+    const message = otsMessage(err);
+    const hint = /instance ACL/i.test(message)
+      ? "the instance's network ACL refuses this network"
+      : 'check the credentials, the instance name and the RAM policy';
+    return new AccessDeniedError(`${operation} ${table}: ${message || code || err.code}: ${hint}`, { cause: err });
   }
   // OTSParameterInvalid, OTSObjectNotExist (table missing), size limits: our bug or our setup.
   return new MalformedRequestError(`${operation} ${table}: ${otsMessage(err) || err.code}`, { cause: err });

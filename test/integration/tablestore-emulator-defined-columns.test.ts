@@ -15,7 +15,14 @@ beforeAll(async () => {
   emulator = await startTablestoreEmulator();
   const { endpoint, instance, accessKeyId, accessKeySecret } = emulator.describe() as Record<string, string>;
   client = new TableStore.Client({ endpoint: endpoint!, instancename: instance!, accessKeyId: accessKeyId!, secretAccessKey: accessKeySecret!, maxRetries: 0 });
-  admin = new TablestoreAdmin({ endpoint: endpoint!, instance: instance!, table: 'dc', accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret!, maxAttempts: 1 });
+  admin = new TablestoreAdmin({
+    endpoint: endpoint!,
+    instance: instance!,
+    table: 'dc',
+    accessKeyId: accessKeyId!,
+    accessKeySecret: accessKeySecret!,
+    maxAttempts: 1,
+  });
 });
 afterAll(async () => {
   await emulator?.close();
