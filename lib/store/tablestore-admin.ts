@@ -122,19 +122,33 @@ message AddDefinedColumnResponse {}
 /** The SDK's operation name; its path is `/AddDefinedColumn` (the SDK upper-cases the first letter). */
 const ADD_DEFINED_COLUMN = 'addDefinedColumn';
 
-const messages = (() => {
-  const root = protobuf.parse(ADD_DEFINED_COLUMN_PROTO, { keepCase: false }).root;
-  return { request: root.lookupType('thaw.ots.AddDefinedColumnRequest'), response: root.lookupType('thaw.ots.AddDefinedColumnResponse') };
-})();
+let parsed: { request: protobuf.Type; response: protobuf.Type } | undefined;
+
+/** Parsed on the first AddDefinedColumn, not when a module that reads the table layouts loads. */
+function messages(): { request: protobuf.Type; response: protobuf.Type } {
+  if (!parsed) {
+    const root = protobuf.parse(ADD_DEFINED_COLUMN_PROTO, { keepCase: false }).root;
+    parsed = { request: root.lookupType('thaw.ots.AddDefinedColumnRequest'), response: root.lookupType('thaw.ots.AddDefinedColumnResponse') };
+  }
+  return parsed;
+}
 
 class AdminSdkClient extends TableStore.Client {
   override buildContent(request: TableStore.SdkRequest): void {
-    if (request.operation !== ADD_DEFINED_COLUMN) return super.buildContent(request);
-    request.httpRequest.body = messages.request.encode(messages.request.fromObject(request.params)).finish();
+    if (request.operation !== ADD_DEFINED_COLUMN) {
+      super.buildContent(request);
+      return;
+    }
+    const { request: message } = messages();
+    request.httpRequest.body = message.encode(message.fromObject(request.params)).finish();
   }
 
   override extractData(response: TableStore.SdkResponse): void {
-    if (response.request.operation !== ADD_DEFINED_COLUMN) return super.extractData(response);
-    response.data = messages.response.toObject(messages.response.decode(response.httpResponse.body));
+    if (response.request.operation !== ADD_DEFINED_COLUMN) {
+      super.extractData(response);
+      return;
+    }
+    const { response: message } = messages();
+    response.data = message.toObject(message.decode(response.httpResponse.body));
   }
 }

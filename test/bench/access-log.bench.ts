@@ -20,7 +20,6 @@ import { OSS_LOG_STORE, startSlsEmulator } from '../../lib/emulators/sls';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { buildFunctions } from '../../lib/build/bundle';
 import { LogStoreReader } from '../../lib/sls';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { type Benchmark, type Figure, FUNCTION_MEMORY_GB, round } from './harness';

@@ -5,7 +5,6 @@
 import { type OssAccessLogRecord, type OssEmulator, startOssEmulator } from '../../lib/emulators/oss';
 import type { FaultPlan } from '../../lib/emulators/shared/faults';
 import { type RunningTablestoreEmulator, startTablestoreEmulator } from '../../lib/emulators/tablestore';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 

@@ -18,7 +18,6 @@ import { Coordinator } from '../../lib/restore/coordinator';
 import { objectRef, recordId } from '../../lib/restore/object-ref';
 import type { RestoreRecord } from '../../lib/restore/record';
 import { sweep } from '../../lib/restore/sweep';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
 import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { buildServices } from '../../lib/wiring';
