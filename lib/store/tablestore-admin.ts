@@ -42,9 +42,9 @@ export class TablestoreAdmin {
     return tableNames ?? [];
   }
 
-  /** Which of the stack's two tables the instance lacks, from one ListTable (or from `listed`, read before). */
-  async missingTables(listed?: readonly string[]): Promise<string[]> {
-    const existing = new Set(listed ?? (await this.listTables()));
+  /** Which of the stack's two tables the instance lacks, from one ListTable. */
+  async missingTables(): Promise<string[]> {
+    const existing = new Set(await this.listTables());
     return [this.table, this.countersTable].filter((name) => !existing.has(name));
   }
 
