@@ -2,7 +2,7 @@
 // DescribeTable when the records table exists), shared by the preflight and the plan, and the plan
 // step makes exactly that. Through the deployer's endpoint and credentials; the functions' role
 // cannot create or change tables.
-import { TablestoreStateStore } from '../store/tablestore';
+import { TablestoreAdmin } from '../store/tablestore-admin';
 import { applyTableChanges, type TableChanges, tableChanges } from '../store/tablestore-upgrade';
 import type { Credentials } from '../wiring';
 import type { DeployStep } from './plan';
@@ -20,7 +20,7 @@ export interface TablesAdmin {
 }
 
 export function tablesAdmin(settings: DeploySettings, credentials: Credentials, endpoint: string): TablesAdmin {
-  const store = new TablestoreStateStore({
+  const admin = new TablestoreAdmin({
     endpoint,
     maxAttempts: 1,
     instance: settings.tablestore.instance,
@@ -30,23 +30,23 @@ export function tablesAdmin(settings: DeploySettings, credentials: Credentials, 
   let read: Promise<TableChanges> | undefined;
   return {
     instance: settings.tablestore.instance,
-    names: [store.table, store.countersTable],
+    names: [admin.table, admin.countersTable],
     changes() {
-      read ??= tableChanges(store).catch((err: unknown) => {
+      read ??= tableChanges(admin).catch((err: unknown) => {
         read = undefined;
         throw err;
       });
       return read;
     },
     async existing() {
-      const listed = new Set((await store.sdk.listTable({})).tableNames ?? []);
-      return [store.table, store.countersTable].filter((t) => listed.has(t));
+      const listed = new Set(await admin.listTables());
+      return [admin.table, admin.countersTable].filter((t) => listed.has(t));
     },
     async apply(changes) {
-      await applyTableChanges(store, changes);
+      await applyTableChanges(admin, changes);
     },
     async delete(table) {
-      await store.sdk.deleteTable({ tableName: table });
+      await admin.deleteTable(table);
     },
   };
 }

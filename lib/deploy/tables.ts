@@ -3,7 +3,7 @@
 // This runs it alone, e.g. from a machine inside an instance's VPC. Credentials come from the
 // default chain, like every deployer command; a refusal is one line saying what refused it.
 import { reader } from '../config';
-import { TablestoreStateStore } from '../store/tablestore';
+import { TablestoreAdmin } from '../store/tablestore-admin';
 import { prepareTables } from '../store/tablestore-upgrade';
 import { deployerCredentials } from './credentials';
 import { failureKind, NetworkError, PermissionError, PrerequisiteError, reasonOf } from './errors';
@@ -12,7 +12,7 @@ export async function createTables(env: NodeJS.ProcessEnv = process.env): Promis
   const read = reader(env);
   const endpoint = read.string('THAW_TABLESTORE_ENDPOINT', { required: true });
   const instance = read.string('THAW_TABLESTORE_INSTANCE', { required: true });
-  const store = new TablestoreStateStore({
+  const admin = new TablestoreAdmin({
     endpoint,
     instance,
     table: read.string('THAW_TABLE', { default: 'thaw_restores', pattern: /^[A-Za-z_][A-Za-z0-9_]{0,254}$/ }),
@@ -21,7 +21,7 @@ export async function createTables(env: NodeJS.ProcessEnv = process.env): Promis
   });
   let result: { created: string[]; added: string[] };
   try {
-    result = await prepareTables(store);
+    result = await prepareTables(admin);
   } catch (err) {
     const where = `Tablestore instance ${instance} at ${endpoint}`;
     const kind = failureKind(err);
@@ -42,5 +42,5 @@ export async function createTables(env: NodeJS.ProcessEnv = process.env): Promis
   const { created, added } = result;
   if (created.length) process.stdout.write(`created: ${created.join(', ')}\n`);
   if (added.length) process.stdout.write(`added: ${added.join(', ')}\n`);
-  if (!created.length && !added.length) process.stdout.write(`tables already exist: ${store.table}, ${store.countersTable}\n`);
+  if (!created.length && !added.length) process.stdout.write(`tables already exist: ${admin.table}, ${admin.countersTable}\n`);
 }

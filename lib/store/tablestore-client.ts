@@ -1,4 +1,4 @@
-// What both Tablestore adapters share: the SDK client, calls with bounded retries through the one
+// What the Tablestore adapters and the admin client share: the SDK client, calls with bounded retries through the one
 // retry helper, and the mapping of OTS errors to our error family.
 import TableStore from 'tablestore';
 import { type Clock, sleep, systemClock } from '../clock';
@@ -56,11 +56,12 @@ export class OtsClient {
   readonly busyAttempts: number;
   private readonly environment: { clock: Clock; sleep: (ms: number) => Promise<void>; random: () => number };
 
-  constructor(settings: TablestoreSettings) {
+  /** `Sdk`: the SDK's client class, or one that encodes an operation the SDK lacks (tablestore-admin.ts). */
+  constructor(settings: TablestoreSettings, Sdk: new (config: TableStore.ClientConfig) => TableStore.Client = TableStore.Client) {
     this.maxAttempts = settings.maxAttempts ?? 4;
     this.busyAttempts = settings.busyAttempts ?? 10;
     this.environment = { clock: settings.clock ?? systemClock, sleep: settings.sleep ?? sleep, random: settings.random ?? Math.random };
-    this.sdk = new TableStore.Client({
+    this.sdk = new Sdk({
       endpoint: settings.endpoint,
       instancename: settings.instance,
       accessKeyId: settings.accessKeyId,
@@ -177,7 +178,13 @@ export function mapError(err: OtsError, operation: string, table: string): Error
     return new TransientError(what, { cause: err });
   }
   if (code === 'OTSAuthFailed' || status === 401 || status === 403) {
-    return new AccessDeniedError(`${what}: check the credentials, the instance name and the RAM policy`, { cause: err });
+    // The service's own words say which refusal it is: Tablestore answers a wrong key and an
+    // instance's network ACL alike with OTSAuthFailed (403).
+    const message = otsMessage(err);
+    const hint = /instance ACL/i.test(message)
+      ? "the instance's network ACL refuses this network"
+      : 'check the credentials, the instance name and the RAM policy';
+    return new AccessDeniedError(`${operation} ${table}: ${message || code || err.code}: ${hint}`, { cause: err });
   }
   // OTSParameterInvalid, OTSObjectNotExist (table missing), size limits: our bug or our setup.
   return new MalformedRequestError(`${operation} ${table}: ${otsMessage(err) || err.code}`, { cause: err });

@@ -13,10 +13,9 @@
 // table is filled from its rows (CreateIndex with base data). Tablestore allows 5 indexes per
 // table and 4 index columns per index (secondary index limits).
 //
-// Every call goes through the adapter's retries and error mapping.
+// Every call goes through the admin client's retries and error mapping (tablestore-admin.ts).
 import TableStore from 'tablestore';
-import type { TablestoreStateStore } from './tablestore';
-import { otsCode, type OtsError } from './tablestore-client';
+import { definedColumnType, type TablestoreAdmin } from './tablestore-admin';
 import { DEFINED_COLUMNS, type IndexSpec, indexesOf } from './tablestore-indexes';
 
 /** The SDK's form of an index (CreateTable's indexMetas, CreateIndex's indexMeta). */
@@ -28,10 +27,6 @@ export function indexMeta(spec: IndexSpec): Record<string, unknown> {
     indexUpdateMode: TableStore.IndexUpdateMode.IUM_ASYNC_INDEX,
     indexType: TableStore.IndexType.IT_GLOBAL_INDEX,
   };
-}
-
-export function definedColumnType(type: 'INTEGER' | 'STRING'): number {
-  return type === 'INTEGER' ? TableStore.DefinedColumnType.DCT_INTEGER : TableStore.DefinedColumnType.DCT_STRING;
 }
 
 /** Counter rows (budgets per day, rate per second) outlive their window briefly, then expire. */
@@ -77,15 +72,16 @@ export interface EnsureResult {
   readonly created: string[];
 }
 
-/** Makes the store's missing tables; `known` is what a caller already read (no ListTable then). */
-export async function ensureTables(store: TablestoreStateStore, known?: readonly string[]): Promise<EnsureResult> {
-  const missing = new Set(known ?? (await store.missingTables()));
+/** Makes the stack's missing tables; `known` is what a caller already read (no ListTable then). */
+export async function ensureTables(admin: TablestoreAdmin, known?: readonly string[]): Promise<EnsureResult> {
+  const missing = new Set(known ?? (await admin.missingTables()));
   const created: string[] = [];
 
-  const layouts = tableLayouts(store.table);
+  const layouts = tableLayouts(admin.table);
   for (const layout of [layouts.records, layouts.counters]) {
     if (!missing.has(layout.name)) continue;
-    await createIgnoringExists(store, {
+    // A table made meanwhile (another deploy, or our own create whose answer was lost) is left as it is.
+    await admin.createTable({
       tableMeta: {
         tableName: layout.name,
         primaryKey: layout.primaryKey.map((k) => ({ name: k.name, type: TableStore.PrimaryKeyType[k.type] })),
@@ -98,16 +94,4 @@ export async function ensureTables(store: TablestoreStateStore, known?: readonly
     created.push(layout.name);
   }
   return { created };
-}
-
-async function createIgnoringExists(store: TablestoreStateStore, params: Record<string, unknown>): Promise<void> {
-  try {
-    await store.admin('CreateTable', (client) => client.createTable(params));
-  } catch (err) {
-    // Another deploy created it between our list and our create, or our own create landed and its
-    // answer was lost before a retry. The mapped error keeps the SDK's as its cause.
-    const sdkError = ((err as Error).cause ?? err) as OtsError;
-    if (otsCode(sdkError) === 'OTSObjectAlreadyExist') return;
-    throw err;
-  }
 }

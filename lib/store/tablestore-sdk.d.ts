@@ -14,8 +14,23 @@ declare module 'tablestore' {
     type PutRowParams = Params;
     type UpdateRowParams = Params;
     type GetRangeParams = Params;
+    /** What the SDK's request listeners receive (lib/request.js); the fields oss-thaw reads or sets. */
+    interface SdkRequest {
+      operation: string;
+      params: Params;
+      httpRequest: { body: Uint8Array | string };
+    }
+    interface SdkResponse {
+      request: SdkRequest;
+      httpResponse: { body: Uint8Array };
+      data: unknown;
+    }
     class Client {
       constructor(config: ClientConfig);
+      /** The 'build' listener that encodes the request's message (client.js setupRequestListeners). */
+      buildContent(request: SdkRequest): void;
+      /** The 'extractData' listener that decodes a successful answer. */
+      extractData(response: SdkResponse): void;
       createTable(params: Params): Promise<unknown>;
       describeTable(params: Params): Promise<unknown>;
       listTable(params: Params): Promise<{ tableNames: string[] }>;

@@ -1,7 +1,7 @@
 // StateStore over Tablestore (the `tablestore` SDK).
 //
-// Tables (created idempotently by ensureTables at deploy time, see tablestore-schema.ts; a function
-// only checks that they exist, see tables.ts):
+// Tables (created idempotently at deploy time through TablestoreAdmin, see tablestore-schema.ts
+// and tablestore-admin.ts; a function only checks that they exist, see tables.ts):
 //   <table>            PK (id STRING): one row per object version; every RestoreRecord field a column.
 //                      Global secondary index <table>_due, PK (dueAtMs INTEGER, id STRING): only rows
 //                      that carry dueAtMs are in it, so listDue reads due records, not the table.
@@ -69,22 +69,14 @@ export class TablestoreStateStore implements StateStore {
     this.listing = new TablestoreListing(this.ots, this.client, this.table, (ids) => this.getMany(ids));
   }
 
-  /** The SDK client, for table administration (tablestore-schema.ts). */
-  get sdk(): TableStore.Client {
-    return this.client;
-  }
-
-  /** Which of this store's two tables the instance lacks (ListTable, through the retries). */
+  /**
+   * Which of this store's two tables the instance lacks (ListTable, through the retries): a
+   * function's first call checks it (tables.ts). Making and changing tables is TablestoreAdmin's.
+   */
   async missingTables(): Promise<string[]> {
     const { tableNames } = await this.ots.call('ListTable', this.table, () => this.client.listTable({}));
     const existing = new Set(tableNames ?? []);
     return [this.table, this.countersTable].filter((name) => !existing.has(name));
-  }
-
-  /** A table-administration call through the same retries and error mapping as every other call. */
-  admin<T>(operation: string, call: (client: TableStore.Client) => Promise<T>): Promise<T> {
-    // Creating a table is safe to repeat: a create whose answer was lost meets OTSObjectAlreadyExist.
-    return this.ots.call(operation, this.table, () => call(this.client), { repeatable: true });
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, RestoreRecord>> {

@@ -20,7 +20,7 @@ import { OSS_LOG_STORE, startSlsEmulator } from '../../lib/emulators/sls';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { buildFunctions } from '../../lib/build/bundle';
 import { LogStoreReader } from '../../lib/sls';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { type Benchmark, type Figure, FUNCTION_MEMORY_GB, round } from './harness';
 
@@ -156,7 +156,7 @@ export const accessLogBenchmark: Benchmark = {
         const endCursor = await reader.getCursor(0, 'end');
         reader.close();
         const table = `thaw_bench_${s.name.replace(/-/g, '_')}`;
-        await ensureTables(new TablestoreStateStore({ ...ts, table }));
+        await ensureTables(new TablestoreAdmin({ ...ts, table }));
         const event = {
           source: { endpoint: sls.endpoint, projectName: PROJECT, logstoreName: logstore, shardId: 0, beginCursor, endCursor },
           jobName: 'bench',

@@ -12,6 +12,7 @@ import { Coordinator } from '../../lib/restore/coordinator';
 import type { Miss } from '../../lib/restore/miss';
 import type { CounterStore, StateStore } from '../../lib/restore/ports';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { TablestoreCounterStore } from '../../lib/store/tablestore-counters';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { type Benchmark, type Figure, round, timed } from './harness';
@@ -61,7 +62,7 @@ export const storeOpsBenchmark: Benchmark = {
       const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
       const store = new TablestoreStateStore({ ...ts, table: 'thaw_bench' });
       const counters = new TablestoreCounterStore({ ...ts, table: 'thaw_bench' });
-      await ensureTables(store);
+      await ensureTables(new TablestoreAdmin({ ...ts, table: 'thaw_bench' }));
       const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
       const objects = new AliOssObjectStore({ endpoint: oss.endpoint, ...creds });
       const misses: Miss[] = Array.from({ length: MISSES }, (_, i) => ({

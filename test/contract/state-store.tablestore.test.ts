@@ -1,10 +1,12 @@
 // The same StateStore contract, against the Tablestore adapter and the Tablestore emulator over
 // loopback, through the real tablestore SDK; and rows earlier releases wrote, read back.
 import TableStore from 'tablestore';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import type { StoredRecord } from '../../lib/store/record-codec';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
+import { OtsClient } from '../../lib/store/tablestore-client';
 import { columnsOf } from '../../lib/store/tablestore-columns';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { prepareTables, tableChanges } from '../../lib/store/tablestore-upgrade';
@@ -15,9 +17,10 @@ import { describeStateStoreContract } from './state-store.contract';
 async function openStore(table: string) {
   const emulator = await startTablestoreEmulator();
   const { endpoint, instance, accessKeyId, accessKeySecret } = emulator.describe() as Record<string, string>;
-  const store = new TablestoreStateStore({ endpoint: endpoint!, instance: instance!, table, accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret! });
-  await ensureTables(store);
-  return { store, emulator };
+  const settings = { endpoint: endpoint!, instance: instance!, table, accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret! };
+  await ensureTables(new TablestoreAdmin(settings));
+  // Rows written and read past the store, as an earlier release wrote them.
+  return { store: new TablestoreStateStore(settings), sdk: new OtsClient(settings).sdk, emulator };
 }
 
 describeStateStoreContract('tablestore', async () => {
@@ -34,7 +37,7 @@ describe('TablestoreStateStore: rows earlier releases wrote', () => {
     ({ ...record(key, { leaseUntilMs: undefined, leaseOwner: undefined }), ...fields }) as StoredRecord;
   /** PutRow with the columns the first release wrote, due column included. */
   const putOld = async (row: StoredRecord, dueAtMs: number | undefined) =>
-    opened.store.sdk.putRow({
+    opened.sdk.putRow({
       tableName: 'thaw_old',
       condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
       primaryKey: [{ id: row.id }],
@@ -106,7 +109,7 @@ describe('TablestoreStateStore: rows earlier releases wrote', () => {
   it('writes a lastError as three columns on the next write, and leaves the text column out', async () => {
     const read = (await opened.store.getMany([denied.id])).get(denied.id)!;
     expect(await opened.store.update({ ...read, version: read.version + 1, attempts: 2 })).toMatchObject({ ok: true });
-    const row = (await opened.store.sdk.getRow({ tableName: 'thaw_old', primaryKey: [{ id: denied.id }], maxVersions: 1 })) as {
+    const row = (await opened.sdk.getRow({ tableName: 'thaw_old', primaryKey: [{ id: denied.id }], maxVersions: 1 })) as {
       row: { attributes: { columnName: string; columnValue: unknown }[] };
     };
     const columns = Object.fromEntries(row.row.attributes.filter((c) => c.columnName.startsWith('lastError')).map((c) => [c.columnName, c.columnValue]));
@@ -127,7 +130,7 @@ describe('TablestoreStateStore: rows earlier releases wrote', () => {
       ['REFUSED', 2],
       ['DEFERRED', 2],
     ]);
-    const index = (await opened.store.sdk.getRange({
+    const index = (await opened.sdk.getRange({
       tableName: 'thaw_old_due',
       direction: TableStore.Direction.FORWARD,
       inclusiveStartPrimaryKey: [{ dueAtMs: TableStore.INF_MIN }, { id: TableStore.INF_MIN }],
@@ -150,16 +153,13 @@ describe('TablestoreStateStore: a table from before the listing indexes', () => 
   it('gains the listing columns and indexes on the next deploy, and lists the rows it already had', async () => {
     const emulator = await startTablestoreEmulator();
     const { endpoint, instance, accessKeyId, accessKeySecret } = emulator.describe() as Record<string, string>;
-    const store = new TablestoreStateStore({
-      endpoint: endpoint!,
-      instance: instance!,
-      table: 'thaw_v1',
-      accessKeyId: accessKeyId!,
-      accessKeySecret: accessKeySecret!,
-    });
-    opened = { store, emulator };
+    const settings = { endpoint: endpoint!, instance: instance!, table: 'thaw_v1', accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret! };
+    const store = new TablestoreStateStore(settings);
+    const admin = new TablestoreAdmin(settings);
+    const sdk = new OtsClient(settings).sdk;
+    opened = { store, sdk, emulator };
     // The first release's CreateTable, as it was.
-    await store.sdk.createTable({
+    await admin.createTable({
       tableMeta: {
         tableName: 'thaw_v1',
         primaryKey: [{ name: 'id', type: TableStore.PrimaryKeyType.STRING }],
@@ -173,20 +173,20 @@ describe('TablestoreStateStore: a table from before the listing indexes', () => 
       record(k, { state: 'RESTORING', etaAtMs: T0 + 1, retryAtMs: T0 + 1, leaseUntilMs: undefined, leaseOwner: undefined }),
     );
     for (const r of old) {
-      await store.sdk.putRow({
+      await sdk.putRow({
         tableName: 'thaw_v1',
         condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
         primaryKey: [{ id: r.id }],
         attributeColumns: columnsOf(r, T0 + 1),
       });
     }
-    expect(await tableChanges(store)).toEqual({
+    expect(await tableChanges(admin)).toEqual({
       missingTables: ['thaw_v1_counters'],
       missingColumns: ['state', 'bucket', 'key', 'updatedAtMs', 'etaAtMs', 'expiresAtMs', 'invalidatedAtMs'],
       missingIndexes: ['thaw_v1_by_key', 'thaw_v1_by_updated', 'thaw_v1_by_eta'],
     });
 
-    expect(await prepareTables(store)).toEqual({
+    expect(await prepareTables(admin)).toEqual({
       created: ['thaw_v1_counters'],
       added: [
         'thaw_v1.state',
@@ -201,8 +201,8 @@ describe('TablestoreStateStore: a table from before the listing indexes', () => 
         'thaw_v1_by_eta',
       ],
     });
-    expect(await tableChanges(store)).toEqual({ missingTables: [], missingColumns: [], missingIndexes: [] });
-    expect(await prepareTables(store)).toEqual({ created: [], added: [] });
+    expect(await tableChanges(admin)).toEqual({ missingTables: [], missingColumns: [], missingIndexes: [] });
+    expect(await prepareTables(admin)).toEqual({ created: [], added: [] });
 
     const page = await store.list({ states: ['RESTORING'], bucket: 'thaw-test', prefix: 'v1/', order: 'key', limit: 10, nowMs: T0 });
     expect(page.records.map((r) => r.key)).toEqual(['v1/a', 'v1/b', 'v1/c']);
@@ -234,18 +234,22 @@ describe('TablestoreStateStore: what a listing page reads', () => {
     }
     for (let i = 0; i < 30; i++) await store.create(restoring('cost-bucket', `mine/${String(i).padStart(2, '0')}`));
     const read = { rangeRows: 0, records: 0 };
-    const sdk = store.sdk as unknown as Record<string, (params: Record<string, unknown>) => Promise<unknown>>;
-    const getRange = sdk.getRange!.bind(sdk);
-    const batchGetRow = sdk.batchGetRow!.bind(sdk);
-    sdk.getRange = async (params) => {
-      const answer = (await getRange(params)) as { rows: unknown[] };
+    // Counted at the SDK's client class (the store keeps its client to itself); restored after the test.
+    const getRange = TableStore.Client.prototype.getRange;
+    const batchGetRow = TableStore.Client.prototype.batchGetRow;
+    const ranges = vi.spyOn(TableStore.Client.prototype, 'getRange').mockImplementation(async function (this: TableStore.Client, params) {
+      const answer = (await getRange.call(this, params)) as { rows: unknown[] };
       read.rangeRows += answer.rows.length;
       return answer;
-    };
-    sdk.batchGetRow = async (params) => {
+    });
+    const gets = vi.spyOn(TableStore.Client.prototype, 'batchGetRow').mockImplementation(async function (this: TableStore.Client, params) {
       read.records += (params.tables as { primaryKey: unknown[] }[])[0]?.primaryKey.length ?? 0;
-      return batchGetRow(params);
-    };
+      return batchGetRow.call(this, params);
+    });
+    onTestFinished(() => {
+      ranges.mockRestore();
+      gets.mockRestore();
+    });
     const page = await store.list({ states: ['RESTORING'], bucket: 'cost-bucket', prefix: 'mine/', order: 'key', limit: 10, nowMs: T0 });
     expect(page.records.map((r) => r.key)).toEqual(Array.from({ length: 10 }, (_, i) => `mine/0${i}`));
     expect(page.cursor).toBeDefined();

@@ -13,6 +13,7 @@ import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { type BuiltFunction, buildFunctions } from '../../lib/build/bundle';
 import { objectRef, recordId } from '../../lib/restore/object-ref';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { childEnv } from '../support/child-env';
 
@@ -51,7 +52,7 @@ describe('function bundles', () => {
     tablestore = await startTablestoreEmulator();
     // The tables are made at deploy time (thaw deploy), as in the cloud: the functions only check them.
     const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
-    await ensureTables(new TablestoreStateStore({ ...ts, table: 'thaw_bundle' }));
+    await ensureTables(new TablestoreAdmin({ ...ts, table: 'thaw_bundle' }));
     const creds = oss.describe() as { accessKeyId: string; accessKeySecret: string };
     // Extends the parent's environment: under faketime the bundles must share the emulators' clock.
     env = childEnv({

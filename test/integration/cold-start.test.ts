@@ -7,6 +7,7 @@ import { startTablestoreEmulator } from '../../lib/emulators/tablestore';
 import { seededRandom } from '../../lib/emulators/shared/faults';
 import { TransientError } from '../../lib/restore/errors';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { buildServices } from '../../lib/wiring';
 import { controlFetch } from '../../lib/emulators/shared/control';
@@ -34,7 +35,7 @@ describe('cold start: the table check', () => {
   beforeAll(async () => {
     tablestore = await startTablestoreEmulator();
     ts = tablestore.describe() as typeof ts;
-    await ensureTables(new TablestoreStateStore({ ...ts, table: 'thaw_cold' }));
+    await ensureTables(new TablestoreAdmin({ ...ts, table: 'thaw_cold' }));
   });
   afterAll(async () => {
     await tablestore?.close();

@@ -12,6 +12,7 @@ import { Coordinator } from '../../lib/restore/coordinator';
 import type { Miss } from '../../lib/restore/miss';
 import type { StateStore } from '../../lib/restore/ports';
 import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { controlFetch } from '../../lib/emulators/shared/control';
 
@@ -74,7 +75,7 @@ describe('concurrency proof: Tablestore adapter + emulators', () => {
     // proof does not wait real seconds (the interleaving is what it is about, not the delay).
     const store = new TablestoreStateStore({ ...tsSettings, table, sleep: async () => void (await yieldTurn()) });
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    await ensureTables(store);
+    await ensureTables(new TablestoreAdmin({ ...tsSettings, table }));
     const { wrapped, writes } = recording(store);
     if (options.busyRate) {
       const faults = await controlFetch(`${tsSettings.endpoint}/-/faults`, {

@@ -3,7 +3,7 @@
 // next deploy finds nothing to do.
 import TableStore from 'tablestore';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { type DeployTarget, startDeployTarget } from '../support/deploy-target';
 
 let target: DeployTarget;
@@ -15,12 +15,12 @@ afterEach(async () => {
 });
 
 it('adds the listing indexes to a table from before them, then reports the tables unchanged', async () => {
-  const store = new TablestoreStateStore({
+  const admin = new TablestoreAdmin({
     ...(target.tablestore.describe() as { endpoint: string; instance: string }),
     table: 'thaw_deploy',
     ...target.credentials,
   });
-  await store.sdk.createTable({
+  await admin.createTable({
     tableMeta: {
       tableName: 'thaw_deploy',
       primaryKey: [{ name: 'id', type: TableStore.PrimaryKeyType.STRING }],
@@ -30,7 +30,7 @@ it('adds the listing indexes to a table from before them, then reports the table
     tableOptions: { timeToLive: -1, maxVersions: 1 },
     indexMetas: [{ name: 'thaw_deploy_due', primaryKey: ['dueAtMs'], definedColumn: [] }],
   });
-  await store.sdk.createTable({
+  await admin.createTable({
     tableMeta: { tableName: 'thaw_deploy_counters', primaryKey: [{ name: 'name', type: TableStore.PrimaryKeyType.STRING }] },
     reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
     tableOptions: { timeToLive: 3 * 86_400, maxVersions: 1 },
@@ -42,8 +42,8 @@ it('adds the listing indexes to a table from before them, then reports the table
   expect(planned.reasons.join('; ')).toContain('indexes thaw_deploy_by_key, thaw_deploy_by_updated, thaw_deploy_by_eta not found');
 
   await target.deploy();
-  const described = (await store.sdk.describeTable({ tableName: 'thaw_deploy' })) as { indexMetas: { name: string }[] };
-  expect(described.indexMetas.map((i) => i.name)).toEqual(['thaw_deploy_due', 'thaw_deploy_by_key', 'thaw_deploy_by_updated', 'thaw_deploy_by_eta']);
+  const described = await admin.describeTable('thaw_deploy');
+  expect(described.indexMetas?.map((i) => i.name)).toEqual(['thaw_deploy_due', 'thaw_deploy_by_key', 'thaw_deploy_by_updated', 'thaw_deploy_by_eta']);
 
   const again = await target.deploy({ dryRun: true });
   expect(again.plan.steps.find((s) => s.kind === 'tables')).toMatchObject({ action: 'unchanged', reasons: ['both exist with every index'] });

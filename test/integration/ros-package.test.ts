@@ -19,7 +19,7 @@ import { crc64 } from '../../lib/build/crc64';
 import { ALERT_KINDS } from '../../lib/observability/alerts';
 import { SlsAdmin } from '../../lib/sls/admin';
 import { FUNCTION_LOG_INDEX } from '../../lib/sls/function-log-index';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { tableChanges } from '../../lib/store/tablestore-upgrade';
 import { childEnv } from '../support/child-env';
 import { $ROS, type RosTarget, startRosTarget } from '../support/ros-target';
@@ -292,9 +292,9 @@ describe('CreateStack of the packaged templates in the local ROS', () => {
       // The tables, with every column and index the store reads (what thaw deploy would still add:
       // nothing), and the counters' TTL of three days.
       const ts = t.cloud.tablestore.describe() as { endpoint: string; instance: string };
-      const store = new TablestoreStateStore({ ...ts, table: 'thaw_ros3', ...t.cloud.credentials });
-      expect(await tableChanges(store)).toEqual({ missingTables: [], missingColumns: [], missingIndexes: [] });
-      const counters = (await store.sdk.describeTable({ tableName: 'thaw_ros3_counters' })) as { tableOptions?: { timeToLive?: number } };
+      const admin = new TablestoreAdmin({ ...ts, table: 'thaw_ros3', ...t.cloud.credentials });
+      expect(await tableChanges(admin)).toEqual({ missingTables: [], missingColumns: [], missingIndexes: [] });
+      const counters = await admin.describeTable('thaw_ros3_counters');
       expect(Number(counters.tableOptions?.timeToLive)).toBe(259_200);
 
       // The Log Service part: the function logstore's index with every key the functions log, the

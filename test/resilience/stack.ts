@@ -5,7 +5,7 @@
 import { type OssAccessLogRecord, type OssEmulator, startOssEmulator } from '../../lib/emulators/oss';
 import type { FaultPlan } from '../../lib/emulators/shared/faults';
 import { type RunningTablestoreEmulator, startTablestoreEmulator } from '../../lib/emulators/tablestore';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 
 export interface ResilienceStack {
@@ -29,7 +29,7 @@ export async function startResilienceStack(bucket: string, table: string): Promi
   oss.createBucket(bucket);
   const ts = tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
   // The tables are made at deploy time (thaw deploy), as in the cloud.
-  await ensureTables(new TablestoreStateStore({ ...ts, table }));
+  await ensureTables(new TablestoreAdmin({ ...ts, table }));
   const credentials = oss.describe() as { accessKeyId: string; accessKeySecret: string };
   return {
     oss,

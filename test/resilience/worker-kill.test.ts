@@ -18,7 +18,7 @@ import { Coordinator } from '../../lib/restore/coordinator';
 import { objectRef, recordId } from '../../lib/restore/object-ref';
 import type { RestoreRecord } from '../../lib/restore/record';
 import { sweep } from '../../lib/restore/sweep';
-import { TablestoreStateStore } from '../../lib/store/tablestore';
+import { TablestoreAdmin } from '../../lib/store/tablestore-admin';
 import { ensureTables } from '../../lib/store/tablestore-schema';
 import { buildServices } from '../../lib/wiring';
 import { childEnv } from '../support/child-env';
@@ -42,7 +42,7 @@ describe('resilience: SIGKILL at every step of a restore', () => {
     const key = `${name}/object ü+%.bin`;
     stack.oss.putObject(BUCKET, key, 'x', { storageClass: 'ColdArchive' });
     const ts = stack.tablestore.describe() as { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string };
-    await ensureTables(new TablestoreStateStore({ ...ts, table }));
+    await ensureTables(new TablestoreAdmin({ ...ts, table }));
     const env = stack.env({ THAW_TABLE: table, THAW_API_ANONYMOUS: 'true' });
     const id = recordId(objectRef({ bucket: BUCKET, key }));
     const services = (clock: ManualClock) => buildServices(loadConfig(env), stack.credentials, { clock, log: silentLogger });

@@ -227,9 +227,9 @@ export async function startDeployTarget(target: DeployTargetOptions = {}): Promi
       return { ...outcome, output: o.output.join('') };
     },
     async tables() {
-      const { TablestoreStateStore } = await import('../../lib/store/tablestore');
-      const store = new TablestoreStateStore({ ...(tablestore.describe() as { endpoint: string; instance: string }), table: 'x', ...credentials });
-      return ((await store.sdk.listTable({})).tableNames ?? []).sort();
+      const { TablestoreAdmin } = await import('../../lib/store/tablestore-admin');
+      const admin = new TablestoreAdmin({ ...(tablestore.describe() as { endpoint: string; instance: string }), table: 'x', ...credentials });
+      return (await admin.listTables()).sort();
     },
     async close() {
       await fc3Api.close();
