@@ -11,6 +11,7 @@ import { type CustomDomainBody, customDomainBody, type FunctionBody, functionBod
 import { STACK_TAG } from './fc3-plan';
 import type { DeployStep } from './plan';
 import type { PlatformSteps, Teardown } from './platform';
+import { deleteTriggerStep, type TriggerCalls, triggerPlan } from './trigger-step';
 import type { ServiceSpec, StackSpec } from './template';
 
 export interface Fc2Input {
@@ -57,11 +58,11 @@ export async function planFc2(input: Fc2Input): Promise<PlatformSteps> {
       const wanted = fn.triggers.map((t) => triggerBody(stack, fn, t));
       for (const t of deployedTriggers) {
         if (!wanted.some((w) => w.triggerName === t.triggerName))
-          deletions.push(deleteTriggerStep(fc, service.name, fn.name, String(t.triggerName), 'not in the template'));
+          deletions.push(deleteTrigger(fc, service.name, fn.name, String(t.triggerName), 'not in the template'));
       }
       for (const w of wanted) {
         const current = deployedTriggers.find((t) => t.triggerName === w.triggerName);
-        const step = { ...triggerPlan(fc, service.name, fn.name, w, current, deletions), usesNewRole: usesNewRole(w.invocationRole) };
+        const step = { ...triggerPlan(triggerCalls(fc, service.name, fn.name, w), current, deletions), usesNewRole: usesNewRole(w.invocationRole) };
         (w.triggerType === 'oss' ? ossTriggers : triggerSteps).push(step);
       }
     }
@@ -101,7 +102,7 @@ export async function planFc2Teardown(fc: FC, stack: StackSpec, options: { servi
     if (!ours.has(service) && names.some((f) => !ourFunctions.has(f))) continue;
     for (const fn of names) {
       for (const t of (await fc.listTriggers(service, fn, { limit: 100 })).data.triggers ?? []) {
-        (t.triggerType === 'oss' ? out.ossTriggers : out.triggers).push(deleteTriggerStep(fc, service, fn, String(t.triggerName), options.reason));
+        (t.triggerType === 'oss' ? out.ossTriggers : out.triggers).push(deleteTrigger(fc, service, fn, String(t.triggerName), options.reason));
       }
       out.functions.push({
         kind: 'function',
@@ -240,72 +241,30 @@ function functionStep(fc: FC, service: string, wanted: FunctionBody, code: Funct
  * service-linked role): devsapp/fc3 strips invocationRole, sourceArn and status before comparing
  * (src/resources/fc/index.ts), and so do we, or every run would replace it.
  */
-export function comparableTrigger(current: Body): Body {
-  if (current.triggerType !== 'eventbridge') return current;
-  const { sourceArn: _s, invocationRole: _i, status: _st, ...rest } = current;
-  return rest;
-}
-
-function triggerPlan(fc: FC, service: string, fn: string, wanted: TriggerBody, deployed: Body | undefined, deletions: DeployStep[]): DeployStep {
-  const current = deployed ? comparableTrigger(deployed) : undefined;
-  // Type and source cannot be updated in place: the trigger is made again.
-  const sourceChanged = current && wanted.triggerType !== 'eventbridge' && (current.sourceArn ?? undefined) !== wanted.sourceArn;
-  if (current && (current.triggerType !== wanted.triggerType || sourceChanged)) {
-    deletions.push(
-      deleteTriggerStep(fc, service, fn, wanted.triggerName, `its type or source changed (${String(current.triggerType)} ${String(current.sourceArn ?? '')})`),
-    );
-    return triggerStep(fc, service, fn, wanted, undefined);
-  }
-  return triggerStep(fc, service, fn, wanted, current);
-}
-
-function triggerStep(fc: FC, service: string, fn: string, wanted: TriggerBody, current: Body | undefined): DeployStep {
-  const name = `${service}/${fn}/${wanted.triggerName}`;
+/** FC 2.0's calls for one trigger of `service/fn`. */
+function triggerCalls(fc: FC, service: string, fn: string, wanted: TriggerBody): TriggerCalls {
   const update = {
     triggerConfig: wanted.triggerConfig,
     ...(wanted.invocationRole ? { invocationRole: wanted.invocationRole } : {}),
   };
-  if (!current) {
-    return {
-      kind: 'trigger',
-      name,
-      action: 'create',
-      reasons: ['not found'],
-      run: async () => {
-        try {
-          await fc.createTrigger(service, fn, wanted as unknown as Body);
-        } catch (err) {
-          if (codeOf(err) !== 'TriggerAlreadyExists') throw err;
-          await fc.updateTrigger(service, fn, wanted.triggerName, update);
-        }
-      },
-    };
-  }
-  const differences = differing(update as Body, current);
-  if (differences.length === 0) return { kind: 'trigger', name, action: 'unchanged', reasons: ['same as the template'] };
   return {
-    kind: 'trigger',
-    name,
-    action: 'update',
-    reasons: differences,
-    run: async () => void (await fc.updateTrigger(service, fn, wanted.triggerName, update)),
+    name: `${service}/${fn}/${wanted.triggerName}`,
+    wanted,
+    compared: update,
+    create: () => fc.createTrigger(service, fn, wanted as unknown as Body),
+    update: () => fc.updateTrigger(service, fn, wanted.triggerName, update),
+    remove: () => fc.deleteTrigger(service, fn, wanted.triggerName),
   };
 }
 
-function deleteTriggerStep(fc: FC, service: string, fn: string, trigger: string, reason: string): DeployStep {
-  return {
-    kind: 'trigger',
-    name: `${service}/${fn}/${trigger}`,
-    action: 'delete',
-    reasons: [reason],
-    run: async () => void (await unless(['TriggerNotFound'], () => fc.deleteTrigger(service, fn, trigger))),
-  };
+function deleteTrigger(fc: FC, service: string, fn: string, trigger: string, reason: string): DeployStep {
+  return deleteTriggerStep({ name: `${service}/${fn}/${trigger}`, remove: () => fc.deleteTrigger(service, fn, trigger) }, reason);
 }
 
 async function functionDeletion(fc: FC, service: string, name: string, reason: string): Promise<DeployStep[]> {
   const steps: DeployStep[] = [];
   for (const t of (await fc.listTriggers(service, name, { limit: 100 })).data.triggers ?? []) {
-    steps.push(deleteTriggerStep(fc, service, name, String(t.triggerName), `its function is ${reason}`));
+    steps.push(deleteTrigger(fc, service, name, String(t.triggerName), `its function is ${reason}`));
   }
   steps.push({
     kind: 'function',

@@ -12,6 +12,7 @@ import type { Fc3Client } from './fc3-client';
 import type { PlatformSteps, Teardown } from './platform';
 import { triggerBody } from './fc2-resources';
 import type { DeployStep } from './plan';
+import { deleteTriggerStep, type TriggerCalls, triggerPlan } from './trigger-step';
 import type { FunctionSpec, ServiceSpec, StackSpec } from './template';
 
 export interface Fc3Input {
@@ -74,12 +75,14 @@ export async function planFc3(input: Fc3Input): Promise<PlatformSteps> {
       const deployed = current ? await fc3.listTriggers(fn.fc3.name) : [];
       const wanted = fn.triggers.map((t) => fc3TriggerBody(stack, fn, t));
       for (const t of deployed) {
-        if (!wanted.some((w) => w.triggerName === t.triggerName))
-          deletions.push(deleteTriggerStep(fc3, fn.fc3.name, String(t.triggerName), 'not in the template'));
+        if (!wanted.some((w) => w.triggerName === t.triggerName)) deletions.push(deleteTrigger(fc3, fn.fc3.name, String(t.triggerName), 'not in the template'));
       }
       for (const w of wanted) {
         const existing = deployed.find((t) => t.triggerName === w.triggerName);
-        const step = { ...triggerPlan(fc3, fn.fc3.name, w, existing, deletions), usesNewRole: usesNewRole(w.invocationRole as string | undefined) };
+        const step = {
+          ...triggerPlan(triggerCalls(fc3, fn.fc3.name, w), existing, deletions),
+          usesNewRole: usesNewRole(w.invocationRole as string | undefined),
+        };
         (w.triggerType === 'oss' ? ossTriggers : triggers).push(step);
       }
     }
@@ -200,7 +203,7 @@ export async function planFc3Teardown(fc3: Fc3Client, stack: StackSpec, reason: 
     const name = fn.fc3.name;
     if (!(await unless(['FunctionNotFound'], () => fc3.getFunction(name)))) continue;
     for (const t of await fc3.listTriggers(name)) {
-      (t.triggerType === 'oss' ? out.ossTriggers : out.triggers).push(deleteTriggerStep(fc3, name, String(t.triggerName), reason));
+      (t.triggerType === 'oss' ? out.ossTriggers : out.triggers).push(deleteTrigger(fc3, name, String(t.triggerName), reason));
     }
     out.functions.push({
       kind: 'function',
@@ -252,70 +255,27 @@ function functionStep(fc3: Fc3Client, stackName: string, wanted: Body, code: Fun
   return { kind: 'function', name, action: 'update', reasons: differences, run: async () => void (await fc3.updateFunction(name, update)) };
 }
 
-/**
- * An FC 3.0 trigger as comparable with what we send. FC answers an eventbridge trigger with a
- * sourceArn of its own and without the invocationRole, and gives every trigger a status
- * (devsapp/fc3 strips invocationRole, sourceArn and status before comparing); an HTTP trigger's answer
- * carries its URLs.
- */
-function comparable(current: Body): Body {
-  const { status: _s, httpTrigger: _h, ...rest } = current;
-  if (rest.triggerType !== 'eventbridge') return rest;
-  const { sourceArn: _a, invocationRole: _i, ...eventbridge } = rest;
-  return eventbridge;
-}
-
-function triggerPlan(fc3: Fc3Client, fn: string, wanted: Body, deployed: Body | undefined, deletions: DeployStep[]): DeployStep {
-  const current = deployed ? comparable(deployed) : undefined;
-  const sourceChanged = current && wanted.triggerType !== 'eventbridge' && (current.sourceArn ?? undefined) !== wanted.sourceArn;
-  if (current && (current.triggerType !== wanted.triggerType || sourceChanged)) {
-    deletions.push(
-      deleteTriggerStep(fc3, fn, String(wanted.triggerName), `its type or source changed (${String(current.triggerType)} ${String(current.sourceArn ?? '')})`),
-    );
-    return triggerStep(fc3, fn, wanted, undefined);
-  }
-  return triggerStep(fc3, fn, wanted, current);
-}
-
-function triggerStep(fc3: Fc3Client, fn: string, wanted: Body, current: Body | undefined): DeployStep {
+/** FC 3.0's calls for one trigger of `fn`. */
+function triggerCalls(fc3: Fc3Client, fn: string, wanted: Body): TriggerCalls {
   const trigger = String(wanted.triggerName);
-  const name = `${fn}/${trigger}`;
   const update: Body = {
     triggerConfig: wanted.triggerConfig,
     qualifier: wanted.qualifier,
     ...(wanted.invocationRole ? { invocationRole: wanted.invocationRole } : {}),
   };
-  if (!current) {
-    return {
-      kind: 'trigger',
-      name,
-      action: 'create',
-      reasons: ['not found'],
-      run: async () => {
-        try {
-          await fc3.createTrigger(fn, wanted);
-        } catch (err) {
-          if (codeOf(err) !== 'TriggerAlreadyExists') throw err;
-          await fc3.updateTrigger(fn, trigger, update);
-        }
-      },
-    };
-  }
-  // triggerConfig is a JSON string both ways: compared by content, so key order does not matter.
-  const wantedConfig = JSON.parse(String(wanted.triggerConfig)) as Body;
-  const differences = differing({ ...update, triggerConfig: wantedConfig }, current);
-  if (differences.length === 0) return { kind: 'trigger', name, action: 'unchanged', reasons: ['same as the template'] };
-  return { kind: 'trigger', name, action: 'update', reasons: differences, run: async () => void (await fc3.updateTrigger(fn, trigger, update)) };
+  return {
+    name: `${fn}/${trigger}`,
+    wanted: { triggerType: wanted.triggerType, sourceArn: wanted.sourceArn },
+    // triggerConfig is a JSON string both ways: compared by content, so key order does not matter.
+    compared: { ...update, triggerConfig: JSON.parse(String(wanted.triggerConfig)) as Body },
+    create: () => fc3.createTrigger(fn, wanted),
+    update: () => fc3.updateTrigger(fn, trigger, update),
+    remove: () => fc3.deleteTrigger(fn, trigger),
+  };
 }
 
-function deleteTriggerStep(fc3: Fc3Client, fn: string, trigger: string, reason: string): DeployStep {
-  return {
-    kind: 'trigger',
-    name: `${fn}/${trigger}`,
-    action: 'delete',
-    reasons: [reason],
-    run: async () => void (await unless(['TriggerNotFound'], () => fc3.deleteTrigger(fn, trigger))),
-  };
+function deleteTrigger(fc3: Fc3Client, fn: string, trigger: string, reason: string): DeployStep {
+  return deleteTriggerStep({ name: `${fn}/${trigger}`, remove: () => fc3.deleteTrigger(fn, trigger) }, reason);
 }
 
 function routedFunctions(domain: Body): string[] {
