@@ -3,12 +3,8 @@
 // exactly as it would for anyone else. POST /logstores/{logstore}/shards/lb with a LogGroup
 // protobuf body, signed "LOG <AccessKeyId>:<signature>" (Log Service "PutLogs" and "Request
 // signatures"; Content-MD5 is the upper-case hex MD5 of the body).
-import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import type { TemporaryCredentials } from '../shared/credentials';
-import { sign } from '../sls/auth';
+import { SlsCallError, SlsClient } from '../sls/client';
 import { encodeLogGroup } from '../sls/protocol';
 
 export interface LogEntry {
@@ -38,57 +34,14 @@ export class PutLogsError extends Error {
   }
 }
 
-const MAX_ANSWER_BYTES = 64 * 1024;
-const TIMEOUT_MS = 10_000;
-
-export function putLogs(req: PutLogsRequest): Promise<void> {
-  const url = new URL(/^[a-z]+:\/\//i.test(req.endpoint) ? req.endpoint : `http://${req.endpoint}`);
-  const bare = url.hostname.replace(/^\[|\]$/g, '');
-  // Log Service takes the project from the host; an IP or localhost endpoint carries it in Host only.
-  const local = isIP(bare) !== 0 || bare === 'localhost';
+export async function putLogs(req: PutLogsRequest): Promise<void> {
   const body = encodeLogGroup({ logs: req.logs.map((l) => ({ time: l.time, contents: l.contents })), topic: req.topic, source: req.source });
-  const path = `/logstores/${req.logstore}/shards/lb`;
-  const headers: Record<string, string> = {
-    date: new Date().toUTCString(),
-    host: `${req.project}.${url.host}`,
-    'content-type': 'application/x-protobuf',
-    'content-md5': createHash('md5').update(body).digest('hex').toUpperCase(),
-    'content-length': String(body.length),
-    'x-log-apiversion': '0.6.0',
-    'x-log-signaturemethod': 'hmac-sha1',
-    'x-log-bodyrawsize': String(body.length),
-  };
-  if (req.credentials.securityToken) headers['x-acs-security-token'] = req.credentials.securityToken;
-  headers.authorization = `LOG ${req.credentials.accessKeyId}:${sign(req.credentials.accessKeySecret, { method: 'POST', path, query: [], headers })}`;
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const call = send({ hostname: local ? bare : `${req.project}.${bare}`, port: url.port, path, method: 'POST', headers, timeout: TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_ANSWER_BYTES) chunks.push(c);
-      });
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve();
-        let answer: { errorCode?: string; errorMessage?: string } | undefined;
-        try {
-          answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          answer = undefined;
-        }
-        reject(
-          new PutLogsError(
-            `PutLogs ${req.project}/${req.logstore}: ${status} ${answer?.errorCode ?? ''} ${answer?.errorMessage ?? ''}`.trim(),
-            status,
-            answer?.errorCode,
-          ),
-        );
-      });
-    });
-    call.on('timeout', () => call.destroy(new Error(`Log Service did not answer PutLogs within ${TIMEOUT_MS} ms`)));
-    call.on('error', reject);
-    call.end(body);
-  });
+  const client = new SlsClient({ endpoint: req.endpoint, project: req.project, ...req.credentials });
+  try {
+    await client.send('POST', `/logstores/${req.logstore}/shards/lb`, { bytes: body, contentType: 'application/x-protobuf' });
+  } catch (err) {
+    if (!(err instanceof SlsCallError)) throw err;
+    const words = `${err.status} ${err.errorCode ?? ''} ${err.errorMessage ?? ''}`.trim();
+    throw new PutLogsError(`PutLogs ${req.project}/${req.logstore}: ${words}`, err.status, err.errorCode);
+  }
 }

@@ -1,6 +1,9 @@
-// The few Log Service calls the local Log trigger makes for itself (ListShards, GetCursor,
-// GetCursorTime), signed with the emulator's own signer. Like FC's trigger service, it talks to
-// Log Service over the wire; it shares no code with the product's reader.
+// The Log Service calls the local cloud makes for itself, signed with the emulator's own signer:
+// the local Log trigger's ListShards, GetCursor and GetCursorTime, the local FC's PutLogs (function
+// logs, a trigger's execution log) and the local ROS's index, dashboard and alert calls. Like the
+// cloud's own services, they talk to Log Service over the wire; they share no code with the
+// product's reader.
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
@@ -23,6 +26,8 @@ export class SlsCallError extends Error {
     message: string,
     readonly status: number,
     readonly errorCode: string | undefined,
+    /** The service's own words (errorMessage), when it answered with them. */
+    readonly errorMessage?: string,
   ) {
     super(message);
   }
@@ -68,12 +73,20 @@ export class SlsClient {
     ).cursor_time;
   }
 
+  /**
+   * One call with a body (PutLogs, the management API), sent once: a write is not repeated here.
+   * Resolves with the answer's JSON (undefined when empty); a non-2xx answer is an SlsCallError.
+   */
+  send(method: string, path: string, body?: { readonly bytes: Buffer; readonly contentType: string }): Promise<unknown> {
+    return this.once(method, path, [], body);
+  }
+
   private async get(path: string, query: [string, string][]): Promise<unknown> {
     const attempts = this.options.maxAttempts ?? 3;
     let last: unknown;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
-        return await this.once(path, query);
+        return await this.once('GET', path, query);
       } catch (err) {
         last = err;
         const retriable = !(err instanceof SlsCallError) || err.status >= 500;
@@ -84,17 +97,24 @@ export class SlsClient {
     throw last;
   }
 
-  private once(path: string, query: [string, string][]): Promise<unknown> {
+  private once(method: string, path: string, query: [string, string][], body?: { bytes: Buffer; contentType: string }): Promise<unknown> {
+    const bytes = body?.bytes ?? Buffer.alloc(0);
     const headers: Record<string, string> = {
       date: new Date().toUTCString(),
       'x-log-apiversion': '0.6.0',
       'x-log-signaturemethod': 'hmac-sha1',
-      'x-log-bodyrawsize': '0',
+      'x-log-bodyrawsize': String(bytes.length),
       host: this.hostHeader,
       accept: 'application/json',
     };
+    if (body) {
+      // Content-MD5 is the upper-case hex MD5 of the body (Log Service "Request signatures").
+      headers['content-type'] = body.contentType;
+      headers['content-length'] = String(bytes.length);
+      headers['content-md5'] = createHash('md5').update(bytes).digest('hex').toUpperCase();
+    }
     if (this.options.securityToken) headers['x-acs-security-token'] = this.options.securityToken;
-    headers.authorization = `LOG ${this.options.accessKeyId}:${sign(this.options.accessKeySecret, { method: 'GET', path, query, headers })}`;
+    headers.authorization = `LOG ${this.options.accessKeyId}:${sign(this.options.accessKeySecret, { method, path, query, headers })}`;
     const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
     const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -103,7 +123,7 @@ export class SlsClient {
           hostname: this.connectHost,
           port: this.url.port,
           path: `${path}${search ? `?${search}` : ''}`,
-          method: 'GET',
+          method,
           headers,
           timeout: this.options.timeoutMs ?? 10_000,
         },
@@ -127,14 +147,19 @@ export class SlsClient {
             if (status >= 200 && status < 300) return resolve(body);
             const error = body as { errorCode?: string; errorMessage?: string } | undefined;
             reject(
-              new SlsCallError(`${path}: ${status} ${error?.errorCode ?? ''} ${error?.errorMessage ?? text.slice(0, 200)}`.trim(), status, error?.errorCode),
+              new SlsCallError(
+                `${path}: ${status} ${error?.errorCode ?? ''} ${error?.errorMessage ?? text.slice(0, 200)}`.trim(),
+                status,
+                error?.errorCode,
+                error?.errorMessage,
+              ),
             );
           });
         },
       );
       req.on('timeout', () => req.destroy(new Error(`Log Service did not answer within ${this.options.timeoutMs ?? 10_000} ms`)));
       req.on('error', reject);
-      req.end();
+      req.end(bytes);
     });
   }
 }

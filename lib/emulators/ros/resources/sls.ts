@@ -1,5 +1,5 @@
 // ALIYUN::SLS::Index, ::Dashboard and ::Alert through the Log Service API (the project in the Host,
-// LOG signature: the local Log Service's own signer, as the local FC's log writer uses it), with the
+// LOG signature: the local Log Service's own client, as the local FC's log writer uses it), with the
 // caller's key. The vendor's OpenAPI SDK is not the caller here: it puts the project into the host
 // name it connects to, which an endpoint on 127.0.0.1 cannot carry.
 //   Index      CreateIndex / UpdateIndex / DeleteIndex on ProjectName/LogstoreName. FullTextIndex →
@@ -18,65 +18,22 @@
 //              PolicyConfiguration.UseDefault (ROS's compatibility field) are not sent: unconfirmed
 //              what ROS does with them. Attribute Name (aliyun-sls-alert).
 // A deletion answered "not found" (IndexConfigNotExist, DashboardNotExist, JobNotExist) is done.
-import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
-import { sign } from '../../sls/auth';
+import { SlsCallError, SlsClient } from '../../sls/client';
 import type { Json } from '../template/document';
 import type { MadeResource } from '../template/plan';
 import { type CloudContext, CloudCallFailed, type Properties, type ResourceHandler, required } from './handler';
 
-const MAX_ANSWER_BYTES = 256 * 1024;
-const TIMEOUT_MS = 10_000;
-
 /** One signed Log Service call; resolves on 2xx, throws CloudCallFailed with the service's errorCode otherwise. */
-function slsCall(ctx: CloudContext, operation: string, project: string, method: string, path: string, body?: Json): Promise<void> {
-  const url = new URL(required(ctx.endpoints.sls, 'the Log Service endpoint'));
-  const bare = url.hostname.replace(/^\[|\]$/g, '');
-  const local = isIP(bare) !== 0 || bare === 'localhost';
-  const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
-  const headers: Record<string, string> = {
-    date: new Date().toUTCString(),
-    host: `${project}.${url.host}`,
-    'content-length': String(payload.length),
-    'x-log-apiversion': '0.6.0',
-    'x-log-signaturemethod': 'hmac-sha1',
-    'x-log-bodyrawsize': String(payload.length),
-  };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['content-md5'] = createHash('md5').update(payload).digest('hex').toUpperCase();
+async function slsCall(ctx: CloudContext, operation: string, project: string, method: string, path: string, body?: Json): Promise<void> {
+  const client = new SlsClient({ endpoint: required(ctx.endpoints.sls, 'the Log Service endpoint'), project, ...ctx.credentials });
+  const payload = body === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(body)), contentType: 'application/json' };
+  try {
+    await client.send(method, path, payload);
+  } catch (err) {
+    const service = `Log Service ${operation}`;
+    if (!(err instanceof SlsCallError)) throw new CloudCallFailed(service, undefined, (err as Error).message);
+    throw new CloudCallFailed(service, err.errorCode, String(err.errorMessage ?? `HTTP ${err.status}`).slice(0, 500));
   }
-  const { accessKeyId, accessKeySecret, securityToken } = ctx.credentials;
-  if (securityToken) headers['x-acs-security-token'] = securityToken;
-  headers.authorization = `LOG ${accessKeyId}:${sign(accessKeySecret, { method, path, query: [], headers })}`;
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const service = `Log Service ${operation}`;
-  return new Promise((resolve, reject) => {
-    const req = send({ hostname: local ? bare : `${project}.${bare}`, port: url.port, path, method, headers, timeout: TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_ANSWER_BYTES) chunks.push(c);
-      });
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve();
-        let answer: { errorCode?: string; errorMessage?: string } | undefined;
-        try {
-          answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          answer = undefined;
-        }
-        reject(new CloudCallFailed(service, answer?.errorCode, String(answer?.errorMessage ?? `HTTP ${status}`).slice(0, 500)));
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-    req.on('error', (err) => reject(err instanceof CloudCallFailed ? err : new CloudCallFailed(service, undefined, err.message)));
-    req.end(payload);
-  });
 }
 
 async function gone(run: Promise<void>, codes: readonly string[]): Promise<void> {
