@@ -8,6 +8,20 @@ import { SERVICE_LINKED_ROLES } from './service-linked-roles';
 import { bucketsOf, type DeploySettings, observabilityOf } from './settings';
 import type { StackSpec } from './template';
 
+/** A function and its triggers, on either platform (the same RAM action names); InvokeFunction for thaw invoke sweeper, the 3 a.m. re-drive. */
+const FUNCTION_ACTIONS = [
+  'fc:GetFunction',
+  'fc:CreateFunction',
+  'fc:UpdateFunction',
+  'fc:DeleteFunction',
+  'fc:ListTriggers',
+  'fc:GetTrigger',
+  'fc:CreateTrigger',
+  'fc:UpdateTrigger',
+  'fc:DeleteTrigger',
+  'fc:InvokeFunction',
+] as const;
+
 interface Statement {
   readonly Effect: 'Allow';
   readonly Action: string[];
@@ -43,19 +57,7 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
     { Effect: 'Allow', Action: ['fc:ListFunctions'], Resource: functions },
     {
       Effect: 'Allow',
-      Action: [
-        'fc:GetFunction',
-        'fc:CreateFunction',
-        'fc:UpdateFunction',
-        'fc:DeleteFunction',
-        'fc:ListTriggers',
-        'fc:GetTrigger',
-        'fc:CreateTrigger',
-        'fc:UpdateTrigger',
-        'fc:DeleteTrigger',
-        // thaw invoke sweeper, the 3 a.m. re-drive.
-        'fc:InvokeFunction',
-      ],
+      Action: [...FUNCTION_ACTIONS],
       Resource: [...functions, ...functions.map((f) => `${f}/triggers/*`)],
     },
     // FC 3.0: the stack's functions are <stack>-<function> (the deploy reads both platforms to find
@@ -64,16 +66,7 @@ export function deployerPolicy(stack: StackSpec, settings: DeploySettings, optio
     {
       Effect: 'Allow',
       Action: [
-        'fc:GetFunction',
-        'fc:CreateFunction',
-        'fc:UpdateFunction',
-        'fc:DeleteFunction',
-        'fc:ListTriggers',
-        'fc:GetTrigger',
-        'fc:CreateTrigger',
-        'fc:UpdateTrigger',
-        'fc:DeleteTrigger',
-        'fc:InvokeFunction',
+        ...FUNCTION_ACTIONS,
         'fc:GetFunctionAsyncInvokeConfig',
         'fc:PutFunctionAsyncInvokeConfig',
         'fc:DeleteFunctionAsyncInvokeConfig',
